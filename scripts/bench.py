@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""bench.py - run the benchmark matrix and write results/<run-id>/.
+
+One QEMU boot per (mode, workload), all sizes in that boot (kernel command
+line: run=bench workload=... sizes=... iters=... warmup=...). Mode "linux"
+runs scripts/host_baseline.py instead. Every run has a time-out; a run that
+hangs, crashes, prints a malformed line, prints no results or a failed data
+check is recorded as a failure and the others go on. Exit status: 0 all
+runs ok, 1 some run failed, 2 bad command line.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mkb import accel, matrix, parse, protocol, provenance, qemu, results, table  # noqa: E402
+from mkb.units import map_unit  # noqa: E402
+
+HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        description="Run the mkbench matrix under QEMU (and the Linux host "
+                    "baseline) and write results/<run-id>/.")
+    p.add_argument("--modes", default="mono,micro,linux",
+                   help=f"comma separated, of {','.join(matrix.MODES)} (default: all)")
+    p.add_argument("--workloads", default=",".join(matrix.WORKLOADS),
+                   help=f"comma separated, of {','.join(matrix.WORKLOADS)} (default: all)")
+    p.add_argument("--accel", default="auto",
+                   help="icount|tcg|kvm|auto (default auto: kvm only if it runs at "
+                        "native speed, else icount)")
+    p.add_argument("--quick", action="store_true", help="fewer iterations and sizes")
+    p.add_argument("--timeout", type=float, default=300,
+                   help="seconds allowed per QEMU run (default 300)")
+    p.add_argument("--kernel-dir", default="build",
+                   help="directory holding <mode>/kernel.elf (default build)")
+    p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
+    p.add_argument("--results-dir", default="results", help="default results")
+    p.add_argument("--host-baseline", default=HOST_BASELINE,
+                   help="script run for mode linux (default scripts/host_baseline.py)")
+    p.add_argument("--iters", type=int, help="measured iterations (overrides default)")
+    p.add_argument("--warmup", type=int, help="warm-up iterations (overrides default)")
+    p.add_argument("--cc", default=os.environ.get("CC"),
+                   help="compiler that built the kernels, for meta.json")
+    p.add_argument("--cflags", default=os.environ.get("CFLAGS"),
+                   help="its flags, for meta.json")
+    args = p.parse_args(argv)
+    try:
+        args.modes = matrix.parse_list(args.modes, matrix.MODES, "mode")
+        args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload")
+        matrix.parse_list(args.accel, ("icount", "tcg", "kvm", "auto"), "accelerator")
+    except matrix.MatrixError as e:
+        p.error(str(e))
+    if args.iters is None:
+        args.iters = matrix.QUICK_ITERS if args.quick else matrix.ITERS
+    if args.warmup is None:
+        args.warmup = matrix.QUICK_WARMUP if args.quick else matrix.WARMUP
+    if args.timeout <= 0:
+        p.error("--timeout must be positive")
+    return args
+
+
+def judge_guest(records, mode, workload, outcome, proto):
+    """Return (results, reasons): result records and what went wrong."""
+    reasons = []
+    if outcome.error:
+        return [], [outcome.error]
+    if outcome.timed_out:
+        reasons.append(f"timed out after {outcome.seconds:.0f}s")
+    elif outcome.status != proto.exit_success:
+        reasons.append(proto.describe_exit(outcome.status))
+    found = [r for r in records if r["type"] == "result"]
+    for r in records:
+        if r["type"] == "error":
+            reasons.append(f"guest error: {r.get('msg')}")
+    done = [r for r in records if r["type"] == "done"]
+    if not done and not outcome.timed_out:
+        reasons.append("no done line")
+    elif done and done[-1].get("status") != 0:
+        reasons.append(f"guest done status {done[-1].get('status')}")
+    if not found:
+        reasons.append("no results")
+    for r in found:
+        if (r["mode"], r["workload"]) != (mode, workload):
+            reasons.append(f"result for {r['mode']} {r['workload']} in this boot")
+        if r["check"] != "ok":
+            reasons.append(f"check failed ({r['variant']} size {r['size']}): {r['check']}")
+    return found, reasons
+
+
+def read_log(path, proto):
+    """(records, problem) from a serial log; problem names bad lines."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        records, errors = parse.scan(f, proto.prefix)
+    if not errors:
+        return records, None
+    e = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return records, f"malformed protocol line {e.lineno}{more}: {e.why}: {e.text[:120]}"
+
+
+def run_guest(args, ctx, mode, workload):
+    """Boot one (mode, workload); return (results, reasons, run info)."""
+    kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
+    append = matrix.cmdline(workload, args.quick, args.iters, args.warmup)
+    argv = qemu.command(args.qemu, kernel, append, ctx["accel"])
+    log = os.path.join("logs", f"{mode}-{workload}.log")
+    info = {"mode": mode, "workload": workload, "command": argv, "log": log}
+    if not os.path.isfile(kernel):
+        return [], [f"kernel not built: {kernel}"], info
+    outcome = qemu.run(argv, os.path.join(ctx["dir"], log), args.timeout)
+    info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
+    records, problem = read_log(os.path.join(ctx["dir"], log), ctx["proto"])
+    found, reasons = judge_guest(records, mode, workload, outcome, ctx["proto"])
+    if problem:
+        reasons.insert(0, problem)
+    for r in found:
+        r.update(accel=ctx["accel"], unit=map_unit(r["unit"], ctx["accel"]),
+                 run_id=ctx["run_id"])
+    return found, reasons, info
+
+
+def run_linux(args, ctx):
+    """Run the host baseline; return (results, reasons, run info)."""
+    python = os.environ.get("PYTHON") or sys.executable
+    out = os.path.join(ctx["dir"], "linux.jsonl")
+    argv = [python, args.host_baseline, "--out", out] + (["--quick"] if args.quick else [])
+    info = {"mode": "linux", "workload": "all", "command": argv, "log": "logs/linux.log"}
+    if not os.path.isfile(args.host_baseline):
+        return [], [f"host baseline not built (no {args.host_baseline})"], info
+    outcome = qemu.run(argv, os.path.join(ctx["dir"], info["log"]), args.timeout)
+    info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
+    if outcome.error or outcome.timed_out or outcome.status != 0:
+        why = outcome.error or ("timed out" if outcome.timed_out else f"exit {outcome.status}")
+        return [], [f"host baseline failed: {why} (see {info['log']})"], info
+    found = []
+    try:
+        with open(out, encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                obj = json.loads(line)
+                if isinstance(obj, dict):
+                    obj.setdefault("type", "result")  # host rows may omit it
+                found.append(parse.validate(obj, lineno, line.strip(), out))
+    except (OSError, json.JSONDecodeError, parse.MalformedLine) as e:
+        return [], [f"host baseline output unreadable: {e}"], info
+    found = [r for r in found if r["type"] == "result" and r["workload"] in args.workloads]
+    for r in found:
+        r.setdefault("accel", "native")
+        r["run_id"] = ctx["run_id"]
+    reasons = [] if found else ["host baseline: no results"]
+    return found, reasons, info
+
+
+def build_meta(args, ctx):
+    return {
+        "run_id": ctx["run_id"], "date": provenance.now_iso(),
+        "git": provenance.git_state(),
+        "compiler": {"cc": args.cc, "version": provenance.compiler_version(args.cc),
+                     "cflags": args.cflags},
+        "qemu": {"binary": args.qemu, "version": qemu.version(args.qemu)},
+        "accel": ctx["accel"], "accel_requested": args.accel,
+        "accel_reason": ctx["accel_reason"], "host_cpu": provenance.host_cpu(),
+        "python": sys.version.split()[0],
+        "matrix": {"modes": args.modes, "workloads": args.workloads,
+                   "quick": args.quick, "timeout": args.timeout,
+                   "iters": args.iters, "warmup": args.warmup,
+                   "cmdlines": {w: matrix.cmdline(w, args.quick, args.iters, args.warmup)
+                                for w in args.workloads}},
+        "runs": [], "failures": [],
+    }
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        proto = protocol.load()
+    except protocol.ProtocolHeaderError as e:
+        print(f"bench.py: {e}", file=sys.stderr)
+        return 2
+    if args.accel == "kvm" and not accel.kvm_usable()[0]:
+        print(f"bench.py: --accel kvm: {accel.kvm_usable()[1]}", file=sys.stderr)
+        return 2
+    chosen, reason = accel.choose(args.accel, args.qemu)
+    run_id, run_dir = results.new_run_dir(args.results_dir)
+    ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen,
+           "accel_reason": reason, "proto": proto}
+    meta = build_meta(args, ctx)
+    results.write_json(os.path.join(run_dir, "meta.json"), meta)
+    print(f"run {run_id}: accelerator {chosen} ({reason})")
+
+    plan = [(m, w) for m in args.modes if m != "linux" for w in args.workloads]
+    plan += [("linux", "all")] if "linux" in args.modes else []
+    everything = []
+    for i, (mode, workload) in enumerate(plan, 1):
+        print(f"[{i}/{len(plan)}] {mode} {workload} ... ", end="", flush=True)
+        start = time.monotonic()
+        if mode == "linux":
+            found, reasons, info = run_linux(args, ctx)
+        else:
+            found, reasons, info = run_guest(args, ctx, mode, workload)
+        info.update(results=len(found), ok=not reasons)
+        meta["runs"].append(info)
+        lines = list(found)
+        if reasons:
+            failure = {"type": "failure", "mode": mode, "workload": workload,
+                       "reason": "; ".join(reasons), "log": info["log"],
+                       "results_kept": len(found), "run_id": run_id}
+            meta["failures"].append(failure)
+            lines.append(failure)
+        results.append_jsonl(os.path.join(run_dir, "results.jsonl"), lines)
+        everything += found
+        verdict = "ok" if not reasons else f"FAILED ({'; '.join(reasons)})"
+        print(f"{verdict} {len(found)} results {time.monotonic() - start:.1f}s")
+
+    results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
+    results.write_json(os.path.join(run_dir, "meta.json"), meta)
+    results.update_latest(args.results_dir, run_id)
+    if everything:
+        print()
+        print(table.render(*table.comparison(everything)))
+    print(f"\nresults: {run_dir}")
+    if meta["failures"]:
+        names = ", ".join(f"{f['mode']} {f['workload']} ({f['reason']})"
+                          for f in meta["failures"])
+        print(f"bench.py: {len(meta['failures'])} of {len(plan)} runs failed: {names}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""results.py - the results/<run-id>/ directory: create, write, read back.
+
+A run directory holds meta.json, results.jsonl (result and failure
+objects, one a line), summary.csv and logs/. Directories are never
+overwritten: a taken run id gets a -2, -3, ... suffix. results/latest is a
+relative symlink to the newest run.
+"""
+import csv
+import json
+import os
+import time
+
+from . import parse
+
+SUMMARY_COLUMNS = ("workload", "mode", "variant", "size", "what", "unit", "accel",
+                   "n", "min", "median", "mean", "stddev", "p99", "kentries",
+                   "switches", "as_switches", "bytes_copied", "check", "shape")
+
+
+class ResultsError(Exception):
+    """A run directory or results file that cannot be read as results."""
+
+
+def new_run_dir(results_dir, now=None):
+    """Create and return (run_id, path) for a fresh run; never reuses one."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    os.makedirs(results_dir, exist_ok=True)
+    for i in range(1, 1000):
+        run_id = stamp if i == 1 else f"{stamp}-{i}"
+        path = os.path.join(results_dir, run_id)
+        try:
+            os.mkdir(path)  # atomic: fails if taken, so nothing is overwritten
+        except FileExistsError:
+            continue
+        os.mkdir(os.path.join(path, "logs"))
+        return run_id, path
+    raise ResultsError(f"no free run id for {stamp} in {results_dir}")
+
+
+def update_latest(results_dir, run_id):
+    """Point results_dir/latest at run_id (atomically replaced)."""
+    link = os.path.join(results_dir, "latest")
+    tmp = link + ".tmp"
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(run_id, tmp)
+    os.replace(tmp, link)
+
+
+def write_json(path, obj):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def append_jsonl(path, objs):
+    with open(path, "a", encoding="utf-8") as f:
+        for obj in objs:
+            f.write(json.dumps(obj, sort_keys=True) + "\n")
+
+
+def summary_row(r):
+    """One summary.csv row (a dict over SUMMARY_COLUMNS) for a result."""
+    events = r.get("events") or {}
+    row = {c: r.get(c) for c in SUMMARY_COLUMNS}
+    for e in parse.EVENT_FIELDS:
+        row[e] = events.get(e)
+    return {c: ("" if v is None else v) for c, v in row.items()}
+
+
+def write_summary(path, results):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=SUMMARY_COLUMNS)
+        w.writeheader()
+        for r in results:
+            w.writerow(summary_row(r))
+
+
+class Run:
+    """A run read back: path, run_id, meta (dict), results and failures."""
+
+    def __init__(self, path, meta, results, failures):
+        self.path, self.meta = path, meta
+        self.results, self.failures = results, failures
+        self.run_id = meta.get("run_id", os.path.basename(path))
+
+    def ok_results(self):
+        """Results whose data check passed (the ones to plot)."""
+        return [r for r in self.results if r.get("check") == "ok"]
+
+
+def load_run(path):
+    """Read a run directory; raise ResultsError naming any malformed line."""
+    real = os.path.realpath(path)
+    if not os.path.isdir(real):
+        raise ResultsError(f"{path}: no such run directory")
+    meta_path = os.path.join(real, "meta.json")
+    meta = {}
+    if os.path.exists(meta_path):
+        try:
+            with open(meta_path, encoding="utf-8") as f:
+                meta = json.load(f)
+        except (OSError, json.JSONDecodeError) as e:
+            raise ResultsError(f"{meta_path}: not valid JSON ({e})") from None
+    jsonl = os.path.join(real, "results.jsonl")
+    if not os.path.exists(jsonl):
+        raise ResultsError(f"{path}: no results.jsonl")
+    results, failures = [], []
+    with open(jsonl, encoding="utf-8", errors="replace") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = parse.parse_record(line.strip(), lineno, jsonl)
+            except parse.MalformedLine as e:
+                raise ResultsError(str(e)) from None
+            if obj["type"] == "failure":
+                failures.append(obj)
+            elif obj["type"] == "result":
+                results.append(obj)
+    return Run(real, meta, results, failures)

@@ -1,0 +1,145 @@
+"""stats.py - line results up across modes: keys, ratios, representative sizes.
+
+A result is identified by (workload, variant, size, what, shape). Mono and
+micro rows pair when these match; a micro fileio row with a shape ("fs",
+"fs+blk") pairs with the mono row of the same key without a shape. Linux
+rows (unit ns) are shown beside but never divided by guest rows.
+"""
+
+WORKLOAD_ORDER = ("null", "pingpong", "shm", "sem", "fileio")
+GUEST_MODES = ("mono", "micro")
+
+# Size used for one-line-per-workload summaries (headline table, bar charts);
+# the nearest size present is used when this one was not run.
+HEADLINE_SIZE = {"pingpong": 0, "shm": 4096, "fileio": 4096}
+
+
+def key_of(r):
+    return (r["workload"], r["variant"], r["size"], r["what"], r.get("shape") or "")
+
+
+def _sort_key(k):
+    w, variant, size, what, shape = k
+    order = WORKLOAD_ORDER.index(w) if w in WORKLOAD_ORDER else len(WORKLOAD_ORDER)
+    return (order, w, variant, -1 if size is None else size, what, shape)
+
+
+def ratio(a, b):
+    """a / b, or None when either is missing or b is zero."""
+    if a is None or b in (None, 0):
+        return None
+    return a / b
+
+
+def index(results):
+    """{(mode,) + key: result} over results (later duplicates win)."""
+    return {(r["mode"],) + key_of(r): r for r in results}
+
+
+def _lookup(idx, mode, key):
+    r = idx.get((mode,) + key)
+    if r is None and key[4]:
+        r = idx.get((mode,) + key[:4] + ("",))
+    return r
+
+
+def compare_rows(results):
+    """Rows for a mono/micro/linux table, sorted by workload order.
+
+    Each row: dict(key fields, mono, micro, linux results or None, ratio =
+    micro median / mono median). A mono row already shown beside shaped
+    micro rows is not repeated on its own.
+    """
+    idx = index(results)
+    keys = {key_of(r) for r in results}
+    shaped = {k[:4] for k in keys if k[4]}
+    rows = []
+    for k in sorted(keys, key=_sort_key):
+        if not k[4] and k[:4] in shaped and (("micro",) + k) not in idx:
+            continue
+        row = dict(zip(("workload", "variant", "size", "what", "shape"), k))
+        for mode in GUEST_MODES + ("linux",):
+            row[mode] = _lookup(idx, mode, k)
+        mono, micro = row["mono"], row["micro"]
+        same_unit = mono and micro and mono["unit"] == micro["unit"]
+        row["ratio"] = ratio(micro["median"], mono["median"]) if same_unit else None
+        rows.append(row)
+    return rows
+
+
+def headline_size(workload, sizes):
+    """The size to summarise a workload at, given the sizes present."""
+    sizes = sorted(s for s in sizes if s is not None)
+    if not sizes:
+        return None
+    want = HEADLINE_SIZE.get(workload, sizes[0])
+    return min(sizes, key=lambda s: (abs(s - want), s))
+
+
+def headline_rows(results):
+    """compare_rows() restricted to one size per workload."""
+    rows = compare_rows(results)
+    sizes = {}
+    for r in rows:
+        sizes.setdefault(r["workload"], set()).add(r["size"])
+    pick = {w: headline_size(w, s) for w, s in sizes.items()}
+    return [r for r in rows if r["size"] == pick[r["workload"]]]
+
+
+def null_baseline(results, mode):
+    """The null system call result of one mode (variant "syscall" if any)."""
+    nulls = [r for r in results if r["mode"] == mode and r["workload"] == "null"]
+    for r in nulls:
+        if r["variant"] == "syscall":
+            return r
+    return min(nulls, key=lambda r: r["median"]) if nulls else None
+
+
+def relative_to_null(results):
+    """Rows (mode, label, value): each non-null headline result divided by
+    its own system's null call, so systems with different units compare."""
+    out = []
+    modes = sorted({r["mode"] for r in results},
+                   key=lambda m: (GUEST_MODES + ("linux",)).index(m)
+                   if m in GUEST_MODES + ("linux",) else 9)
+    for mode in modes:
+        base = null_baseline(results, mode)
+        if base is None:
+            continue
+        mine = [r for r in results if r["mode"] == mode and r["workload"] != "null"]
+        by_workload = {}
+        for r in mine:
+            by_workload.setdefault(r["workload"], []).append(r)
+        for w, rs in by_workload.items():
+            size = headline_size(w, {r["size"] for r in rs})
+            for r in rs:
+                if r["size"] == size:
+                    out.append((mode, label(r), ratio(r["median"], base["median"])))
+    return out
+
+
+def label(r, with_size=True):
+    """A short human label: workload/variant[ shape][ size]."""
+    s = f"{r['workload']}/{r['variant']}"
+    if r.get("shape"):
+        s += f" [{r['shape']}]"
+    if with_size and r.get("size") is not None:
+        s += f" {fmt_size(r['size'])}"
+    return s
+
+
+def fmt_size(size):
+    if size is None:
+        return "-"
+    if size >= 1024 and size % 1024 == 0:
+        return f"{size // 1024}K"
+    return str(size)
+
+
+def fmt_num(v):
+    """Compact number for tables: integers as is, others to 4 digits."""
+    if v is None:
+        return "-"
+    if isinstance(v, int) or float(v).is_integer() and abs(v) >= 100:
+        return str(int(v))
+    return f"{v:.4g}"
