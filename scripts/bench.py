@@ -41,6 +41,8 @@ def parse_args(argv):
     p.add_argument("--results-dir", default="results", help="default results")
     p.add_argument("--host-baseline", default=HOST_BASELINE,
                    help="script run for mode linux (default scripts/host_baseline.py)")
+    p.add_argument("--check", action="store_true",
+                   help="only validate the options and exit (used by make)")
     p.add_argument("--iters", type=int, help="measured iterations (overrides default)")
     p.add_argument("--warmup", type=int, help="warm-up iterations (overrides default)")
     p.add_argument("--cc", default=os.environ.get("CC"),
@@ -177,6 +179,8 @@ def build_meta(args, ctx):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.check:
+        return 0
     try:
         proto = protocol.load()
     except protocol.ProtocolHeaderError as e:

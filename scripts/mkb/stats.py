@@ -18,7 +18,7 @@ def key_of(r):
     return (r["workload"], r["variant"], r["size"], r["what"], r.get("shape") or "")
 
 
-def _sort_key(k):
+def sort_key(k):
     w, variant, size, what, shape = k
     order = WORKLOAD_ORDER.index(w) if w in WORKLOAD_ORDER else len(WORKLOAD_ORDER)
     return (order, w, variant, -1 if size is None else size, what, shape)
@@ -54,7 +54,7 @@ def compare_rows(results):
     keys = {key_of(r) for r in results}
     shaped = {k[:4] for k in keys if k[4]}
     rows = []
-    for k in sorted(keys, key=_sort_key):
+    for k in sorted(keys, key=sort_key):
         if not k[4] and k[:4] in shaped and (("micro",) + k) not in idx:
             continue
         row = dict(zip(("workload", "variant", "size", "what", "shape"), k))
@@ -96,8 +96,9 @@ def null_baseline(results, mode):
 
 
 def relative_to_null(results):
-    """Rows (mode, label, value): each non-null headline result divided by
-    its own system's null call, so systems with different units compare."""
+    """Rows (series, label, value): each non-null headline result divided by
+    its own system's null call, so systems with different units compare.
+    series is the mode, plus the shape for micro fileio rows."""
     out = []
     modes = sorted({r["mode"] for r in results},
                    key=lambda m: (GUEST_MODES + ("linux",)).index(m)
@@ -114,7 +115,9 @@ def relative_to_null(results):
             size = headline_size(w, {r["size"] for r in rs})
             for r in rs:
                 if r["size"] == size:
-                    out.append((mode, label(r), ratio(r["median"], base["median"])))
+                    series = mode + (f" {r['shape']}" if r.get("shape") else "")
+                    out.append((series, label(dict(r, shape=None)),
+                                ratio(r["median"], base["median"])))
     return out
 
 

@@ -1,0 +1,82 @@
+"""plot_mpl.py - matplotlib drawings of the report figures (800x500 PNG).
+
+Each function reads a figure's CSV (the file gnuplot also reads) and
+writes one PNG. Used by scripts/report.py; kinds match report/gnuplot/.
+"""
+import csv
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FixedLocator, NullLocator  # noqa: E402
+
+WIDTH_IN, HEIGHT_IN, DPI = 8, 5, 100   # 800 x 500 pixels, same as gnuplot
+
+
+def read_csv(path):
+    """(columns, rows) with numeric cells as floats, others as str."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+
+    def cell(v):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return rows[0], [[cell(v) for v in r] for r in rows[1:]]
+
+
+def _finish(fig, ax, spec, out):
+    ax.set_title(spec["title"])
+    ax.set_xlabel(spec["xlabel"])
+    ax.set_ylabel(spec["ylabel"])
+    ax.legend(loc="best", fontsize=8)
+    if spec.get("note"):
+        fig.text(0.5, 0.01, spec["note"], ha="center", va="bottom", fontsize=8)
+    fig.savefig(out, dpi=DPI)
+    plt.close(fig)
+
+
+def lines(csv_path, spec, out):
+    """One line per column against the first column (a size in bytes)."""
+    columns, rows = read_csv(csv_path)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    fig.subplots_adjust(bottom=0.15)
+    xs = [max(r[0], 1) for r in rows]  # size 0 cannot sit on a log axis
+    for i, name in enumerate(columns[1:], 1):
+        ax.plot(xs, [r[i] for r in rows], marker="o", linewidth=2, label=name)
+    if spec.get("logx"):
+        ax.set_xscale("log", base=2)
+    if spec.get("logy"):
+        ax.set_yscale("log")
+    ax.xaxis.set_major_locator(FixedLocator(xs))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels([_size(r[0]) for r in rows])
+    ax.grid(True, which="both", alpha=0.3)
+    _finish(fig, ax, spec, out)
+
+
+def bars(csv_path, spec, out):
+    """Clustered bars: one cluster per row, one bar per column."""
+    columns, rows = read_csv(csv_path)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    fig.subplots_adjust(bottom=0.24)
+    n = len(columns) - 1
+    width = 0.8 / n
+    for i, name in enumerate(columns[1:]):
+        xs = [k + (i - (n - 1) / 2) * width for k in range(len(rows))]
+        ax.bar(xs, [r[i + 1] for r in rows], width, label=name)
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels([str(r[0]) for r in rows], rotation=30, ha="right", fontsize=8)
+    if spec.get("logy"):
+        ax.set_yscale("log")
+    ax.grid(True, axis="y", alpha=0.3)
+    _finish(fig, ax, spec, out)
+
+
+def _size(v):
+    v = int(v)
+    return f"{v // 1024}K" if v >= 1024 and v % 1024 == 0 else str(v)
+
+
+KINDS = {"lines": lines, "bars": bars}

@@ -1,0 +1,51 @@
+# scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
+#
+#   make bench   [MODES=mono,micro,linux] [WORKLOADS=...] [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
+#                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
+#   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
+#   make compare A=results/<id> B=results/<id>   table of median deltas
+#
+# Lists take commas or spaces. Unknown values stop with bench.py's error
+# (exit 2). Uses BUILD and PYTHON from the top-level Makefile.
+
+MODES ?= mono,micro,linux
+WORKLOADS ?= null,pingpong,shm,sem,fileio
+ACCEL ?= auto
+QUICK ?=
+TIMEOUT ?= 300
+QEMU ?= qemu-system-x86_64
+RESULTS ?= results
+REPORT_OUT ?= report/out
+BENCH_CFLAGS ?= $(KERNEL_CFLAGS)
+
+harness_comma := ,
+harness_space := $(subst ,, )
+harness_list = $(subst $(harness_comma),$(harness_space),$(strip $(1)))
+harness_csv = $(subst $(harness_space),$(harness_comma),$(strip $(call harness_list,$(1))))
+HARNESS_MODES := $(call harness_list,$(MODES))
+HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' \
+	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
+	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \
+	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)'
+
+.PHONY: bench bench-check report compare
+
+# bench-check comes first so a bad MODES/WORKLOADS/ACCEL stops before any build.
+bench: bench-check \
+	$(foreach m,$(filter mono micro,$(HARNESS_MODES)),$(BUILD)/$(m)/kernel.elf) \
+	$(if $(filter linux,$(HARNESS_MODES)),host-bench)
+	@status=0; $(PYTHON) scripts/bench.py $(HARNESS_ARGS) \
+		--cc '$(CC)' --cflags '$(BENCH_CFLAGS)' || status=$$?; \
+	if [ $$status -eq 2 ]; then exit 2; fi; \
+	$(PYTHON) scripts/report.py --run '$(RESULTS)/latest' --out '$(REPORT_OUT)' || exit $$?; \
+	exit $$status
+
+bench-check:
+	@$(PYTHON) scripts/bench.py $(HARNESS_ARGS) --check
+
+report:
+	$(PYTHON) scripts/report.py --run '$(or $(RUN),$(RESULTS)/latest)' --out '$(REPORT_OUT)'
+
+compare:
+	$(if $(and $(A),$(B)),,$(error compare needs A=<run dir> B=<run dir>))
+	$(PYTHON) scripts/compare.py '$(A)' '$(B)'
