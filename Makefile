@@ -1,0 +1,144 @@
+# mkbench - one kernel source tree, two builds (mono, micro), and the
+# benchmark suite around them. Non-recursive: every user command is a
+# target here or in an included fragment. `make help` lists them.
+
+MODE ?= mono
+MODES_ALL := mono micro
+ifeq ($(filter $(MODE),$(MODES_ALL)),)
+$(error MODE=$(MODE) is not a mode: use MODE=mono or MODE=micro)
+endif
+
+BUILD := build
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+QEMU ?= qemu-system-x86_64
+PYTHON_NEEDS := pytest matplotlib
+PYTHON ?= $(shell scripts/pick-python $(PYTHON_NEEDS) 2>/dev/null || echo python3)
+HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror
+GCC_INC := $(shell $(CC) -print-file-name=include)
+
+# Kernel and user code: freestanding, no libc, no SSE (no FPU state to save).
+FREE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
+	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
+KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Ibench
+UCFLAGS := $(FREE_CFLAGS) -Iuser -Ilib -Ibench -Iservices -Itests/guest
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack
+
+LIB_SRC := lib/fmt.c lib/string.c
+CORE_SRC := $(wildcard kernels/core/*.c kernels/core/*.S) $(LIB_SRC)
+mono_SRC := $(wildcard kernels/mono/*.c)
+micro_SRC := $(wildcard kernels/micro/*.c)
+
+# User programs: name -> sources. Every mode gets the common ones; a mode
+# adds its servers. os_<mode>.c is linked into each program of that mode.
+ULIB_SRC := user/crt0.S user/os_common.c $(LIB_SRC)
+PROG_init := user/init.c
+PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c
+mono_PROG_selftest := tests/guest/st_mono.c
+micro_PROG_selftest := tests/guest/st_micro.c
+PROG_console := kernels/micro/servers/console.c
+COMMON_PROGS := init selftest
+mono_PROGS := $(COMMON_PROGS)
+micro_PROGS := $(COMMON_PROGS) console
+
+.PHONY: all kernels help run gdb test clean deps
+all: kernels
+
+help:
+	@echo "make                      build both kernels (build/mono, build/micro)"
+	@echo "make run MODE=mono|micro  boot one kernel under QEMU (ARGS='run=test')"
+	@echo "make gdb MODE=mono|micro  boot it stopped, waiting for gdb on :1234"
+	@echo "make test                 unit tests, boot tests of both kernels, harness tests"
+	@echo "make bench                run the benchmark suite and write the report"
+	@echo "make report [RUN=dir]     redraw report/out/index.html"
+	@echo "make deps                 install missing Debian packages (root) or print the line"
+
+kernels: $(foreach m,$(MODES_ALL),$(BUILD)/$(m)/kernel.elf)
+
+# $(call objs,<mode-or-dir>,<sources>)
+objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(2))
+
+$(BUILD)/kobj/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+$(BUILD)/kobj/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+$(BUILD)/uobj/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+$(BUILD)/uobj/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+
+define MODE_RULES
+$(1)_KOBJS := $$(patsubst %,$(BUILD)/kobj/%.o,$$(CORE_SRC) $$($(1)_SRC))
+$(1)_UOBJ_LIB := $$(patsubst %,$(BUILD)/uobj/%.o,$$(ULIB_SRC) user/os_$(1).c)
+
+$(BUILD)/$(1)/user/%.elf: $$($(1)_UOBJ_LIB) user/user.ld
+	@mkdir -p $$(@D)
+	$(LD) $(LDFLAGS) -T user/user.ld -o $$@ $$($(1)_UOBJ_LIB) \
+		$$(patsubst %,$(BUILD)/uobj/%.o,$$(PROG_$$*) $$($(1)_PROG_$$*))
+
+$(BUILD)/$(1)/images.S: Makefile
+	@mkdir -p $$(@D)
+	@{ echo '/* generated: user programs linked into the $(1) kernel */'; \
+	  echo '.section .rodata'; \
+	  for p in $$($(1)_PROGS); do \
+	    echo ".balign 16"; echo "img_$$$${p}_start: .incbin \"$(BUILD)/$(1)/user/$$$$p.elf\""; \
+	    echo "img_$$$${p}_end:"; echo "name_$$$$p: .asciz \"$$$$p\""; done; \
+	  echo '.balign 8'; echo '.globl user_images, n_user_images'; echo 'user_images:'; \
+	  for p in $$($(1)_PROGS); do echo ".quad name_$$$$p, img_$$$${p}_start, img_$$$${p}_end"; done; \
+	  echo 'n_user_images: .long $$(words $$($(1)_PROGS))'; } > $$@
+
+$(BUILD)/$(1)/images.o: $(BUILD)/$(1)/images.S $$(patsubst %,$(BUILD)/$(1)/user/%.elf,$$($(1)_PROGS))
+	$(CC) -c $$< -o $$@
+
+$(BUILD)/$(1)/kernel64.elf: $$($(1)_KOBJS) $(BUILD)/$(1)/images.o kernels/core/kernel.ld
+	$(LD) $(LDFLAGS) -T kernels/core/kernel.ld -o $$@ $$($(1)_KOBJS) $(BUILD)/$(1)/images.o
+	objdump -d -S $$@ > $(BUILD)/$(1)/kernel.asm
+	nm -n $$@ > $(BUILD)/$(1)/kernel.sym
+
+# The bootable image: the same code in an ELF32 container, which every
+# Multiboot loader (GRUB, QEMU -kernel) accepts.
+$(BUILD)/$(1)/kernel.elf: $(BUILD)/$(1)/kernel64.elf
+	$(OBJCOPY) -O elf32-i386 $$< $$@
+endef
+$(foreach m,$(MODES_ALL),$(eval $(call MODE_RULES,$(m))))
+
+# Each program's own objects must exist before it links.
+define PROG_DEPS
+$(BUILD)/$(1)/user/$(2).elf: $(patsubst %,$(BUILD)/uobj/%.o,$(PROG_$(2)) $($(1)_PROG_$(2)))
+endef
+$(foreach m,$(MODES_ALL),$(foreach p,$($(m)_PROGS),$(eval $(call PROG_DEPS,$(m),$(p)))))
+
+QEMU_FLAGS := -m 128M -display none -no-reboot -monitor none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+ARGS ?= run=test
+run: $(BUILD)/$(MODE)/kernel.elf
+	$(QEMU) $(QEMU_FLAGS) -serial stdio -kernel $< -append "$(ARGS)"; \
+	s=$$?; echo "qemu exit status $$s (33 = success, 35 = failure, 37 = kernel panic)"; [ $$s = 33 ]
+
+gdb: $(BUILD)/$(MODE)/kernel.elf
+	@echo "QEMU waits for gdb: gdb $(BUILD)/$(MODE)/kernel64.elf -ex 'target remote :1234'"
+	$(QEMU) $(QEMU_FLAGS) -serial stdio -kernel $< -append "$(ARGS)" -s -S
+
+deps:
+	@scripts/deps.sh
+
+-include scripts/harness.mk
+-include bench/host/host.mk
+-include tests/unit/unit.mk
+
+TEST_PREREQS := kernels $(if $(wildcard tests/unit/unit.mk),unit) \
+	$(if $(wildcard bench/host/host.mk),host-bench)
+test: deps
+	@$(MAKE) --no-print-directory $(TEST_PREREQS)
+	$(PYTHON) -m pytest -q tests/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,63 @@
+/* console.c - kernel console on COM1, the panic path and QEMU exit.
+ * Linked into both kernels. In micro mode user output goes to the console
+ * server instead; the kernel keeps COM1 for its own diagnostics. */
+#include <stdarg.h>
+#include "defs.h"
+#include "x86.h"
+#include "protocol.h"
+
+#define COM1 0x3F8
+
+void console_init(void)
+{
+	outb(COM1 + 1, 0x00);   /* no interrupts */
+	outb(COM1 + 3, 0x80);   /* DLAB */
+	outb(COM1 + 0, 0x01);   /* 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03);   /* 8N1 */
+	outb(COM1 + 2, 0xC7);   /* FIFO */
+	outb(COM1 + 4, 0x03);
+}
+
+void console_putc(char c)
+{
+	while (!(inb(COM1 + 5) & 0x20))
+		;
+	outb(COM1, (uint8_t)c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_putc(s[i]);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	console_write(buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* Leave QEMU through isa-debug-exit; status is (code << 1) | 1. */
+void qemu_exit(int code)
+{
+	outb(MKB_DEBUG_EXIT_PORT, (uint8_t)code);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void panic(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	__asm__ volatile("cli");
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	kprintf("\nkernel panic: %s\n", buf);
+	qemu_exit(MKB_EXIT_PANIC);
+}

@@ -1,0 +1,104 @@
+/*
+ * defs.h - every cross-file kernel function, grouped by the file that
+ * defines it: the table of contents of the kernel. Files under
+ * kernels/core are linked into both kernels; kernels/mono and
+ * kernels/micro each provide the "mode" group.
+ */
+#ifndef MKB_DEFS_H
+#define MKB_DEFS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "abi.h"
+#include "fmt.h"
+#include "string.h"
+
+struct proc;
+struct trapframe;
+struct sysframe;
+struct user_image;
+
+// console.c
+void console_init(void);
+void console_putc(char c);
+void console_write(const char *s, size_t n);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void qemu_exit(int code) __attribute__((noreturn));
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+// gdt.c
+void gdt_init(void);
+void tss_set_rsp0(uint64_t rsp0);
+void tss_set_console_io(int allowed);
+
+// trap.c
+void idt_init(void);
+void trap(struct trapframe *tf);
+
+// timer.c
+void timer_init(void);
+extern volatile uint64_t ticks;
+
+// pmm.c
+void pmm_init(uint32_t mb_info);
+void *page_alloc(void);
+void page_free(void *pa);
+uint64_t pmm_free_pages(void);
+
+// vm.c
+uint64_t *vm_create(void);
+void vm_destroy(uint64_t *pml4);
+int vm_map_page(uint64_t *pml4, uint64_t va, uint64_t pa, int writable, int exec);
+uint64_t vm_translate(uint64_t *pml4, uint64_t va, int write);
+int vm_user_range_ok(uint64_t va, uint64_t len);
+int vm_check(uint64_t *pml4, uint64_t va, uint64_t len, int write);
+int copyin(void *dst, uint64_t uva, size_t len);
+int copyout(uint64_t uva, const void *src, size_t len);
+int copyinstr(char *dst, uint64_t uva, size_t cap);
+int vm_copy_between(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, size_t len);
+int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint64_t npages, int writable);
+
+// elf.c
+int elf_load(uint64_t *pml4, const uint8_t *img, size_t size, uint64_t *entry);
+
+// proc.c
+void proc_init(void);
+int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio);
+void proc_exit(int status) __attribute__((noreturn));
+void proc_kill(struct proc *p, int status);
+int proc_wait(int pid, int *status);
+struct proc *proc_find(int pid);
+struct proc *proc_find_name(const char *name);
+void proc_fault(struct trapframe *tf, const char *what);
+const struct user_image *image_find(const char *name);
+
+// sched.c
+struct waitq;
+void sched_init(void);
+void waitq_push(struct waitq *q, struct proc *p);
+struct proc *waitq_pop(struct waitq *q);
+void waitq_remove(struct waitq *q, struct proc *p);
+void sched_ready(struct proc *p);
+void sched_unready(struct proc *p);
+void sched_block(int why, struct waitq *q);
+void sched_wakeup(struct proc *p);
+void sched_switch_to(struct proc *next);
+void sched_yield(void);
+void sched_tick(void);
+void sched_start(void) __attribute__((noreturn));
+struct proc *sched_pick(void);
+extern struct proc *idleproc;
+void swtch(uint64_t *old_ksp, uint64_t new_ksp);
+
+// syscall.c
+void syscall_init(void);
+void syscall_dispatch(struct sysframe *sf);
+
+extern struct kcounters kstat;
+
+// mode group: kernels/mono/*.c or kernels/micro/*.c
+extern const char *const mode_name;
+typedef int64_t (*syscall_fn)(struct sysframe *sf);
+extern const syscall_fn mode_syscalls[NSYSCALLS];
+void mode_init(void);
+void mode_proc_exit(struct proc *p);
+#endif

@@ -1,0 +1,66 @@
+/* proc.h - process control block, shared by both kernels. */
+#ifndef MKB_PROC_H
+#define MKB_PROC_H
+#include <stdint.h>
+#include "trap.h"
+#include "memlayout.h"
+
+#define NPROC 64
+#define NPRIO 8
+#define KSTACK_PAGES 4
+#define PNAME_MAX 16
+
+struct waitq {
+	struct proc *head, *tail;
+};
+
+enum pstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_BLOCKED, P_ZOMBIE };
+
+/* Why a blocked process waits: the wake-up paths use this to undo it. */
+enum pwait {
+	W_NONE, W_CHILD, W_SEND, W_RECV, W_REPLY, W_NTFN, W_PIPE, W_SVC
+};
+
+/* A message in flight: registers plus an optional long buffer. */
+struct ipc_msg {
+	uint64_t tag;           /* label << 32 | length in bytes */
+	uint64_t mr[3];         /* inline words (up to 24 bytes) */
+	uint64_t sbuf, slen;    /* long payload in the sender's space */
+	uint64_t rbuf, rcap;    /* where a long reply/receive lands */
+};
+
+struct proc {
+	enum pstate state;
+	enum pwait wait;
+	int pid;
+	int prio;
+	int ticks_left;
+	char name[PNAME_MAX];
+	uint64_t *pml4;               /* physical == virtual (identity map) */
+	uint64_t cr3;
+	uint8_t *kstack;
+	uint64_t ksp;                 /* saved kernel stack pointer (swtch) */
+	struct sysframe *sf;          /* frame of the syscall it is in */
+	struct proc *parent;
+	int exit_status;
+	int killed;                   /* fault/kill status to exit with */
+	int io_console;               /* may touch COM1 ports (console server) */
+	int restart;                  /* kernel restarts it when it dies */
+	int server_ep;                /* endpoint it serves, or -1 */
+	const struct user_image *image;
+	char arg[USER_ARG_MAX];       /* kept for a restart */
+	struct proc *qnext;           /* run queue or wait queue link */
+	struct waitq *waitobj;        /* the queue it is blocked on, if any */
+	int wait_pid;                 /* W_CHILD: which child (-1 any) */
+	/* micro IPC state */
+	struct ipc_msg msg;           /* message being sent or receive buffer */
+	struct proc *reply_to;        /* caller awaiting this server's reply */
+	struct proc *callee;          /* server this caller awaits a reply from */
+	int ipc_is_call;              /* blocked sender expects a reply */
+	/* mono service state */
+	uint64_t svc_arg[4];
+};
+
+extern struct proc *curproc;
+extern struct proc ptable[NPROC];
+#endif

@@ -1,0 +1,44 @@
+/* main.c - kernel entry after boot.S: bring up each subsystem, start the
+ * mode's services and init, then schedule. Linked into both kernels. */
+#include "defs.h"
+#include "proc.h"
+#include "protocol.h"
+
+#define MB_BOOT_MAGIC 0x2BADB002
+#define INIT_PRIO 4
+
+static char cmdline[USER_ARG_MAX];
+
+static void read_cmdline(uint32_t mb_info)
+{
+	const uint32_t *mb = (const uint32_t *)(uint64_t)mb_info;
+	if ((mb[0] & (1 << 2)) && mb[4]) {
+		const char *s = (const char *)(uint64_t)mb[4];
+		size_t i = 0;
+		for (; s[i] && i + 1 < sizeof cmdline; i++)
+			cmdline[i] = s[i];
+		cmdline[i] = '\0';
+	}
+}
+
+void kmain(uint32_t magic, uint32_t mb_info)
+{
+	console_init();        // COM1 for kernel messages
+	if (magic != MB_BOOT_MAGIC)
+		panic("not loaded by a Multiboot loader (magic %x)", magic);
+	read_cmdline(mb_info); // run=... arguments for init
+	gdt_init();            // segments, TSS
+	idt_init();            // exception and timer vectors
+	pmm_init(mb_info);     // physical page allocator
+	proc_init();           // process table
+	sched_init();          // run queues, idle thread
+	syscall_init();        // syscall/sysret MSRs
+	timer_init();          // PIT tick for preemption
+	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu}\n",
+		mode_name, pmm_free_pages() * 4);
+	int pid = proc_spawn("init", cmdline, 0, INIT_PRIO);   // pid 1
+	if (pid != 1)
+		panic("cannot start init (%d)", pid);
+	mode_init();           // mono: in-kernel services; micro: servers
+	sched_start();         // never returns
+}

@@ -1,0 +1,85 @@
+/* pmm.c - physical page allocator: a free list of 4 KiB pages taken from
+ * the Multiboot memory map above the kernel image. Linked into both
+ * kernels. Pages are reached through the identity map (pa == va). */
+#include "defs.h"
+#include "memlayout.h"
+
+struct mb_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+};
+
+struct mb_mmap {
+	uint32_t size;
+	uint64_t addr, len;
+	uint32_t type;
+} __attribute__((packed));
+
+struct run {
+	struct run *next;
+};
+
+extern char kernel_end[];
+static struct run *freelist;
+static uint64_t nfree;
+
+static void free_range(uint64_t start, uint64_t end)
+{
+	uint64_t lo = (uint64_t)kernel_end;
+	if (start < lo)
+		start = lo;
+	if (end > KERNEL_MAP_END)
+		end = KERNEL_MAP_END;
+	for (uint64_t p = PGROUNDUP(start); p + PGSIZE <= end; p += PGSIZE)
+		page_free((void *)p);
+}
+
+/* Hand every usable page above the kernel to the free list. */
+void pmm_init(uint32_t mb_info)
+{
+	struct mb_info *mb = (struct mb_info *)(uint64_t)mb_info;
+	if (mb->flags & (1 << 6)) {
+		uint64_t p = mb->mmap_addr, end = p + mb->mmap_length;
+		while (p < end) {
+			struct mb_mmap *m = (struct mb_mmap *)p;
+			if (m->type == 1)
+				free_range(m->addr, m->addr + m->len);
+			p += m->size + 4;
+		}
+	} else if (mb->flags & 1) {
+		free_range(0x100000, 0x100000 + (uint64_t)mb->mem_upper * 1024);
+	} else {
+		panic("no memory information from the boot loader");
+	}
+	if (nfree < 256)
+		panic("only %lu free pages", nfree);
+}
+
+/* Return a zeroed page, or 0 when memory is exhausted. */
+void *page_alloc(void)
+{
+	struct run *r = freelist;
+	if (!r)
+		return 0;
+	freelist = r->next;
+	nfree--;
+	memset(r, 0, PGSIZE);
+	return r;
+}
+
+/* Return a page obtained from page_alloc (or boot memory) to the pool. */
+void page_free(void *pa)
+{
+	uint64_t a = (uint64_t)pa;
+	if (a % PGSIZE || a < (uint64_t)kernel_end || a >= KERNEL_MAP_END)
+		panic("page_free: bad page %p", pa);
+	struct run *r = pa;
+	r->next = freelist;
+	freelist = r;
+	nfree++;
+}
+
+uint64_t pmm_free_pages(void)
+{
+	return nfree;
+}

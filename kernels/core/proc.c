@@ -1,0 +1,233 @@
+/*
+ * proc.c - processes: spawn from a built-in ELF image, exit, kill, wait,
+ * and the user-fault path. Shared by both kernels; the mode's
+ * mode_proc_exit() undoes mode-specific links (IPC partners, services).
+ */
+#include "defs.h"
+#include "image.h"
+#include "proc.h"
+#include "protocol.h"
+#include "x86.h"
+
+struct proc ptable[NPROC];
+static uint8_t kstacks[NPROC][KSTACK_PAGES * PGSIZE] __attribute__((aligned(4096)));
+static int nextpid = 1;
+extern uint64_t boot_pml4[];
+extern void trapret(void);
+
+void proc_init(void)
+{
+	for (int i = 0; i < NPROC; i++)
+		ptable[i].kstack = kstacks[i];
+}
+
+const struct user_image *image_find(const char *name)
+{
+	for (int i = 0; i < n_user_images; i++)
+		if (!strcmp(user_images[i].name, name))
+			return &user_images[i];
+	return 0;
+}
+
+/* A free slot: unused, or an orphaned zombie that is not running. */
+static struct proc *proc_alloc(void)
+{
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *p = &ptable[i];
+		if (p->state == P_UNUSED || (p->state == P_ZOMBIE && !p->parent && p != curproc))
+			return p;
+	}
+	return 0;
+}
+
+/* Build the initial kernel stack: a trap frame that enters ring 3 at
+ * entry with rdi = user arg, under a swtch frame that returns to trapret. */
+static void setup_kstack(struct proc *p, uint64_t entry, uint64_t usp, uint64_t uarg)
+{
+	uint64_t *sp = (uint64_t *)(p->kstack + KSTACK_PAGES * PGSIZE);
+	struct trapframe *tf = (struct trapframe *)sp - 1;
+	memset(tf, 0, sizeof *tf);
+	tf->rip = entry;
+	tf->cs = SEG_UCODE | 3;
+	tf->rflags = 0x202;
+	tf->rsp = usp;
+	tf->ss = SEG_UDATA | 3;
+	tf->rdi = uarg;
+	sp = (uint64_t *)tf;
+	*--sp = (uint64_t)trapret;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;   /* rbp rbx r12 r13 r14 r15 */
+	p->ksp = (uint64_t)sp;
+}
+
+/* Map the user stack and copy arg to its top; returns the user address
+ * of the copied string, or 0 if out of memory. */
+static uint64_t setup_ustack(uint64_t *pml4, const char *arg)
+{
+	uint8_t *top = 0;
+	for (int i = 1; i <= USER_STACK_PAGES; i++) {
+		uint8_t *pg = page_alloc();
+		if (!pg || vm_map_page(pml4, USER_STACK_TOP - i * PGSIZE, (uint64_t)pg, 1, 0) < 0) {
+			if (pg)
+				page_free(pg);
+			return 0;
+		}
+		if (i == 1)
+			top = pg;
+	}
+	size_t n = strlen(arg) + 1;
+	memcpy(top + PGSIZE - USER_ARG_MAX, arg, n);
+	return USER_STACK_TOP - USER_ARG_MAX;
+}
+
+/* Create a process running image `name` with argument string arg.
+ * Returns its pid, or -E_NOENT (no such image), -E_NOMEM, -E_INVAL. */
+int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio)
+{
+	const struct user_image *img = image_find(name);
+	if (!img)
+		return -E_NOENT;
+	if (strlen(arg) >= USER_ARG_MAX || prio < 1 || prio >= NPRIO)
+		return -E_INVAL;
+	struct proc *p = proc_alloc();
+	if (!p)
+		return -E_NOMEM;
+	uint8_t *kstack = p->kstack;
+	memset(p, 0, sizeof *p);
+	p->kstack = kstack;
+	if (!(p->pml4 = vm_create()))
+		return -E_NOMEM;
+	uint64_t entry, uarg;
+	int r = elf_load(p->pml4, img->start, (size_t)(img->end - img->start), &entry);
+	if (r < 0 || !(uarg = setup_ustack(p->pml4, arg))) {
+		vm_destroy(p->pml4);
+		p->pml4 = 0;
+		return r < 0 ? r : -E_NOMEM;
+	}
+	p->cr3 = (uint64_t)p->pml4;
+	p->pid = nextpid++;
+	p->prio = prio;
+	p->parent = parent;
+	p->image = img;
+	p->server_ep = -1;
+	memcpy(p->arg, arg, strlen(arg) + 1);
+	size_t n = strlen(name);
+	memcpy(p->name, name, n < PNAME_MAX ? n + 1 : PNAME_MAX - 1);
+	setup_kstack(p, entry, USER_STACK_TOP - USER_ARG_MAX - 64, uarg);
+	sched_ready(p);
+	return p->pid;
+}
+
+struct proc *proc_find(int pid)
+{
+	for (int i = 1; i < NPROC; i++)
+		if (ptable[i].pid == pid && ptable[i].state != P_UNUSED && ptable[i].state != P_ZOMBIE)
+			return &ptable[i];
+	return 0;
+}
+
+struct proc *proc_find_name(const char *name)
+{
+	for (int i = 1; i < NPROC; i++)
+		if (ptable[i].state != P_UNUSED && ptable[i].state != P_ZOMBIE && !strcmp(ptable[i].name, name))
+			return &ptable[i];
+	return 0;
+}
+
+/* Start a dead server again with the same image, endpoint and rights.
+ * Its slot may be reused by the new process, so read it first. */
+static void proc_restart(struct proc *dead)
+{
+	struct proc old = *dead;
+	int pid = proc_spawn(old.image->name, old.arg, 0, old.prio);
+	struct proc *np = proc_find(pid);
+	kprintf("mkb: server %s (pid %d) died; restarted as pid %d\n", old.name, old.pid, pid);
+	if (np) {
+		np->restart = 1;
+		np->io_console = old.io_console;
+		np->server_ep = old.server_ep;
+	}
+}
+
+/* Tear p down (not the running stack): off every queue, memory freed,
+ * children orphaned, parent woken. p becomes a zombie. */
+static void proc_teardown(struct proc *p, int status)
+{
+	if (p->state == P_RUNNABLE)
+		sched_unready(p);
+	else if (p->state == P_BLOCKED && p->waitobj)
+		waitq_remove(p->waitobj, p);
+	mode_proc_exit(p);
+	for (int i = 1; i < NPROC; i++)
+		if (ptable[i].parent == p) {
+			ptable[i].parent = 0;
+			if (ptable[i].state == P_ZOMBIE)
+				ptable[i].state = P_UNUSED;
+		}
+	if (p == curproc)
+		lcr3((uint64_t)boot_pml4);
+	vm_destroy(p->pml4);
+	p->pml4 = 0;
+	p->cr3 = (uint64_t)boot_pml4;
+	p->state = P_ZOMBIE;
+	p->exit_status = status;
+	if (p->pid == 1) {
+		kprintf("mkb: init exited with status %d\n", status);
+		qemu_exit(status == 0 ? MKB_EXIT_SUCCESS : MKB_EXIT_FAILURE);
+	}
+	struct proc *parent = p->parent;
+	if (parent && parent->state == P_BLOCKED && parent->wait == W_CHILD &&
+	    (parent->wait_pid == -1 || parent->wait_pid == p->pid))
+		sched_wakeup(parent);
+	if (p->restart)
+		proc_restart(p);
+}
+
+/* End the current process with status; never returns. */
+void proc_exit(int status)
+{
+	proc_teardown(curproc, status);
+	sched_switch_to(sched_pick());
+	panic("zombie %d ran", curproc->pid);
+}
+
+/* Kill process p (possibly the caller) with status. */
+void proc_kill(struct proc *p, int status)
+{
+	if (p == curproc)
+		proc_exit(status);
+	proc_teardown(p, status);
+}
+
+/* Wait for a child (pid, or -1 for any) to end; returns its pid and
+ * stores its status, or -E_CHILD if there is no such child. */
+int proc_wait(int pid, int *status)
+{
+	for (;;) {
+		int found = 0;
+		for (int i = 1; i < NPROC; i++) {
+			struct proc *p = &ptable[i];
+			if (p->parent != curproc || p->state == P_UNUSED || (pid != -1 && p->pid != pid))
+				continue;
+			found = 1;
+			if (p->state == P_ZOMBIE) {
+				*status = p->exit_status;
+				p->state = P_UNUSED;
+				p->parent = 0;
+				return p->pid;
+			}
+		}
+		if (!found)
+			return -E_CHILD;
+		curproc->wait_pid = pid;
+		sched_block(W_CHILD, 0);
+	}
+}
+
+/* A ring-3 exception: one console line naming process and fault, then
+ * the process dies and the system runs on. */
+void proc_fault(struct trapframe *tf, const char *what)
+{
+	kprintf("mkb: pid %d (%s) killed: %s\n", curproc->pid, curproc->name, what);
+	proc_exit(EXIT_FAULT_BASE | (int)tf->vector);
+}

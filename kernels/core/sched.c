@@ -1,0 +1,180 @@
+/*
+ * sched.c - preemptive priority scheduler, shared by both kernels.
+ * One FIFO run queue per priority (higher number runs first); round robin
+ * within a priority on timer ticks. The idle thread runs only when no
+ * queue holds anything. sched_switch_to() is also the direct-switch
+ * primitive the micro kernel's IPC uses to hand the CPU to its partner
+ * without going through sched_pick().
+ */
+#include "defs.h"
+#include "proc.h"
+#include "x86.h"
+
+#define TIMESLICE_TICKS 2
+
+extern uint64_t kstack_top;
+extern uint64_t boot_pml4[];
+struct proc *curproc;
+struct proc *idleproc;
+static struct waitq runq[NPRIO];
+
+void waitq_push(struct waitq *q, struct proc *p)
+{
+	p->qnext = 0;
+	if (q->tail)
+		q->tail->qnext = p;
+	else
+		q->head = p;
+	q->tail = p;
+}
+
+struct proc *waitq_pop(struct waitq *q)
+{
+	struct proc *p = q->head;
+	if (p) {
+		q->head = p->qnext;
+		if (!q->head)
+			q->tail = 0;
+		p->qnext = 0;
+	}
+	return p;
+}
+
+/* Remove p from q wherever it stands (no-op if absent). */
+void waitq_remove(struct waitq *q, struct proc *p)
+{
+	struct proc *prev = 0;
+	for (struct proc *x = q->head; x; prev = x, x = x->qnext) {
+		if (x != p)
+			continue;
+		if (prev)
+			prev->qnext = x->qnext;
+		else
+			q->head = x->qnext;
+		if (q->tail == x)
+			q->tail = prev;
+		x->qnext = 0;
+		return;
+	}
+}
+
+/* Make p runnable at the tail of its priority's queue. */
+void sched_ready(struct proc *p)
+{
+	p->state = P_RUNNABLE;
+	p->wait = W_NONE;
+	p->waitobj = 0;
+	waitq_push(&runq[p->prio], p);
+}
+
+void sched_unready(struct proc *p)
+{
+	waitq_remove(&runq[p->prio], p);
+}
+
+/* Take the highest-priority runnable process off its queue (idle if none). */
+struct proc *sched_pick(void)
+{
+	for (int i = NPRIO - 1; i >= 0; i--)
+		if (runq[i].head)
+			return waitq_pop(&runq[i]);
+	return idleproc;
+}
+
+/* Give the CPU to next now: address space, kernel stack, I/O rights. */
+void sched_switch_to(struct proc *next)
+{
+	struct proc *prev = curproc;
+	if (next == prev) {
+		next->state = P_RUNNING;
+		return;
+	}
+	kstat.switches++;
+	if (next->pml4 && next->cr3 != rcr3()) {
+		lcr3(next->cr3);
+		kstat.as_switches++;
+	}
+	if (prev->io_console != next->io_console)
+		tss_set_console_io(next->io_console);
+	curproc = next;
+	next->state = P_RUNNING;
+	next->ticks_left = TIMESLICE_TICKS;
+	kstack_top = (uint64_t)next->kstack + KSTACK_PAGES * PGSIZE;
+	tss_set_rsp0(kstack_top);
+	swtch(&prev->ksp, next->ksp);
+}
+
+/* Block the current process (on q if given) and run someone else. */
+void sched_block(int why, struct waitq *q)
+{
+	curproc->state = P_BLOCKED;
+	curproc->wait = why;
+	curproc->waitobj = q;
+	if (q)
+		waitq_push(q, curproc);
+	sched_switch_to(sched_pick());
+}
+
+/* Wake a blocked process: off its wait queue and onto the run queue.
+ * A wake-up of a higher-priority process preempts the current one. */
+void sched_wakeup(struct proc *p)
+{
+	if (p->state != P_BLOCKED)
+		return;
+	if (p->waitobj)
+		waitq_remove(p->waitobj, p);
+	sched_ready(p);
+	if (curproc != idleproc && p->prio > curproc->prio) {
+		sched_ready(curproc);
+		sched_switch_to(sched_pick());
+	}
+}
+
+/* Let processes of the same or higher priority run. */
+void sched_yield(void)
+{
+	if (curproc != idleproc)
+		sched_ready(curproc);
+	sched_switch_to(sched_pick());
+}
+
+/* Timer tick while a user process ran: preempt when its slice is used. */
+void sched_tick(void)
+{
+	if (--curproc->ticks_left <= 0)
+		sched_yield();
+}
+
+static void idle_loop(void)
+{
+	for (;;) {
+		sti_hlt_cli();
+		struct proc *p = sched_pick();
+		if (p != idleproc)
+			sched_switch_to(p);
+	}
+}
+
+/* Set up the idle thread; it owns the boot stack from here on. */
+void sched_init(void)
+{
+	static uint8_t idle_stack[KSTACK_PAGES * PGSIZE] __attribute__((aligned(16)));
+	idleproc = &ptable[0];
+	idleproc->state = P_RUNNING;
+	idleproc->pid = 0;
+	idleproc->prio = 0;
+	memcpy(idleproc->name, "idle", 5);
+	idleproc->kstack = idle_stack;   /* unused: idle never enters from ring 3 */
+	idleproc->cr3 = (uint64_t)boot_pml4;
+	curproc = idleproc;
+}
+
+/* Start scheduling: the boot thread becomes the idle thread. */
+void sched_start(void)
+{
+	struct proc *p = sched_pick();
+	if (p != idleproc)
+		sched_switch_to(p);
+	idle_loop();
+	__builtin_unreachable();
+}

@@ -1,0 +1,42 @@
+/*
+ * syscall.S - the syscall/sysret entry. Interrupts stay off in the kernel
+ * (FMASK clears IF), so one CPU needs no swapgs: the user stack pointer
+ * is parked in a global until the frame is on the kernel stack.
+ * Frame layout: struct sysframe in trap.h.
+ */
+        .text
+        .globl syscall_entry
+syscall_entry:
+        movq %rsp, user_rsp_scratch(%rip)
+        movq kstack_top(%rip), %rsp
+        pushq user_rsp_scratch(%rip)
+        pushq %r11
+        pushq %rcx
+        pushq %rax
+        pushq %rdi
+        pushq %rsi
+        pushq %rdx
+        pushq %r10
+        pushq %r8
+        pushq %r9
+        movq %rsp, %rdi
+        call syscall_dispatch
+        .globl sysret_path
+sysret_path:
+        popq %r9
+        popq %r8
+        popq %r10
+        popq %rdx
+        popq %rsi
+        popq %rdi
+        popq %rax
+        popq %rcx
+        popq %r11
+        popq %rsp
+        sysretq
+
+        .bss
+        .align 8
+        .globl kstack_top
+kstack_top: .quad 0
+user_rsp_scratch: .quad 0

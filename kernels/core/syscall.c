@@ -1,0 +1,117 @@
+/*
+ * syscall.c - system-call set-up, dispatch through the mode's table, and
+ * the handlers both kernels share (process control, counters). Every
+ * user pointer goes through copyin/copyout/copyinstr (vm.c).
+ */
+#include "defs.h"
+#include "proc.h"
+#include "syscall.h"
+#include "x86.h"
+
+extern void syscall_entry(void);
+struct kcounters kstat;
+
+void syscall_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)0x18 << 48) | ((uint64_t)SEG_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, 0x200 | 0x100 | 0x400 | 0x40000);   /* IF TF DF AC */
+}
+
+/* Called by syscall.S with the saved frame; the result goes to rax. */
+void syscall_dispatch(struct sysframe *sf)
+{
+	kstat.kentries++;
+	curproc->sf = sf;
+	uint64_t n = sf->rax;
+	sf->rax = (uint64_t)(n < NSYSCALLS && mode_syscalls[n] ? mode_syscalls[n](sf) : -E_NOSYS);
+}
+
+int64_t sys_null(struct sysframe *sf)
+{
+	(void)sf;
+	return 0;
+}
+
+int64_t sys_exit(struct sysframe *sf)
+{
+	proc_exit((int)ARG0(sf) & 0xFFF);
+}
+
+int64_t sys_spawn(struct sysframe *sf)
+{
+	char name[PNAME_MAX], arg[USER_ARG_MAX];
+	int r = copyinstr(name, ARG0(sf), sizeof name);
+	if (r < 0)
+		return r;
+	if (ARG1(sf)) {
+		if ((r = copyinstr(arg, ARG1(sf), sizeof arg)) < 0)
+			return r;
+	} else {
+		arg[0] = '\0';
+	}
+	return proc_spawn(name, arg, curproc, curproc->prio);
+}
+
+int64_t sys_wait(struct sysframe *sf)
+{
+	int status = 0;
+	int pid = (int)ARG0(sf);
+	if (ARG1(sf) && !vm_user_range_ok(ARG1(sf), sizeof status))
+		return -E_FAULT;
+	int r = proc_wait(pid, &status);
+	if (r > 0 && ARG1(sf) && copyout(ARG1(sf), &status, sizeof status) < 0)
+		return -E_FAULT;
+	return r;
+}
+
+int64_t sys_kill(struct sysframe *sf)
+{
+	struct proc *p = proc_find((int)ARG0(sf));
+	if (!p || p == idleproc)
+		return -E_SRCH;
+	proc_kill(p, EXIT_KILLED);
+	return 0;
+}
+
+int64_t sys_yield(struct sysframe *sf)
+{
+	(void)sf;
+	sched_yield();
+	return 0;
+}
+
+int64_t sys_getpid(struct sysframe *sf)
+{
+	(void)sf;
+	return curproc->pid;
+}
+
+int64_t sys_findproc(struct sysframe *sf)
+{
+	char name[PNAME_MAX];
+	int r = copyinstr(name, ARG0(sf), sizeof name);
+	if (r < 0)
+		return r;
+	struct proc *p = proc_find_name(name);
+	return p ? p->pid : -E_SRCH;
+}
+
+int64_t sys_counters(struct sysframe *sf)
+{
+	return copyout(ARG0(sf), &kstat, sizeof kstat);
+}
+
+/* Write straight to the kernel console (diagnostics; bypasses servers). */
+int64_t sys_debug_write(struct sysframe *sf)
+{
+	char buf[256];
+	uint64_t len = ARG1(sf);
+	if (len > sizeof buf)
+		return -E_INVAL;
+	int r = copyin(buf, ARG0(sf), len);
+	if (r < 0)
+		return r;
+	console_write(buf, len);
+	return (int64_t)len;
+}

@@ -1,0 +1,196 @@
+/*
+ * vm.c - per-process address spaces and checked access to user memory.
+ * Linked into both kernels. Every PML4 shares the kernel's identity map
+ * (PDPT slot 0, supervisor-only); slot 1 (1-2 GiB) is the process's own.
+ * The kernel never dereferences a user virtual address: copyin/copyout
+ * translate through the page tables, check P/U/W, and copy through the
+ * identity map, so a bad pointer is an error code, never a kernel fault.
+ */
+#include "defs.h"
+#include "memlayout.h"
+#include "proc.h"
+
+extern uint64_t boot_pd[512];
+
+/* Make a new address space: PML4 -> PDPT {kernel PD, empty user PD}. */
+uint64_t *vm_create(void)
+{
+	uint64_t *pml4 = page_alloc(), *pdpt = page_alloc(), *upd = page_alloc();
+	if (!pml4 || !pdpt || !upd) {
+		if (pml4) page_free(pml4);
+		if (pdpt) page_free(pdpt);
+		if (upd) page_free(upd);
+		return 0;
+	}
+	pml4[0] = (uint64_t)pdpt | PTE_P | PTE_W | PTE_U;
+	pdpt[0] = (uint64_t)boot_pd | PTE_P | PTE_W;            /* kernel: no U */
+	pdpt[1] = (uint64_t)upd | PTE_P | PTE_W | PTE_U;
+	return pml4;
+}
+
+static uint64_t *user_pd(uint64_t *pml4)
+{
+	uint64_t *pdpt = (uint64_t *)PTE_ADDR(pml4[0]);
+	return (uint64_t *)PTE_ADDR(pdpt[1]);
+}
+
+/* Free an address space: its page tables and every page it owns.
+ * Pages mapped in from another space (vm_share) carry the PTE "shared"
+ * software bit and are not freed here. */
+void vm_destroy(uint64_t *pml4)
+{
+	uint64_t *pd = user_pd(pml4);
+	for (int i = 0; i < 512; i++) {
+		if (!(pd[i] & PTE_P))
+			continue;
+		uint64_t *pt = (uint64_t *)PTE_ADDR(pd[i]);
+		for (int j = 0; j < 512; j++)
+			if ((pt[j] & PTE_P) && !(pt[j] & PTE_SHARED))
+				page_free((void *)PTE_ADDR(pt[j]));
+		page_free(pt);
+	}
+	page_free(pd);
+	page_free((void *)PTE_ADDR(pml4[0]));
+	page_free(pml4);
+}
+
+/* Return the PTE slot for user address va, allocating the page table if
+ * alloc is set; 0 if va is not a user address or memory ran out. */
+static uint64_t *walk(uint64_t *pml4, uint64_t va, int alloc)
+{
+	if (va < USER_BASE || va >= USER_TOP)
+		return 0;
+	uint64_t *pd = user_pd(pml4);
+	uint64_t i = (va >> 21) & 511;
+	if (!(pd[i] & PTE_P)) {
+		if (!alloc)
+			return 0;
+		uint64_t *pt = page_alloc();
+		if (!pt)
+			return 0;
+		pd[i] = (uint64_t)pt | PTE_P | PTE_W | PTE_U;
+	}
+	return (uint64_t *)PTE_ADDR(pd[i]) + ((va >> 12) & 511);
+}
+
+/* Map one user page; returns 0 or -E_NOMEM/-E_INVAL. */
+int vm_map_page(uint64_t *pml4, uint64_t va, uint64_t pa, int writable, int exec)
+{
+	uint64_t *pte = walk(pml4, va, 1);
+	if (!pte)
+		return va < USER_BASE || va >= USER_TOP ? -E_INVAL : -E_NOMEM;
+	*pte = pa | PTE_P | PTE_U | (writable ? PTE_W : 0) | (exec ? 0 : PTE_NX);
+	return 0;
+}
+
+/* Physical address behind user va if mapped user-accessible (and
+ * writable when write is set), else 0. */
+uint64_t vm_translate(uint64_t *pml4, uint64_t va, int write)
+{
+	uint64_t *pte = walk(pml4, va, 0);
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & PTE_W)))
+		return 0;
+	return PTE_ADDR(*pte) | (va & (PGSIZE - 1));
+}
+
+/* Is [va, va+len) inside user space without wrapping? */
+int vm_user_range_ok(uint64_t va, uint64_t len)
+{
+	return va >= USER_BASE && len <= USER_TOP - USER_BASE && va <= USER_TOP - len;
+}
+
+/* Is all of [va, va+len) mapped for user access (writable if write)? */
+int vm_check(uint64_t *pml4, uint64_t va, uint64_t len, int write)
+{
+	if (!len)
+		return 1;
+	if (!vm_user_range_ok(va, len))
+		return 0;
+	for (uint64_t a = PGROUNDDOWN(va); a < va + len; a += PGSIZE)
+		if (!vm_translate(pml4, a, write))
+			return 0;
+	return 1;
+}
+
+/* Copy len bytes between two spaces (either may be 0 for kernel memory,
+ * then the address is a kernel pointer). Returns 0 or -E_FAULT. */
+static int copy_generic(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, size_t len)
+{
+	if (!len)
+		return 0;
+	if ((dpml4 && !vm_user_range_ok(dva, len)) || (spml4 && !vm_user_range_ok(sva, len)))
+		return -E_FAULT;
+	while (len) {
+		size_t n = len;
+		uint64_t d = dva, s = sva;
+		if (dpml4) {
+			if (!(d = vm_translate(dpml4, dva, 1)))
+				return -E_FAULT;
+			if (n > PGSIZE - (dva & (PGSIZE - 1)))
+				n = PGSIZE - (dva & (PGSIZE - 1));
+		}
+		if (spml4) {
+			if (!(s = vm_translate(spml4, sva, 0)))
+				return -E_FAULT;
+			if (n > PGSIZE - (sva & (PGSIZE - 1)))
+				n = PGSIZE - (sva & (PGSIZE - 1));
+		}
+		memcpy((void *)d, (const void *)s, n);
+		kstat.bytes_copied += n;
+		dva += n, sva += n, len -= n;
+	}
+	return 0;
+}
+
+int copyin(void *dst, uint64_t uva, size_t len)
+{
+	return copy_generic(0, (uint64_t)dst, curproc->pml4, uva, len);
+}
+
+int copyout(uint64_t uva, const void *src, size_t len)
+{
+	return copy_generic(curproc->pml4, uva, 0, (uint64_t)src, len);
+}
+
+int vm_copy_between(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, size_t len)
+{
+	return copy_generic(dpml4, dva, spml4, sva, len);
+}
+
+/* Copy a NUL-terminated user string of at most cap-1 chars; -E_FAULT if
+ * unreadable, -E_INVAL if too long. Returns its length. */
+int copyinstr(char *dst, uint64_t uva, size_t cap)
+{
+	for (size_t i = 0; i < cap; i++) {
+		uint64_t pa = vm_translate(curproc->pml4, uva + i, 0);
+		if (!pa || !vm_user_range_ok(uva + i, 1))
+			return -E_FAULT;
+		dst[i] = *(char *)pa;
+		if (!dst[i])
+			return (int)i;
+	}
+	return -E_INVAL;
+}
+
+/* Map npages of spml4's pages at sva into dpml4 at dva (the same physical
+ * pages; the destination does not own them). Returns 0 or -E_*. */
+int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint64_t npages, int writable)
+{
+	if ((dva | sva) & (PGSIZE - 1) || npages > (USER_TOP - USER_BASE) / PGSIZE ||
+	    !vm_user_range_ok(dva, npages * PGSIZE) || !vm_user_range_ok(sva, npages * PGSIZE))
+		return -E_INVAL;
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t pa = vm_translate(spml4, sva + i * PGSIZE, writable);
+		uint64_t *pte = walk(dpml4, dva + i * PGSIZE, 0);
+		if (!pa || (pte && (*pte & PTE_P)))
+			return pa ? -E_INVAL : -E_FAULT;
+	}
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t pa = vm_translate(spml4, sva + i * PGSIZE, writable);
+		int r = vm_map_page(dpml4, dva + i * PGSIZE, PTE_ADDR(pa), writable, 0);
+		if (r < 0)
+			return r;
+		*walk(dpml4, dva + i * PGSIZE, 0) |= PTE_SHARED;
+	}
+	return 0;
+}

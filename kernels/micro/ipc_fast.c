@@ -1,0 +1,60 @@
+/*
+ * ipc_fast.c - the IPC fast path for call and reply_recv (seL4 style).
+ * Each precondition is a guard; when any fails the general path in ipc.c
+ * runs instead. The fast case: a message of at most 24 bytes in
+ * registers, no descriptor, and a partner already waiting, so the kernel
+ * copies three registers and switches straight to the partner.
+ */
+#include "defs.h"
+#include "ipc.h"
+#include "syscall.h"
+
+int64_t sys_ipc_call_fast(struct sysframe *sf)
+{
+	struct endpoint *ep = ep_get(ARG0(sf));
+	struct proc *cur = curproc, *rcv;
+	if (!ep || ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !(rcv = ep->recvq.head))
+		return sys_ipc_call_slow(sf);
+	ep->recvq.head = rcv->qnext;
+	if (!ep->recvq.head)
+		ep->recvq.tail = 0;
+	struct sysframe *df = rcv->sf;
+	df->rdx = ARG2(sf), df->r10 = ARG3(sf), df->r8 = ARG4(sf);
+	df->rsi = ARG1(sf);
+	df->rdi = (uint64_t)cur->pid;
+	df->rax = 0;
+	cur->msg.rcap = 0;
+	rcv->reply_to = cur;
+	cur->callee = rcv;
+	cur->state = P_BLOCKED;
+	cur->wait = W_REPLY;
+	cur->waitobj = 0;
+	sf->rax = (uint64_t)-E_PEER;
+	sched_switch_to(rcv);
+	return (int64_t)sf->rax;
+}
+
+int64_t sys_ipc_reply_recv_fast(struct sysframe *sf)
+{
+	struct endpoint *ep = ep_get(ARG0(sf));
+	struct proc *cur = curproc, *caller = cur->reply_to;
+	if (!ep || ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !caller ||
+	    caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur ||
+	    ep->sendq.head)
+		return sys_ipc_reply_recv_slow(sf);
+	struct sysframe *df = caller->sf;
+	df->rdx = ARG2(sf), df->r10 = ARG3(sf), df->r8 = ARG4(sf);
+	df->rsi = ARG1(sf);
+	df->rdi = (uint64_t)cur->pid;
+	df->rax = 0;
+	caller->callee = 0;
+	cur->reply_to = 0;
+	cur->msg.rcap = 0;
+	cur->state = P_BLOCKED;
+	cur->wait = W_RECV;
+	cur->waitobj = &ep->recvq;
+	waitq_push(&ep->recvq, cur);
+	sf->rax = (uint64_t)-E_PEER;
+	sched_switch_to(caller);
+	return (int64_t)sf->rax;
+}

@@ -1,0 +1,54 @@
+/* mode.c - the micro kernel's mode group: its system-call table (only
+ * IPC, notifications, memory mapping and process control) and the
+ * start-up of the ring-3 servers. */
+#include "defs.h"
+#include "ipc.h"
+#include "syscall.h"
+
+#define SERVER_PRIO 6
+
+int64_t sys_ep_create(struct sysframe *sf);
+int64_t sys_ipc_send(struct sysframe *sf);
+int64_t sys_ipc_recv(struct sysframe *sf);
+int64_t sys_ipc_call_fast(struct sysframe *sf);
+int64_t sys_ipc_reply_recv_fast(struct sysframe *sf);
+int64_t sys_ntfn_create(struct sysframe *sf);
+int64_t sys_ntfn_signal(struct sysframe *sf);
+int64_t sys_ntfn_wait(struct sysframe *sf);
+int64_t sys_map(struct sysframe *sf);
+
+const char *const mode_name = "micro";
+
+const syscall_fn mode_syscalls[NSYSCALLS] = {
+	COMMON_SYSCALLS,
+	[SYS_EP_CREATE] = sys_ep_create,
+	[SYS_IPC_SEND] = sys_ipc_send,
+	[SYS_IPC_RECV] = sys_ipc_recv,
+	[SYS_IPC_CALL] = sys_ipc_call_fast,
+	[SYS_IPC_REPLY_RECV] = sys_ipc_reply_recv_fast,
+	[SYS_NTFN_CREATE] = sys_ntfn_create,
+	[SYS_NTFN_SIGNAL] = sys_ntfn_signal,
+	[SYS_NTFN_WAIT] = sys_ntfn_wait,
+	[SYS_MAP] = sys_map,
+};
+
+/* Start a server on its well-known endpoint; the kernel restarts it if
+ * it dies. io_console grants it COM1's ports through the TSS bitmap. */
+static void server_start(const char *image, int ep, int io_console)
+{
+	if (ep_alloc_at(ep) != ep)
+		panic("endpoint %d taken", ep);
+	int pid = proc_spawn(image, "", 0, SERVER_PRIO);
+	struct proc *p = proc_find(pid);
+	if (!p)
+		panic("cannot start server %s (%d)", image, pid);
+	p->restart = 1;
+	p->server_ep = ep;
+	p->io_console = io_console;
+	kprintf("mkb: server %s pid %d ring 3 on endpoint %d\n", image, pid, ep);
+}
+
+void mode_init(void)
+{
+	server_start("console", EP_CONSOLE, 1);
+}

@@ -1,0 +1,87 @@
+/*
+ * abi.h - the kernel/user interface: system-call numbers, error codes,
+ * exit statuses, well-known endpoints, IPC tags. Shared by both kernels
+ * and all user programs; one number means the same in both modes, and a
+ * call a mode does not offer returns -E_NOSYS there.
+ */
+#ifndef MKB_ABI_H
+#define MKB_ABI_H
+#include <stdint.h>
+
+enum sysnum {
+	SYS_NULL = 0,      /* () -> 0: the null system call */
+	SYS_EXIT,          /* (status) */
+	SYS_SPAWN,         /* (name, arg) -> pid */
+	SYS_WAIT,          /* (pid, *status) -> pid */
+	SYS_KILL,          /* (pid) */
+	SYS_YIELD,         /* () */
+	SYS_GETPID,        /* () -> pid */
+	SYS_FINDPROC,      /* (name) -> pid of a live process with that name */
+	SYS_COUNTERS,      /* (*struct kcounters) */
+	SYS_DEBUG_WRITE,   /* (buf, len): kernel console, for tests and panics */
+	/* mono: in-kernel services */
+	SYS_WRITE = 16,    /* (buf, len) -> len: console */
+	SYS_PIPE,          /* () -> pipe id */
+	SYS_PIPE_WRITE,    /* (id, buf, len) -> len */
+	SYS_PIPE_READ,     /* (id, buf, len) -> len (>0) */
+	SYS_PIPE_CLOSE,    /* (id) */
+	SYS_SVC,           /* (service, op, a0, a1, a2) -> service result */
+	/* micro: IPC, notifications, memory mapping */
+	SYS_EP_CREATE = 32,   /* () -> endpoint id */
+	SYS_IPC_SEND,         /* (ep, tag, mr0, mr1, mr2, *desc) */
+	SYS_IPC_RECV,         /* (ep, *desc) -> msg in registers */
+	SYS_IPC_CALL,         /* (ep, tag, mr0, mr1, mr2, *desc) -> reply */
+	SYS_IPC_REPLY_RECV,   /* (ep, tag, mr0, mr1, mr2, *desc) -> next msg */
+	SYS_NTFN_CREATE,      /* () -> notification id */
+	SYS_NTFN_SIGNAL,      /* (id, bits) */
+	SYS_NTFN_WAIT,        /* (id) -> bits */
+	SYS_MAP,              /* (pid, src_va, dst_va, npages, writable) */
+	NSYSCALLS = 48
+};
+
+/* User space is [ABI_USER_BASE, ABI_USER_TOP) in every process. */
+#define ABI_USER_BASE 0x40000000UL
+#define ABI_USER_TOP 0x80000000UL
+
+/* Errors are returned negated. */
+enum {
+	E_OK = 0, E_NOSYS = 1, E_FAULT = 2, E_INVAL = 3, E_BADH = 4,
+	E_NOMEM = 5, E_NOENT = 6, E_SRCH = 7, E_PEER = 8, E_PERM = 9,
+	E_CHILD = 10, E_MSGSIZE = 11, E_AGAIN = 12, E_PIPE = 13
+};
+
+/* Exit statuses reported by wait. */
+#define EXIT_FAULT_BASE 0x1000   /* killed by CPU exception: base | vector */
+#define EXIT_KILLED 0x2000       /* killed by SYS_KILL */
+
+/* Well-known endpoints in the micro kernel (servers started at boot). */
+enum { EP_CONSOLE = 1, EP_FS = 2, EP_SEM = 3, EP_SHM = 4, EP_BLK = 5, EP_FIRST_FREE = 8 };
+
+/* IPC message tag: label in the high half, byte length in bits 0-30.
+ * A message travels in registers (at most IPC_INLINE_MAX bytes) unless
+ * the sender's descriptor names a send buffer: then the kernel copies it
+ * into the receiver's buffer and sets IPC_INBUF in the delivered tag. */
+#define IPC_TAG(label, len) (((uint64_t)(label) << 32) | ((uint32_t)(len) & 0x7FFFFFFFu))
+#define IPC_LABEL(tag) ((uint32_t)((tag) >> 32))
+#define IPC_LEN(tag) ((uint32_t)(tag) & 0x7FFFFFFFu)
+#define IPC_INBUF 0x80000000u
+#define IPC_INLINE_MAX 24
+
+/* Long-message descriptor, passed by pointer in the last argument. */
+struct ipc_desc {
+	const void *sbuf;
+	uint64_t slen;
+	void *rbuf;
+	uint64_t rcap;
+};
+
+/* Kernel event counters (monotonic since boot). */
+struct kcounters {
+	uint64_t kentries;       /* system calls + interrupts + exceptions */
+	uint64_t switches;       /* thread switches */
+	uint64_t as_switches;    /* address-space (CR3) switches */
+	uint64_t bytes_copied;   /* bytes the kernel copied for user data */
+};
+
+#define CONSOLE_WRITE 1      /* console server label */
+#endif

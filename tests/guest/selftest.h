@@ -1,0 +1,16 @@
+/* selftest.h - the self-test groups (selftest.c, st_*.c). */
+#ifndef MKB_SELFTEST_H
+#define MKB_SELFTEST_H
+#include <stdint.h>
+extern volatile uint64_t secret_word;
+void report(const char *name, int ok, const char *detail);
+int run_child(const char *role, int *pid_out);
+void test_processes(void);
+void test_preemption(void);
+void test_isolation(void);
+void test_bad_pointers(void);
+void test_channels(void);
+void test_mode(void);         /* st_mono.c or st_micro.c */
+int role_mode(const char *role, const char *arg);
+int role_echo(const char *arg);
+#endif

@@ -1,0 +1,31 @@
+/* init.c - the first user process (pid 1), the same source in both
+ * modes. Reads the kernel command line (run=test|bench ...), starts the
+ * program that does the work and exits with its status; the kernel then
+ * ends QEMU with a success or failure code. */
+#include "fmt.h"
+#include "os.h"
+#include "protocol.h"
+#include "string.h"
+
+int main(const char *cmdline)
+{
+	char run[16];
+	if (fmt_getarg(cmdline, "run", run, sizeof run) < 0)
+		fmt_snprintf(run, sizeof run, "test");
+	const char *prog = 0;
+	if (!strcmp(run, "test"))
+		prog = "selftest";
+	else if (!strcmp(run, "bench"))
+		prog = "bench";
+	if (!prog) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown run=%s (use run=test or run=bench)\"}\n", run);
+		return 1;
+	}
+	int pid = os_spawn(prog, cmdline), status = -1;
+	if (pid < 0) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"cannot start %s: error %d\"}\n", prog, -pid);
+		return 1;
+	}
+	os_wait(pid, &status);
+	return status;
+}

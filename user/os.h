@@ -1,0 +1,41 @@
+/*
+ * os.h - the one user-space API (os_*) that every workload and test is
+ * written against. user/os_common.c implements the calls both kernels
+ * share; user/os_mono.c (system calls into in-kernel services) and
+ * user/os_micro.c (IPC to ring-3 servers) implement the rest, and the
+ * Makefile links one or the other.
+ */
+#ifndef MKB_OS_H
+#define MKB_OS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "abi.h"
+
+/* processes (os_common.c) */
+int os_spawn(const char *image, const char *arg);   /* -> pid or -E_* */
+int os_wait(int pid, int *status);                  /* -> pid or -E_* */
+int os_kill(int pid);
+void os_exit(int status) __attribute__((noreturn));
+int os_yield(void);
+int os_getpid(void);
+int os_null(void);                                  /* null system call */
+int os_findproc(const char *image);
+int os_counters(struct kcounters *c);
+int os_debug_write(const void *buf, size_t len);    /* kernel console */
+
+/* console (per mode) */
+long os_write(const void *buf, size_t len);
+int os_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* channels: a request/response link between two processes (per mode).
+ * mono: a pair of kernel pipes; micro: an IPC endpoint. A channel is a
+ * number, so it can be passed to a child in its argument string. */
+long os_chan_create(void);
+long os_chan_call(long ch, const void *req, size_t len, void *resp, size_t cap);
+long os_chan_recv(long ch, void *req, size_t cap);
+long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap);
+
+/* What this build is, for results. */
+extern const char os_mode[];
+extern const char os_chan_variant[];
+#endif

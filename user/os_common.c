@@ -1,0 +1,48 @@
+/* os_common.c - the os_* calls that are the same system call in both
+ * kernels (process control, counters) and formatted output. */
+#include <stdarg.h>
+#include "fmt.h"
+#include "os.h"
+#include "string.h"
+#include "syscall.h"
+
+int os_spawn(const char *image, const char *arg)
+{
+	return (int)syscall3(SYS_SPAWN, (uint64_t)image, (uint64_t)arg, 0);
+}
+
+int os_wait(int pid, int *status)
+{
+	return (int)syscall3(SYS_WAIT, (uint64_t)(int64_t)pid, (uint64_t)status, 0);
+}
+
+int os_kill(int pid) { return (int)syscall3(SYS_KILL, (uint64_t)pid, 0, 0); }
+int os_yield(void) { return (int)syscall3(SYS_YIELD, 0, 0, 0); }
+int os_getpid(void) { return (int)syscall3(SYS_GETPID, 0, 0, 0); }
+int os_null(void) { return (int)syscall3(SYS_NULL, 0, 0, 0); }
+int os_findproc(const char *image) { return (int)syscall3(SYS_FINDPROC, (uint64_t)image, 0, 0); }
+int os_counters(struct kcounters *c) { return (int)syscall3(SYS_COUNTERS, (uint64_t)c, 0, 0); }
+
+int os_debug_write(const void *buf, size_t len)
+{
+	return (int)syscall3(SYS_DEBUG_WRITE, (uint64_t)buf, len, 0);
+}
+
+void os_exit(int status)
+{
+	syscall3(SYS_EXIT, (uint64_t)status, 0, 0);
+	for (;;)
+		;
+}
+
+int os_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof buf)
+		n = sizeof buf - 1;
+	return (int)os_write(buf, (size_t)n);
+}
