@@ -354,6 +354,11 @@ static void test_full_disk_is_enospc_and_keeps_data(void)
     CHECK_EQ(nfree, 18);
     int h = open_rw(1, "a");
     pattern(wbuf, sizeof wbuf, 0, 5);
+    /* 18 data blocks need an indirect block too: 19 > 18, refused whole */
+    CHECK_EQ(fs_write(&the_fs, 1, h, wbuf, 18 * FS_BLOCK_SIZE), SVC_ENOSPC);
+    CHECK_EQ(fs_free_blocks(&the_fs), 18);
+    CHECK_EQ(fs_seek(&the_fs, 1, h, 0, FS_SEEK_CUR), 0);
+    CHECK_EQ(fs_check(&the_fs), 0);
     /* 12 direct + indirect + 5 = 18 blocks: exactly full */
     uint32_t fit = 17 * FS_BLOCK_SIZE;
     CHECK_EQ(fs_write(&the_fs, 1, h, wbuf, fit - 10), (int)fit - 10);
