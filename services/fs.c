@@ -367,7 +367,8 @@ int fs_read(struct fs *fs, uint32_t owner, int h, void *buf, size_t len)
 static int blocks_needed(struct fs *fs, const struct fs_dinode *ip,
                          uint32_t off, uint32_t len, uint32_t *need)
 {
-    uint32_t first = off / FS_BLOCK_SIZE, last = (off + len - 1) / FS_BLOCK_SIZE;
+    uint32_t first = off / FS_BLOCK_SIZE;
+    uint32_t last = (off + len - 1) / FS_BLOCK_SIZE;
     bool ind_loaded = false;
     *need = (last >= FS_NDIRECT && !ip->indirect) ? 1 : 0;
     for (uint32_t bn = first; bn <= last; bn++) {
@@ -432,7 +433,8 @@ int fs_write(struct fs *fs, uint32_t owner, int h, const void *buf, size_t len)
         return r;
     if (need > fs->nfree)
         return SVC_ENOSPC;
-    bool new_ind = (f->off + n - 1) / FS_BLOCK_SIZE >= FS_NDIRECT && !ip->indirect;
+    uint32_t last = (f->off + n - 1) / FS_BLOCK_SIZE;
+    bool new_ind = last >= FS_NDIRECT && !ip->indirect;
     bool ind_dirty = new_ind;
     if (new_ind) {
         ip->indirect = balloc(fs);

@@ -3,9 +3,9 @@
  *
  * The services/ sources are portable C11: they include only <stddef.h>,
  * <stdint.h>, <stdbool.h> and this header, and are compiled three ways
- * (freestanding kernel, freestanding ring-3 server, host with glibc).  Every hosting
- * provides these five functions with their standard meaning: the kernel's
- * and the user runtime's small string library, or glibc on the host.
+ * (freestanding kernel, freestanding ring-3 server, host with glibc).
+ * Every hosting provides these five functions with their standard meaning:
+ * the kernel's and the user runtime's small string library, or glibc.
  * No allocation, no printing, no global mutable state in service code.
  */
 #ifndef SVC_BASE_H

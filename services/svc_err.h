@@ -16,10 +16,10 @@ enum svc_err {
     SVC_EPERM = -1,          /* caller is not the owner */
     SVC_ENOENT = -2,         /* no such file, semaphore or segment */
     SVC_EIO = -5,            /* the block device failed */
-    SVC_EBADF = -9,          /* bad handle, another client's handle, wrong mode */
-    SVC_EAGAIN = -11,        /* try again later: nothing was queued or changed */
+    SVC_EBADF = -9,          /* bad handle, other owner's handle, wrong mode */
+    SVC_EAGAIN = -11,        /* try again: nothing was queued or changed */
     SVC_ENOMEM = -12,        /* the hosting's page allocator is empty */
-    SVC_EBUSY = -16,         /* still in use (open file, semaphore with waiters) */
+    SVC_EBUSY = -16,         /* in use (open file, semaphore with waiters) */
     SVC_EEXIST = -17,        /* name or key already exists */
     SVC_EINVAL = -22,        /* bad argument */
     SVC_EMFILE = -24,        /* open-file table full */
