@@ -10,6 +10,8 @@
 #   UNIT_SRC_test_foo := kernels/core/foo.c
 # and, if it needs more include directories:
 #   UNIT_CFLAGS += -Ikernels/core
+# One file needing its own flags gets a target-specific variable:
+#   $(BUILD)/unit/obj/tests/unit/test_foo.o: UNIT_CFLAGS += -Wno-xxx
 # UNIT_SRC_* may also be set after this file is included.  Each source is
 # compiled once to $(BUILD)/unit/obj/<path>.o with dependency files, so
 # header changes rebuild what uses them.
