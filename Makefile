@@ -14,7 +14,9 @@ LD := ld
 OBJCOPY := objcopy
 QEMU ?= qemu-system-x86_64
 PYTHON_NEEDS := pytest matplotlib
-PYTHON ?= $(shell scripts/pick-python $(PYTHON_NEEDS) 2>/dev/null || echo python3)
+# Resolved when a recipe uses it (after `deps` may have installed Python
+# packages); pick-python explains on stderr when no interpreter fits.
+PYTHON ?= $(shell scripts/pick-python $(PYTHON_NEEDS) || echo false)
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror
 GCC_INC := $(shell $(CC) -print-file-name=include)
 
@@ -23,6 +25,7 @@ FREE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-isystem $(GCC_INC) -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
 KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Ibench
+KERNEL_CFLAGS := $(KCFLAGS)
 UCFLAGS := $(FREE_CFLAGS) -Iuser -Ilib -Ibench -Iservices -Itests/guest
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack
 
@@ -62,16 +65,16 @@ objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(2))
 
 $(BUILD)/kobj/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/kobj/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/uobj/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/uobj/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 
 define MODE_RULES
 $(1)_KOBJS := $$(patsubst %,$(BUILD)/kobj/%.o,$$(CORE_SRC) $$($(1)_SRC))
@@ -131,6 +134,8 @@ deps:
 -include scripts/harness.mk
 -include bench/host/host.mk
 -include tests/unit/unit.mk
+UNIT_SRC_test_fmt := lib/fmt.c
+UNIT_CFLAGS += -Ilib
 
 TEST_PREREQS := kernels $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)

@@ -5,7 +5,7 @@
 #include "fmt.h"
 #include "os.h"
 #include "protocol.h"
-#include "string.h"
+#include "str.h"
 
 int main(const char *cmdline)
 {

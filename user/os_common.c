@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include "fmt.h"
 #include "os.h"
-#include "string.h"
+#include "str.h"
 #include "syscall.h"
 
 int os_spawn(const char *image, const char *arg)

@@ -6,7 +6,7 @@
  * Console writes always go by buffer, so the kernel checks the pointer.
  */
 #include "os.h"
-#include "string.h"
+#include "str.h"
 #include "syscall.h"
 
 const char os_mode[] = "micro";

@@ -21,6 +21,14 @@ static void read_cmdline(uint32_t mb_info)
 	}
 }
 
+/* kfault=1 on the command line: fault in ring 0 on purpose, so a test can
+ * see the panic path (registers printed, QEMU exits with MKB_EXIT_PANIC). */
+static void kernel_fault_test(void)
+{
+	kprintf("mkb: kfault requested: touching an unmapped kernel address\n");
+	*(volatile uint64_t *)0x7FFF00000000UL = 1;
+}
+
 void kmain(uint32_t magic, uint32_t mb_info)
 {
 	console_init();        // COM1 for kernel messages
@@ -40,5 +48,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	if (pid != 1)
 		panic("cannot start init (%d)", pid);
 	mode_init();           // mono: in-kernel services; micro: servers
+	if (fmt_getarg(cmdline, "kfault", (char[4]){ 0 }, 4) >= 0)
+		kernel_fault_test();
 	sched_start();         // never returns
 }

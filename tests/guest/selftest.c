@@ -7,7 +7,7 @@
 #include "fmt.h"
 #include "os.h"
 #include "protocol.h"
-#include "string.h"
+#include "str.h"
 #include "syscall.h"
 #include "selftest.h"
 

@@ -2,7 +2,7 @@
  * preemption, isolation, argument checking, channels. */
 #include "fmt.h"
 #include "os.h"
-#include "string.h"
+#include "str.h"
 #include "syscall.h"
 #include "selftest.h"
 

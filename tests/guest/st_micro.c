@@ -3,7 +3,7 @@
  * ring-3 console server (separate, killable, restarted). */
 #include "fmt.h"
 #include "os.h"
-#include "string.h"
+#include "str.h"
 #include "syscall.h"
 #include "selftest.h"
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include "abi.h"
 #include "fmt.h"
-#include "string.h"
+#include "str.h"
 
 struct proc;
 struct trapframe;

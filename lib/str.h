@@ -1,4 +1,5 @@
-/* string.h - freestanding declarations of lib/string.c. */
+/* str.h - freestanding declarations of lib/string.c (named so it never
+ * shadows the C library's <string.h> in host builds). */
 #ifndef MKB_STRING_H
 #define MKB_STRING_H
 #include <stddef.h>

@@ -1,0 +1,108 @@
+"""Boot both kernels and check real behaviour: the in-guest self tests,
+fault isolation, the console path, the panic path, Multiboot validity."""
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import REPO, boot, protocol
+
+# Tests every build must report, and the ones each mode adds.
+COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
+          "isolation_kernel_write", "readonly_text_write", "invalid_instruction",
+          "unmapped_read", "isolation_other_process", "badptr_write_kernel",
+          "badptr_write_null", "badptr_write_huge_len", "badptr_spawn_name",
+          "badptr_wait_status", "badptr_counters", "unknown_syscall", "channel_echo"]
+MODE_TESTS = {
+    "mono": ["pipe_bad_handle", "pipe_write_kernel_buffer", "pipe_read_kernel_buffer",
+             "micro_call_absent", "console_in_kernel"],
+    "micro": ["ipc_bad_endpoint", "ipc_bad_desc_pointer", "ipc_long_msg_kernel_buffer",
+              "ipc_peer_death", "notification", "mono_call_absent",
+              "console_server_process", "console_server_restart"],
+}
+
+
+def test_selftests_all_pass(selftest_boot):
+    b = selftest_boot
+    tests = b.tests()
+    failed = [n for n, r in tests.items() if not r["ok"]]
+    assert not failed, f"{b.mode}: failed in-guest tests {failed}\n{b.out[-3000:]}"
+    missing = [n for n in COMMON + MODE_TESTS[b.mode] if n not in tests]
+    assert not missing, f"{b.mode}: tests not reported: {missing}"
+
+
+def test_selftest_exit_status_and_done(selftest_boot):
+    b = selftest_boot
+    assert b.status == protocol.load().exit_success, f"{b.mode}: exit {b.status}\n{b.out[-2000:]}"
+    assert b.records[0]["type"] == "boot" and b.records[0]["mode"] == b.mode
+    assert b.records[-1] == {"type": "done", "status": 0}
+
+
+def test_user_faults_are_one_console_line_and_kernel_survives(selftest_boot):
+    """Each faulting child is named on one line; tests after it still ran."""
+    lines = [l for l in selftest_boot.out.splitlines() if " killed: " in l]
+    kinds = " ".join(lines)
+    assert "read of 0x100000 (kernel or non-user address)" in kinds
+    assert "write of 0x200000" in kinds and "(protection)" in kinds
+    assert "invalid opcode" in kinds
+    assert all(l.startswith("mkb: pid ") and "(selftest)" in l for l in lines), lines
+
+
+def test_console_path(selftest_boot):
+    assert f"selftest: {selftest_boot.mode} kernel" in selftest_boot.out
+    assert "selftest: hello from pid" in selftest_boot.out
+
+
+def test_micro_console_is_a_ring3_server():
+    b = boot("micro", "run=test")
+    assert "mkb: server console pid 2 ring 3 on endpoint 1" in b.out
+    assert "mkb: server console (pid 2) died; restarted as pid" in b.out
+    assert "selftest: console after restart" in b.out
+
+
+@pytest.mark.parametrize("mode", ["mono", "micro"])
+def test_kernel_fault_panics_with_registers(mode):
+    b = boot(mode, "run=test kfault=1")
+    assert b.status == protocol.load().exit_panic, b.out[-2000:]
+    assert "kernel fault: page fault" in b.out and "kernel panic:" in b.out
+    assert "rip=" in b.out and "cr2=00007fff00000000" in b.out
+
+
+@pytest.mark.parametrize("mode", ["mono", "micro"])
+def test_unknown_run_is_a_clear_failure(mode):
+    b = boot(mode, "run=nonsense")
+    assert b.status == protocol.load().exit_failure
+    assert any(r.get("type") == "error" and "unknown run=nonsense" in r["msg"] for r in b.records)
+
+
+@pytest.mark.parametrize("mode", ["mono", "micro"])
+def test_boot_is_fast(mode):
+    t = time.monotonic()
+    b = boot(mode, "run=test")
+    took = time.monotonic() - t
+    assert b.status == protocol.load().exit_success
+    assert took < 10, f"{mode} self-test boot took {took:.1f}s"
+
+
+@pytest.mark.parametrize("mode", ["mono", "micro"])
+def test_kernel_is_multiboot(mode):
+    path = os.path.join(REPO, "build", mode, "kernel.elf")
+    if shutil.which("grub-file"):
+        assert subprocess.run(["grub-file", "--is-x86-multiboot", path]).returncode == 0
+    # The header itself: magic, flags, checksum in the first 8 KiB, 4-aligned.
+    data = open(path, "rb").read(8192)
+    import struct
+    for off in range(0, len(data) - 12, 4):
+        magic, flags, csum = struct.unpack_from("<III", data, off)
+        if magic == 0x1BADB002:
+            assert (magic + flags + csum) & 0xFFFFFFFF == 0
+            break
+    else:
+        pytest.fail("no Multiboot header in the first 8 KiB")
+
+
+def test_make_rejects_unknown_mode():
+    p = subprocess.run(["make", "-C", REPO, "run", "MODE=bogus"], capture_output=True, text=True)
+    assert p.returncode != 0 and "MODE=bogus is not a mode" in p.stderr
