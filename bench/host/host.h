@@ -27,8 +27,9 @@ struct host_opts {
 };
 extern struct host_opts host_opts;
 
-/* The partner flips a byte of this message when host_opts.corrupt is set. */
-#define CORRUPT_AT 2
+/* With --mkb-corrupt the partner corrupts this message (the first, so
+ * that even a run of one iteration sees it). */
+#define CORRUPT_AT 0
 
 /* Control block shared by a benchmark process and its partner. */
 struct pctl {
