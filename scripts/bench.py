@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import accel, matrix, parse, protocol, provenance, qemu, results, table  # noqa: E402
+from mkb import accel, matrix, parse, protocol, provenance, qemu, results, stats, table  # noqa: E402
 from mkb.units import map_unit  # noqa: E402
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
@@ -224,9 +224,10 @@ def main(argv=None):
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
     results.update_latest(args.results_dir, run_id)
-    if everything:
+    shown = stats.comparable([r for r in everything if r["check"] == "ok"])
+    if shown:
         print()
-        print(table.render(*table.comparison(everything)))
+        print(table.render(*table.comparison(shown)))
     print(f"\nresults: {run_dir}")
     if meta["failures"]:
         names = ", ".join(f"{f['mode']} {f['workload']} ({f['reason']})"

@@ -24,11 +24,15 @@ def parse_args(argv):
 
 def delta_rows(run_a, run_b):
     """(headers, rows) of the comparison table."""
-    a = {(r["mode"],) + stats.key_of(r): r for r in run_a.ok_results()}
-    b = {(r["mode"],) + stats.key_of(r): r for r in run_b.ok_results()}
+    def key(r):  # Linux rows also differ by CPU placement
+        mode = r["mode"] + (f" cpus={r['cpus']}" if "cpus" in r else "")
+        return (mode,) + stats.key_of(r)
+    a = {key(r): r for r in run_a.ok_results()}
+    b = {key(r): r for r in run_b.ok_results()}
     modes = stats.GUEST_MODES + ("linux",)
     keys = sorted(set(a) | set(b), key=lambda k: (
-        stats.sort_key(k[1:]), modes.index(k[0]) if k[0] in modes else 9, k[0]))
+        stats.sort_key(k[1:]), modes.index(k[0].split()[0]) if k[0].split()[0] in modes
+        else 9, k[0]))
     rows = []
     for k in keys:
         ra, rb = a.get(k), b.get(k)
@@ -41,7 +45,7 @@ def delta_rows(run_a, run_b):
         elif va is None or vb is None:
             change, pct = ("only in B" if va is None else "only in A"), "-"
         else:
-            change = stats.fmt_num(vb - va)
+            change = ("+" if vb > va else "") + stats.fmt_num(vb - va)
             pct = f"{100.0 * (vb - va) / va:+.1f}%" if va else "-"
         rows.append([mode, workload, variant + (f" ({shape})" if shape else ""),
                      stats.fmt_size(size), what, unit, stats.fmt_num(va),

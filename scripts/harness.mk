@@ -14,6 +14,7 @@ ACCEL ?= auto
 QUICK ?=
 TIMEOUT ?= 300
 QEMU ?= qemu-system-x86_64
+HOST_BASELINE ?= scripts/host_baseline.py
 RESULTS ?= results
 REPORT_OUT ?= report/out
 BENCH_CFLAGS ?= $(KERNEL_CFLAGS)
@@ -26,7 +27,8 @@ HARNESS_MODES := $(call harness_list,$(MODES))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' \
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
 	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \
-	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)'
+	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
+	--host-baseline '$(HOST_BASELINE)'
 
 .PHONY: bench bench-check report compare
 

@@ -69,7 +69,7 @@ def gnuplot_script(fig, spec, ex, csv_path, png, script):
 
 def draw(fig, run, out, gnuplot):
     """Extract, write CSV and draw one figure; return a dict for the page."""
-    ex = extract.run_query(fig["query"], run.ok_results())
+    ex = extract.run_query(fig["query"], run.comparable())
     item = {"fig": fig, "empty": ex.empty()}
     if item["empty"]:
         return item
@@ -111,7 +111,7 @@ def figure_html(item, redraw):
 
 
 def headline_html(run):
-    rows = stats.headline_rows(run.ok_results())
+    rows = stats.headline_rows(run.comparable())
     has_linux = any(r["linux"] for r in rows)
     headers = ["workload", "variant", "size", "what", "mono", "micro", "micro/mono",
                "mono events", "micro events"] + (["linux [ns]"] if has_linux else [])
@@ -187,10 +187,11 @@ def main(argv=None):
     with open(os.path.join(REPORT_DIR, "template.html"), encoding="utf-8") as f:
         page = string.Template(f.read()).substitute(
             run_id=html.escape(run.run_id), warnings="\n".join(warnings),
-            unit=html.escape(", ".join(sorted({r["unit"] for r in run.ok_results()}))),
+            unit=html.escape(", ".join(sorted({r["unit"] for r in run.ok_results()
+                                               if r["mode"] != "linux"})) or "?"),
             headline=headline_html(run),
             figures="\n".join(figure_html(i, redraw) for i in items),
-            table=table.render_html(*table.comparison(run.ok_results())),
+            table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))
     index = os.path.join(args.out, "index.html")
     with open(index, "w", encoding="utf-8") as f:

@@ -14,7 +14,7 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set xtics rotate by 30 right noenhanced font ',8'
-set bmargin 7
-set label 1 note at screen 0.5, screen 0.03 center noenhanced font ',8'
+set bmargin 8
+set label 1 note at screen 0.5, screen 0.02 center noenhanced font ',8'
 if (logy) { set logscale y 10 } else { set yrange [0:*] }
 plot for [i=2:ncol] csv using i:xtic(1) title columnhead(i)

@@ -81,7 +81,9 @@ def relative_to_null(results):
     """Each system's cost divided by its own null call (unitless)."""
     triples = stats.relative_to_null(results)
     modes = list(dict.fromkeys(m for m, _, _ in triples))
-    cases = list(dict.fromkeys(c for _, c, _ in triples))
+    order = {w: i for i, w in enumerate(stats.WORKLOAD_ORDER)}
+    cases = sorted(dict.fromkeys(c for _, c, _ in triples),
+                   key=lambda c: (order.get(c.split("/")[0], 9), c))
     value = {(m, c): v for m, c, v in triples}
     rows = [[c] + [value.get((m, c), NAN) for m in modes] for c in cases]
     return Extract(["case"] + modes, rows, "x null call")

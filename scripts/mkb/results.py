@@ -10,11 +10,11 @@ import json
 import os
 import time
 
-from . import parse
+from . import parse, stats
 
 SUMMARY_COLUMNS = ("workload", "mode", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
-                   "switches", "as_switches", "bytes_copied", "check", "shape")
+                   "switches", "as_switches", "bytes_copied", "check", "shape", "cpus")
 
 
 class ResultsError(Exception):
@@ -87,6 +87,10 @@ class Run:
     def ok_results(self):
         """Results whose data check passed (the ones to plot)."""
         return [r for r in self.results if r.get("check") == "ok"]
+
+    def comparable(self):
+        """ok_results() that are set side by side (see stats.comparable)."""
+        return stats.comparable(self.ok_results())
 
 
 def load_run(path):

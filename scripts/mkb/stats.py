@@ -76,14 +76,25 @@ def headline_size(workload, sizes):
     return min(sizes, key=lambda s: (abs(s - want), s))
 
 
-def headline_rows(results):
-    """compare_rows() restricted to one size per workload."""
-    rows = compare_rows(results)
+def _pick_sizes(rows):
+    """{(workload, variant): headline size} over rows with those keys."""
     sizes = {}
     for r in rows:
-        sizes.setdefault(r["workload"], set()).add(r["size"])
-    pick = {w: headline_size(w, s) for w, s in sizes.items()}
-    return [r for r in rows if r["size"] == pick[r["workload"]]]
+        sizes.setdefault((r["workload"], r["variant"]), set()).add(r["size"])
+    return {k: headline_size(k[0], s) for k, s in sizes.items()}
+
+
+def headline_rows(results):
+    """compare_rows() restricted to one size per workload and variant."""
+    rows = compare_rows(results)
+    pick = _pick_sizes(rows)
+    return [r for r in rows if r["size"] == pick[(r["workload"], r["variant"])]]
+
+
+def comparable(results):
+    """Results to set side by side: the guests run on one CPU, so of the
+    Linux rows only the one-CPU placement (cpus 1, or unstated) is kept."""
+    return [r for r in results if r["mode"] != "linux" or r.get("cpus", 1) == 1]
 
 
 def null_baseline(results, mode):
@@ -108,16 +119,12 @@ def relative_to_null(results):
         if base is None:
             continue
         mine = [r for r in results if r["mode"] == mode and r["workload"] != "null"]
-        by_workload = {}
-        for r in mine:
-            by_workload.setdefault(r["workload"], []).append(r)
-        for w, rs in by_workload.items():
-            size = headline_size(w, {r["size"] for r in rs})
-            for r in rs:
-                if r["size"] == size:
-                    series = mode + (f" {r['shape']}" if r.get("shape") else "")
-                    out.append((series, label(dict(r, shape=None)),
-                                ratio(r["median"], base["median"])))
+        pick = _pick_sizes(mine)
+        for r in sorted(mine, key=lambda r: sort_key(key_of(r))):
+            if r["size"] == pick[(r["workload"], r["variant"])]:
+                series = mode + (f" {r['shape']}" if r.get("shape") else "")
+                out.append((series, label(dict(r, shape=None)),
+                            ratio(r["median"], base["median"])))
     return out
 
 
@@ -140,9 +147,9 @@ def fmt_size(size):
 
 
 def fmt_num(v):
-    """Compact number for tables: integers as is, others to 4 digits."""
+    """Compact number for tables: whole units from 100 up, else 4 digits."""
     if v is None:
         return "-"
-    if isinstance(v, int) or float(v).is_integer() and abs(v) >= 100:
-        return str(int(v))
+    if isinstance(v, int) or abs(v) >= 100:
+        return f"{v:.0f}"
     return f"{v:.4g}"

@@ -1,0 +1,131 @@
+"""test_parse.py - protocol.h parsing, serial log parsing, unit mapping, stats."""
+import pytest
+
+from mkb import accel, matrix, parse, protocol, stats
+from mkb.units import map_unit
+
+PREFIX = protocol.load().prefix
+RESULT = ('{"type":"result","workload":"pingpong","mode":"micro","variant":"ipc",'
+          '"size":64,"what":"round_trip","unit":"tsc","n":10,"warmup":2,"min":90,'
+          '"median":100,"p99":120,"mean":101.5,"stddev":2.5,"overhead":20,'
+          '"events":{"kentries":2,"switches":2,"as_switches":2,"bytes_copied":128},'
+          '"check":"ok"}')
+
+
+def test_protocol_reads_prefix_and_exit_codes_from_header():
+    p = protocol.load()
+    assert p.prefix == "@@MKB "
+    assert (p.exit_success, p.exit_failure, p.exit_panic) == (33, 35, 37)
+    assert "panic" in p.describe_exit(37) and "crash" in p.describe_exit(1)
+
+
+def test_protocol_follows_a_changed_header(tmp_path):
+    h = tmp_path / "protocol.h"
+    h.write_text('#define MKB_PREFIX "##X "\n#define MKB_EXIT_SUCCESS 0x20 /* c */\n'
+                 '#define MKB_EXIT_FAILURE 0x21\n#define MKB_EXIT_PANIC 0x22\n')
+    p = protocol.Protocol(str(h))
+    assert p.prefix == "##X " and p.exit_success == 65
+
+
+def test_protocol_header_missing_define_is_a_clear_error(tmp_path):
+    h = tmp_path / "protocol.h"
+    h.write_text('#define MKB_PREFIX "@@MKB "\n')
+    with pytest.raises(protocol.ProtocolHeaderError, match="MKB_EXIT_SUCCESS"):
+        protocol.Protocol(str(h))
+
+
+def test_parse_keeps_records_and_skips_console_text():
+    lines = ["booting...\n", PREFIX + '{"type":"boot","mode":"micro"}\n',
+             "junk " + PREFIX + RESULT + "\r\n", PREFIX + '{"type":"done","status":0}\n']
+    recs = [r for _, r in parse.parse_lines(lines, PREFIX)]
+    assert [r["type"] for r in recs] == ["boot", "result", "done"]
+    assert recs[1]["median"] == 100
+
+
+@pytest.mark.parametrize("bad, why", [
+    ('{"type":"result","workload":', "invalid JSON"),
+    ('[1,2]', '"type"'),
+    ('{"type":"result","workload":"null"}', "lacks field"),
+    (RESULT.replace('"median":100', '"median":"x"'), "not numbers"),
+])
+def test_malformed_line_names_line_number_and_text(bad, why):
+    lines = ["console\n", PREFIX + '{"type":"boot"}\n', PREFIX + bad + "\n"]
+    with pytest.raises(parse.MalformedLine) as e:
+        list(parse.parse_lines(lines, PREFIX, source="serial.log"))
+    assert e.value.lineno == 3 and why in str(e.value)
+    assert str(e.value).startswith("serial.log:3: ") and bad[:20] in str(e.value)
+
+
+def test_scan_goes_on_past_a_bad_line():
+    lines = [PREFIX + "{oops\n", PREFIX + RESULT + "\n"]
+    recs, errors = parse.scan(lines, PREFIX)
+    assert len(recs) == 1 and [e.lineno for e in errors] == [1]
+
+
+def test_unit_mapping_per_accelerator():
+    assert map_unit("tsc", "icount") == "instructions"
+    assert map_unit("tsc", "kvm") == "cycles"
+    assert map_unit("tsc", "tcg") == "tsc_ticks"
+    assert map_unit("ns", "kvm") == "ns"
+    with pytest.raises(ValueError, match="valid"):
+        map_unit("tsc", "hvf")
+
+
+def r(mode, workload, size, median, variant="v", shape=None, unit="instructions"):
+    return {"mode": mode, "workload": workload, "variant": variant, "size": size,
+            "what": "per_op", "median": median, "unit": unit, "shape": shape,
+            "check": "ok"}
+
+
+def test_compare_rows_pair_modes_and_shapes():
+    rows = stats.compare_rows([r("mono", "fileio", 64, 100), r("micro", "fileio", 64, 300, shape="fs"),
+                               r("micro", "fileio", 64, 500, shape="fs+blk"),
+                               r("mono", "null", None, 10), r("micro", "null", None, 30)])
+    got = [(x["workload"], x["shape"], x["ratio"]) for x in rows]
+    assert got == [("null", "", 3.0), ("fileio", "fs", 3.0), ("fileio", "fs+blk", 5.0)]
+
+
+def test_ratio_refuses_mixed_units_and_zero():
+    rows = stats.compare_rows([r("mono", "null", None, 10), r("micro", "null", None, 30, unit="ns")])
+    assert rows[0]["ratio"] is None
+    assert stats.ratio(1, 0) is None and stats.ratio(None, 2) is None
+
+
+def test_headline_size_picks_nearest():
+    assert stats.headline_size("fileio", {64, 512, 16384}) == 512
+    assert stats.headline_size("pingpong", {0, 8}) == 0
+    assert stats.headline_size("null", {None}) is None
+
+
+def test_relative_to_null_divides_by_each_systems_own_null():
+    rows = [r("mono", "null", None, 10, "syscall"), r("mono", "sem", None, 50),
+            r("linux", "null", None, 100, "getppid", unit="ns"),
+            r("linux", "sem", None, 300, unit="ns")]
+    assert sorted(stats.relative_to_null(rows)) == [("linux", "sem/v", 3.0), ("mono", "sem/v", 5.0)]
+
+
+def test_comparable_keeps_one_cpu_linux_rows():
+    rows = [dict(r("linux", "null", None, 1), cpus=1), dict(r("linux", "null", None, 2), cpus=2)]
+    assert [x["cpus"] for x in stats.comparable(rows)] == [1]
+
+
+def test_accel_decision_rejects_slow_kvm():
+    ok, why = accel.decide(2.4e6, 2300.0)
+    assert not ok and "too slow" in why
+    ok, why = accel.decide(2.0e9, 2300.0)
+    assert ok and "native" in why
+
+
+def test_calibration_guest_has_valid_multiboot_header():
+    import struct
+    magic, flags, checksum = struct.unpack("<3I", accel.loop_guest(5)[:12])
+    assert magic == 0x1BADB002 and (magic + flags + checksum) & 0xFFFFFFFF == 0
+
+
+def test_matrix_rejects_unknown_names_and_builds_cmdline():
+    with pytest.raises(matrix.MatrixError, match="valid: null, pingpong"):
+        matrix.parse_list("null,bogus", matrix.WORKLOADS, "workload")
+    assert matrix.parse_list("mono micro,mono", matrix.MODES, "mode") == ["mono", "micro"]
+    assert matrix.cmdline("pingpong", False) == (
+        "run=bench workload=pingpong sizes=0,8,64,256,1024,4096,16384,65536 iters=1000 warmup=100")
+    assert "sizes" not in matrix.cmdline("sem", True)
