@@ -133,6 +133,9 @@ def convert(gb, cpus):
                          f"sends a {row['wire_bytes']}-byte token")
         if f"{workload}/{variant}" in SINGLE_PROCESS:
             notes.append("one process on CPU 0: the placement does not apply")
+        if variant == "yield" and cpus == 2:
+            notes.append("on two CPUs sched_yield finds nothing else to run: the "
+                         "turn passes by spinning on a shared cache line")
         if notes:
             row["note"] = "; ".join(notes)
         rows.append(row)
