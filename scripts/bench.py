@@ -239,4 +239,9 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nbench.py: interrupted; the run directory holds what finished",
+              file=sys.stderr)
+        sys.exit(130)

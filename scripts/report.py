@@ -111,7 +111,7 @@ def figure_html(item, redraw):
 
 
 def headline_html(run):
-    rows = stats.headline_rows(run.comparable())
+    rows = [r for r in stats.headline_rows(run.comparable()) if r["mono"] or r["micro"]]
     has_linux = any(r["linux"] for r in rows)
     headers = ["workload", "variant", "size", "what", "mono", "micro", "micro/mono",
                "mono events", "micro events"] + (["linux [ns]"] if has_linux else [])

@@ -51,6 +51,9 @@ def run(argv, log_path, timeout):
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             return Outcome(timed_out=True, seconds=time.monotonic() - start)
+        except KeyboardInterrupt:  # QEMU is in its own session: stop it too
+            _kill_group(proc)
+            raise
     return Outcome(status=status, seconds=time.monotonic() - start)
 
 

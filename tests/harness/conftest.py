@@ -1,69 +1,14 @@
-"""conftest.py - fixtures for the harness tests: fake kernels and a bench.py runner.
-
-A fake kernel is a JSON file read by fake_qemu.py, which plays the guest;
-bench.py runs for real as a subprocess, exactly as a user would run it.
-"""
-import json
+"""conftest.py - pytest fixtures for the harness tests (helpers: harness_support.py)."""
 import os
-import subprocess
 import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-SCRIPTS = os.path.join(REPO, "scripts")
-FAKE_QEMU = os.path.join(HERE, "fake_qemu.py")
-FAKE_HOST = os.path.join(HERE, "fake_host_baseline.py")
-sys.path.insert(0, SCRIPTS)
-
-
-def write_kernels(root, mono=None, micro=None):
-    """Create root/build/<mode>/kernel.elf specs; mono/micro map workload->behaviour."""
-    build = os.path.join(root, "build")
-    for mode, do in (("mono", mono), ("micro", micro)):
-        os.makedirs(os.path.join(build, mode), exist_ok=True)
-        with open(os.path.join(build, mode, "kernel.elf"), "w") as f:
-            json.dump({"mode": mode, "do": do or {}}, f)
-    return build
-
-
-def run_script(name, *args, timeout=60):
-    """Run scripts/<name> with the test interpreter; return CompletedProcess."""
-    return subprocess.run([sys.executable, os.path.join(SCRIPTS, name), *args],
-                          capture_output=True, text=True, timeout=timeout, cwd=REPO)
-
-
-class Bench:
-    """bench.py against fake kernels under tmp_path."""
-
-    def __init__(self, root):
-        self.root = str(root)
-        self.results = os.path.join(self.root, "results")
-
-    def kernels(self, mono=None, micro=None):
-        self.build = write_kernels(self.root, mono, micro)
-        return self
-
-    def run(self, *args, modes="mono,micro", workloads="null,pingpong", timeout=20):
-        base = ["--qemu", FAKE_QEMU, "--kernel-dir", self.build, "--results-dir",
-                self.results, "--accel", "icount", "--quick", "--timeout", str(timeout),
-                "--modes", modes, "--workloads", workloads,
-                "--host-baseline", os.path.join(self.root, "no_host_baseline.py")]
-        return run_script("bench.py", *base, *args)
-
-    def latest(self):
-        return os.path.realpath(os.path.join(self.results, "latest"))
-
-    def lines(self):
-        with open(os.path.join(self.latest(), "results.jsonl")) as f:
-            return [json.loads(line) for line in f]
-
-    def meta(self):
-        with open(os.path.join(self.latest(), "meta.json")) as f:
-            return json.load(f)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness_support import Bench  # noqa: E402
 
 
 @pytest.fixture
 def bench(tmp_path):
+    """A Bench with well-behaved fake kernels under tmp_path."""
     return Bench(tmp_path).kernels()

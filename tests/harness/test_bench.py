@@ -6,7 +6,7 @@ harness records, prints and returns.
 import csv
 import os
 
-from conftest import FAKE_HOST
+from harness_support import FAKE_HOST
 from mkb import results
 
 

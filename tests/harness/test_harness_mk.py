@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import FAKE_HOST, FAKE_QEMU, REPO, write_kernels
+from harness_support import FAKE_HOST, FAKE_QEMU, REPO, write_kernels
 
 
 def make(tmp_path, *args, mono=None):

@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from conftest import FAKE_HOST, Bench, run_script
+from harness_support import FAKE_HOST, Bench, run_script
 
 
 @pytest.fixture(scope="module")
