@@ -41,8 +41,10 @@ PROG_init := user/init.c
 PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c
 mono_PROG_selftest := tests/guest/st_mono.c
 micro_PROG_selftest := tests/guest/st_micro.c
+PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c
+PROG_bench-helper := bench/helper.c
 PROG_console := kernels/micro/servers/console.c
-COMMON_PROGS := init selftest
+COMMON_PROGS := init selftest bench bench-helper
 mono_PROGS := $(COMMON_PROGS)
 micro_PROGS := $(COMMON_PROGS) console
 
@@ -88,12 +90,13 @@ $(BUILD)/$(1)/user/%.elf: $$($(1)_UOBJ_LIB) user/user.ld
 $(BUILD)/$(1)/images.S: Makefile
 	@mkdir -p $$(@D)
 	@{ echo '/* generated: user programs linked into the $(1) kernel */'; \
-	  echo '.section .rodata'; \
-	  for p in $$($(1)_PROGS); do \
-	    echo ".balign 16"; echo "img_$$$${p}_start: .incbin \"$(BUILD)/$(1)/user/$$$$p.elf\""; \
-	    echo "img_$$$${p}_end:"; echo "name_$$$$p: .asciz \"$$$$p\""; done; \
-	  echo '.balign 8'; echo '.globl user_images, n_user_images'; echo 'user_images:'; \
-	  for p in $$($(1)_PROGS); do echo ".quad name_$$$$p, img_$$$${p}_start, img_$$$${p}_end"; done; \
+	  echo '.section .rodata'; i=0; \
+	  for p in $$($(1)_PROGS); do i=$$$$((i+1)); \
+	    echo ".balign 16"; echo "img$$$${i}_start: .incbin \"$(BUILD)/$(1)/user/$$$$p.elf\""; \
+	    echo "img$$$${i}_end:"; echo "img$$$${i}_name: .asciz \"$$$$p\""; done; \
+	  echo '.balign 8'; echo '.globl user_images, n_user_images'; echo 'user_images:'; i=0; \
+	  for p in $$($(1)_PROGS); do i=$$$$((i+1)); \
+	    echo ".quad img$$$${i}_name, img$$$${i}_start, img$$$${i}_end"; done; \
 	  echo 'n_user_images: .long $$(words $$($(1)_PROGS))'; } > $$@
 
 $(BUILD)/$(1)/images.o: $(BUILD)/$(1)/images.S $$(patsubst %,$(BUILD)/$(1)/user/%.elf,$$($(1)_PROGS))
@@ -135,7 +138,8 @@ deps:
 -include bench/host/host.mk
 -include tests/unit/unit.mk
 UNIT_SRC_test_fmt := lib/fmt.c
-UNIT_CFLAGS += -Ilib
+UNIT_SRC_test_stats := bench/stats.c
+UNIT_CFLAGS += -Ilib -Ibench
 
 TEST_PREREQS := kernels $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)

@@ -1,6 +1,6 @@
 /*
  * pipe.c - kernel pipes for the mono kernel: a 64 KiB ring of pages per
- * pipe, in packet mode (each write is one message that one read returns,
+ * pipe (128 KiB, so one 64 KiB message fits), in packet mode (each write is one message that one read returns,
  * like Linux's O_DIRECT pipes); write copies in from the writer, read
  * copies out to the reader (two copies per message). Blocked readers and
  * writers wait on the pipe's queues and are woken by the other side.
@@ -10,7 +10,7 @@
 #include "syscall.h"
 
 #define NPIPE 32
-#define PIPE_PAGES 16
+#define PIPE_PAGES 32
 #define PIPE_CAP (PIPE_PAGES * PGSIZE)
 
 struct pipe {

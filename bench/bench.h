@@ -1,0 +1,73 @@
+/*
+ * bench.h - the in-guest benchmark runtime shared by every workload (one
+ * source for both kernels). A workload times one operation per sample
+ * with bench_now() pairs; the runtime drops warm-ups, subtracts the
+ * measured timer overhead, computes the statistics and kernel event
+ * counts, and prints one result line in the serial protocol.
+ */
+#ifndef MKB_BENCH_H
+#define MKB_BENCH_H
+#include <stddef.h>
+#include <stdint.h>
+#include "abi.h"
+
+#define BENCH_MAX_SAMPLES 4096
+#define BENCH_CHECK_MAX 96
+
+/* Fenced time stamp: earlier instructions finish before rdtsc reads, and
+ * later ones do not start before it has. */
+static inline uint64_t bench_now(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* What one run of a workload measures; the parameters are data. */
+struct bench_params {
+	const char *workload;
+	const char *variant;
+	int64_t size;             /* bytes, or -1 for none */
+	const char *what;         /* round_trip, one_way, per_op, per_handoff */
+	const char *shape;        /* extra label (file server shape) or 0 */
+	unsigned iters, warmup;
+};
+
+/* A run in progress: samples and counters. Workloads fill samples[] with
+ * raw tick counts (bench_sample), set check on a data error, and the
+ * runtime does the rest. */
+struct bench_run {
+	struct bench_params p;
+	uint64_t samples[BENCH_MAX_SAMPLES];
+	unsigned n;
+	struct kcounters ev0, ev1;
+	char check[BENCH_CHECK_MAX];
+};
+
+/* Statistics of n samples (sorted in place). mean and stddev are in
+ * thousandths of a tick. */
+struct bench_stats {
+	uint64_t min, median, p99, max;
+	uint64_t mean_milli, stddev_milli;
+};
+
+// runtime.c
+uint64_t bench_overhead(void);
+void bench_begin(struct bench_run *r, const struct bench_params *p);
+void bench_sample(struct bench_run *r, uint64_t ticks);
+void bench_fail(struct bench_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int bench_end(struct bench_run *r);
+
+// stats.c (portable, unit-tested on the host)
+void bench_sort(uint64_t *v, unsigned n);
+void bench_stats(uint64_t *v, unsigned n, struct bench_stats *s);
+uint64_t bench_isqrt(uint64_t x);
+
+// workload entry points: (args from the kernel command line) -> failures
+struct bench_args {
+	int64_t sizes[32];
+	unsigned nsizes, iters, warmup;
+};
+int wl_null(const struct bench_args *a);
+int wl_pingpong(const struct bench_args *a);
+#endif

@@ -1,0 +1,66 @@
+/*
+ * wl_pingpong.c - one round trip of a message between two processes, per
+ * size, contents checked on every round trip. The channel is the mode's
+ * IPC: mono, packet pipes (copy in, copy out); micro, call/reply_recv on
+ * an endpoint (registers up to 24 bytes, kernel copy beyond). A fresh echo
+ * partner per size receives with a buffer of exactly that size, so small
+ * messages can take the micro kernel's fast path. Micro also measures the
+ * 8-byte case on the general path ("_slowpath": a 32-byte reply buffer
+ * needs a descriptor, which the fast path does not take).
+ */
+#include "bench.h"
+#include "fmt.h"
+#include "os.h"
+#include "str.h"
+
+static struct bench_run run;
+static uint8_t out[65536], in[65536];
+
+static void fill(uint8_t *b, size_t n, unsigned iter)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(i * 31 + iter * 7 + (i >> 9));
+}
+
+/* Time iters round trips of n bytes; rcap is the reply buffer we offer. */
+static int measure(const struct bench_args *a, int64_t n, size_t rcap, const char *variant)
+{
+	struct bench_params p = { "pingpong", variant, n, "round_trip", 0, a->iters, a->warmup };
+	char arg[64];
+	long ch = os_chan_create();
+	fmt_snprintf(arg, sizeof arg, "role=echo ch=%ld cap=%lu", ch, (unsigned long)rcap);
+	int pid = ch < 0 ? (int)ch : os_spawn("bench-helper", arg);
+	bench_begin(&run, &p);
+	if (pid < 0) {
+		bench_fail(&run, "cannot start the echo partner: %d", pid);
+		return bench_end(&run);
+	}
+	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
+		fill(out, (size_t)n, i);
+		if (i == a->warmup)
+			os_counters(&run.ev0);   /* count events of measured trips only */
+		uint64_t t0 = bench_now();
+		long r = os_chan_call(ch, out, (size_t)n, in, rcap);
+		uint64_t t1 = bench_now();
+		if (r != n)
+			bench_fail(&run, "round trip %u: reply of %ld bytes, want %ld", i, r, (long)n);
+		else if (memcmp(out, in, (size_t)n))
+			bench_fail(&run, "round trip %u: reply differs from the message", i);
+		else if (i >= a->warmup)
+			bench_sample(&run, t1 - t0);
+	}
+	int failures = bench_end(&run), st;
+	os_kill(pid);
+	os_wait(pid, &st);
+	return failures;
+}
+
+int wl_pingpong(const struct bench_args *a)
+{
+	int failures = 0;
+	for (unsigned i = 0; i < a->nsizes; i++)
+		failures += measure(a, a->sizes[i], (size_t)a->sizes[i], os_chan_variant);
+	if (!strcmp(os_mode, "micro"))
+		failures += measure(a, 8, IPC_INLINE_MAX + 8, "call_replyrecv_slowpath");
+	return failures;
+}
