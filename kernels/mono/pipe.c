@@ -1,7 +1,7 @@
 /*
- * pipe.c - kernel pipes for the mono kernel: a 64 KiB ring of pages per
- * pipe (128 KiB, so one 64 KiB message fits), in packet mode (each write is one message that one read returns,
- * like Linux's O_DIRECT pipes); write copies in from the writer, read
+ * pipe.c - kernel pipes for the mono kernel: a 128 KiB ring of pages per
+ * pipe (one 64 KiB message fits), in packet mode (each write is one
+ * message that one read returns, like Linux's O_DIRECT pipes); write copies in from the writer, read
  * copies out to the reader (two copies per message). Blocked readers and
  * writers wait on the pipe's queues and are woken by the other side.
  */
