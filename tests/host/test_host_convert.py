@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from hostbench_support import DATA
+from hostbench_support import baseline, DATA  # noqa: F401 (fixture)
 
 
 @pytest.fixture()

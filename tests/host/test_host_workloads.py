@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from hostbench_support import REPO, SCRIPT, run_gbench
+from hostbench_support import (baseline, hostbench,  # noqa: F401 (fixtures)
+                                REPO, SCRIPT, run_gbench)
 
 PY = sys.executable
 SIZES = {"pipe": [0, 8, 64, 256, 1024, 4096, 16384, 65536],

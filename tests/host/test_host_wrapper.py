@@ -2,7 +2,7 @@
 hostbench's --selftest benchmarks, and hostbench's own command line."""
 import subprocess
 
-from hostbench_support import run_gbench
+from hostbench_support import hostbench, run_gbench  # noqa: F401 (fixture)
 
 
 def by_name(doc, prefix):
