@@ -7,7 +7,16 @@ import time
 
 import pytest
 
-from conftest import REPO, boot, protocol
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bootlib import REPO, boot, protocol  # noqa: E402
+
+
+@pytest.fixture(scope="module", params=["mono", "micro"])
+def selftest_boot(request):
+    """One self-test boot per mode, shared by the tests that inspect it."""
+    return boot(request.param, "run=test")
 
 # Tests every build must report, and the ones each mode adds.
 COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",

@@ -1,5 +1,6 @@
-"""Boot-test helpers: boot a built kernel under QEMU with a time-out and
-return its serial output, protocol records and exit status."""
+"""bootlib.py - boot-test helpers: boot a built kernel under QEMU with a
+time-out and return its serial output, protocol records and exit status.
+(A uniquely named module, so it never clashes with other tests' helpers.)"""
 import json
 import os
 import subprocess
@@ -39,8 +40,3 @@ def boot(mode, args, timeout=BOOT_TIMEOUT):
         pytest.fail(f"{mode} kernel did not finish within {timeout}s; serial output:\n{out[-3000:]}")
     return Boot(mode, args, p.returncode, p.stdout.decode("utf-8", "replace"))
 
-
-@pytest.fixture(scope="session", params=["mono", "micro"])
-def selftest_boot(request):
-    """One self-test boot per mode, shared by the tests that inspect it."""
-    return boot(request.param, "run=test")
