@@ -25,9 +25,23 @@ enum sysnum {
 	SYS_PIPE_WRITE,    /* (id, buf, len) -> len */
 	SYS_PIPE_READ,     /* (id, buf, len) -> len (>0) */
 	SYS_PIPE_CLOSE,    /* (id) */
-	SYS_SVC,           /* (service, op, a0, a1, a2) -> service result */
+	SYS_FS_CREATE,     /* (name) -> 0 | SVC_E* (services/svc_err.h) */
+	SYS_FS_OPEN,       /* (name, flags) -> handle */
+	SYS_FS_READ,       /* (h, buf, len) -> bytes */
+	SYS_FS_WRITE,      /* (h, buf, len) -> bytes */
+	SYS_FS_SEEK,       /* (h, off, whence) -> new offset */
+	SYS_FS_CLOSE,      /* (h) */
+	SYS_FS_UNLINK,     /* (name) */
+	SYS_FS_STAT,       /* (name, *struct fs_stat) */
+	SYS_SEM_CREATE,    /* (initial) -> id */
+	SYS_SEM_WAIT,      /* (id): blocks until a unit is ours */
+	SYS_SEM_POST,      /* (id) */
+	SYS_SEM_DESTROY,   /* (id) */
+	SYS_SHM_CREATE,    /* (key, size) -> id */
+	SYS_SHM_ATTACH,    /* (id) -> user address (SHM_BASE + slot * SHM_SPAN) */
+	SYS_SHM_DETACH,    /* (id) */
 	/* micro: IPC, notifications, memory mapping */
-	SYS_EP_CREATE = 32,   /* () -> endpoint id */
+	SYS_EP_CREATE = 48,   /* () -> endpoint id */
 	SYS_IPC_SEND,         /* (ep, tag, mr0, mr1, mr2, *desc) */
 	SYS_IPC_RECV,         /* (ep, *desc) -> msg in registers */
 	SYS_IPC_CALL,         /* (ep, tag, mr0, mr1, mr2, *desc) -> reply */
@@ -36,12 +50,17 @@ enum sysnum {
 	SYS_NTFN_SIGNAL,      /* (id, bits) */
 	SYS_NTFN_WAIT,        /* (id) -> bits */
 	SYS_MAP,              /* (pid, src_va, dst_va, npages, writable) */
-	NSYSCALLS = 48
+	SYS_UNMAP,            /* (pid, va, npages): undo a SYS_MAP of ours */
+	NSYSCALLS = 64
 };
 
-/* User space is [ABI_USER_BASE, ABI_USER_TOP) in every process. */
+/* User space is [ABI_USER_BASE, ABI_USER_TOP) in every process. Shared
+ * memory segment slot s is attached at SHM_BASE + s * SHM_SPAN in every
+ * process, in both modes. */
 #define ABI_USER_BASE 0x40000000UL
 #define ABI_USER_TOP 0x80000000UL
+#define SHM_BASE 0x70000000UL
+#define SHM_SPAN 0x40000UL   /* 256 KiB, the largest segment */
 
 /* Errors are returned negated. */
 enum {
@@ -60,7 +79,8 @@ enum { EP_CONSOLE = 1, EP_FS = 2, EP_SEM = 3, EP_SHM = 4, EP_BLK = 5, EP_FIRST_F
 /* IPC message tag: label in the high half, byte length in bits 0-30.
  * A message travels in registers (at most IPC_INLINE_MAX bytes) unless
  * the sender's descriptor names a send buffer: then the kernel copies it
- * into the receiver's buffer and sets IPC_INBUF in the delivered tag. */
+ * into the receiver's buffer and sets IPC_INBUF in the delivered tag; the
+ * three message registers are delivered as well (service arguments). */
 #define IPC_TAG(label, len) (((uint64_t)(label) << 32) | ((uint32_t)(len) & 0x7FFFFFFFu))
 #define IPC_LABEL(tag) ((uint32_t)((tag) >> 32))
 #define IPC_LEN(tag) ((uint32_t)(tag) & 0x7FFFFFFFu)
