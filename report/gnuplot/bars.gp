@@ -9,7 +9,7 @@ set title ttl noenhanced
 set xlabel xl noenhanced
 set ylabel yl noenhanced
 set grid ytics
-set key top left noenhanced
+set key outside right top Left reverse noenhanced
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1

@@ -71,7 +71,7 @@ def mode_bars(results, workload=None, modes=("mono", "micro")):
         if not any(r[m] for m in modes):
             continue
         any_r = next(r[m] for m in modes if r[m])
-        out.append([stats.label(dict(any_r, shape=r["shape"]))]
+        out.append([stats.label(dict(any_r, variant=r["variant"], shape=r["shape"]))]
                    + [r[m]["median"] if r[m] else NAN for m in modes])
     used = [r[m] for r in rows for m in modes if r[m]]
     return Extract(["case"] + modes, out, _units(used))
@@ -96,7 +96,8 @@ def events(results, modes=("mono", "micro")):
         for m in modes:
             if r[m] and r[m].get("events"):
                 ev = r[m]["events"]
-                out.append([f"{stats.label(dict(r[m], shape=r['shape']), False)} {m}"]
+                name = stats.label(dict(r[m], variant=r["variant"], shape=r["shape"]), False)
+                out.append([f"{name} {m}"]
                            + [ev.get(e, NAN) for e in ("kentries", "switches", "as_switches")])
     return Extract(["case", "kentries", "switches", "as_switches"], out, "events per op")
 

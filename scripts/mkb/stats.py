@@ -43,13 +43,41 @@ def _lookup(idx, mode, key):
     return r
 
 
+def join_variants(results):
+    """results with pairable variant names joined, e.g. "pipe / call_replyrecv".
+
+    Where, for one (workload, size, what), mono has one variant and micro
+    has one other variant (the same workload over each kernel's own
+    mechanism), both become "<mono> / <micro>" so they pair; a Linux row
+    named like the mono variant joins them too.
+    """
+    by = {}
+    for r in results:
+        if r["mode"] in GUEST_MODES:
+            k = (r["workload"], r["size"], r["what"])
+            by.setdefault(k, {}).setdefault(r["mode"], set()).add(r["variant"])
+    joined = {}
+    for k, modes in by.items():
+        mono, micro = modes.get("mono", set()), modes.get("micro", set())
+        if len(mono) == 1 and len(micro) == 1 and mono != micro:
+            (a,), (b,) = mono, micro
+            for mode, v in (("mono", a), ("micro", b), ("linux", a)):
+                joined[(mode,) + k + (v,)] = f"{a} / {b}"
+    out = []
+    for r in results:
+        v = joined.get((r["mode"], r["workload"], r["size"], r["what"], r["variant"]))
+        out.append(dict(r, variant=v) if v else r)
+    return out
+
+
 def compare_rows(results):
     """Rows for a mono/micro/linux table, sorted by workload order.
 
     Each row: dict(key fields, mono, micro, linux results or None, ratio =
     micro median / mono median). A mono row already shown beside shaped
-    micro rows is not repeated on its own.
+    micro rows is not repeated on its own. Variants pair as join_variants().
     """
+    results = join_variants(results)
     idx = index(results)
     keys = {key_of(r) for r in results}
     shaped = {k[:4] for k in keys if k[4]}
@@ -111,6 +139,7 @@ def relative_to_null(results):
     its own system's null call, so systems with different units compare.
     series is the mode, plus the shape for micro fileio rows."""
     out = []
+    results = join_variants(results)
     modes = sorted({r["mode"] for r in results},
                    key=lambda m: (GUEST_MODES + ("linux",)).index(m)
                    if m in GUEST_MODES + ("linux",) else 9)

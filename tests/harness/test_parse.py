@@ -129,3 +129,18 @@ def test_matrix_rejects_unknown_names_and_builds_cmdline():
     assert matrix.cmdline("pingpong", False) == (
         "run=bench workload=pingpong sizes=0,8,64,256,1024,4096,16384,65536 iters=1000 warmup=100")
     assert "sizes" not in matrix.cmdline("sem", True)
+
+
+def test_single_differing_variants_of_mono_and_micro_pair_up():
+    rows = stats.compare_rows([r("mono", "pingpong", 0, 100, "pipe"),
+                               r("micro", "pingpong", 0, 250, "call_replyrecv"),
+                               r("linux", "pingpong", 0, 900, "pipe", unit="ns"),
+                               r("linux", "pingpong", 0, 800, "unix_socket", unit="ns")])
+    assert [(x["variant"], x["ratio"], bool(x["linux"])) for x in rows] == [
+        ("pipe / call_replyrecv", 2.5, True), ("unix_socket", None, True)]
+
+
+def test_variants_that_exist_in_both_modes_are_not_joined():
+    rows = stats.compare_rows([r("mono", "null", None, 1, "syscall"), r("mono", "null", None, 9, "yield"),
+                               r("micro", "null", None, 2, "syscall"), r("micro", "null", None, 20, "yield")])
+    assert [(x["variant"], x["ratio"]) for x in rows] == [("syscall", 2.0), ("yield", 20 / 9)]

@@ -60,7 +60,7 @@ def test_relative_figure_compares_each_system_to_its_own_null(run_dir, tmp_path)
     run_script("report.py", "--run", run_dir, "--out", out, "--only", "relative_to_null")
     rows = open(os.path.join(out, "data", "relative_to_null.csv")).read().splitlines()
     assert rows[0] == "case,mono,micro,micro fs,micro fs+blk,linux"
-    assert rows[1].startswith("pingpong/pipe 0,4.0,4.0,NaN,NaN,66.6")
+    assert rows[1].startswith("pingpong/pipe / call_replyrecv 0,4.0,4.0,NaN,NaN,66.6")
 
 
 def test_missing_gnuplot_is_reported_not_fatal(run_dir, tmp_path):
