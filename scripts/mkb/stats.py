@@ -46,26 +46,33 @@ def _lookup(idx, mode, key):
 def join_variants(results):
     """results with pairable variant names joined, e.g. "pipe / call_replyrecv".
 
-    Where, for one (workload, size, what), mono has one variant and micro
-    has one other variant (the same workload over each kernel's own
-    mechanism), both become "<mono> / <micro>" so they pair; a Linux row
-    named like the mono variant joins them too.
+    The same workload over each kernel's own mechanism has a different
+    variant name per mode. For one (workload, what), when mono has exactly
+    one variant that micro lacks, it pairs with the micro-only variant run
+    at the most of the same sizes (so an extra "..._slowpath" point stays
+    alone); both become "<mono> / <micro>". Linux rows named like the mono
+    variant join them too.
     """
-    by = {}
+    sizes = {}
     for r in results:
         if r["mode"] in GUEST_MODES:
-            k = (r["workload"], r["size"], r["what"])
-            by.setdefault(k, {}).setdefault(r["mode"], set()).add(r["variant"])
+            k = (r["workload"], r["what"])
+            sizes.setdefault(k, {}).setdefault(r["mode"], {}).setdefault(
+                r["variant"], set()).add(r["size"])
     joined = {}
-    for k, modes in by.items():
-        mono, micro = modes.get("mono", set()), modes.get("micro", set())
-        if len(mono) == 1 and len(micro) == 1 and mono != micro:
-            (a,), (b,) = mono, micro
-            for mode, v in (("mono", a), ("micro", b), ("linux", a)):
-                joined[(mode,) + k + (v,)] = f"{a} / {b}"
+    for k, modes in sizes.items():
+        mono, micro = modes.get("mono", {}), modes.get("micro", {})
+        mono_only = [v for v in mono if v not in micro]
+        micro_only = [v for v in micro if v not in mono]
+        if len(mono_only) != 1 or not micro_only:
+            continue
+        a = mono_only[0]
+        b = max(sorted(micro_only), key=lambda v: (len(micro[v] & mono[a]), len(micro[v])))
+        for mode, v in (("mono", a), ("micro", b), ("linux", a)):
+            joined[(mode,) + k + (v,)] = f"{a} / {b}"
     out = []
     for r in results:
-        v = joined.get((r["mode"], r["workload"], r["size"], r["what"], r["variant"]))
+        v = joined.get((r["mode"], r["workload"], r["what"], r["variant"]))
         out.append(dict(r, variant=v) if v else r)
     return out
 

@@ -144,3 +144,11 @@ def test_variants_that_exist_in_both_modes_are_not_joined():
     rows = stats.compare_rows([r("mono", "null", None, 1, "syscall"), r("mono", "null", None, 9, "yield"),
                                r("micro", "null", None, 2, "syscall"), r("micro", "null", None, 20, "yield")])
     assert [(x["variant"], x["ratio"]) for x in rows] == [("syscall", 2.0), ("yield", 20 / 9)]
+
+
+def test_extra_micro_variant_stays_alone_when_pairing():
+    rows = stats.compare_rows([r("mono", "pingpong", 0, 100, "pipe"), r("mono", "pingpong", 8, 110, "pipe"),
+                               r("micro", "pingpong", 0, 50, "call"), r("micro", "pingpong", 8, 55, "call"),
+                               r("micro", "pingpong", 8, 90, "call_slowpath")])
+    assert [(x["variant"], x["size"], x["ratio"]) for x in rows] == [
+        ("call_slowpath", 8, None), ("pipe / call", 0, 0.5), ("pipe / call", 8, 0.5)]
