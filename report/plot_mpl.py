@@ -44,7 +44,9 @@ def lines(csv_path, spec, out):
     fig.subplots_adjust(bottom=0.15)
     xs = [max(r[0], 1) for r in rows]  # size 0 cannot sit on a log axis
     for i, name in enumerate(columns[1:], 1):
-        ax.plot(xs, [r[i] for r in rows], marker="o", linewidth=2, label=name)
+        pts = [(x, r[i]) for x, r in zip(xs, rows) if r[i] == r[i]]  # skip NaN
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", linewidth=2,
+                label=name)
     if spec.get("logx"):
         ax.set_xscale("log", base=2)
     if spec.get("logy"):
