@@ -37,14 +37,14 @@ def parse_args(argv):
                    help="seconds allowed per QEMU run (default 300)")
     p.add_argument("--kernel-dir", default="build",
                    help="directory holding <mode>/kernel.elf (default build)")
-    p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
-    p.add_argument("--results-dir", default="results", help="default results")
+    p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary (default qemu-system-x86_64)")
+    p.add_argument("--results-dir", default="results", help="where run directories go (default results)")
     p.add_argument("--host-baseline", default=HOST_BASELINE,
                    help="script run for mode linux (default scripts/host_baseline.py)")
     p.add_argument("--check", action="store_true",
                    help="only validate the options and exit (used by make)")
-    p.add_argument("--iters", type=int, help="measured iterations (overrides default)")
-    p.add_argument("--warmup", type=int, help="warm-up iterations (overrides default)")
+    p.add_argument("--iters", type=int, help="measured iterations (default 1000, --quick 100)")
+    p.add_argument("--warmup", type=int, help="warm-up iterations (default 100, --quick 10)")
     p.add_argument("--cc", default=os.environ.get("CC"),
                    help="compiler that built the kernels, for meta.json")
     p.add_argument("--cflags", default=os.environ.get("CFLAGS"),
