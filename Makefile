@@ -24,14 +24,15 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 FREE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-isystem $(GCC_INC) -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
-KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Ibench
+KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Ibench -Iservices
 KERNEL_CFLAGS := $(KCFLAGS)
 UCFLAGS := $(FREE_CFLAGS) -Iuser -Ilib -Ibench -Iservices -Itests/guest
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack
 
 LIB_SRC := lib/fmt.c lib/string.c
 CORE_SRC := $(wildcard kernels/core/*.c kernels/core/*.S) $(LIB_SRC)
-mono_SRC := $(wildcard kernels/mono/*.c)
+SVC_SRC := services/fs.c services/ramdisk.c services/sem.c services/shm.c
+mono_SRC := $(wildcard kernels/mono/*.c) $(SVC_SRC)
 micro_SRC := $(wildcard kernels/micro/*.c)
 
 # User programs: name -> sources. Every mode gets the common ones; a mode
@@ -41,12 +42,18 @@ PROG_init := user/init.c
 PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c
 mono_PROG_selftest := tests/guest/st_mono.c
 micro_PROG_selftest := tests/guest/st_micro.c
-PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c
+PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \
+	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c
 PROG_bench-helper := bench/helper.c
 PROG_console := kernels/micro/servers/console.c
+SRVLIB := kernels/micro/servers/srvlib.c
+PROG_fs := kernels/micro/servers/fs.c $(SRVLIB) services/fs.c services/ramdisk.c
+PROG_blk := kernels/micro/servers/blk.c $(SRVLIB) services/ramdisk.c
+PROG_sem := kernels/micro/servers/sem.c $(SRVLIB) services/sem.c
+PROG_shm := kernels/micro/servers/shm.c $(SRVLIB) services/shm.c
 COMMON_PROGS := init selftest bench bench-helper
 mono_PROGS := $(COMMON_PROGS)
-micro_PROGS := $(COMMON_PROGS) console
+micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 
 .PHONY: all kernels help run gdb test clean deps
 all: kernels

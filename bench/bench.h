@@ -67,7 +67,11 @@ uint64_t bench_isqrt(uint64_t x);
 struct bench_args {
 	int64_t sizes[32];
 	unsigned nsizes, iters, warmup;
+	char shape[16];           /* micro file server shape ("fs", "fs+blk") */
 };
 int wl_null(const struct bench_args *a);
 int wl_pingpong(const struct bench_args *a);
+int wl_sem(const struct bench_args *a);
+int wl_shm(const struct bench_args *a);
+int wl_fileio(const struct bench_args *a);
 #endif

@@ -1,8 +1,16 @@
 /* helper.c - the partner process of the two-process workloads (the
- * "bench-helper" image): role=yield yields forever; role=echo ch=N cap=M
- * receives on channel N into an M-byte buffer and replies with what came. */
+ * "bench-helper" image), one role per workload:
+ *   role=yield                          yield forever
+ *   role=echo ch=N cap=M                receive on channel N into an M-byte
+ *                                       buffer, reply with what came
+ *   role=sem ping=A pong=B n=K          K times: wait A, post B
+ *   role=shm seg=S full=F empty=E size=Z n=K
+ *                                       consume K blocks, checking each
+ *   role=fscheck name=F len=L           read file F, check L bytes of it
+ * Exit status 0 means every check held. */
 #include "fmt.h"
 #include "os.h"
+#include "shm_layout.h"
 #include "str.h"
 
 static uint8_t buf[65536];
@@ -11,6 +19,59 @@ static long arg_long(const char *arg, const char *key)
 {
 	char v[24];
 	return fmt_getarg(arg, key, v, sizeof v) < 0 ? -1 : (long)fmt_parse_u64(v, 0);
+}
+
+static int sem_partner(const char *arg)
+{
+	long ping = arg_long(arg, "ping"), pong = arg_long(arg, "pong"), n = arg_long(arg, "n");
+	for (long i = 0; i < n; i++)
+		if (os_sem_wait((int)ping) || os_sem_post((int)pong))
+			return 6;
+	return 0;
+}
+
+static int shm_consumer(const char *arg)
+{
+	long seg = arg_long(arg, "seg"), full = arg_long(arg, "full"), empty = arg_long(arg, "empty");
+	long size = arg_long(arg, "size"), n = arg_long(arg, "n");
+	long addr = os_shm_attach((int)seg);
+	if (addr <= 0)
+		return 7;
+	struct shm_hdr *h = (struct shm_hdr *)addr;
+	for (long i = 0; i < n; i++) {
+		if (os_sem_wait((int)full))
+			return 8;
+		if (h->seq != (uint32_t)i || !shm_check(h->data, (size_t)size, (unsigned)i))
+			h->bad++;
+		h->seen++;
+		if (os_sem_post((int)empty))
+			return 9;
+	}
+	return os_shm_detach((int)seg) ? 10 : 0;
+}
+
+static uint8_t pat(uint32_t off) { return (uint8_t)(off * 7 + (off >> 8) * 3 + (off >> 16)); }
+
+/* Must match wl_fileio.c's pattern: byte at offset o is pat(o). */
+static int file_check(const char *arg)
+{
+	char name[32];
+	long len = arg_long(arg, "len");
+	if (fmt_getarg(arg, "name", name, sizeof name) < 0 || len < 0)
+		return 11;
+	int h = os_fs_open(name, FS_O_READ);
+	if (h < 0)
+		return 12;
+	for (long off = 0; off < len;) {
+		long r = os_fs_read(h, buf, sizeof buf);
+		if (r <= 0)
+			return 13;
+		for (long i = 0; i < r; i++)
+			if (buf[i] != pat((uint32_t)(off + i)))
+				return 14;
+		off += r;
+	}
+	return os_fs_close(h) ? 15 : 0;
 }
 
 int main(const char *arg)
@@ -30,5 +91,11 @@ int main(const char *arg)
 			n = os_chan_reply_recv(ch, buf, (size_t)n, buf, (size_t)cap);
 		return 4;
 	}
+	if (!strcmp(role, "sem"))
+		return sem_partner(arg);
+	if (!strcmp(role, "shm"))
+		return shm_consumer(arg);
+	if (!strcmp(role, "fscheck"))
+		return file_check(arg);
 	return 5;
 }

@@ -1,6 +1,6 @@
 /*
  * main.c - the bench program: started by init for run=bench, it reads
- * workload=, sizes=, iters=, warmup= from the kernel command line and runs
+ * workload=, sizes=, iters=, warmup= (and fsshape=) from the kernel command line and runs
  * that workload. The same source runs on both kernels. Exit status is
  * the number of failed results (a data check that did not hold).
  */
@@ -19,6 +19,9 @@ static const struct {
 } workloads[] = {
 	{ "null", wl_null },
 	{ "pingpong", wl_pingpong },
+	{ "sem", wl_sem },
+	{ "shm", wl_shm },
+	{ "fileio", wl_fileio },
 };
 
 static void fail(const char *msg, const char *what)
@@ -66,6 +69,10 @@ int main(const char *cmdline)
 	}
 	a.iters = arg_uint(cmdline, "iters", DEFAULT_ITERS);
 	a.warmup = arg_uint(cmdline, "warmup", DEFAULT_WARMUP);
+	/* Only the micro kernel has file-server shapes (its command line's
+	 * fsshape=, default "fs"); mono results carry none. */
+	if (!strcmp(os_mode, "micro") && fmt_getarg(cmdline, "fsshape", a.shape, sizeof a.shape) < 0)
+		fmt_snprintf(a.shape, sizeof a.shape, "fs");
 	if (a.iters > BENCH_MAX_SAMPLES)
 		a.iters = BENCH_MAX_SAMPLES;
 	for (unsigned i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {

@@ -18,6 +18,7 @@ enum svc_err {
     SVC_EIO = -5,            /* the block device failed */
     SVC_EBADF = -9,          /* bad handle, other owner's handle, wrong mode */
     SVC_EAGAIN = -11,        /* try again: nothing was queued or changed */
+    SVC_EFAULT = -14,        /* a caller's buffer is not readable/writable (hosting) */
     SVC_ENOMEM = -12,        /* the hosting's page allocator is empty */
     SVC_EBUSY = -16,         /* in use (open file, semaphore with waiters) */
     SVC_EEXIST = -17,        /* name or key already exists */
@@ -41,6 +42,7 @@ static inline const char *svc_strerror(int err)
     case SVC_EIO: return "SVC_EIO";
     case SVC_EBADF: return "SVC_EBADF";
     case SVC_EAGAIN: return "SVC_EAGAIN";
+    case SVC_EFAULT: return "SVC_EFAULT";
     case SVC_ENOMEM: return "SVC_ENOMEM";
     case SVC_EBUSY: return "SVC_EBUSY";
     case SVC_EEXIST: return "SVC_EEXIST";

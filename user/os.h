@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "abi.h"
+#include "fs.h"
+#include "svc_err.h"
 
 /* processes (os_common.c) */
 int os_spawn(const char *image, const char *arg);   /* -> pid or -E_* */
@@ -34,6 +36,30 @@ long os_chan_create(void);
 long os_chan_call(long ch, const void *req, size_t len, void *resp, size_t cap);
 long os_chan_recv(long ch, void *req, size_t cap);
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap);
+
+/* file system on a RAM disk (per mode). Flags FS_O_*, whence FS_SEEK_*
+ * and struct fs_stat from services/fs.h; errors are SVC_E* codes from
+ * services/svc_err.h, the same in both modes. */
+int os_fs_create(const char *name);
+int os_fs_open(const char *name, unsigned flags);
+long os_fs_read(int h, void *buf, size_t len);        /* len <= 64 KiB */
+long os_fs_write(int h, const void *buf, size_t len); /* len <= 64 KiB */
+long os_fs_seek(int h, long off, int whence);
+int os_fs_close(int h);
+int os_fs_unlink(const char *name);
+int os_fs_stat(const char *name, struct fs_stat *st);
+
+/* counting semaphores (per mode) */
+int os_sem_create(int initial);
+int os_sem_wait(int id);
+int os_sem_post(int id);
+int os_sem_destroy(int id);
+
+/* shared-memory segments (per mode): attach returns the address, which is
+ * the same in every process (SHM_BASE + slot * SHM_SPAN), or SVC_E*. */
+int os_shm_create(unsigned key, size_t size);
+long os_shm_attach(int id);
+int os_shm_detach(int id);
 
 /* What this build is, for results. */
 extern const char os_mode[];

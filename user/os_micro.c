@@ -1,11 +1,14 @@
 /*
- * os_micro.c - os_* for the micro kernel: the console is a ring-3 server
- * reached by IPC on EP_CONSOLE, and a channel is an IPC endpoint. Up to
+ * os_micro.c - os_* for the micro kernel: the console, file system,
+ * semaphores and shared memory are ring-3 servers reached by IPC on their
+ * well-known endpoints (svcproto.h), and a channel is an IPC endpoint. Up to
  * 24 bytes travel in registers (the kernel's fast path); longer messages
  * name their buffers in a struct ipc_desc and the kernel copies them.
  * Console writes always go by buffer, so the kernel checks the pointer.
  */
+#include "ipc.h"
 #include "os.h"
+#include "svcproto.h"
 #include "str.h"
 #include "syscall.h"
 
@@ -80,3 +83,69 @@ long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t
 {
 	return ipc(SYS_IPC_REPLY_RECV, ch, 0, resp, len, req, cap, 0);
 }
+
+/* One request to a server: mr0 of the reply is the result. IPC errors
+ * (bad buffer, server gone) become SVC_EFAULT / SVC_EIO. */
+static long svc(long ep, uint32_t label, uint64_t m0, uint64_t m1, uint64_t m2, const void *sbuf,
+		size_t slen, void *rbuf, size_t rcap)
+{
+	struct ipc_in r = ipc_op(SYS_IPC_CALL, ep, label, m0, m1, m2, sbuf, slen, rbuf, rcap);
+	if (r.status < 0)
+		return r.status == -E_FAULT ? SVC_EFAULT : SVC_EIO;
+	return (long)(int64_t)r.mr[0];
+}
+
+/* Names travel with their NUL; the stub measures them, as any RPC stub
+ * marshals its arguments (a bad name pointer faults here, in the caller). */
+static long svc_name(uint32_t label, const char *name, uint64_t m0, void *rbuf, size_t rcap)
+{
+	size_t n = 0;
+	while (n <= FS_NAME_MAX + 1 && name[n])
+		n++;
+	return svc(EP_FS, label, m0, 0, 0, name, n + 1, rbuf, rcap);
+}
+
+int os_fs_create(const char *name) { return (int)svc_name(FS_CREATE, name, 0, 0, 0); }
+int os_fs_unlink(const char *name) { return (int)svc_name(FS_UNLINK, name, 0, 0, 0); }
+int os_fs_open(const char *name, unsigned flags) { return (int)svc_name(FS_OPEN, name, flags, 0, 0); }
+int os_fs_stat(const char *name, struct fs_stat *st) { return (int)svc_name(FS_STAT, name, 0, st, sizeof *st); }
+int os_fs_close(int h) { return (int)svc(EP_FS, FS_CLOSE, (uint64_t)h, 0, 0, 0, 0, 0, 0); }
+
+long os_fs_read(int h, void *buf, size_t len)
+{
+	return len > FS_IO_MAX ? SVC_EINVAL : svc(EP_FS, FS_READ, (uint64_t)h, len, 0, 0, 0, buf, len);
+}
+
+long os_fs_write(int h, const void *buf, size_t len)
+{
+	return len > FS_IO_MAX ? SVC_EINVAL : svc(EP_FS, FS_WRITE, (uint64_t)h, 0, 0, buf, len, 0, 0);
+}
+
+long os_fs_seek(int h, long off, int whence)
+{
+	return svc(EP_FS, FS_SEEK, (uint64_t)h, (uint64_t)off, (uint64_t)whence, 0, 0, 0, 0);
+}
+
+int os_sem_create(int initial) { return (int)svc(EP_SEM, SEM_CREATE, (uint64_t)initial, 0, 0, 0, 0, 0, 0); }
+int os_sem_post(int id) { return (int)svc(EP_SEM, SEM_POST, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+int os_sem_destroy(int id) { return (int)svc(EP_SEM, SEM_DESTROY, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+
+/* Wait: the server either grants a unit or queues our notification and
+ * says so; then a post signals it. The notification is made once. */
+int os_sem_wait(int id)
+{
+	static long ntfn;
+	if (!ntfn && (ntfn = syscall3(SYS_NTFN_CREATE, 0, 0, 0)) < 0) {
+		long e = ntfn;
+		ntfn = 0;
+		return (int)(e == -E_NOMEM ? SVC_ENOMEM : SVC_EIO);
+	}
+	long r = svc(EP_SEM, SEM_WAIT, (uint64_t)id, (uint64_t)ntfn, 0, 0, 0, 0, 0);
+	if (r != SVC_EWOULDBLOCK)
+		return (int)r;
+	return syscall3(SYS_NTFN_WAIT, (uint64_t)ntfn, 0, 0) < 0 ? SVC_EIO : 0;
+}
+
+int os_shm_create(unsigned key, size_t size) { return (int)svc(EP_SHM, SHM_CREATE, key, size, 0, 0, 0, 0, 0); }
+long os_shm_attach(int id) { return svc(EP_SHM, SHM_ATTACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+int os_shm_detach(int id) { return (int)svc(EP_SHM, SHM_DETACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }

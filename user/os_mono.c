@@ -1,5 +1,5 @@
-/* os_mono.c - os_* for the mono kernel: the console and channels are
- * system calls into in-kernel services. A channel is two packet pipes,
+/* os_mono.c - os_* for the mono kernel: the console, channels, files,
+ * semaphores and shared memory are system calls into in-kernel services. A channel is two packet pipes,
  * requests one way and replies the other: ch = req | resp << 16. */
 #include "os.h"
 #include "syscall.h"
@@ -47,3 +47,40 @@ long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t
 	long r = chan_reply(ch, resp, len);
 	return r < 0 ? r : os_chan_recv(ch, req, cap);
 }
+
+int os_fs_create(const char *name) { return (int)syscall3(SYS_FS_CREATE, (uint64_t)name, 0, 0); }
+int os_fs_unlink(const char *name) { return (int)syscall3(SYS_FS_UNLINK, (uint64_t)name, 0, 0); }
+int os_fs_close(int h) { return (int)syscall3(SYS_FS_CLOSE, (uint64_t)h, 0, 0); }
+
+int os_fs_open(const char *name, unsigned flags)
+{
+	return (int)syscall3(SYS_FS_OPEN, (uint64_t)name, flags, 0);
+}
+
+long os_fs_read(int h, void *buf, size_t len)
+{
+	return syscall3(SYS_FS_READ, (uint64_t)h, (uint64_t)buf, len);
+}
+
+long os_fs_write(int h, const void *buf, size_t len)
+{
+	return syscall3(SYS_FS_WRITE, (uint64_t)h, (uint64_t)buf, len);
+}
+
+long os_fs_seek(int h, long off, int whence)
+{
+	return syscall3(SYS_FS_SEEK, (uint64_t)h, (uint64_t)off, (uint64_t)whence);
+}
+
+int os_fs_stat(const char *name, struct fs_stat *st)
+{
+	return (int)syscall3(SYS_FS_STAT, (uint64_t)name, (uint64_t)st, 0);
+}
+
+int os_sem_create(int initial) { return (int)syscall3(SYS_SEM_CREATE, (uint64_t)initial, 0, 0); }
+int os_sem_wait(int id) { return (int)syscall3(SYS_SEM_WAIT, (uint64_t)id, 0, 0); }
+int os_sem_post(int id) { return (int)syscall3(SYS_SEM_POST, (uint64_t)id, 0, 0); }
+int os_sem_destroy(int id) { return (int)syscall3(SYS_SEM_DESTROY, (uint64_t)id, 0, 0); }
+int os_shm_create(unsigned key, size_t size) { return (int)syscall3(SYS_SHM_CREATE, key, size, 0); }
+long os_shm_attach(int id) { return syscall3(SYS_SHM_ATTACH, (uint64_t)id, 0, 0); }
+int os_shm_detach(int id) { return (int)syscall3(SYS_SHM_DETACH, (uint64_t)id, 0, 0); }

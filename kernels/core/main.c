@@ -47,7 +47,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	int pid = proc_spawn("init", cmdline, 0, INIT_PRIO);   // pid 1
 	if (pid != 1)
 		panic("cannot start init (%d)", pid);
-	mode_init();           // mono: in-kernel services; micro: servers
+	mode_init(cmdline);    // mono: in-kernel services; micro: servers
 	if (fmt_getarg(cmdline, "kfault", (char[4]){ 0 }, 4) >= 0)
 		kernel_fault_test();
 	sched_start();         // never returns

@@ -9,6 +9,7 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "x86.h"
 
 extern uint64_t boot_pd[512];
 
@@ -170,6 +171,31 @@ int copyinstr(char *dst, uint64_t uva, size_t cap)
 			return (int)i;
 	}
 	return -E_INVAL;
+}
+
+/* Mark the mapping at va as borrowed: vm_destroy will not free its page. */
+void vm_mark_shared(uint64_t *pml4, uint64_t va)
+{
+	uint64_t *pte = walk(pml4, va, 0);
+	if (pte && (*pte & PTE_P))
+		*pte |= PTE_SHARED;
+}
+
+/* Remove npages of borrowed (shared) mappings from va; pages the space
+ * owns are left alone. Returns how many mappings were removed. */
+int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
+{
+	int n = 0;
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t *pte = walk(pml4, va + i * PGSIZE, 0);
+		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_SHARED))
+			continue;
+		*pte = 0;
+		if (pml4 == curproc->pml4)
+			invlpg(va + i * PGSIZE);
+		n++;
+	}
+	return n;
 }
 
 /* Map npages of spml4's pages at sva into dpml4 at dva (the same physical

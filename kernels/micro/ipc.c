@@ -73,9 +73,8 @@ void ipc_deliver(struct proc *src, const struct ipc_msg *m, struct proc *dst)
 		if (len)
 			vm_copy_between(dst->pml4, dst->msg.rbuf, src->pml4, m->sbuf, len);
 		inbuf = IPC_INBUF;
-	} else {
-		df->rdx = m->mr[0], df->r10 = m->mr[1], df->r8 = m->mr[2];
 	}
+	df->rdx = m->mr[0], df->r10 = m->mr[1], df->r8 = m->mr[2];
 	df->rsi = IPC_TAG(IPC_LABEL(m->tag), len) | inbuf;
 	df->rdi = (uint64_t)src->pid;   /* badge: who sent it */
 	df->rax = 0;

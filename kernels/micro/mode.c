@@ -16,6 +16,7 @@ int64_t sys_ntfn_create(struct sysframe *sf);
 int64_t sys_ntfn_signal(struct sysframe *sf);
 int64_t sys_ntfn_wait(struct sysframe *sf);
 int64_t sys_map(struct sysframe *sf);
+int64_t sys_unmap(struct sysframe *sf);
 
 const char *const mode_name = "micro";
 
@@ -30,25 +31,39 @@ const syscall_fn mode_syscalls[NSYSCALLS] = {
 	[SYS_NTFN_SIGNAL] = sys_ntfn_signal,
 	[SYS_NTFN_WAIT] = sys_ntfn_wait,
 	[SYS_MAP] = sys_map,
+	[SYS_UNMAP] = sys_unmap,
 };
 
 /* Start a server on its well-known endpoint; the kernel restarts it if
  * it dies. io_console grants it COM1's ports through the TSS bitmap. */
-static void server_start(const char *image, int ep, int io_console)
+static void server_start(const char *image, const char *arg, int ep, int io_console)
 {
 	if (ep_alloc_at(ep) != ep)
 		panic("endpoint %d taken", ep);
-	int pid = proc_spawn(image, "", 0, SERVER_PRIO);
+	int pid = proc_spawn(image, arg, 0, SERVER_PRIO);
 	struct proc *p = proc_find(pid);
 	if (!p)
 		panic("cannot start server %s (%d)", image, pid);
 	p->restart = 1;
 	p->server_ep = ep;
 	p->io_console = io_console;
-	kprintf("mkb: server %s pid %d ring 3 on endpoint %d\n", image, pid, ep);
+	kprintf("mkb: server %s pid %d ring 3 on endpoint %d%s%s\n", image, pid, ep, *arg ? " " : "", arg);
 }
 
-void mode_init(void)
+/* Start the servers. fsshape=fs+blk on the command line puts the RAM
+ * disk in its own block server, two hops from clients; the default
+ * (fsshape=fs) keeps it inside the file server. */
+void mode_init(const char *cmdline)
 {
-	server_start("console", EP_CONSOLE, 1);
+	char shape[16] = "fs", arg[32];
+	fmt_getarg(cmdline, "fsshape", shape, sizeof shape);
+	if (strcmp(shape, "fs") && strcmp(shape, "fs+blk"))
+		panic("fsshape=%s: use fsshape=fs or fsshape=fs+blk", shape);
+	server_start("console", "", EP_CONSOLE, 1);
+	if (!strcmp(shape, "fs+blk"))
+		server_start("blk", "", EP_BLK, 0);
+	fmt_snprintf(arg, sizeof arg, "shape=%s", shape);
+	server_start("fs", arg, EP_FS, 0);
+	server_start("sem", "", EP_SEM, 0);
+	server_start("shm", "", EP_SHM, 0);
 }

@@ -1,6 +1,7 @@
 /* notify.c - asynchronous notifications (seL4 style): a word of signal
  * bits; signal ORs bits in and never blocks, wait returns and clears
- * them or blocks until some arrive. Micro kernel only. */
+ * them or blocks until some arrive. Also page mapping between address
+ * spaces (sys_map, sys_unmap). Micro kernel only. */
 #include "defs.h"
 #include "ipc.h"
 #include "syscall.h"
@@ -70,4 +71,18 @@ int64_t sys_map(struct sysframe *sf)
 	if (cur->server_ep < 0 && p->parent != cur && cur->parent != p)
 		return -E_PERM;
 	return vm_share(p->pml4, ARG2(sf), cur->pml4, ARG1(sf), ARG3(sf), ARG4(sf) != 0);
+}
+
+/* Remove npages of shared mappings at va from process pid (same rights
+ * as sys_map); pages pid owns itself are never touched. */
+int64_t sys_unmap(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *p = proc_find((int)ARG0(sf));
+	if (!p)
+		return -E_SRCH;
+	if (cur->server_ep < 0 && p->parent != cur && cur->parent != p)
+		return -E_PERM;
+	if (ARG2(sf) > (USER_TOP - USER_BASE) / PGSIZE)
+		return -E_INVAL;
+	return vm_unmap(p->pml4, ARG1(sf), ARG2(sf));
 }

@@ -1,5 +1,6 @@
 /* mode.c - the mono kernel's mode group: its system-call table, which
- * reaches the in-kernel services (console, pipes) directly. */
+ * reaches the in-kernel services (console, pipes, file system,
+ * semaphores, shared memory: svc.c) directly. */
 #include "defs.h"
 #include "proc.h"
 #include "syscall.h"
@@ -9,6 +10,23 @@ int64_t sys_pipe(struct sysframe *sf);
 int64_t sys_pipe_write(struct sysframe *sf);
 int64_t sys_pipe_read(struct sysframe *sf);
 int64_t sys_pipe_close(struct sysframe *sf);
+int64_t sys_fs_create(struct sysframe *sf);
+int64_t sys_fs_open(struct sysframe *sf);
+int64_t sys_fs_read(struct sysframe *sf);
+int64_t sys_fs_write(struct sysframe *sf);
+int64_t sys_fs_seek(struct sysframe *sf);
+int64_t sys_fs_close(struct sysframe *sf);
+int64_t sys_fs_unlink(struct sysframe *sf);
+int64_t sys_fs_stat(struct sysframe *sf);
+int64_t sys_sem_create(struct sysframe *sf);
+int64_t sys_sem_wait(struct sysframe *sf);
+int64_t sys_sem_post(struct sysframe *sf);
+int64_t sys_sem_destroy(struct sysframe *sf);
+int64_t sys_shm_create(struct sysframe *sf);
+int64_t sys_shm_attach(struct sysframe *sf);
+int64_t sys_shm_detach(struct sysframe *sf);
+void svc_init(void);
+void svc_proc_exit(struct proc *p);
 
 const char *const mode_name = "mono";
 
@@ -19,15 +37,32 @@ const syscall_fn mode_syscalls[NSYSCALLS] = {
 	[SYS_PIPE_WRITE] = sys_pipe_write,
 	[SYS_PIPE_READ] = sys_pipe_read,
 	[SYS_PIPE_CLOSE] = sys_pipe_close,
+	[SYS_FS_CREATE] = sys_fs_create,
+	[SYS_FS_OPEN] = sys_fs_open,
+	[SYS_FS_READ] = sys_fs_read,
+	[SYS_FS_WRITE] = sys_fs_write,
+	[SYS_FS_SEEK] = sys_fs_seek,
+	[SYS_FS_CLOSE] = sys_fs_close,
+	[SYS_FS_UNLINK] = sys_fs_unlink,
+	[SYS_FS_STAT] = sys_fs_stat,
+	[SYS_SEM_CREATE] = sys_sem_create,
+	[SYS_SEM_WAIT] = sys_sem_wait,
+	[SYS_SEM_POST] = sys_sem_post,
+	[SYS_SEM_DESTROY] = sys_sem_destroy,
+	[SYS_SHM_CREATE] = sys_shm_create,
+	[SYS_SHM_ATTACH] = sys_shm_attach,
+	[SYS_SHM_DETACH] = sys_shm_detach,
 };
 
-void mode_init(void)
+void mode_init(const char *cmdline)
 {
+	(void)cmdline;
+	svc_init();
 }
 
 void mode_proc_exit(struct proc *p)
 {
-	(void)p;
+	svc_proc_exit(p);
 }
 
 /* Console output lives in the kernel: copy in and write to COM1. */

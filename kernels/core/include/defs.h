@@ -55,6 +55,8 @@ int copyin(void *dst, uint64_t uva, size_t len);
 int copyout(uint64_t uva, const void *src, size_t len);
 int copyinstr(char *dst, uint64_t uva, size_t cap);
 int vm_copy_between(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, size_t len);
+void vm_mark_shared(uint64_t *pml4, uint64_t va);
+int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages);
 int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint64_t npages, int writable);
 
 // elf.c
@@ -99,6 +101,6 @@ extern struct kcounters kstat;
 extern const char *const mode_name;
 typedef int64_t (*syscall_fn)(struct sysframe *sf);
 extern const syscall_fn mode_syscalls[NSYSCALLS];
-void mode_init(void);
+void mode_init(const char *cmdline);
 void mode_proc_exit(struct proc *p);
 #endif

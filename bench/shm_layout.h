@@ -1,0 +1,35 @@
+/* shm_layout.h - the shm workload's shared block: a header the consumer
+ * updates, then the data. Shared by wl_shm.c and helper.c. */
+#ifndef MKB_SHM_LAYOUT_H
+#define MKB_SHM_LAYOUT_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct shm_hdr {
+	volatile uint32_t seq;    /* hand-off number of the block in data */
+	volatile uint32_t seen;   /* blocks the consumer drained */
+	volatile uint32_t bad;    /* blocks whose bytes were wrong */
+	uint32_t pad;
+	uint8_t data[];
+};
+
+static inline uint8_t shm_byte(size_t i, unsigned seq)
+{
+	return (uint8_t)(i * 13 + seq * 101 + (i >> 10));
+}
+
+static inline void shm_fill(uint8_t *d, size_t n, unsigned seq)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = shm_byte(i, seq);
+}
+
+/* 1 if the block holds exactly what shm_fill wrote for seq. */
+static inline int shm_check(const uint8_t *d, size_t n, unsigned seq)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != shm_byte(i, seq))
+			return 0;
+	return 1;
+}
+#endif

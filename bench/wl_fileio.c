@@ -1,0 +1,180 @@
+/*
+ * wl_fileio.c - file I/O through the file system on a RAM disk: mono, the
+ * in-kernel file system by system calls; micro, the file server by IPC
+ * (shape "fs": RAM disk inside it; "fs+blk": a block server behind it).
+ * Per size: sequential writes, then another process reads the file back
+ * and checks it, then sequential reads, random writes and random reads
+ * (a seek plus one call) of a 256 KiB file, every byte checked. Without
+ * a size: create, open+close and unlink. Large sizes take fewer samples
+ * (at least 50): the result's n says how many.
+ */
+#include "bench.h"
+#include "fmt.h"
+#include "os.h"
+#include "str.h"
+
+#define FILE_LEN (256u * 1024u)
+#define MIN_SAMPLES 50
+
+static struct bench_run run;
+static uint8_t buf[65536];
+
+static uint8_t pat(uint32_t off) { return (uint8_t)(off * 7 + (off >> 8) * 3 + (off >> 16)); }
+
+static void fill(uint8_t *b, uint32_t off, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = pat(off + (uint32_t)i);
+}
+
+static int same(const uint8_t *b, uint32_t off, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != pat(off + (uint32_t)i))
+			return 0;
+	return 1;
+}
+
+static unsigned samples_for(const struct bench_args *a, int64_t size)
+{
+	unsigned n = size > 4096 ? (unsigned)(a->iters * 4096 / size) : a->iters;
+	return n < MIN_SAMPLES ? (a->iters < MIN_SAMPLES ? a->iters : MIN_SAMPLES) : n;
+}
+
+/* One timed phase over file h: kind is 'w' or 'r', random if rnd. */
+static int phase(const struct bench_args *a, const char *variant, int h, int64_t size, int write, int rnd,
+		 const char *shape)
+{
+	struct bench_params p = { "fileio", variant, size, "per_op", shape, samples_for(a, size), a->warmup };
+	uint32_t slots = FILE_LEN / (uint32_t)size, off = 0, seed = 12345;
+	bench_begin(&run, &p);
+	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
+		bench_fail(&run, "seek to 0 failed");
+	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
+		if (i == a->warmup)
+			os_counters(&run.ev0);
+		if (rnd) {
+			seed = seed * 1103515245u + 12345u;
+			off = (seed >> 8) % slots * (uint32_t)size;
+		} else if (off >= FILE_LEN) {
+			off = 0;
+		}
+		if (write)
+			fill(buf, off, (size_t)size);
+		uint64_t t0 = bench_now();
+		long s = rnd || off == 0 ? os_fs_seek(h, off, FS_SEEK_SET) : (long)off;
+		long r = write ? os_fs_write(h, buf, (size_t)size) : os_fs_read(h, buf, (size_t)size);
+		uint64_t t1 = bench_now();
+		if (s != (long)off || r != size)
+			bench_fail(&run, "%s %u at %u: seek %ld, %ld bytes", variant, i, off, s, r);
+		else if (!write && !same(buf, off, (size_t)size))
+			bench_fail(&run, "%s %u: data at offset %u differs", variant, i, off);
+		else if (i >= a->warmup)
+			bench_sample(&run, t1 - t0);
+		off += (uint32_t)size;
+	}
+	return bench_end(&run);
+}
+
+/* Write the whole file sequentially, then have another process check it. */
+static int prepare(int h, char *why, size_t cap)
+{
+	for (uint32_t off = 0; off < FILE_LEN; off += sizeof buf) {
+		fill(buf, off, sizeof buf);
+		long r = os_fs_write(h, buf, sizeof buf);
+		if (r != (long)sizeof buf) {
+			fmt_snprintf(why, cap, "writing the file: %ld", r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int other_process_reads(const char *name, char *why, size_t cap)
+{
+	char arg[64];
+	int st = -1;
+	fmt_snprintf(arg, sizeof arg, "role=fscheck name=%s len=%u", name, FILE_LEN);
+	int pid = os_spawn("bench-helper", arg);
+	if (pid < 0 || os_wait(pid, &st) != pid || st != 0) {
+		fmt_snprintf(why, cap, "another process read back different data (status %d)", st);
+		return -1;
+	}
+	return 0;
+}
+
+static int sized(const struct bench_args *a, int64_t size, const char *shape)
+{
+	char name[16], why[80] = "";
+	int failures = 0;
+	fmt_snprintf(name, sizeof name, "f%ld", (long)size);
+	int h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE | FS_O_TRUNC);
+	if (h < 0 || prepare(h, why, sizeof why) < 0 || other_process_reads(name, why, sizeof why) < 0) {
+		bench_begin(&run, &(struct bench_params){ "fileio", "seq_write", size, "per_op", shape, 1, 0 });
+		bench_fail(&run, "%s", why[0] ? why : "cannot open the file");
+		return bench_end(&run);
+	}
+	failures += phase(a, "seq_write", h, size, 1, 0, shape);
+	failures += phase(a, "seq_read", h, size, 0, 0, shape);
+	failures += phase(a, "rand_write", h, size, 1, 1, shape);
+	failures += phase(a, "rand_read", h, size, 0, 1, shape);
+	if (other_process_reads(name, why, sizeof why) < 0) {
+		os_printf("bench: fileio size %ld: %s\n", (long)size, why);
+		failures++;
+	}
+	os_fs_close(h);
+	os_fs_unlink(name);
+	return failures;
+}
+
+/* create / open_close / unlink: one name operation per sample. */
+static int names(const struct bench_args *a, const char *variant, const char *shape)
+{
+	struct bench_params p = { "fileio", variant, -1, "per_op", shape, a->iters, a->warmup };
+	char name[16];
+	int keep = os_fs_create("keep");
+	bench_begin(&run, &p);
+	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
+		fmt_snprintf(name, sizeof name, "n%u", i);
+		if (i == a->warmup)
+			os_counters(&run.ev0);
+		if (variant[0] == 'u' && os_fs_create(name) < 0)
+			bench_fail(&run, "create %s before unlink failed", name);
+		uint64_t t0 = bench_now(), t1;
+		int r;
+		if (variant[0] == 'c') {
+			r = os_fs_create(name);
+		} else if (variant[0] == 'o') {
+			int h = os_fs_open("keep", FS_O_READ);
+			r = h < 0 ? h : os_fs_close(h);
+		} else {
+			r = os_fs_unlink(name);
+		}
+		t1 = bench_now();
+		if (r < 0)
+			bench_fail(&run, "%s %u: %s", variant, i, svc_strerror(r));
+		else if (i >= a->warmup)
+			bench_sample(&run, t1 - t0);
+		if (variant[0] == 'c')
+			os_fs_unlink(name);
+	}
+	if (keep == 0)
+		os_fs_unlink("keep");
+	return bench_end(&run);
+}
+
+int wl_fileio(const struct bench_args *a)
+{
+	const char *shape = a->shape[0] ? a->shape : 0;
+	int failures = names(a, "create", shape) + names(a, "open_close", shape) + names(a, "unlink", shape);
+	for (unsigned i = 0; i < a->nsizes; i++) {
+		if (a->sizes[i] < 1 || a->sizes[i] > 65536 || FILE_LEN % a->sizes[i]) {
+			bench_begin(&run, &(struct bench_params){ "fileio", "seq_write", a->sizes[i], "per_op", shape, 1, 0 });
+			bench_fail(&run, "size must divide 256 KiB and be at most 64 KiB");
+			failures += bench_end(&run);
+			continue;
+		}
+		failures += sized(a, a->sizes[i], shape);
+	}
+	return failures;
+}
