@@ -23,7 +23,11 @@ COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
           "isolation_kernel_write", "readonly_text_write", "invalid_instruction",
           "unmapped_read", "isolation_other_process", "badptr_write_kernel",
           "badptr_write_null", "badptr_write_huge_len", "badptr_spawn_name",
-          "badptr_wait_status", "badptr_counters", "unknown_syscall", "channel_echo"]
+          "badptr_wait_status", "badptr_counters", "unknown_syscall", "channel_echo",
+          "fs_name_too_long", "fs_name_empty", "fs_open_missing", "fs_bad_handle",
+          "fs_read_past_end", "fs_io_too_big", "fs_bad_buffer", "fs_full_disk",
+          "fs_cross_process", "fs_handle_private", "sem_missing", "sem_uncontended",
+          "sem_destroyed", "shm_missing", "shm_bad_size", "shm_shared", "shm_detach"]
 MODE_TESTS = {
     "mono": ["pipe_bad_handle", "pipe_write_kernel_buffer", "pipe_read_kernel_buffer",
              "micro_call_absent", "console_in_kernel"],

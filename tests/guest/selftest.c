@@ -65,7 +65,8 @@ static int child_role(const char *role, const char *arg)
 	}
 	if (!strcmp(role, "snoop"))
 		return secret_word == 0 ? 0 : 1;   /* our own page, not the holder's */
-	return role_mode(role, arg);
+	int r = role_svc(role, arg);
+	return r >= 0 ? r : role_mode(role, arg);
 }
 
 int main(const char *arg)
@@ -80,6 +81,7 @@ int main(const char *arg)
 	test_isolation();
 	test_bad_pointers();
 	test_channels();
+	test_services();
 	test_mode();
 	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", failures);
 	return failures ? 1 : 0;
