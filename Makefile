@@ -56,6 +56,8 @@ mono_PROGS := $(COMMON_PROGS)
 micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 
 .PHONY: all kernels help run gdb test clean deps
+# Objects made by pattern rules are kept (not deleted as intermediates).
+.SECONDARY:
 all: kernels
 
 help:

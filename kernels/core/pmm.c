@@ -1,6 +1,8 @@
 /* pmm.c - physical page allocator: a free list of 4 KiB pages taken from
- * the Multiboot memory map above the kernel image. Linked into both
- * kernels. Pages are reached through the identity map (pa == va). */
+ * the Multiboot memory map above the kernel image, with a reference count
+ * per page so a page mapped into several address spaces (shared memory)
+ * lives until its last mapping goes. Linked into both kernels. Pages are
+ * reached through the identity map (pa == va). */
 #include "defs.h"
 #include "memlayout.h"
 
@@ -22,6 +24,15 @@ struct run {
 extern char kernel_end[];
 static struct run *freelist;
 static uint64_t nfree;
+static uint16_t refs[KERNEL_MAP_END / PGSIZE];
+
+static void push_free(void *pa)
+{
+	struct run *r = pa;
+	r->next = freelist;
+	freelist = r;
+	nfree++;
+}
 
 static void free_range(uint64_t start, uint64_t end)
 {
@@ -31,7 +42,7 @@ static void free_range(uint64_t start, uint64_t end)
 	if (end > KERNEL_MAP_END)
 		end = KERNEL_MAP_END;
 	for (uint64_t p = PGROUNDUP(start); p + PGSIZE <= end; p += PGSIZE)
-		page_free((void *)p);
+		push_free((void *)p);
 }
 
 /* Hand every usable page above the kernel to the free list. */
@@ -55,7 +66,7 @@ void pmm_init(uint32_t mb_info)
 		panic("only %lu free pages", nfree);
 }
 
-/* Return a zeroed page, or 0 when memory is exhausted. */
+/* Return a zeroed page with one reference, or 0 when memory is exhausted. */
 void *page_alloc(void)
 {
 	struct run *r = freelist;
@@ -64,19 +75,33 @@ void *page_alloc(void)
 	freelist = r->next;
 	nfree--;
 	memset(r, 0, PGSIZE);
+	refs[(uint64_t)r / PGSIZE] = 1;
 	return r;
 }
 
-/* Return a page obtained from page_alloc (or boot memory) to the pool. */
-void page_free(void *pa)
+static uint16_t *ref_of(void *pa)
 {
 	uint64_t a = (uint64_t)pa;
-	if (a % PGSIZE || a < (uint64_t)kernel_end || a >= KERNEL_MAP_END)
-		panic("page_free: bad page %p", pa);
-	struct run *r = pa;
-	r->next = freelist;
-	freelist = r;
-	nfree++;
+	if (a % PGSIZE || a < (uint64_t)kernel_end || a >= KERNEL_MAP_END || !refs[a / PGSIZE])
+		panic("bad page %p (refs %u)", pa, a < KERNEL_MAP_END ? refs[a / PGSIZE] : 0);
+	return &refs[a / PGSIZE];
+}
+
+/* One more holder of an allocated page (another mapping of it). */
+void page_ref(void *pa)
+{
+	uint16_t *r = ref_of(pa);
+	if (*r == UINT16_MAX)
+		panic("page %p has too many references", pa);
+	(*r)++;
+}
+
+/* Drop one reference; the page is free again when the last one goes. */
+void page_free(void *pa)
+{
+	uint16_t *r = ref_of(pa);
+	if (--*r == 0)
+		push_free(pa);
 }
 
 uint64_t pmm_free_pages(void)

@@ -35,9 +35,8 @@ static uint64_t *user_pd(uint64_t *pml4)
 	return (uint64_t *)PTE_ADDR(pdpt[1]);
 }
 
-/* Free an address space: its page tables and every page it owns.
- * Pages mapped in from another space (vm_share) carry the PTE "shared"
- * software bit and are not freed here. */
+/* Free an address space: its page tables, and one reference to every
+ * page it maps (a page shared with another space lives on there). */
 void vm_destroy(uint64_t *pml4)
 {
 	uint64_t *pd = user_pd(pml4);
@@ -46,7 +45,7 @@ void vm_destroy(uint64_t *pml4)
 			continue;
 		uint64_t *pt = (uint64_t *)PTE_ADDR(pd[i]);
 		for (int j = 0; j < 512; j++)
-			if ((pt[j] & PTE_P) && !(pt[j] & PTE_SHARED))
+			if (pt[j] & PTE_P)
 				page_free((void *)PTE_ADDR(pt[j]));
 		page_free(pt);
 	}
@@ -173,16 +172,21 @@ int copyinstr(char *dst, uint64_t uva, size_t cap)
 	return -E_INVAL;
 }
 
-/* Mark the mapping at va as borrowed: vm_destroy will not free its page. */
-void vm_mark_shared(uint64_t *pml4, uint64_t va)
+/* Map page pa (allocated elsewhere) at va as a shared mapping: it takes a
+ * reference, and only shared mappings can be removed by vm_unmap. */
+int vm_map_shared(uint64_t *pml4, uint64_t va, uint64_t pa, int writable)
 {
-	uint64_t *pte = walk(pml4, va, 0);
-	if (pte && (*pte & PTE_P))
-		*pte |= PTE_SHARED;
+	int r = vm_map_page(pml4, va, pa, writable, 0);
+	if (r < 0)
+		return r;
+	page_ref((void *)pa);
+	*walk(pml4, va, 0) |= PTE_SHARED;
+	return 0;
 }
 
-/* Remove npages of borrowed (shared) mappings from va; pages the space
- * owns are left alone. Returns how many mappings were removed. */
+/* Remove npages of shared mappings from va (dropping their references);
+ * pages the space allocated itself are left alone. Returns how many
+ * mappings were removed. */
 int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
 {
 	int n = 0;
@@ -190,6 +194,7 @@ int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
 		uint64_t *pte = walk(pml4, va + i * PGSIZE, 0);
 		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_SHARED))
 			continue;
+		page_free((void *)PTE_ADDR(*pte));
 		*pte = 0;
 		if (pml4 == curproc->pml4)
 			invlpg(va + i * PGSIZE);
@@ -199,7 +204,7 @@ int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
 }
 
 /* Map npages of spml4's pages at sva into dpml4 at dva (the same physical
- * pages; the destination does not own them). Returns 0 or -E_*. */
+ * pages, each taking a reference). Returns 0 or -E_*. */
 int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint64_t npages, int writable)
 {
 	if ((dva | sva) & (PGSIZE - 1) || npages > (USER_TOP - USER_BASE) / PGSIZE ||
@@ -213,10 +218,9 @@ int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint6
 	}
 	for (uint64_t i = 0; i < npages; i++) {
 		uint64_t pa = vm_translate(spml4, sva + i * PGSIZE, writable);
-		int r = vm_map_page(dpml4, dva + i * PGSIZE, PTE_ADDR(pa), writable, 0);
+		int r = vm_map_shared(dpml4, dva + i * PGSIZE, PTE_ADDR(pa), writable);
 		if (r < 0)
 			return r;
-		*walk(dpml4, dva + i * PGSIZE, 0) |= PTE_SHARED;
 	}
 	return 0;
 }

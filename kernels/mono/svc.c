@@ -198,11 +198,11 @@ int64_t sys_shm_attach(struct sysframe *sf)
 	for (int i = 0; i < n; i++) {
 		if (vm_translate(curproc->pml4, va + (uint64_t)i * PGSIZE, 0))
 			continue;   /* attached before */
-		if (vm_map_page(curproc->pml4, va + (uint64_t)i * PGSIZE, pages[i], 1, 0) < 0) {
+		if (vm_map_shared(curproc->pml4, va + (uint64_t)i * PGSIZE, pages[i], 1) < 0) {
+			vm_unmap(curproc->pml4, va, (uint64_t)i);
 			shm_detach(&shms, id, (uint32_t)curproc->pid);
 			return SVC_ENOMEM;
 		}
-		vm_mark_shared(curproc->pml4, va + (uint64_t)i * PGSIZE);
 	}
 	return (int64_t)va;
 }

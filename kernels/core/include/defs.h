@@ -42,6 +42,7 @@ extern volatile uint64_t ticks;
 void pmm_init(uint32_t mb_info);
 void *page_alloc(void);
 void page_free(void *pa);
+void page_ref(void *pa);
 uint64_t pmm_free_pages(void);
 
 // vm.c
@@ -55,7 +56,7 @@ int copyin(void *dst, uint64_t uva, size_t len);
 int copyout(uint64_t uva, const void *src, size_t len);
 int copyinstr(char *dst, uint64_t uva, size_t cap);
 int vm_copy_between(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, size_t len);
-void vm_mark_shared(uint64_t *pml4, uint64_t va);
+int vm_map_shared(uint64_t *pml4, uint64_t va, uint64_t pa, int writable);
 int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages);
 int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint64_t npages, int writable);
 

@@ -19,7 +19,7 @@
 #define PTE_U 0x4UL
 #define PTE_PS 0x80UL
 #define PTE_NX (1UL << 63)
-#define PTE_SHARED 0x200UL   /* software bit: page owned by another space */
+#define PTE_SHARED 0x200UL   /* software bit: a shared mapping (vm_map_shared) */
 #define PTE_ADDR(e) ((e) & 0x000FFFFFFFFFF000UL)
 
 #define PGROUNDDOWN(a) ((a) & ~(PGSIZE - 1))
