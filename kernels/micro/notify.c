@@ -61,27 +61,35 @@ int64_t sys_ntfn_wait(struct sysframe *sf)
 	return (int64_t)sf->rax;
 }
 
-/* Map npages of the caller's memory at src into process pid at dst.
- * Allowed for servers, and between a parent and its child. */
-int64_t sys_map(struct sysframe *sf)
+/* The process whose address space the caller may change with SYS_MAP or
+ * SYS_UNMAP: servers may change any; others only a child or parent. */
+static int64_t map_target(uint64_t pid, struct proc **out)
 {
-	struct proc *cur = curproc, *p = proc_find((int)ARG0(sf));
+	struct proc *cur = curproc, *p = proc_find((int)pid);
 	if (!p)
 		return -E_SRCH;
 	if (cur->server_ep < 0 && p->parent != cur && cur->parent != p)
 		return -E_PERM;
-	return vm_share(p->pml4, ARG2(sf), cur->pml4, ARG1(sf), ARG3(sf), ARG4(sf) != 0);
+	*out = p;
+	return 0;
 }
 
-/* Remove npages of shared mappings at va from process pid (same rights
- * as sys_map); pages pid owns itself are never touched. */
+/* Map npages of the caller's memory at src into process pid at dst. */
+int64_t sys_map(struct sysframe *sf)
+{
+	struct proc *p;
+	int64_t r = map_target(ARG0(sf), &p);
+	return r < 0 ? r : vm_share(p->pml4, ARG2(sf), curproc->pml4, ARG1(sf), ARG3(sf), ARG4(sf) != 0);
+}
+
+/* Remove npages of shared mappings at va from process pid; pages pid
+ * allocated itself are never touched. */
 int64_t sys_unmap(struct sysframe *sf)
 {
-	struct proc *cur = curproc, *p = proc_find((int)ARG0(sf));
-	if (!p)
-		return -E_SRCH;
-	if (cur->server_ep < 0 && p->parent != cur && cur->parent != p)
-		return -E_PERM;
+	struct proc *p;
+	int64_t r = map_target(ARG0(sf), &p);
+	if (r < 0)
+		return r;
 	if (ARG2(sf) > (USER_TOP - USER_BASE) / PGSIZE)
 		return -E_INVAL;
 	return vm_unmap(p->pml4, ARG1(sf), ARG2(sf));
