@@ -3,6 +3,12 @@
 The command line follows /tmp/CONTRACTS.md ("Booting a guest"); the serial
 console (and QEMU's own stderr) goes to a log file. A run is bounded by a
 time-out after which QEMU's whole process group is killed.
+
+icount runs with sleep=off: with QEMU's default (sleep=on) virtual time
+keeps advancing in real time while the guest idles (hlt), so timer
+interrupts, and with them the instruction counts, would depend on the
+host's speed and load. sleep=off jumps straight to the next timer event,
+which makes an icount run repeat exactly.
 """
 import os
 import signal
@@ -12,7 +18,7 @@ import time
 from . import protocol
 
 ACCEL_FLAGS = {
-    "icount": ["-accel", "tcg", "-icount", "shift=0"],
+    "icount": ["-accel", "tcg", "-icount", "shift=0,sleep=off"],
     "tcg": ["-accel", "tcg"],
     "kvm": ["-accel", "kvm", "-cpu", "host"],
 }

@@ -1,6 +1,6 @@
 """units.py - what a guest's raw "tsc" count means under each accelerator.
 
-The guest only knows it read rdtsc. Under QEMU -icount shift=0 rdtsc
+The guest only knows it read rdtsc. Under QEMU -icount shift=0,sleep=off rdtsc
 advances one per guest instruction; under KVM it counts real cycles; under
 plain TCG it is emulated time scaled to a nominal TSC frequency.
 """

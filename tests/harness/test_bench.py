@@ -23,7 +23,7 @@ def test_clean_run_writes_results_meta_summary_and_latest(bench):
     assert meta["git"]["commit"] and not meta["host_cpu"].startswith("model name")
     cmd = meta["runs"][1]["command"]
     assert cmd[cmd.index("-append") + 1].startswith("run=bench workload=pingpong sizes=0,64,")
-    assert ["-icount", "shift=0"] == cmd[cmd.index("-icount"):cmd.index("-icount") + 2]
+    assert ["-icount", "shift=0,sleep=off"] == cmd[cmd.index("-icount"):cmd.index("-icount") + 2]
     with open(os.path.join(bench.latest(), "summary.csv")) as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0])[:len(results.SUMMARY_COLUMNS)] == list(results.SUMMARY_COLUMNS)
