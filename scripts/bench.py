@@ -2,7 +2,9 @@
 """bench.py - run the benchmark matrix and write results/<run-id>/.
 
 One QEMU boot per (mode, workload), all sizes in that boot (kernel command
-line: run=bench workload=... sizes=... iters=... warmup=...). Mode "linux"
+line: run=bench workload=... sizes=... iters=... warmup=...); micro fileio
+boots once per file-server shape (fsshape=fs, fsshape=fs+blk), each with
+its own log (logs/micro-fileio-fs+blk.log) and results tagged "shape". Mode "linux"
 runs scripts/host_baseline.py instead. Every run has a time-out; a run that
 hangs, crashes, prints a malformed line, prints no results or a failed data
 check is recorded as a failure and the others go on. Exit status: 0 all
@@ -65,7 +67,7 @@ def parse_args(argv):
     return args
 
 
-def judge_guest(records, mode, workload, outcome, proto):
+def judge_guest(records, mode, workload, outcome, proto, shape=None):
     """Return (results, reasons): result records and what went wrong."""
     reasons = []
     if outcome.error:
@@ -88,6 +90,10 @@ def judge_guest(records, mode, workload, outcome, proto):
     for r in found:
         if (r["mode"], r["workload"]) != (mode, workload):
             reasons.append(f"result for {r['mode']} {r['workload']} in this boot")
+        if shape and r.get("shape", shape) != shape:
+            reasons.append(f"result with shape {r['shape']!r} in a fsshape={shape} boot")
+        elif shape:
+            r["shape"] = shape  # the boot's shape, should the guest omit it
         if r["check"] != "ok":
             reasons.append(f"check failed ({r['variant']} size {r['size']}): {r['check']}")
     return found, reasons
@@ -104,19 +110,26 @@ def read_log(path, proto):
     return records, f"malformed protocol line {e.lineno}{more}: {e.why}: {e.text[:120]}"
 
 
-def run_guest(args, ctx, mode, workload):
-    """Boot one (mode, workload); return (results, reasons, run info)."""
+def run_name(mode, workload, shape=None):
+    """How a boot is named in progress lines and failures: "micro fileio fs+blk"."""
+    return " ".join(x for x in (mode, workload, shape) if x)
+
+
+def run_guest(args, ctx, mode, workload, shape=None):
+    """Boot one (mode, workload, shape); return (results, reasons, run info)."""
     kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
-    append = matrix.cmdline(workload, args.quick, args.iters, args.warmup)
+    append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape)
     argv = qemu.command(args.qemu, kernel, append, ctx["accel"])
-    log = os.path.join("logs", f"{mode}-{workload}.log")
+    log = os.path.join("logs", run_name(mode, workload, shape).replace(" ", "-") + ".log")
     info = {"mode": mode, "workload": workload, "command": argv, "log": log}
+    if shape:
+        info["shape"] = shape
     if not os.path.isfile(kernel):
         return [], [f"kernel not built: {kernel}"], info
     outcome = qemu.run(argv, os.path.join(ctx["dir"], log), args.timeout)
     info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
     records, problem = read_log(os.path.join(ctx["dir"], log), ctx["proto"])
-    found, reasons = judge_guest(records, mode, workload, outcome, ctx["proto"])
+    found, reasons = judge_guest(records, mode, workload, outcome, ctx["proto"], shape)
     if problem:
         reasons.insert(0, problem)
     for r in found:
@@ -172,7 +185,9 @@ def build_meta(args, ctx):
                    "quick": args.quick, "timeout": args.timeout,
                    "iters": args.iters, "warmup": args.warmup,
                    "cmdlines": {w: matrix.cmdline(w, args.quick, args.iters, args.warmup)
-                                for w in args.workloads}},
+                                for w in args.workloads},
+                   "shapes": {f"{m} {w}": list(s) for (m, w), s in matrix.SHAPES.items()
+                              if m in args.modes and w in args.workloads}},
         "runs": [], "failures": [],
     }
 
@@ -197,16 +212,17 @@ def main(argv=None):
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
     print(f"run {run_id}: accelerator {chosen} ({reason})")
 
-    plan = [(m, w) for m in args.modes if m != "linux" for w in args.workloads]
-    plan += [("linux", "all")] if "linux" in args.modes else []
+    plan = matrix.plan(args.modes, args.workloads)
+    plan += [("linux", "all", None)] if "linux" in args.modes else []
     everything = []
-    for i, (mode, workload) in enumerate(plan, 1):
-        print(f"[{i}/{len(plan)}] {mode} {workload} ... ", end="", flush=True)
+    for i, (mode, workload, shape) in enumerate(plan, 1):
+        name = run_name(mode, workload, shape)
+        print(f"[{i}/{len(plan)}] {name} ... ", end="", flush=True)
         start = time.monotonic()
         if mode == "linux":
             found, reasons, info = run_linux(args, ctx)
         else:
-            found, reasons, info = run_guest(args, ctx, mode, workload)
+            found, reasons, info = run_guest(args, ctx, mode, workload, shape)
         info.update(results=len(found), ok=not reasons)
         meta["runs"].append(info)
         lines = list(found)
@@ -214,6 +230,8 @@ def main(argv=None):
             failure = {"type": "failure", "mode": mode, "workload": workload,
                        "reason": "; ".join(reasons), "log": info["log"],
                        "results_kept": len(found), "run_id": run_id}
+            if shape:
+                failure["shape"] = shape
             meta["failures"].append(failure)
             lines.append(failure)
         results.append_jsonl(os.path.join(run_dir, "results.jsonl"), lines)
@@ -228,9 +246,12 @@ def main(argv=None):
     if shown:
         print()
         print(table.render(*table.comparison(shown)))
+        print("\nHeadline: one case per workload, events per operation")
+        print(table.render(*table.headline(shown, compact=True)))
     print(f"\nresults: {run_dir}")
     if meta["failures"]:
-        names = ", ".join(f"{f['mode']} {f['workload']} ({f['reason']})"
+        names = ", ".join(f"{run_name(f['mode'], f['workload'], f.get('shape'))} "
+                          f"({f['reason']})"
                           for f in meta["failures"])
         print(f"bench.py: {len(meta['failures'])} of {len(plan)} runs failed: {names}",
               file=sys.stderr)

@@ -1,7 +1,9 @@
 """matrix.py - the run matrix: valid modes and workloads, default sizes.
 
 Sizes are data: one table per workload, a full sweep and a --quick one.
-One QEMU boot runs one (mode, workload) with all its sizes.
+One QEMU boot runs one (mode, workload) with all its sizes; a workload with
+shapes (the micro file server: fs alone, or fs calling a block server)
+gets one boot per shape, told by fsshape=<shape> on the command line.
 """
 
 MODES = ("mono", "micro", "linux")
@@ -16,12 +18,16 @@ SIZES = {
     "sem": [],
 }
 QUICK_SIZES = {
-    "pingpong": [0, 64, 4096, 65536],
+    "pingpong": [0, 8, 64, 4096, 65536],
     "fileio": [64, 4096, 65536],
     "shm": [64, 4096, 65536],
     "null": [],
     "sem": [],
 }
+# (mode, workload) -> its shapes, one boot each; the first is the primary
+# one that micro/mono ratios use (fs: one hop, like mono's one system call).
+SHAPES = {("micro", "fileio"): ("fs", "fs+blk")}
+SHAPE_ARG = "fsshape"
 ITERS, WARMUP = 1000, 100
 QUICK_ITERS, QUICK_WARMUP = 100, 10
 
@@ -46,8 +52,27 @@ def parse_list(text, valid, what):
     return list(dict.fromkeys(items))
 
 
-def cmdline(workload, quick, iters=None, warmup=None):
-    """The kernel command line for a benchmark boot of one workload."""
+def shapes(mode, workload):
+    """The shapes (mode, workload) runs in: one boot each; (None,) if it has none."""
+    return SHAPES.get((mode, workload), (None,))
+
+
+def primary_shape(workload):
+    """The shape micro/mono ratios use for workload ("fs" for fileio), or None."""
+    for (_, w), names in SHAPES.items():
+        if w == workload:
+            return names[0]
+    return None
+
+
+def plan(modes, workloads):
+    """[(mode, workload, shape)]: the guest boots of a run, in order."""
+    return [(m, w, s) for m in modes if m in GUEST_MODES for w in workloads
+            for s in shapes(m, w)]
+
+
+def cmdline(workload, quick, iters=None, warmup=None, shape=None):
+    """The kernel command line for a benchmark boot of one workload (and shape)."""
     sizes = (QUICK_SIZES if quick else SIZES)[workload]
     iters = iters or (QUICK_ITERS if quick else ITERS)
     warmup = warmup if warmup is not None else (QUICK_WARMUP if quick else WARMUP)
@@ -55,4 +80,6 @@ def cmdline(workload, quick, iters=None, warmup=None):
     if sizes:
         parts.append("sizes=" + ",".join(str(s) for s in sizes))
     parts += [f"iters={iters}", f"warmup={warmup}"]
+    if shape:
+        parts.append(f"{SHAPE_ARG}={shape}")
     return " ".join(parts)

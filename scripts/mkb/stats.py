@@ -1,17 +1,32 @@
 """stats.py - line results up across modes: keys, ratios, representative sizes.
 
 A result is identified by (workload, variant, size, what, shape). Mono and
-micro rows pair when these match; a micro fileio row with a shape ("fs",
-"fs+blk") pairs with the mono row of the same key without a shape. Linux
-rows (unit ns) are shown beside but never divided by guest rows.
+micro rows pair when (workload, variant, size, what) match; of the micro
+fileio shapes the primary one ("fs", one hop) sits in the micro column and
+gives the micro/mono ratio, the others ("fs+blk", two hops) are shown
+beside it. Linux rows (unit ns) are shown beside but never divided by guest
+rows.
 """
+from . import matrix
 
 WORKLOAD_ORDER = ("null", "pingpong", "shm", "sem", "fileio")
 GUEST_MODES = ("mono", "micro")
 
 # Size used for one-line-per-workload summaries (headline table, bar charts);
 # the nearest size present is used when this one was not run.
-HEADLINE_SIZE = {"pingpong": 0, "shm": 4096, "fileio": 4096}
+HEADLINE_SIZE = {"pingpong": 8, "shm": 4096, "fileio": 4096}
+
+# The headline table: one representative case per workload, as
+# (workload, guest variants by preference, size, Linux variants by preference).
+# A mode lacking every listed variant falls back to its first variant.
+HEADLINE = (
+    ("null", ("syscall",), None, ("syscall", "getppid")),
+    ("pingpong", ("pipe", "call_replyrecv"), 8, ("pipe",)),
+    ("sem", ("pingpong",), None, ("posix_sem", "sysv_sem", "pingpong")),
+    ("shm", ("handoff",), 4096, ("sem_ring", "handoff")),
+    ("fileio", ("seq_read",), 4096, ("read", "seq_read")),
+)
+EVENTS = ("kentries", "switches", "as_switches", "bytes_copied")
 
 
 def key_of(r):
@@ -29,18 +44,6 @@ def ratio(a, b):
     if a is None or b in (None, 0):
         return None
     return a / b
-
-
-def index(results):
-    """{(mode,) + key: result} over results (later duplicates win)."""
-    return {(r["mode"],) + key_of(r): r for r in results}
-
-
-def _lookup(idx, mode, key):
-    r = idx.get((mode,) + key)
-    if r is None and key[4]:
-        r = idx.get((mode,) + key[:4] + ("",))
-    return r
 
 
 def join_variants(results):
@@ -80,26 +83,53 @@ def join_variants(results):
 def compare_rows(results):
     """Rows for a mono/micro/linux table, sorted by workload order.
 
-    Each row: dict(key fields, mono, micro, linux results or None, ratio =
-    micro median / mono median). A mono row already shown beside shaped
-    micro rows is not repeated on its own. Variants pair as join_variants().
+    One row per (workload, variant, size, what). Each row: the key fields,
+    mono, micro, linux (results or None), ratio = micro median / mono
+    median, shape ("" or the micro shape in the micro column), and alt /
+    alt_ratio: {shape: result} and {shape: its median / mono median} for the
+    micro's other shapes. The micro column holds the primary shape
+    (matrix.SHAPES: "fs", one hop like mono's one system call); "fs+blk"
+    (two hops) is an alt. Variants pair as join_variants().
     """
     results = join_variants(results)
-    idx = index(results)
-    keys = {key_of(r) for r in results}
-    shaped = {k[:4] for k in keys if k[4]}
-    rows = []
-    for k in sorted(keys, key=sort_key):
-        if not k[4] and k[:4] in shaped and (("micro",) + k) not in idx:
-            continue
-        row = dict(zip(("workload", "variant", "size", "what", "shape"), k))
-        for mode in GUEST_MODES + ("linux",):
-            row[mode] = _lookup(idx, mode, k)
-        mono, micro = row["mono"], row["micro"]
-        same_unit = mono and micro and mono["unit"] == micro["unit"]
-        row["ratio"] = ratio(micro["median"], mono["median"]) if same_unit else None
-        rows.append(row)
-    return rows
+    rows = {}
+    for r in results:
+        k = (r["workload"], r["variant"], r["size"], r["what"])
+        row = rows.setdefault(k, dict(zip(("workload", "variant", "size", "what"), k),
+                                      mono=None, micro=None, linux=None, shape="",
+                                      shaped={}))
+        if r.get("shape"):
+            row["shaped"].setdefault(r["mode"], {})[r["shape"]] = r
+        elif r["mode"] in row:
+            row[r["mode"]] = r
+    out = []
+    for k in sorted(rows, key=lambda k: sort_key(k + ("",))):
+        row = rows[k]
+        shaped = row.pop("shaped")
+        for mode, by_shape in shaped.items():
+            if row.get(mode) is None and mode in row:
+                first = matrix.primary_shape(row["workload"])
+                pick = first if first in by_shape else sorted(by_shape)[0]
+                row[mode] = by_shape.pop(pick)
+                if mode == "micro":
+                    row["shape"] = pick
+        row["alt"] = dict(sorted(shaped.get("micro", {}).items()))
+        row["ratio"] = _mode_ratio(row["micro"], row["mono"])
+        row["alt_ratio"] = {s: _mode_ratio(r, row["mono"]) for s, r in row["alt"].items()}
+        out.append(row)
+    return out
+
+
+def _mode_ratio(micro, mono):
+    """micro median / mono median when both exist in the same unit."""
+    if micro and mono and micro["unit"] == mono["unit"]:
+        return ratio(micro["median"], mono["median"])
+    return None
+
+
+def alt_shapes(rows):
+    """The micro shapes other than the primary one in compare_rows() rows."""
+    return sorted({s for r in rows for s in r["alt"]})
 
 
 def headline_size(workload, sizes):
@@ -126,6 +156,57 @@ def headline_rows(results):
     return [r for r in rows if r["size"] == pick[(r["workload"], r["variant"])]]
 
 
+def _representative(rs, variants, size):
+    """Of rs (one mode, one workload), the result of the first of variants
+    present (else the first variant by name, "_slowpath" ones last) at the
+    size nearest to size; None if rs is empty."""
+    if not rs:
+        return None
+    have = {r["variant"] for r in rs}
+    pick = next((v for v in variants if v in have), None)
+    if pick is None:
+        pick = min(have, key=lambda v: (v.endswith("_slowpath"), v))
+    mine = [r for r in rs if r["variant"] == pick]
+    if size is None:
+        return min(mine, key=lambda r: (r["size"] is not None, r["size"] or 0))
+    sized = [r for r in mine if r["size"] is not None] or mine
+    return min(sized, key=lambda r: (abs((r["size"] or 0) - size), r["size"] or 0))
+
+
+def headline(results):
+    """One row per workload (HEADLINE): its representative case in each mode.
+
+    Row: workload, size, what, mono, micro, linux (results or None), shape
+    (of the micro result: the primary one), alt {shape: micro result of each
+    other shape, same variant and size}, ratio (micro/mono), alt_ratio.
+    """
+    out = []
+    for workload, variants, size, linux_variants in HEADLINE:
+        mine = {m: [r for r in results if r["workload"] == workload and r["mode"] == m]
+                for m in GUEST_MODES + ("linux",)}
+        primary = matrix.primary_shape(workload)
+        mono = _representative([r for r in mine["mono"] if not r.get("shape")], variants, size)
+        micro_all = mine["micro"]
+        micro_main = [r for r in micro_all if (r.get("shape") or "") in ("", primary)]
+        micro = _representative(micro_main or micro_all, variants, size)
+        alt = {}
+        if micro:
+            alt = {r["shape"]: r for r in micro_all
+                   if r.get("shape") and r is not micro and r["variant"] == micro["variant"]
+                   and r["size"] == micro["size"] and r["what"] == micro["what"]}
+        guest = mono or micro
+        want = guest["size"] if guest else size
+        linux = _representative(mine["linux"], linux_variants, want)
+        if not (mono or micro or linux):
+            continue
+        out.append({"workload": workload, "size": want,
+                    "what": (guest or linux)["what"], "mono": mono, "micro": micro,
+                    "linux": linux, "shape": (micro or {}).get("shape") or "",
+                    "alt": dict(sorted(alt.items())), "ratio": _mode_ratio(micro, mono),
+                    "alt_ratio": {s: _mode_ratio(r, mono) for s, r in sorted(alt.items())}})
+    return out
+
+
 def comparable(results):
     """Results to set side by side: the guests run on one CPU, so of the
     Linux rows only the one-CPU placement (cpus 1, or unstated) is kept."""
@@ -144,7 +225,8 @@ def null_baseline(results, mode):
 def relative_to_null(results):
     """Rows (series, label, value): each non-null headline result divided by
     its own system's null call, so systems with different units compare.
-    series is the mode, plus the shape for micro fileio rows."""
+    series is the mode, plus the shape for a micro row of a shape other than
+    the primary one (so "micro fs+blk" sits beside "micro")."""
     out = []
     results = join_variants(results)
     modes = sorted({r["mode"] for r in results},
@@ -158,7 +240,8 @@ def relative_to_null(results):
         pick = _pick_sizes(mine)
         for r in sorted(mine, key=lambda r: sort_key(key_of(r))):
             if r["size"] == pick[(r["workload"], r["variant"])]:
-                series = mode + (f" {r['shape']}" if r.get("shape") else "")
+                alt = r.get("shape") and r["shape"] != matrix.primary_shape(r["workload"])
+                series = mode + (f" {r['shape']}" if alt else "")
                 out.append((series, label(dict(r, shape=None)),
                             ratio(r["median"], base["median"])))
     return out

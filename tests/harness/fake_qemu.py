@@ -5,7 +5,9 @@ It takes QEMU's command line, reads the -kernel file as a JSON spec
 {"mode": "micro", "do": {"<workload>": "<behaviour>"}} and prints what a
 guest would: protocol lines for -append's workload and sizes, then exits
 with the code the real guest would cause. Behaviours: ok (default), hang,
-crash, panic, malformed, noresults, checkfail, nodone, error.
+crash, panic, malformed, noresults, checkfail, nodone, error; "do" may
+also name one shape of a boot: {"fileio fs+blk": "crash"}. Micro fileio
+results carry "shape" from fsshape= on the command line (default fs).
 A -kernel file that is not JSON makes it exit 1 (like QEMU refusing it).
 """
 import json
@@ -17,17 +19,20 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"
 from mkb import protocol  # noqa: E402
 
 BASE = {"null": 500, "pingpong": 2000, "shm": 3000, "sem": 1500, "fileio": 8000}
+WHAT = {"null": "per_op", "pingpong": "round_trip", "shm": "per_handoff",
+        "sem": "per_op", "fileio": "per_op"}
 
 
-def result(mode, workload, variant, size, shape=None):
+def result(mode, workload, variant, size, shape=None, what=None, extra=0):
     micro = mode == "micro"
-    cost = BASE[workload] * (3 if micro else 1) + (size or 0) // 2
+    cost = BASE[workload] * (3 if micro else 1) + (size or 0) // 2 + extra
     if shape == "fs+blk":
         cost += 4000
     r = {"type": "result", "workload": workload, "mode": mode, "variant": variant,
-         "size": size, "what": "round_trip" if workload == "pingpong" else "per_op",
+         "size": size, "what": what or WHAT[workload],
          "unit": "tsc", "n": 100, "warmup": 10, "min": cost - 10, "median": cost,
-         "p99": cost + 50, "mean": cost + 1.5, "stddev": 3.25, "overhead": 20,
+         "p99": cost + 50, "max": cost + 90, "mean": cost + 1.5, "stddev": 3.25,
+         "overhead": 20,
          "events": {"kentries": 4 if micro else 2, "switches": 2 if micro else 0,
                     "as_switches": 2 if micro else 0,
                     "bytes_copied": 2 * (size or 0) if micro else size or 0},
@@ -37,15 +42,32 @@ def result(mode, workload, variant, size, shape=None):
     return r
 
 
-def results_for(mode, workload, sizes):
-    # like the real kernels, pingpong names each mode's own mechanism
-    pingpong = "pipe" if mode == "mono" else "call_replyrecv"
-    variant = {"null": "syscall", "pingpong": pingpong, "shm": "ring",
-               "sem": "pingpong", "fileio": "seq"}[workload]
-    if not sizes:
-        return [result(mode, workload, variant, None)]
-    shapes = ["fs", "fs+blk"] if workload == "fileio" and mode == "micro" else [None]
-    return [result(mode, workload, variant, s, sh) for sh in shapes for s in sizes]
+def results_for(mode, workload, sizes, shape=None):
+    """What the real guest prints for one boot (same variants and whats)."""
+    if mode == "micro" and workload == "fileio":
+        shape = shape or "fs"
+    else:
+        shape = None
+    if workload == "null":
+        return [result(mode, "null", "syscall", None),
+                result(mode, "null", "yield", None, what="round_trip", extra=300)]
+    if workload == "sem":
+        return [result(mode, "sem", "pingpong", None, what="round_trip"),
+                result(mode, "sem", "uncontended", None, extra=-1000)]
+    if workload == "pingpong":
+        # like the real kernels, pingpong names each mode's own mechanism
+        variant = "pipe" if mode == "mono" else "call_replyrecv"
+        rs = [result(mode, workload, variant, s) for s in sizes]
+        if mode == "micro":
+            rs.append(result(mode, workload, "call_replyrecv_slowpath", 8, extra=700))
+        return rs
+    if workload == "shm":
+        return [result(mode, workload, "handoff", s) for s in sizes]
+    rs = [result(mode, workload, v, None, shape, extra=i * 100)
+          for i, v in enumerate(("create", "open_close", "unlink"))]
+    return rs + [result(mode, workload, v, s, shape, extra=i * 50)
+                 for i, v in enumerate(("seq_write", "seq_read", "rand_write", "rand_read"))
+                 for s in sizes]
 
 
 def main(argv):
@@ -78,7 +100,12 @@ def main(argv):
         out.write(proto.prefix + '{"type":"result","workload":"null",\n')
     if do == "error":
         emit({"type": "error", "msg": f"unknown workload: {workload}"})
-    rs = [] if do == "noresults" else results_for(mode, workload, sizes)
+    shape = append.get("fsshape")
+    if shape and shape not in ("fs", "fs+blk"):
+        print(f"PANIC: fsshape={shape}: use fsshape=fs or fsshape=fs+blk")
+        return proto.exit_panic
+    do = spec.get("do", {}).get(f"{workload} {shape}", do)  # e.g. "fileio fs+blk"
+    rs = [] if do == "noresults" else results_for(mode, workload, sizes, shape)
     if do == "checkfail":
         rs[0]["check"] = "data mismatch at byte 3"
     for r in rs:

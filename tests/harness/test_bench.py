@@ -13,21 +13,22 @@ from mkb import results
 def test_clean_run_writes_results_meta_summary_and_latest(bench):
     p = bench.run()
     assert p.returncode == 0, p.stderr
-    assert "[1/4] mono null ... ok 1 results" in p.stdout
+    assert "[1/4] mono null ... ok 2 results" in p.stdout
     assert "micro/mono" in p.stdout and "mono [instructions]" in p.stdout
     lines = bench.lines()
-    assert len(lines) == 10 and all(x["unit"] == "instructions" for x in lines)
+    # null: syscall, yield; pingpong: 5 quick sizes, micro also its slow path at 8 B
+    assert len(lines) == 15 and all(x["unit"] == "instructions" for x in lines)
     assert all(x["accel"] == "icount" and x["run_id"] for x in lines)
     meta = bench.meta()
     assert meta["accel"] == "icount" and meta["failures"] == []
     assert meta["git"]["commit"] and not meta["host_cpu"].startswith("model name")
     cmd = meta["runs"][1]["command"]
-    assert cmd[cmd.index("-append") + 1].startswith("run=bench workload=pingpong sizes=0,64,")
+    assert cmd[cmd.index("-append") + 1].startswith("run=bench workload=pingpong sizes=0,8,64,")
     assert ["-icount", "shift=0,sleep=off"] == cmd[cmd.index("-icount"):cmd.index("-icount") + 2]
     with open(os.path.join(bench.latest(), "summary.csv")) as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0])[:len(results.SUMMARY_COLUMNS)] == list(results.SUMMARY_COLUMNS)
-    assert len(rows) == 10
+    assert len(rows) == 15
     assert os.path.exists(os.path.join(bench.latest(), "logs", "micro-pingpong.log"))
 
 
@@ -108,7 +109,7 @@ def test_linux_mode_appends_host_rows(bench):
     p = bench.run("--host-baseline", FAKE_HOST, modes="mono,linux", workloads="null,pingpong")
     assert p.returncode == 0, p.stderr
     linux = [x for x in bench.lines() if x.get("mode") == "linux"]
-    assert len(linux) == 3 and all(x["unit"] == "ns" for x in linux)
+    assert len(linux) == 4 and all(x["unit"] == "ns" for x in linux)
     assert "linux [ns]" in p.stdout
 
 
@@ -124,3 +125,69 @@ def test_auto_accel_records_its_decision(bench):
     assert meta["accel"] == "icount" and meta["accel_requested"] == "auto"
     assert meta["accel_reason"].startswith("auto: ")
     assert p.returncode == 0
+
+
+def test_micro_fileio_runs_once_per_shape_with_own_log_and_rows(bench):
+    p = bench.run(workloads="null,fileio")
+    assert p.returncode == 0, p.stderr
+    for line in ("[2/5] mono fileio ... ok", "[4/5] micro fileio fs ... ok",
+                 "[5/5] micro fileio fs+blk ... ok"):
+        assert line in p.stdout
+    logs = sorted(os.listdir(os.path.join(bench.latest(), "logs")))
+    assert logs == ["micro-fileio-fs+blk.log", "micro-fileio-fs.log", "micro-null.log",
+                    "mono-fileio.log", "mono-null.log"]
+    runs = {(r["mode"], r["workload"], r.get("shape")): r for r in bench.meta()["runs"]}
+    blk = runs[("micro", "fileio", "fs+blk")]["command"]
+    assert blk[blk.index("-append") + 1].endswith(" fsshape=fs+blk")
+    mono = runs[("mono", "fileio", None)]["command"]
+    assert "fsshape" not in mono[mono.index("-append") + 1]
+    fileio = [x for x in bench.lines() if x["workload"] == "fileio"]
+    shapes = {}
+    for x in fileio:
+        shapes.setdefault(x["mode"], []).append(x.get("shape"))
+    assert set(shapes["mono"]) == {None}
+    assert shapes["micro"].count("fs") == shapes["micro"].count("fs+blk") == len(shapes["mono"])
+    keys = [(x["mode"], x["variant"], x["size"], x.get("shape")) for x in fileio]
+    assert len(keys) == len(set(keys))  # every row stays distinguishable
+    with open(os.path.join(bench.latest(), "summary.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["workload"] == "fileio"]
+    assert {r["shape"] for r in rows if r["mode"] == "micro"} == {"fs", "fs+blk"}
+    assert {r["shape"] for r in rows if r["mode"] == "mono"} == {""}
+    # terminal: the micro column is fs (ratio against mono), fs+blk beside it
+    head = next(x for x in p.stdout.splitlines() if x.startswith("workload  variant"))
+    assert "micro/mono" in head and "micro fs+blk [instructions]" in head
+    assert "fs+blk/mono" in head
+    row = next(x for x in p.stdout.splitlines()
+               if x.startswith("fileio") and "seq_read (micro fs)" in x and " 4K " in x)
+    # fake costs: mono 8000+2048+50, micro fs 24000+2048+50, fs+blk 4000 more
+    assert "10098" in row and "26098" in row and "2.58x" in row and "30098" in row
+
+
+def test_one_failing_shape_keeps_the_other(bench):
+    bench.kernels(micro={"fileio fs+blk": "crash"})
+    p = bench.run(modes="micro", workloads="fileio")
+    assert p.returncode == 1
+    assert "micro fileio fs ... ok" in p.stdout
+    assert "micro fileio fs+blk ... FAILED (exit 1" in p.stdout
+    assert "micro fileio fs+blk (exit 1" in p.stderr
+    failure = bench.meta()["failures"][0]
+    assert (failure["shape"], failure["log"]) == ("fs+blk", "logs/micro-fileio-fs+blk.log")
+    kept = {x.get("shape") for x in bench.lines() if x["type"] == "result"}
+    assert "fs" in kept
+
+
+def test_headline_table_has_one_row_per_workload(bench):
+    p = bench.run("--host-baseline", FAKE_HOST, modes="mono,micro,linux",
+                  workloads="null,pingpong,shm,sem,fileio")
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.split("Headline: one case per workload")[1].splitlines()
+    rows = {x.split()[0]: x for x in out[3:] if x.strip() and not x.startswith("results")}
+    assert list(rows) == ["null", "pingpong", "sem", "shm", "fileio"]
+    assert "mono events [kentries/switches/as_switches/bytes_copied]" in out[1]
+    assert "micro/mono" in out[1] and "micro fs+blk [instructions]" in out[1]
+    assert " 2/0/0/4096 " in rows["fileio"] and " 4/2/2/8192 " in rows["fileio"]
+    assert "syscall" in rows["null"] and "getppid" in rows["null"]
+    assert "pipe / call_replyrecv 8" in rows["pingpong"] and "pipe 8" in rows["pingpong"]
+    assert "handoff 4K" in rows["shm"] and "sem_ring 4K" in rows["shm"]
+    assert "seq_read 4K (micro fs)" in rows["fileio"] and "read 4K" in rows["fileio"]
+    assert "sem" in rows and "posix_sem" in rows["sem"]

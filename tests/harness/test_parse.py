@@ -81,8 +81,42 @@ def test_compare_rows_pair_modes_and_shapes():
     rows = stats.compare_rows([r("mono", "fileio", 64, 100), r("micro", "fileio", 64, 300, shape="fs"),
                                r("micro", "fileio", 64, 500, shape="fs+blk"),
                                r("mono", "null", None, 10), r("micro", "null", None, 30)])
-    got = [(x["workload"], x["shape"], x["ratio"]) for x in rows]
-    assert got == [("null", "", 3.0), ("fileio", "fs", 3.0), ("fileio", "fs+blk", 5.0)]
+    got = [(x["workload"], x["shape"], x["ratio"], x["alt_ratio"]) for x in rows]
+    # the micro column is the one-hop fs shape; fs+blk (two hops) sits beside it
+    assert got == [("null", "", 3.0, {}), ("fileio", "fs", 3.0, {"fs+blk": 5.0})]
+    assert rows[1]["alt"]["fs+blk"]["median"] == 500 and stats.alt_shapes(rows) == ["fs+blk"]
+
+
+def test_only_the_two_hop_shape_still_gets_a_row():
+    rows = stats.compare_rows([r("mono", "fileio", 64, 100),
+                               r("micro", "fileio", 64, 500, shape="fs+blk")])
+    assert [(x["shape"], x["ratio"], x["alt"]) for x in rows] == [("fs+blk", 5.0, {})]
+
+
+def test_headline_picks_one_representative_case_per_workload():
+    rows = [r("mono", "null", None, 10, "syscall"), r("mono", "null", None, 90, "yield"),
+            r("micro", "null", None, 20, "syscall"),
+            r("mono", "pingpong", 0, 100, "pipe"), r("mono", "pingpong", 8, 110, "pipe"),
+            r("micro", "pingpong", 8, 300, "call_replyrecv"),
+            r("micro", "pingpong", 8, 900, "call_replyrecv_slowpath"),
+            r("linux", "pingpong", 8, 5000, "unix_socket", unit="ns"),
+            r("linux", "pingpong", 8, 4000, "pipe", unit="ns"),
+            r("mono", "sem", None, 50, "uncontended"), r("mono", "sem", None, 70, "pingpong"),
+            r("micro", "sem", None, 140, "pingpong"),
+            r("mono", "shm", 1024, 1, "handoff"), r("mono", "shm", 4096, 2, "handoff"),
+            r("micro", "shm", 4096, 6, "handoff"),
+            r("mono", "fileio", 4096, 100, "seq_write"), r("mono", "fileio", 4096, 200, "seq_read"),
+            r("micro", "fileio", 4096, 500, "seq_read", shape="fs+blk"),
+            r("micro", "fileio", 4096, 400, "seq_read", shape="fs"),
+            r("micro", "fileio", 64, 300, "seq_read", shape="fs")]
+    got = [(h["workload"], h["mono"]["variant"], h["micro"]["variant"], h["size"],
+            h["shape"], h["ratio"], {s: x["median"] for s, x in h["alt"].items()},
+            h["linux"] and h["linux"]["variant"]) for h in stats.headline(rows)]
+    assert got == [("null", "syscall", "syscall", None, "", 2.0, {}, None),
+                   ("pingpong", "pipe", "call_replyrecv", 8, "", 300 / 110, {}, "pipe"),
+                   ("sem", "pingpong", "pingpong", None, "", 2.0, {}, None),
+                   ("shm", "handoff", "handoff", 4096, "", 3.0, {}, None),
+                   ("fileio", "seq_read", "seq_read", 4096, "fs", 2.0, {"fs+blk": 500}, None)]
 
 
 def test_ratio_refuses_mixed_units_and_zero():
@@ -93,7 +127,8 @@ def test_ratio_refuses_mixed_units_and_zero():
 
 def test_headline_size_picks_nearest():
     assert stats.headline_size("fileio", {64, 512, 16384}) == 512
-    assert stats.headline_size("pingpong", {0, 8}) == 0
+    assert stats.headline_size("pingpong", {0, 8}) == 8
+    assert stats.headline_size("pingpong", {0, 64}) == 0
     assert stats.headline_size("null", {None}) is None
 
 
