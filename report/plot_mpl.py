@@ -1,4 +1,5 @@
-"""plot_mpl.py - matplotlib drawings of the report figures (800x500 PNG).
+"""plot_mpl.py - matplotlib drawings of the report figures (800x500 PNG;
+a panel grid is 1000 wide and 360 per row of panels).
 
 Each function reads a figure's CSV (the file gnuplot also reads) and
 writes one PNG. Used by scripts/report.py; kinds match report/gnuplot/.
@@ -76,9 +77,55 @@ def bars(csv_path, spec, out):
     _finish(fig, ax, spec, out)
 
 
+def panel_layout(n):
+    """(rows, columns, width px, height px) of a grid of n panels; gnuplot
+    gets the same numbers from scripts/report.py."""
+    cols = 1 if n <= 1 else 2
+    rows = (n + cols - 1) // cols
+    return rows, cols, 1000, 360 * rows + 90
+
+
+def panels(csv_path, spec, out):
+    """A grid of line plots against the first column (a size in bytes):
+    spec["panels"] says which columns each panel draws, spec["titles"]
+    each column's legend name."""
+    columns, rows = read_csv(csv_path)
+    ps = spec["panels"]
+    nrow, ncol, w, h = panel_layout(len(ps))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(w / DPI, h / DPI), dpi=DPI, squeeze=False)
+    xs = [max(r[0], 1) for r in rows]
+    for k, ax in enumerate(axes.flat):
+        if k >= len(ps):
+            ax.remove()
+            continue
+        p = ps[k]
+        for i in range(p["first"] - 1, p["last"]):
+            pts = [(x, r[i]) for x, r in zip(xs, rows) if r[i] == r[i]]
+            ax.plot([q[0] for q in pts], [q[1] for q in pts], marker="o", linewidth=2,
+                    label=spec["titles"][i])
+        if spec.get("logx"):
+            ax.set_xscale("log", base=2)
+        if spec.get("logy"):
+            ax.set_yscale("log")
+        ax.xaxis.set_major_locator(FixedLocator(xs))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xticklabels([_size(r[0]) for r in rows], fontsize=8)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.set_title(p["title"], fontsize=10)
+        ax.set_xlabel(spec["xlabel"], fontsize=9)
+        ax.set_ylabel(p["ylabel"], fontsize=9)
+        ax.legend(loc="best", fontsize=8)
+    fig.suptitle(spec["title"])
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    if spec.get("note"):
+        fig.text(0.5, 0.01, spec["note"], ha="center", va="bottom", fontsize=8)
+    fig.savefig(out, dpi=DPI)
+    plt.close(fig)
+
+
 def _size(v):
     v = int(v)
     return f"{v // 1024}K" if v >= 1024 and v % 1024 == 0 else str(v)
 
 
-KINDS = {"lines": lines, "bars": bars}
+KINDS = {"lines": lines, "bars": bars, "panels": panels}

@@ -8,6 +8,7 @@ and with gnuplot through a generated script <out>/gnuplot/<id>.gp
 Exit status: 0 done, 1 unreadable run or manifest.
 """
 import argparse
+import csv
 import html
 import json
 import os
@@ -61,8 +62,20 @@ def gnuplot_script(fig, spec, ex, csv_path, png, script):
              f"xl = {q(spec['xlabel'])}", f"yl = {q(spec['ylabel'])}",
              f"note = {q(spec.get('note', ''))}", f"ncol = {len(ex.columns)}",
              f"logx = {int(bool(spec.get('logx')))}", f"logy = {int(bool(spec.get('logy')))}",
-             f"xt = {q(xt)}",
-             f"load {q(os.path.join(REPORT_DIR, 'gnuplot', fig['kind'] + '.gp'))}"]
+             f"xt = {q(xt)}"]
+    if ex.panels:
+        nrow, ncol, w, h = plot_mpl.panel_layout(len(ex.panels))
+
+        def arr(name, vals):
+            return f"array {name}[{len(vals)}] = [{', '.join(vals)}]"
+        ps = spec["panels"]
+        lines += [f"pw = {w}", f"ph = {h}", f"prow = {nrow}", f"pcol = {ncol}",
+                  f"np = {len(ps)}", arr("ptitle", [q(p["title"]) for p in ps]),
+                  arr("pyl", [q(p["ylabel"]) for p in ps]),
+                  arr("pfirst", [str(p["first"]) for p in ps]),
+                  arr("plast", [str(p["last"]) for p in ps]),
+                  arr("stitle", [q(t) for t in ex.titles])]
+    lines.append(f"load {q(os.path.join(REPORT_DIR, 'gnuplot', fig['kind'] + '.gp'))}")
     with open(script, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -73,7 +86,9 @@ def draw(fig, run, out, gnuplot):
     item = {"fig": fig, "empty": ex.empty()}
     if item["empty"]:
         return item
-    spec = dict(fig, ylabel=fig["ylabel"].format(unit=ex.unit or "?"))
+    units = {"unit": ex.unit or "?", "unit1": extract.unit_one(ex.unit) or "?"}
+    spec = dict(fig, ylabel=fig["ylabel"].format(**units), titles=ex.titles,
+                panels=[dict(p, ylabel=p["ylabel"].format(**units)) for p in ex.panels])
     paths = {k: os.path.join(out, d, fig["id"] + ext) for k, d, ext in
              (("csv", "data", ".csv"), ("png", "fig", ".png"),
               ("gp", "gnuplot", ".gp"), ("gpng", "fig", "-gnuplot.png"))}
@@ -110,28 +125,17 @@ def figure_html(item, redraw):
             f'data/{fig["id"]}.csv</a>. Redraw:</p><pre>{e(redraw(fig))}</pre></div>')
 
 
-def headline_html(run):
-    rows = [r for r in stats.headline_rows(run.comparable()) if r["mono"] or r["micro"]]
-    has_linux = any(r["linux"] for r in rows)
-    headers = ["workload", "variant", "size", "what", "mono", "micro", "micro/mono",
-               "mono events", "micro events"] + (["linux [ns]"] if has_linux else [])
-
-    def ev(r):
-        if not r or not r.get("events"):
-            return "-"
-        return " / ".join(stats.fmt_num(r["events"].get(k)) for k in
-                          ("kentries", "switches", "as_switches", "bytes_copied"))
-    out = []
-    for r in rows:
-        med = [stats.fmt_num(r[m]["median"]) if r[m] else "-" for m in ("mono", "micro")]
-        cells = [r["workload"], r["variant"] + (f" ({r['shape']})" if r["shape"] else ""),
-                 stats.fmt_size(r["size"]), r["what"]] + med
-        cells += [f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-",
-                  ev(r["mono"]), ev(r["micro"])]
-        if has_linux:
-            cells.append(stats.fmt_num(r["linux"]["median"]) if r["linux"] else "-")
-        out.append(cells)
-    return table.render_html(headers, out)
+def headline_html(run, out):
+    """The headline table (table.headline) as HTML; also out/data/headline.csv."""
+    headers, rows = table.headline(run.comparable())
+    with open(os.path.join(out, "data", "headline.csv"), "w", newline="",
+              encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(headers)
+        w.writerows(rows)
+    if not rows:
+        return "<p>No guest results in this run.</p>"
+    return table.render_html(headers, rows)
 
 
 def provenance_html(run):
@@ -181,7 +185,8 @@ def main(argv=None):
         return (f"{sys.executable} scripts/report.py --run {args.run} --out {args.out} "
                 f"--only {fig['id']}\ngnuplot {os.path.join(args.out, 'gnuplot', fig['id'] + '.gp')}")
     warnings = [f'<p class="fail">Run failure: {html.escape(f["mode"])} '
-                f'{html.escape(f["workload"])}: {html.escape(f["reason"])}</p>'
+                f'{html.escape(f["workload"])}{html.escape(" " + f["shape"] if f.get("shape") else "")}'
+                f': {html.escape(f["reason"])} (log: {html.escape(f.get("log", "?"))})</p>'
                 for f in run.failures]
     warnings += [f'<p class="warn">{html.escape(p)}</p>' for p in problems]
     with open(os.path.join(REPORT_DIR, "template.html"), encoding="utf-8") as f:
@@ -189,7 +194,7 @@ def main(argv=None):
             run_id=html.escape(run.run_id), warnings="\n".join(warnings),
             unit=html.escape(", ".join(sorted({r["unit"] for r in run.ok_results()
                                                if r["mode"] != "linux"})) or "?"),
-            headline=headline_html(run),
+            headline=headline_html(run, args.out),
             figures="\n".join(figure_html(i, redraw) for i in items),
             table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))

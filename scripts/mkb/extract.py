@@ -14,10 +14,16 @@ NAN = float("nan")
 
 
 class Extract:
-    """columns: header; rows: lists; unit: y unit; sizes: x values if any."""
+    """columns: header; rows: lists; unit: y unit; sizes: x values if any.
 
-    def __init__(self, columns, rows, unit="", sizes=None):
+    panels (kind "panels" only): [{"title", "ylabel", "first", "last"}],
+    each panel drawing CSV columns first..last (1-based, as gnuplot counts)
+    against column 1; titles: the legend name of every column.
+    """
+
+    def __init__(self, columns, rows, unit="", sizes=None, panels=None, titles=None):
         self.columns, self.rows, self.unit, self.sizes = columns, rows, unit, sizes or []
+        self.panels, self.titles = panels or [], titles or list(columns)
 
     def empty(self):
         return not self.rows or len(self.columns) < 2
@@ -44,10 +50,15 @@ def _series_name(r, variants):
     return name
 
 
-def by_size(results, workload, what=None, modes=("mono", "micro")):
+def _sized(results, workload, what=None, modes=("mono", "micro"), variant=None):
+    return [r for r in results if r["workload"] == workload and r["mode"] in modes
+            and r["size"] is not None and (what is None or r["what"] == what)
+            and (variant is None or r["variant"] == variant)]
+
+
+def by_size(results, workload, what=None, modes=("mono", "micro"), variant=None):
     """Median against size; one series per mode (and variant, shape)."""
-    rs = [r for r in results if r["workload"] == workload and r["mode"] in modes
-          and r["size"] is not None and (what is None or r["what"] == what)]
+    rs = _sized(results, workload, what, modes, variant)
     variants = {m: {r["variant"] for r in rs if r["mode"] == m} for m in modes}
     series, points = [], {}
     for r in sorted(rs, key=lambda r: (modes.index(r["mode"]), r["variant"],
@@ -61,20 +72,84 @@ def by_size(results, workload, what=None, modes=("mono", "micro")):
     return Extract(["size"] + series, rows, _units(rs), sizes)
 
 
+def unit_one(unit):
+    """The singular of a unit for "bytes per ..." labels."""
+    return {"instructions": "instruction", "cycles": "cycle",
+            "tsc_ticks": "tsc tick"}.get(unit, unit)
+
+
+def _panels(groups, xs, unit):
+    """An Extract of panels from groups [(title, ylabel, {series: {x: y}})]."""
+    columns, titles, panels = ["size"], ["size"], []
+    for title, ylabel, series in groups:
+        series = {n: pts for n, pts in series.items() if pts}
+        if not series:
+            continue
+        panels.append({"title": title, "ylabel": ylabel, "first": len(columns) + 1,
+                       "last": len(columns) + len(series)})
+        for name in series:
+            columns.append(f"{title}: {name}")
+            titles.append(name)
+    sizes = sorted(xs)
+    cols = [(g[2], n) for g in groups for n in g[2] if g[2][n]]
+    rows = [[x] + [pts.get(n, {}).get(x, NAN) for pts, n in cols] for x in sizes]
+    return Extract(columns, rows, unit, sizes, panels, titles)
+
+
+def _series(rs, modes):
+    """{series name: {size: median}} in mode, variant, shape order."""
+    variants = {m: {r["variant"] for r in rs if r["mode"] == m} for m in modes}
+    out = {}
+    for r in sorted(rs, key=lambda r: (modes.index(r["mode"]), r["variant"],
+                                       r.get("shape") or "")):
+        out.setdefault(_series_name(r, variants), {})[r["size"]] = r["median"]
+    return out
+
+
+def size_panels(results, workload, what=None, modes=("mono", "micro"), variants=None):
+    """Median against size, one panel per sized variant (in variants order
+    if given), one line per mode and micro shape in each."""
+    rs = _sized(results, workload, what, modes)
+    names = list(variants) if variants else sorted({r["variant"] for r in rs})
+    names += sorted({r["variant"] for r in rs} - set(names))
+    groups = []
+    for v in names:
+        mine = [r for r in rs if r["variant"] == v]
+        ylabel = f"{mine[0]['what'] if mine else 'per op'}, median [{{unit}}]"
+        groups.append((v, ylabel, _series([dict(r, variant=v) for r in mine], modes)))
+    return _panels(groups, {r["size"] for r in rs}, _units(rs))
+
+
+def throughput_panels(results, workload, what=None, modes=("mono", "micro")):
+    """Two panels against size: median cost per operation, and throughput
+    in bytes per unit (size / median)."""
+    rs = _sized(results, workload, what, modes)
+    cost = _series(rs, modes)
+    rate = {n: {x: (x / y if y else NAN) for x, y in pts.items()} for n, pts in cost.items()}
+    unit = _units(rs)
+    what = "/".join(sorted({r["what"] for r in rs})) or "per op"
+    groups = [(f"cost ({what})", f"{what}, median [{{unit}}]", cost),
+              ("throughput", f"bytes per {unit_one(unit) or '?'} (size / median)", rate)]
+    return _panels(groups, {r["size"] for r in rs}, unit)
+
+
 def mode_bars(results, workload=None, modes=("mono", "micro")):
-    """Median per workload/variant (headline size), one column per mode."""
+    """Median per workload/variant (headline size), one column per mode,
+    plus one per other micro shape (micro fs+blk)."""
     rows = [r for r in stats.headline_rows(results)
             if workload is None or r["workload"] == workload]
     modes = [m for m in modes if any(r[m] for r in rows)]
+    alts = stats.alt_shapes(rows)
     out = []
     for r in rows:
-        if not any(r[m] for m in modes):
+        if not any(r[m] for m in modes) and not r["alt"]:
             continue
-        any_r = next(r[m] for m in modes if r[m])
-        out.append([stats.label(dict(any_r, variant=r["variant"], shape=r["shape"]))]
-                   + [r[m]["median"] if r[m] else NAN for m in modes])
+        any_r = next((r[m] for m in modes if r[m]), None) or next(iter(r["alt"].values()))
+        out.append([stats.label(dict(any_r, variant=r["variant"], shape=None))]
+                   + [r[m]["median"] if r[m] else NAN for m in modes]
+                   + [r["alt"][a]["median"] if a in r["alt"] else NAN for a in alts])
     used = [r[m] for r in rows for m in modes if r[m]]
-    return Extract(["case"] + modes, out, _units(used))
+    return Extract(["case"] + modes + [f"micro {a}" for a in alts], out, _units(used))
 
 
 def relative_to_null(results):
@@ -93,16 +168,18 @@ def events(results, modes=("mono", "micro")):
     """Kernel events per operation at each workload's headline size."""
     out = []
     for r in stats.headline_rows(results):
-        for m in modes:
-            if r[m] and r[m].get("events"):
-                ev = r[m]["events"]
-                name = stats.label(dict(r[m], variant=r["variant"], shape=r["shape"]), False)
+        cases = [(m, r[m]) for m in modes] + [(f"micro {a}", x) for a, x in r["alt"].items()]
+        for m, x in cases:
+            if x and x.get("events"):
+                ev = x["events"]
+                name = stats.label(dict(x, variant=r["variant"], shape=None), False)
                 out.append([f"{name} {m}"]
                            + [ev.get(e, NAN) for e in ("kentries", "switches", "as_switches")])
     return Extract(["case", "kentries", "switches", "as_switches"], out, "events per op")
 
 
-QUERIES = {"by_size": by_size, "mode_bars": mode_bars,
+QUERIES = {"by_size": by_size, "mode_bars": mode_bars, "size_panels": size_panels,
+           "throughput_panels": throughput_panels,
            "relative_to_null": relative_to_null, "events": events}
 
 

@@ -16,7 +16,7 @@ from harness_support import FAKE_HOST, Bench, run_script
 def run_dir(tmp_path_factory):
     b = Bench(tmp_path_factory.mktemp("run")).kernels()
     p = b.run("--host-baseline", FAKE_HOST, modes="mono,micro,linux",
-              workloads="null,pingpong,sem,fileio")
+              workloads="null,pingpong,sem,fileio")  # no shm: a figure without data
     assert p.returncode == 0, p.stderr
     return b.latest()
 
@@ -34,14 +34,15 @@ def test_report_draws_png_figures_and_links_them(run_dir, tmp_path):
     p = run_script("report.py", "--run", run_dir, "--out", out)
     assert p.returncode == 0, p.stderr
     page = open(os.path.join(out, "index.html")).read()
-    for fig in ("pingpong_size", "mono_vs_micro", "events", "sem", "fileio_size",
-                "relative_to_null"):
+    sizes = {"fileio_size": (1000, 810)}  # a 2 x 2 panel grid
+    for fig in ("pingpong_size", "mono_vs_micro", "events", "null", "sem", "fileio_ops",
+                "fileio_size", "relative_to_null"):
         for name in (f"{fig}.png", f"{fig}-gnuplot.png"):
-            assert png_size(os.path.join(out, "fig", name)) == (800, 500)
+            assert png_size(os.path.join(out, "fig", name)) == sizes.get(fig, (800, 500))
             assert f'src="fig/{name}"' in page
         assert f"--only {fig}" in page and f"gnuplot {out}/gnuplot/{fig}.gp" in page
     assert "No data in this run" in page  # shm was not run
-    assert "icount" in page and "getppid" not in page  # provenance; fake linux null is syscall
+    assert "icount" in page and "fsshape=fs+blk" in page  # provenance
 
 
 def test_figure_csv_is_shared_by_both_plotters(run_dir, tmp_path):
@@ -49,7 +50,11 @@ def test_figure_csv_is_shared_by_both_plotters(run_dir, tmp_path):
     assert run_script("report.py", "--run", run_dir, "--out", out,
                       "--only", "fileio_size").returncode == 0
     csv_text = open(os.path.join(out, "data", "fileio_size.csv")).read().splitlines()
-    assert csv_text[0] == "size,mono,micro fs,micro fs+blk"
+    # one panel per sized variant, each with mono and both micro shapes
+    panels = ("seq_write", "seq_read", "rand_write", "rand_read")
+    assert csv_text[0] == "size," + ",".join(
+        f"{v}: {s}" for v in panels for s in ("mono", "micro fs", "micro fs+blk"))
+    assert csv_text[2].startswith("4096,10048,26048,30048,10098,")
     script = open(os.path.join(out, "gnuplot", "fileio_size.gp")).read()
     assert os.path.abspath(os.path.join(out, "data", "fileio_size.csv")) in script
     assert not os.path.exists(os.path.join(out, "index.html"))
@@ -59,8 +64,10 @@ def test_relative_figure_compares_each_system_to_its_own_null(run_dir, tmp_path)
     out = str(tmp_path / "out")
     run_script("report.py", "--run", run_dir, "--out", out, "--only", "relative_to_null")
     rows = open(os.path.join(out, "data", "relative_to_null.csv")).read().splitlines()
-    assert rows[0] == "case,mono,micro,micro fs,micro fs+blk,linux"
-    assert rows[1].startswith("pingpong/pipe / call_replyrecv 0,4.0,4.0,NaN,NaN,66.6")
+    assert rows[0] == "case,mono,micro,micro fs+blk,linux"
+    assert "pingpong/pipe / call_replyrecv 8,4.008,4.00266666666666" in rows[2]
+    assert "fileio/seq_read 4K,20.196,17.39866666666666" in rows[-3]  # micro: fs
+    assert rows[-3].endswith(",20.065333333333335,NaN")  # micro fs+blk
 
 
 def test_missing_gnuplot_is_reported_not_fatal(run_dir, tmp_path):
@@ -98,5 +105,49 @@ def test_compare_prints_deltas(run_dir, tmp_path):
     assert p.returncode == 0, p.stderr
     row = next(x for x in p.stdout.splitlines() if x.startswith("micro  null"))
     assert "+10.0%" in row and "+150" in row
+    fileio = [x for x in p.stdout.splitlines() if " seq_read " in x and " 4K " in x]
+    assert len(fileio) == 3  # mono, micro fs, micro fs+blk stay apart
+    assert any("seq_read (fs+blk)" in x for x in fileio)
     assert "<table" in html.read_text()
     assert run_script("compare.py", run_dir, str(tmp_path / "none")).returncode == 1
+
+
+def test_headline_table_in_report(run_dir, tmp_path):
+    out = str(tmp_path / "out")
+    assert run_script("report.py", "--run", run_dir, "--out", out).returncode == 0
+    rows = open(os.path.join(out, "data", "headline.csv")).read().splitlines()
+    head = rows[0].split(",")
+    assert head[:8] == ["workload", "case", "what", "mono [instructions]",
+                        "micro [instructions]", "micro/mono", "micro fs+blk [instructions]",
+                        "fs+blk/mono"]
+    assert head[8:16] == [f"{e} {m}" for e in ("kentries", "switches", "as_switches",
+                                                "bytes_copied") for m in ("mono", "micro")]
+    assert head[16:] == ["linux case", "linux [ns]"]
+    got = {r.split(",")[0]: r.split(",") for r in rows[1:]}
+    assert list(got) == ["null", "pingpong", "sem", "fileio"]  # shm was not run
+    assert got["pingpong"][1:6] == ["pipe / call_replyrecv 8", "round_trip", "2004", "6004",
+                                    "3.00x"]
+    assert got["fileio"][1:16] == ["seq_read 4K (micro fs)", "per_op", "10098", "26098",
+                                   "2.58x", "30098", "2.98x", "2", "4", "0", "2", "0", "2",
+                                   "4096", "8192"]
+    assert got["fileio"][16:] == ["read 4K", "900"] and got["null"][16:] == ["getppid", "60"]
+    page = open(os.path.join(out, "index.html")).read()
+    assert "<td class=\"txt\">seq_read 4K (micro fs)</td>" in page
+
+
+def test_shm_figure_shows_throughput(tmp_path):
+    b = Bench(tmp_path).kernels()
+    assert b.run(workloads="shm").returncode == 0
+    out = str(tmp_path / "out")
+    p = run_script("report.py", "--run", b.latest(), "--out", out, "--only", "shm_size")
+    assert p.returncode == 0, p.stderr
+    rows = open(os.path.join(out, "data", "shm_size.csv")).read().splitlines()
+    assert rows[0] == ("size,cost (per_handoff): mono,cost (per_handoff): micro,"
+                       "throughput: mono,throughput: micro")
+    size, mono, micro, tmono, tmicro = map(float, rows[2].split(","))
+    assert (size, mono, micro) == (4096, 5048, 11048)
+    assert tmono == size / mono and tmicro == size / micro  # bytes per instruction
+    assert png_size(os.path.join(out, "fig", "shm_size.png")) == (1000, 450)
+    assert png_size(os.path.join(out, "fig", "shm_size-gnuplot.png")) == (1000, 450)
+    script = open(os.path.join(out, "gnuplot", "shm_size.gp")).read()
+    assert "'bytes per instruction (size / median)'" in script
