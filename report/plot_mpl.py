@@ -28,12 +28,23 @@ def read_csv(path):
 
 
 def _finish(fig, ax, spec, out):
-    ax.set_title(spec["title"])
+    """Title, labels, legend (spec "legend": "top" puts it in two columns
+    between title and plot), note at the bottom; laid out so that no label
+    is clipped (the picture keeps its pixel size)."""
     ax.set_xlabel(spec["xlabel"])
     ax.set_ylabel(spec["ylabel"])
-    ax.legend(loc="best", fontsize=8)
+    if spec.get("legend") == "top":
+        fig.suptitle(spec["title"])
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=2, fontsize=8,
+                  frameon=False)
+    else:
+        ax.set_title(spec["title"])
+        ax.legend(loc="best", fontsize=8)
+    bottom = 0.0
     if spec.get("note"):
         fig.text(0.5, 0.01, spec["note"], ha="center", va="bottom", fontsize=8)
+        bottom = 0.04
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     fig.savefig(out, dpi=DPI)
     plt.close(fig)
 
@@ -42,7 +53,6 @@ def lines(csv_path, spec, out):
     """One line per column against the first column (a size in bytes)."""
     columns, rows = read_csv(csv_path)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-    fig.subplots_adjust(bottom=0.15)
     xs = [max(r[0], 1) for r in rows]  # size 0 cannot sit on a log axis
     for i, name in enumerate(columns[1:], 1):
         pts = [(x, r[i]) for x, r in zip(xs, rows) if r[i] == r[i]]  # skip NaN
@@ -60,17 +70,22 @@ def lines(csv_path, spec, out):
 
 
 def bars(csv_path, spec, out):
-    """Clustered bars: one cluster per row, one bar per column."""
+    """Clustered bars: one cluster per row, one bar per column; spec
+    "titles" (if given, one per column) names the bars in the legend."""
     columns, rows = read_csv(csv_path)
+    titles = spec.get("titles") or columns
+    if len(titles) != len(columns):
+        titles = columns
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-    fig.subplots_adjust(bottom=0.24)
     n = len(columns) - 1
     width = 0.8 / n
-    for i, name in enumerate(columns[1:]):
+    for i, name in enumerate(titles[1:]):
         xs = [k + (i - (n - 1) / 2) * width for k in range(len(rows))]
         ax.bar(xs, [r[i + 1] for r in rows], width, label=name)
     ax.set_xticks(range(len(rows)))
-    ax.set_xticklabels([str(r[0]) for r in rows], rotation=30, ha="right", fontsize=8)
+    ax.set_xticklabels([str(r[0]) for r in rows], rotation=30, ha="right",
+                       rotation_mode="anchor", fontsize=8)
+    ax.set_xlim(-0.5, len(rows) - 0.5)
     if spec.get("logy"):
         ax.set_yscale("log")
     ax.grid(True, axis="y", alpha=0.3)

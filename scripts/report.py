@@ -63,6 +63,11 @@ def gnuplot_script(fig, spec, ex, csv_path, png, script):
              f"note = {q(spec.get('note', ''))}", f"ncol = {len(ex.columns)}",
              f"logx = {int(bool(spec.get('logx')))}", f"logy = {int(bool(spec.get('logy')))}",
              f"xt = {q(xt)}"]
+    if fig["kind"] == "bars":
+        lines += [f"nrow = {len(ex.rows)}", f"keytop = {int(spec.get('legend') == 'top')}",
+                  f"lm = {bars_lmargin([r[0] for r in ex.rows], spec.get('legend') == 'top')}",
+                  f"ymin = {bars_ymin(ex.rows) if spec.get('logy') else 0}",
+                  f"array stitle[{len(ex.titles)}] = [{', '.join(q(t) for t in ex.titles)}]"]
     if ex.panels:
         nrow, ncol, w, h = plot_mpl.panel_layout(len(ex.panels))
 
@@ -78,6 +83,27 @@ def gnuplot_script(fig, spec, ex, csv_path, png, script):
     lines.append(f"load {q(os.path.join(REPORT_DIR, 'gnuplot', fig['kind'] + '.gp'))}")
     with open(script, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def bars_lmargin(labels, keytop):
+    """gnuplot's left margin (characters of the 10 pt font) for bars.gp so
+    that the x labels, rotated by 30 degrees and ending at their bar, do not
+    run off the left edge; 0 (gnuplot's own) when that is enough. Label k of
+    n sits at (k + 0.5) / n of the plot width; an 8 pt character is about
+    0.8 of a 10 pt one and the rotation keeps cos 30 of it across."""
+    if not labels:
+        return 0
+    width = 100 if keytop else 75  # plot width in characters (key outside right: less)
+    need = max(0.8 * 0.87 * len(str(s)) - (k + 0.5) * width / len(labels)
+               for k, s in enumerate(labels))
+    return 0 if need <= 9 else int(need) + 2
+
+
+def bars_ymin(rows):
+    """Bottom of a log y axis for bars.gp: half the smallest positive value
+    (gnuplot would otherwise start at it and not draw its bar); 0: auto."""
+    vals = [v for r in rows for v in r[1:] if isinstance(v, (int, float)) and v == v and v > 0]
+    return f"{min(vals) / 2:g}" if vals else 0
 
 
 def draw(fig, run, out, gnuplot):

@@ -1,6 +1,10 @@
 # bars.gp - clustered bars, one cluster per CSV row, one bar per column.
 # Loaded by the per-figure scripts scripts/report.py writes, which set:
-#   csv, out, ttl, xl, yl, note, ncol, logy
+#   csv, out, ttl, xl, yl, note, ncol, nrow (CSV rows), logy,
+#   stitle (legend title of every CSV column), keytop (1: legend in two
+#   columns between title and plot), lm (left margin in characters, 0: auto,
+#   wide enough for the rotated x labels), ymin (bottom of a log y axis below
+#   the smallest bar, so a bar of 1 shows; 0: auto)
 set terminal pngcairo size 800,500 font 'sans,10'
 set output out
 set datafile separator ','
@@ -9,12 +13,22 @@ set title ttl noenhanced
 set xlabel xl noenhanced
 set ylabel yl noenhanced
 set grid ytics
-set key outside right top Left reverse noenhanced
+if (keytop) {
+    set tmargin 6
+    set title offset 0, 2.6
+    set key at screen 0.5, screen 0.915 center top horizontal maxcols 2 Left reverse noenhanced font ',8' samplen 2
+    set rmargin 3
+} else {
+    set key outside right top Left reverse noenhanced
+}
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set xtics rotate by 30 right noenhanced font ',8'
 set bmargin 8
+if (lm > 0) { set lmargin lm }
 set label 1 note at screen 0.5, screen 0.02 center noenhanced font ',8'
-if (logy) { set logscale y 10 } else { set yrange [0:*] }
-plot for [i=2:ncol] csv using i:xtic(1) title columnhead(i)
+if (logy) { set logscale y 10; if (ymin > 0) { set yrange [ymin:*] } } else { set yrange [0:*] }
+set xrange [-0.55:nrow - 0.45]
+set key autotitle columnhead  # the first CSV row is the header (titles: stitle)
+plot for [i=2:ncol] csv using i:xtic(1) title stitle[i]

@@ -152,16 +152,44 @@ def mode_bars(results, workload=None, modes=("mono", "micro")):
     return Extract(["case"] + modes + [f"micro {a}" for a in alts], out, _units(used))
 
 
+# How each system does what an operation's variant names (legend of the
+# relative_to_null figure); generic variant names ("pingpong") are left out.
+MECHANISM = {"pipe": "pipe", "call_replyrecv": "call/reply_recv",
+             "posix_sem": "POSIX sem", "sysv_sem": "SysV sem", "futex": "futex",
+             "sem_ring": "sem ring"}
+FILE_SERVICE = {"mono": "in-kernel fs", "fs": "fs server",
+                "fs+blk": "fs + block server", "linux": "tmpfs"}
+
+
+def _mechanisms(rs):
+    """"pipe, fs server": the mechanisms of one system's results rs."""
+    out = [MECHANISM[r["variant"]] for r in rs if r["variant"] in MECHANISM]
+    for r in rs:
+        if r["workload"] == "fileio":
+            out.append(FILE_SERVICE.get(r.get("shape") or r["mode"], r["mode"]))
+    return ", ".join(dict.fromkeys(out))
+
+
 def relative_to_null(results):
-    """Each system's cost divided by its own null call (unitless)."""
+    """Each system's cost divided by its own null call (unitless): one row
+    per comparable operation (stats.OPERATIONS, short label), one column per
+    system (mono, micro, micro <other shape>, linux). The legend titles say
+    each system's unit and mechanisms."""
+    ops = stats.operations(results)
     triples = stats.relative_to_null(results)
-    modes = list(dict.fromkeys(m for m, _, _ in triples))
-    order = {w: i for i, w in enumerate(stats.WORKLOAD_ORDER)}
-    cases = sorted(dict.fromkeys(c for _, c, _ in triples),
-                   key=lambda c: (order.get(c.split("/")[0], 9), c))
+    order = {"mono": 0, "micro": 1, "linux": 3}
+    modes = sorted(dict.fromkeys(m for m, _, _ in triples), key=lambda m: (order.get(m, 2), m))
     value = {(m, c): v for m, c, v in triples}
-    rows = [[c] + [value.get((m, c), NAN) for m in modes] for c in cases]
-    return Extract(["case"] + modes, rows, "x null call")
+    rows = [[op["label"]] + [value.get((m, op["label"]), NAN) for m in modes] for op in ops]
+    titles = ["operation"]
+    for m in modes:
+        mode, _, shape = m.partition(" ")
+        rs = [r for op in ops
+              for r in ([op["alt"].get(shape)] if shape else [op[mode]]) if r]
+        units = _units(rs)
+        mech = _mechanisms(rs)
+        titles.append(f"{m} [{units}]" + (f": {mech}" if mech else ""))
+    return Extract(["operation"] + modes, rows, "x null call", titles=titles)
 
 
 def events(results, modes=("mono", "micro")):

@@ -26,6 +26,21 @@ HEADLINE = (
     ("shm", ("handoff",), 4096, ("sem_ring", "handoff")),
     ("fileio", ("seq_read",), 4096, ("read", "seq_read")),
 )
+# The relative_to_null figure: one x position per operation every system
+# can run, as (short label, "{size}" filled in; workload; guest variants by
+# preference; size; Linux variants by preference). Each kernel uses its own
+# mechanism (IPC: mono pipe, micro call/reply_recv, Linux pipe).
+NULL_VARIANTS = ("syscall", "getppid")
+OPERATIONS = (
+    ("null call", "null", NULL_VARIANTS, None, NULL_VARIANTS),
+    ("yield rt", "null", ("yield",), None, ("yield",)),
+    ("IPC {size} rt", "pingpong", ("pipe", "call_replyrecv"), 8, ("pipe",)),
+    ("sem ping-pong", "sem", ("pingpong",), None, ("posix_sem", "sysv_sem", "pingpong")),
+    ("shm {size} hand-off", "shm", ("handoff",), 4096, ("sem_ring", "handoff")),
+    ("read {size}", "fileio", ("seq_read",), 4096, ("read", "seq_read")),
+    ("write {size}", "fileio", ("seq_write",), 4096, ("write", "seq_write")),
+    ("create", "fileio", ("create",), None, ("create",)),
+)
 EVENTS = ("kentries", "switches", "as_switches", "bytes_copied")
 
 
@@ -156,21 +171,53 @@ def headline_rows(results):
     return [r for r in rows if r["size"] == pick[(r["workload"], r["variant"])]]
 
 
-def _representative(rs, variants, size):
+def _representative(rs, variants, size, strict=False):
     """Of rs (one mode, one workload), the result of the first of variants
-    present (else the first variant by name, "_slowpath" ones last) at the
-    size nearest to size; None if rs is empty."""
+    present (else, unless strict, the first variant by name, "_slowpath"
+    ones last) at the size nearest to size; None if there is none."""
     if not rs:
         return None
     have = {r["variant"] for r in rs}
     pick = next((v for v in variants if v in have), None)
     if pick is None:
+        if strict:
+            return None
         pick = min(have, key=lambda v: (v.endswith("_slowpath"), v))
     mine = [r for r in rs if r["variant"] == pick]
     if size is None:
         return min(mine, key=lambda r: (r["size"] is not None, r["size"] or 0))
     sized = [r for r in mine if r["size"] is not None] or mine
     return min(sized, key=lambda r: (abs((r["size"] or 0) - size), r["size"] or 0))
+
+
+def _case(results, workload, variants, size, linux_variants, strict=False):
+    """One operation in every system: {"workload", "size", "what", "mono",
+    "micro", "linux", "shape", "alt", "ratio", "alt_ratio"} (see headline()),
+    or None when no system ran it. The Linux result is the one nearest the
+    guest's size."""
+    mine = {m: [r for r in results if r["workload"] == workload and r["mode"] == m]
+            for m in GUEST_MODES + ("linux",)}
+    primary = matrix.primary_shape(workload)
+    mono = _representative([r for r in mine["mono"] if not r.get("shape")], variants, size,
+                           strict)
+    micro_all = mine["micro"]
+    micro_main = [r for r in micro_all if (r.get("shape") or "") in ("", primary)]
+    micro = _representative(micro_main or micro_all, variants, size, strict)
+    alt = {}
+    if micro:
+        alt = {r["shape"]: r for r in micro_all
+               if r.get("shape") and r is not micro and r["variant"] == micro["variant"]
+               and r["size"] == micro["size"] and r["what"] == micro["what"]}
+    guest = mono or micro
+    want = guest["size"] if guest else size
+    linux = _representative(mine["linux"], linux_variants, want, strict)
+    if not (mono or micro or linux):
+        return None
+    return {"workload": workload, "size": want,
+            "what": (guest or linux)["what"], "mono": mono, "micro": micro,
+            "linux": linux, "shape": (micro or {}).get("shape") or "",
+            "alt": dict(sorted(alt.items())), "ratio": _mode_ratio(micro, mono),
+            "alt_ratio": {s: _mode_ratio(r, mono) for s, r in sorted(alt.items())}}
 
 
 def headline(results):
@@ -182,28 +229,25 @@ def headline(results):
     """
     out = []
     for workload, variants, size, linux_variants in HEADLINE:
-        mine = {m: [r for r in results if r["workload"] == workload and r["mode"] == m]
-                for m in GUEST_MODES + ("linux",)}
-        primary = matrix.primary_shape(workload)
-        mono = _representative([r for r in mine["mono"] if not r.get("shape")], variants, size)
-        micro_all = mine["micro"]
-        micro_main = [r for r in micro_all if (r.get("shape") or "") in ("", primary)]
-        micro = _representative(micro_main or micro_all, variants, size)
-        alt = {}
-        if micro:
-            alt = {r["shape"]: r for r in micro_all
-                   if r.get("shape") and r is not micro and r["variant"] == micro["variant"]
-                   and r["size"] == micro["size"] and r["what"] == micro["what"]}
-        guest = mono or micro
-        want = guest["size"] if guest else size
-        linux = _representative(mine["linux"], linux_variants, want)
-        if not (mono or micro or linux):
-            continue
-        out.append({"workload": workload, "size": want,
-                    "what": (guest or linux)["what"], "mono": mono, "micro": micro,
-                    "linux": linux, "shape": (micro or {}).get("shape") or "",
-                    "alt": dict(sorted(alt.items())), "ratio": _mode_ratio(micro, mono),
-                    "alt_ratio": {s: _mode_ratio(r, mono) for s, r in sorted(alt.items())}})
+        row = _case(results, workload, variants, size, linux_variants)
+        if row:
+            out.append(row)
+    return out
+
+
+def operations(results):
+    """One row per comparable operation (OPERATIONS) that some system ran:
+    as headline() rows plus "label" (short, with the size), "op" (the
+    OPERATIONS label template). No fall-back to another variant: a system
+    without one of the listed variants has no result for the operation.
+    Only the comparable() Linux rows (one CPU) are considered."""
+    results = comparable(results)
+    out = []
+    for op, workload, variants, size, linux_variants in OPERATIONS:
+        row = _case(results, workload, variants, size, linux_variants, strict=True)
+        if row:
+            row.update(op=op, label=op.format(size=fmt_bytes(row["size"])))
+            out.append(row)
     return out
 
 
@@ -214,36 +258,30 @@ def comparable(results):
 
 
 def null_baseline(results, mode):
-    """The null system call result of one mode (variant "syscall" if any)."""
-    nulls = [r for r in results if r["mode"] == mode and r["workload"] == "null"]
-    for r in nulls:
-        if r["variant"] == "syscall":
-            return r
+    """The null system call result of one mode (variant "syscall", else
+    "getppid", else the cheapest null row), of the comparable() rows."""
+    nulls = [r for r in comparable(results) if r["mode"] == mode and r["workload"] == "null"]
+    for v in NULL_VARIANTS:
+        for r in nulls:
+            if r["variant"] == v:
+                return r
     return min(nulls, key=lambda r: r["median"]) if nulls else None
 
 
 def relative_to_null(results):
-    """Rows (series, label, value): each non-null headline result divided by
-    its own system's null call, so systems with different units compare.
-    series is the mode, plus the shape for a micro row of a shape other than
-    the primary one (so "micro fs+blk" sits beside "micro")."""
+    """Rows (series, operation label, value): each system's result for each
+    comparable operation (operations()) divided by that system's own null
+    call, so systems with different units compare. series is the mode, or
+    "micro <shape>" for a micro result of another than the primary shape
+    (so "micro fs+blk" sits beside "micro")."""
     out = []
-    results = join_variants(results)
-    modes = sorted({r["mode"] for r in results},
-                   key=lambda m: (GUEST_MODES + ("linux",)).index(m)
-                   if m in GUEST_MODES + ("linux",) else 9)
-    for mode in modes:
-        base = null_baseline(results, mode)
-        if base is None:
-            continue
-        mine = [r for r in results if r["mode"] == mode and r["workload"] != "null"]
-        pick = _pick_sizes(mine)
-        for r in sorted(mine, key=lambda r: sort_key(key_of(r))):
-            if r["size"] == pick[(r["workload"], r["variant"])]:
-                alt = r.get("shape") and r["shape"] != matrix.primary_shape(r["workload"])
-                series = mode + (f" {r['shape']}" if alt else "")
-                out.append((series, label(dict(r, shape=None)),
-                            ratio(r["median"], base["median"])))
+    for row in operations(results):
+        cases = [(m, row[m]) for m in GUEST_MODES + ("linux",)]
+        cases += [(f"micro {s}", r) for s, r in row["alt"].items()]
+        for series, r in cases:
+            base = null_baseline(results, r["mode"]) if r else None
+            if base is not None:
+                out.append((series, row["label"], ratio(r["median"], base["median"])))
     return out
 
 
@@ -263,6 +301,15 @@ def fmt_size(size):
     if size >= 1024 and size % 1024 == 0:
         return f"{size // 1024}K"
     return str(size)
+
+
+def fmt_bytes(size):
+    """"8 B", "4 KiB" for figure labels; "" for None."""
+    if size is None:
+        return ""
+    if size >= 1024 and size % 1024 == 0:
+        return f"{size // 1024} KiB"
+    return f"{size} B"
 
 
 def fmt_num(v):

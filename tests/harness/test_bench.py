@@ -109,7 +109,8 @@ def test_linux_mode_appends_host_rows(bench):
     p = bench.run("--host-baseline", FAKE_HOST, modes="mono,linux", workloads="null,pingpong")
     assert p.returncode == 0, p.stderr
     linux = [x for x in bench.lines() if x.get("mode") == "linux"]
-    assert len(linux) == 4 and all(x["unit"] == "ns" for x in linux)
+    assert len(linux) == 7 and all(x["unit"] == "ns" for x in linux)
+    assert {x["cpus"] for x in linux} == {1, 2}
     assert "linux [ns]" in p.stdout
 
 

@@ -133,10 +133,34 @@ def test_headline_size_picks_nearest():
 
 
 def test_relative_to_null_divides_by_each_systems_own_null():
-    rows = [r("mono", "null", None, 10, "syscall"), r("mono", "sem", None, 50),
+    rows = [r("mono", "null", None, 10, "syscall"), r("mono", "sem", None, 50, "pingpong"),
             r("linux", "null", None, 100, "getppid", unit="ns"),
-            r("linux", "sem", None, 300, unit="ns")]
-    assert sorted(stats.relative_to_null(rows)) == [("linux", "sem/v", 3.0), ("mono", "sem/v", 5.0)]
+            r("linux", "sem", None, 300, "posix_sem", unit="ns")]
+    assert sorted(stats.relative_to_null(rows)) == [
+        ("linux", "null call", 1.0), ("linux", "sem ping-pong", 3.0),
+        ("mono", "null call", 1.0), ("mono", "sem ping-pong", 5.0)]
+
+
+def test_operations_line_up_each_systems_own_mechanism():
+    rows = [r("mono", "pingpong", 8, 40, "pipe"), r("mono", "pingpong", 64, 50, "pipe"),
+            r("micro", "pingpong", 8, 20, "call_replyrecv"),
+            r("micro", "pingpong", 8, 90, "call_replyrecv_slowpath"),
+            r("micro", "fileio", 4096, 300, "seq_read", shape="fs"),
+            r("micro", "fileio", 4096, 500, "seq_read", shape="fs+blk"),
+            r("micro", "null", None, 7, "uncounted"),
+            dict(r("linux", "pingpong", 8, 4000, "pipe", unit="ns"), cpus=1),
+            dict(r("linux", "pingpong", 8, 9000, "pipe", unit="ns"), cpus=2),
+            r("linux", "pingpong", 8, 3000, "unix_socket", unit="ns"),
+            r("linux", "fileio", 4096, 900, "read", unit="ns")]
+    ops = {o["label"]: o for o in stats.operations(rows)}
+    assert list(ops) == ["IPC 8 B rt", "read 4 KiB"]  # no listed null/yield variant: no row
+    ipc = ops["IPC 8 B rt"]
+    assert [ipc[m]["variant"] for m in ("mono", "micro", "linux")] == [
+        "pipe", "call_replyrecv", "pipe"]
+    assert ipc["linux"]["median"] == 4000  # one CPU, like the guests
+    read = ops["read 4 KiB"]
+    assert (read["mono"], read["micro"]["shape"], read["alt"]["fs+blk"]["median"],
+            read["linux"]["variant"]) == (None, "fs", 500, "read")
 
 
 def test_comparable_keeps_one_cpu_linux_rows():

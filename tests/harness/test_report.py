@@ -62,12 +62,43 @@ def test_figure_csv_is_shared_by_both_plotters(run_dir, tmp_path):
 
 def test_relative_figure_compares_each_system_to_its_own_null(run_dir, tmp_path):
     out = str(tmp_path / "out")
-    run_script("report.py", "--run", run_dir, "--out", out, "--only", "relative_to_null")
-    rows = open(os.path.join(out, "data", "relative_to_null.csv")).read().splitlines()
-    assert rows[0] == "case,mono,micro,micro fs+blk,linux"
-    assert "pingpong/pipe / call_replyrecv 8,4.008,4.00266666666666" in rows[2]
-    assert "fileio/seq_read 4K,20.196,17.39866666666666" in rows[-3]  # micro: fs
-    assert rows[-3].endswith(",20.065333333333335,NaN")  # micro fs+blk
+    p = run_script("report.py", "--run", run_dir, "--out", out, "--only", "relative_to_null")
+    assert p.returncode == 0, p.stderr
+    rows = [r.split(",") for r in
+            open(os.path.join(out, "data", "relative_to_null.csv")).read().splitlines()]
+    assert rows[0] == ["operation", "mono", "micro", "micro fs+blk", "linux"]
+    got = {r[0]: [float(v) for v in r[1:]] for r in rows[1:]}
+    # one x position per operation; Linux beside the guests, each with its own mechanism
+    assert list(got) == ["null call", "yield rt", "IPC 8 B rt", "sem ping-pong",
+                         "read 4 KiB", "write 4 KiB", "create"]  # shm was not run
+    nan = float("nan")
+    assert got["null call"][:2] + got["null call"][3:] == [1.0, 1.0, 1.0]
+    assert got["yield rt"][3] == 600 / 60  # Linux on one CPU, like the guests
+    ipc = got["IPC 8 B rt"]  # mono pipe, micro call/reply_recv, Linux pipe
+    assert (ipc[0], round(ipc[1], 6), ipc[2] != ipc[2], ipc[3]) == (
+        4.008, 4.002667, True, 4100 / 60)
+    assert got["sem ping-pong"][3] == 3000 / 60  # Linux posix_sem
+    read = got["read 4 KiB"]  # micro: fs shape, fs+blk beside it, Linux read
+    assert read[:2] == [20.196, 17.398666666666667] and read[2:] == [20.065333333333335, 15.0]
+    assert got["write 4 KiB"][3] == 960 / 60
+    assert str(got["create"][3]) == str(nan)  # no Linux create
+    # the legend names each system's unit and mechanisms, for both renderers
+    script = open(os.path.join(out, "gnuplot", "relative_to_null.gp")).read()
+    for title in ("'mono [instructions]: pipe, in-kernel fs'",
+                  "'micro [instructions]: call/reply_recv, fs server'",
+                  "'micro fs+blk [instructions]: fs + block server'",
+                  "'linux [ns]: pipe, POSIX sem, tmpfs'"):
+        assert title in script
+    assert "keytop = 1" in script and "ymin = 0.5" in script  # the bars of 1 show
+    for name in ("relative_to_null.png", "relative_to_null-gnuplot.png"):
+        assert png_size(os.path.join(out, "fig", name)) == (800, 500)
+
+
+def test_bars_left_margin_fits_rotated_labels():
+    import report  # scripts/report.py, on the path through harness_support
+    assert report.bars_lmargin(["null call", "yield rt"], True) == 0
+    assert report.bars_lmargin(["pingpong/call_replyrecv_slowpath 8"] + ["x"] * 15, False) > 12
+    assert report.bars_lmargin([], False) == 0
 
 
 def test_missing_gnuplot_is_reported_not_fatal(run_dir, tmp_path):
@@ -103,7 +134,7 @@ def test_compare_prints_deltas(run_dir, tmp_path):
     html = tmp_path / "cmp.html"
     p = run_script("compare.py", run_dir, str(other), "--html", str(html))
     assert p.returncode == 0, p.stderr
-    row = next(x for x in p.stdout.splitlines() if x.startswith("micro  null"))
+    row = next(x for x in p.stdout.splitlines() if x.split()[:3] == ["micro", "null", "syscall"])
     assert "+10.0%" in row and "+150" in row
     fileio = [x for x in p.stdout.splitlines() if " seq_read " in x and " 4K " in x]
     assert len(fileio) == 3  # mono, micro fs, micro fs+blk stay apart
