@@ -49,23 +49,29 @@ def _finish(fig, ax, spec, out):
     plt.close(fig)
 
 
-def lines(csv_path, spec, out):
-    """One line per column against the first column (a size in bytes)."""
-    columns, rows = read_csv(csv_path)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-    xs = [max(r[0], 1) for r in rows]  # size 0 cannot sit on a log axis
-    for i, name in enumerate(columns[1:], 1):
+def _size_lines(ax, rows, series, spec, tick_fontsize=None):
+    """One line per (column index, label) in series against the size in
+    column 0 (size 0 drawn at 1, which a log axis can show); NaN points
+    are skipped; ticks at exactly the measured sizes."""
+    xs = [max(r[0], 1) for r in rows]
+    for i, label in series:
         pts = [(x, r[i]) for x, r in zip(xs, rows) if r[i] == r[i]]  # skip NaN
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", linewidth=2,
-                label=name)
+        ax.plot([q[0] for q in pts], [q[1] for q in pts], marker="o", linewidth=2, label=label)
     if spec.get("logx"):
         ax.set_xscale("log", base=2)
     if spec.get("logy"):
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(FixedLocator(xs))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([_size(r[0]) for r in rows])
+    ax.set_xticklabels([_size(r[0]) for r in rows], fontsize=tick_fontsize)
     ax.grid(True, which="both", alpha=0.3)
+
+
+def lines(csv_path, spec, out):
+    """One line per column against the first column (a size in bytes)."""
+    columns, rows = read_csv(csv_path)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    _size_lines(ax, rows, list(enumerate(columns[1:], 1)), spec)
     _finish(fig, ax, spec, out)
 
 
@@ -108,24 +114,13 @@ def panels(csv_path, spec, out):
     ps = spec["panels"]
     nrow, ncol, w, h = panel_layout(len(ps))
     fig, axes = plt.subplots(nrow, ncol, figsize=(w / DPI, h / DPI), dpi=DPI, squeeze=False)
-    xs = [max(r[0], 1) for r in rows]
     for k, ax in enumerate(axes.flat):
         if k >= len(ps):
             ax.remove()
             continue
         p = ps[k]
-        for i in range(p["first"] - 1, p["last"]):
-            pts = [(x, r[i]) for x, r in zip(xs, rows) if r[i] == r[i]]
-            ax.plot([q[0] for q in pts], [q[1] for q in pts], marker="o", linewidth=2,
-                    label=spec["titles"][i])
-        if spec.get("logx"):
-            ax.set_xscale("log", base=2)
-        if spec.get("logy"):
-            ax.set_yscale("log")
-        ax.xaxis.set_major_locator(FixedLocator(xs))
-        ax.xaxis.set_minor_locator(NullLocator())
-        ax.set_xticklabels([_size(r[0]) for r in rows], fontsize=8)
-        ax.grid(True, which="both", alpha=0.3)
+        _size_lines(ax, rows, [(i, spec["titles"][i]) for i in range(p["first"] - 1, p["last"])],
+                    spec, tick_fontsize=8)
         ax.set_title(p["title"], fontsize=10)
         ax.set_xlabel(spec["xlabel"], fontsize=9)
         ax.set_ylabel(p["ylabel"], fontsize=9)
