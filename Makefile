@@ -9,6 +9,20 @@ $(error MODE=$(MODE) is not a mode: use MODE=mono or MODE=micro)
 endif
 
 BUILD := build
+
+# Quiet by default: one short line per finished program (kernel, host
+# benchmark, unit test); V=1 shows every command.
+V ?= 0
+ifeq ($(filter $(V),0 1),)
+$(error V=$(V) is not a verbosity: use V=0 (quiet, the default) or V=1 (full commands))
+endif
+ifeq ($(V),1)
+Q :=
+say = :
+else
+Q := @
+say = printf '  %-7s %s\n' '$(1)' '$(2)'
+endif
 CC := gcc
 LD := ld
 OBJCOPY := objcopy
@@ -76,16 +90,16 @@ objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(2))
 
 $(BUILD)/kobj/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/kobj/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/uobj/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/uobj/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 
 define MODE_RULES
 $(1)_KOBJS := $$(patsubst %,$(BUILD)/kobj/%.o,$$(CORE_SRC) $$($(1)_SRC))
@@ -93,7 +107,7 @@ $(1)_UOBJ_LIB := $$(patsubst %,$(BUILD)/uobj/%.o,$$(ULIB_SRC) user/os_$(1).c)
 
 $(BUILD)/$(1)/user/%.elf: $$($(1)_UOBJ_LIB) user/user.ld
 	@mkdir -p $$(@D)
-	$(LD) $(LDFLAGS) -T user/user.ld -o $$@ $$($(1)_UOBJ_LIB) \
+	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $$@ $$($(1)_UOBJ_LIB) \
 		$$(patsubst %,$(BUILD)/uobj/%.o,$$(PROG_$$*) $$($(1)_PROG_$$*))
 
 $(BUILD)/$(1)/images.S: Makefile
@@ -109,17 +123,18 @@ $(BUILD)/$(1)/images.S: Makefile
 	  echo 'n_user_images: .long $$(words $$($(1)_PROGS))'; } > $$@
 
 $(BUILD)/$(1)/images.o: $(BUILD)/$(1)/images.S $$(patsubst %,$(BUILD)/$(1)/user/%.elf,$$($(1)_PROGS))
-	$(CC) -c $$< -o $$@
+	$(Q)$(CC) -c $$< -o $$@
 
 $(BUILD)/$(1)/kernel64.elf: $$($(1)_KOBJS) $(BUILD)/$(1)/images.o kernels/core/kernel.ld
-	$(LD) $(LDFLAGS) -T kernels/core/kernel.ld -o $$@ $$($(1)_KOBJS) $(BUILD)/$(1)/images.o
-	objdump -d -S $$@ > $(BUILD)/$(1)/kernel.asm
-	nm -n $$@ > $(BUILD)/$(1)/kernel.sym
+	$(Q)$(LD) $(LDFLAGS) -T kernels/core/kernel.ld -o $$@ $$($(1)_KOBJS) $(BUILD)/$(1)/images.o
+	$(Q)objdump -d -S $$@ > $(BUILD)/$(1)/kernel.asm
+	$(Q)nm -n $$@ > $(BUILD)/$(1)/kernel.sym
 
 # The bootable image: the same code in an ELF32 container, which every
 # Multiboot loader (GRUB, QEMU -kernel) accepts.
 $(BUILD)/$(1)/kernel.elf: $(BUILD)/$(1)/kernel64.elf
-	$(OBJCOPY) -O elf32-i386 $$< $$@
+	@$$(call say,KERNEL,$$@)
+	$(Q)$(OBJCOPY) -O elf32-i386 $$< $$@
 endef
 $(foreach m,$(MODES_ALL),$(eval $(call MODE_RULES,$(m))))
 

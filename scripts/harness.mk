@@ -30,10 +30,21 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)'
 
-.PHONY: bench bench-check report compare
+.PHONY: bench bench-run bench-check report compare
+
+# make bench: install missing packages first (deps), then the run itself
+# under a lock, so two runs in one tree never overlap: both would write
+# report/out, and the Linux baseline's figures double when it shares the
+# CPUs. flock(1) is in util-linux, which every Debian system has.
+BENCH_LOCK := $(RESULTS)/.bench.lock
+bench: deps
+	@mkdir -p '$(RESULTS)'
+	@s=0; flock -n -E 75 '$(BENCH_LOCK)' $(MAKE) --no-print-directory bench-run || s=$$?; \
+	if [ $$s -eq 75 ]; then echo "make bench: another make bench is running in this tree" \
+	  "(it holds $(BENCH_LOCK)); wait for it to finish, then run this again" >&2; fi; exit $$s
 
 # bench-check comes first so a bad MODES/WORKLOADS/ACCEL stops before any build.
-bench: bench-check \
+bench-run: bench-check \
 	$(foreach m,$(filter mono micro,$(HARNESS_MODES)),$(BUILD)/$(m)/kernel.elf) \
 	$(if $(filter linux,$(HARNESS_MODES)),host-bench)
 	@status=0; $(PYTHON) scripts/bench.py $(HARNESS_ARGS) \

@@ -22,12 +22,13 @@ HOST_HDRS := $(HOST_DIR)/host.h $(HOST_DIR)/gbench.h
 host-bench: $(HOST_OUT)/hostbench
 
 $(HOST_OUT)/hostbench: $(HOST_OBJS)
-	$(HOST_CXX) -o $@ $(HOST_OBJS) -lbenchmark -lpthread -lrt
+	@$(call say,HOST,$@)
+	$(Q)$(HOST_CXX) -o $@ $(HOST_OBJS) -lbenchmark -lpthread -lrt
 
 $(HOST_OUT)/%.o: $(HOST_DIR)/%.c $(HOST_HDRS)
 	@mkdir -p $(HOST_OUT)
-	$(CC) $(HOST_CFLAGS) -D_GNU_SOURCE -c -o $@ $<
+	$(Q)$(CC) $(HOST_CFLAGS) -D_GNU_SOURCE -c -o $@ $<
 
 $(HOST_OUT)/gbench.o: $(HOST_DIR)/gbench.cc $(HOST_DIR)/gbench.h
 	@mkdir -p $(HOST_OUT)
-	$(HOST_CXX) $(HOST_CXXFLAGS) -c -o $@ $<
+	$(Q)$(HOST_CXX) $(HOST_CXXFLAGS) -c -o $@ $<

@@ -35,14 +35,15 @@ unit: $(UNIT_TESTS)
 .PRECIOUS: $(BUILD)/unit/obj/%.o
 $(BUILD)/unit/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(UNIT_CFLAGS) -c -o $@ $<
 
 # Second expansion lets UNIT_SRC_test_<name> be defined after this file
 # (a pattern rule would replace a literal % here, hence unit_objs).
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: $(BUILD)/unit/obj/tests/unit/test_%.o \
 		$$(call unit_objs,$$(UNIT_SRC_test_$$*))
-	$(CC) $(UNIT_LDFLAGS) -o $@ $^
+	@$(call say,UNIT,$@)
+	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^
 
 -include $(wildcard $(BUILD)/unit/obj/*/*.d $(BUILD)/unit/obj/*/*/*.d \
 		$(BUILD)/unit/obj/*/*/*/*.d)
