@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import accel, matrix, parse, protocol, provenance, qemu, results, stats, table  # noqa: E402
+from mkb import accel, cli, matrix, parse, protocol, provenance, qemu, results, stats, table  # noqa: E402
 from mkb.units import map_unit  # noqa: E402
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
@@ -55,9 +55,14 @@ def parse_args(argv):
     try:
         args.modes = matrix.parse_list(args.modes, matrix.MODES, "mode")
         args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload")
-        matrix.parse_list(args.accel, ("icount", "tcg", "kvm", "auto"), "accelerator")
+        accels = matrix.parse_list(args.accel, ("icount", "tcg", "kvm", "auto"),
+                                   "accelerator")
     except matrix.MatrixError as e:
         p.error(str(e))
+    if len(accels) != 1:
+        p.error(f"one accelerator per run, not {', '.join(accels)} (units differ "
+                "between them; run once per accelerator and compare the runs)")
+    args.accel = accels[0]
     if args.iters is None:
         args.iters = matrix.QUICK_ITERS if args.quick else matrix.ITERS
     if args.warmup is None:
@@ -115,6 +120,13 @@ def run_name(mode, workload, shape=None):
     return " ".join(x for x in (mode, workload, shape) if x)
 
 
+def qemu_failed(outcome, proto):
+    """True when QEMU itself failed (not the guest): it could not start, or
+    ended by a signal or with a status the guest never sets."""
+    guest = (proto.exit_success, proto.exit_failure, proto.exit_panic)
+    return bool(outcome.error) or (not outcome.timed_out and outcome.status not in guest)
+
+
 def run_guest(args, ctx, mode, workload, shape=None):
     """Boot one (mode, workload, shape); return (results, reasons, run info)."""
     kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
@@ -132,6 +144,11 @@ def run_guest(args, ctx, mode, workload, shape=None):
     found, reasons = judge_guest(records, mode, workload, outcome, ctx["proto"], shape)
     if problem:
         reasons.insert(0, problem)
+    if qemu_failed(outcome, ctx["proto"]):
+        info["qemu_failed"] = True
+        said = qemu.qemu_messages(os.path.join(ctx["dir"], log), args.qemu)
+        if said:
+            reasons.insert(0, f"QEMU said: {said}")
     for r in found:
         r.update(accel=ctx["accel"], unit=map_unit(r["unit"], ctx["accel"]),
                  run_id=ctx["run_id"])
@@ -146,7 +163,8 @@ def run_linux(args, ctx):
     info = {"mode": "linux", "workload": "all", "command": argv, "log": "logs/linux.log"}
     if not os.path.isfile(args.host_baseline):
         return [], [f"host baseline not built (no {args.host_baseline})"], info
-    outcome = qemu.run(argv, os.path.join(ctx["dir"], info["log"]), args.timeout)
+    outcome = qemu.run(argv, os.path.join(ctx["dir"], info["log"]), args.timeout,
+                       echo=ctx.get("echo"))
     info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
     if outcome.error or outcome.timed_out or outcome.status != 0:
         why = outcome.error or ("timed out" if outcome.timed_out else f"exit {outcome.status}")
@@ -188,7 +206,7 @@ def build_meta(args, ctx):
                                 for w in args.workloads},
                    "shapes": {f"{m} {w}": list(s) for (m, w), s in matrix.SHAPES.items()
                               if m in args.modes and w in args.workloads}},
-        "runs": [], "failures": [],
+        "runs": [], "failures": [], "complete": False,
     }
 
 
@@ -207,17 +225,26 @@ def main(argv=None):
     chosen, reason = accel.choose(args.accel, args.qemu)
     run_id, run_dir = results.new_run_dir(args.results_dir)
     ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen,
-           "accel_reason": reason, "proto": proto}
+           "accel_reason": reason, "proto": proto, "echo": Progress()}
     meta = build_meta(args, ctx)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
+    # latest names this run from its start: a report drawn while it runs, or
+    # after it was interrupted, is of this run (marked incomplete), never
+    # of an older one under this run's name.
+    results.update_latest(args.results_dir, run_id)
     print(f"run {run_id}: accelerator {chosen} ({reason})")
 
     plan = matrix.plan(args.modes, args.workloads)
     plan += [("linux", "all", None)] if "linux" in args.modes else []
-    everything = []
+    everything, stop_guests = [], None
     for i, (mode, workload, shape) in enumerate(plan, 1):
         name = run_name(mode, workload, shape)
+        if stop_guests and mode != "linux":
+            meta["failures"].append(record_failure(run_dir, run_id, mode, workload, shape,
+                                                   [f"not run: {stop_guests}"], None, 0))
+            continue
         print(f"[{i}/{len(plan)}] {name} ... ", end="", flush=True)
+        ctx["echo"].start()
         start = time.monotonic()
         if mode == "linux":
             found, reasons, info = run_linux(args, ctx)
@@ -225,30 +252,32 @@ def main(argv=None):
             found, reasons, info = run_guest(args, ctx, mode, workload, shape)
         info.update(results=len(found), ok=not reasons)
         meta["runs"].append(info)
-        lines = list(found)
+        results.append_jsonl(os.path.join(run_dir, "results.jsonl"), found)
         if reasons:
-            failure = {"type": "failure", "mode": mode, "workload": workload,
-                       "reason": "; ".join(reasons), "log": info["log"],
-                       "results_kept": len(found), "run_id": run_id}
-            if shape:
-                failure["shape"] = shape
-            meta["failures"].append(failure)
-            lines.append(failure)
-        results.append_jsonl(os.path.join(run_dir, "results.jsonl"), lines)
+            meta["failures"].append(record_failure(run_dir, run_id, mode, workload, shape,
+                                                   reasons, info["log"], len(found)))
         everything += found
         verdict = "ok" if not reasons else f"FAILED ({'; '.join(reasons)})"
+        ctx["echo"].finish(f"[{i}/{len(plan)}] {name}: ")
         print(f"{verdict} {len(found)} results {time.monotonic() - start:.1f}s")
+        if chosen == "kvm" and info.get("qemu_failed"):
+            stop_guests = (f"KVM cannot run the guest here (first boot, {name}: "
+                           f"{'; '.join(reasons)})")
+            left = sum(1 for m, _, _ in plan[i:] if m != "linux")
+            if left:
+                print(f"bench.py: {stop_guests}; the {left} other guest runs are "
+                      f"skipped (use ACCEL=icount)", file=sys.stderr)
+        results.write_json(os.path.join(run_dir, "meta.json"), meta)
 
+    meta["complete"] = True
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
-    results.update_latest(args.results_dir, run_id)
     shown = stats.comparable([r for r in everything if r["check"] == "ok"])
+    results.write_tables(os.path.join(run_dir, "table.txt"), shown)
     if shown:
         print()
-        print(table.render(*table.comparison(shown)))
-        print("\nHeadline: one case per workload, events per operation")
-        print(table.render(*table.headline(shown, compact=True)))
-    print(f"\nresults: {run_dir}")
+        print(table.terminal(shown))
+    print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")
     if meta["failures"]:
         names = ", ".join(f"{run_name(f['mode'], f['workload'], f.get('shape'))} "
                           f"({f['reason']})"
@@ -259,10 +288,37 @@ def main(argv=None):
     return 0
 
 
+def record_failure(run_dir, run_id, mode, workload, shape, reasons, log, kept):
+    """Append a failure line to results.jsonl and return it."""
+    failure = {"type": "failure", "mode": mode, "workload": workload,
+               "reason": "; ".join(reasons), "log": log or "-",
+               "results_kept": kept, "run_id": run_id}
+    if shape:
+        failure["shape"] = shape
+    results.append_jsonl(os.path.join(run_dir, "results.jsonl"), [failure])
+    return failure
+
+
+class Progress:
+    """Echoes a child's "progress: ..." lines under the current run's
+    progress line (the host baseline runs for most of a minute)."""
+    TAG = "progress: "
+
+    def start(self):
+        self.shown = False
+
+    def __call__(self, line):
+        if line.startswith(self.TAG):
+            print(("\n" if not self.shown else "") + "    " + line[len(self.TAG):],
+                  flush=True)
+            self.shown = True
+
+    def finish(self, name):
+        """Repeat the run's name before its verdict if progress lines came between."""
+        if self.shown:
+            print(name, end="")
+
+
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nbench.py: interrupted; the run directory holds what finished",
-              file=sys.stderr)
-        sys.exit(130)
+    cli.run(main, "interrupted; the run directory holds what finished "
+                  "(results/latest, marked incomplete)")

@@ -11,7 +11,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import results, stats, table  # noqa: E402
+from mkb import cli, results, stats, table  # noqa: E402
 
 
 def parse_args(argv):
@@ -76,4 +76,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

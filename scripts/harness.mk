@@ -36,10 +36,11 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' \
 # under a lock, so two runs in one tree never overlap: both would write
 # report/out, and the Linux baseline's figures double when it shares the
 # CPUs. flock(1) is in util-linux, which every Debian system has.
-BENCH_LOCK := $(RESULTS)/.bench.lock
+BENCH_LOCK := $(BUILD)/bench.lock
 bench: deps
-	@mkdir -p '$(RESULTS)'
-	@s=0; flock -n -E 75 '$(BENCH_LOCK)' $(MAKE) --no-print-directory bench-run || s=$$?; \
+	@mkdir -p '$(BUILD)'
+	@s=0; flock -n -E 75 '$(BENCH_LOCK)' \
+	  $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) bench-run || s=$$?; \
 	if [ $$s -eq 75 ]; then echo "make bench: another make bench is running in this tree" \
 	  "(it holds $(BENCH_LOCK)); wait for it to finish, then run this again" >&2; fi; exit $$s
 

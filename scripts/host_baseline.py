@@ -307,6 +307,11 @@ def perf_bench_pipe(args, cpus, ours, seconds, reps, pin_child, variant):
 
 # ---------------------------------------------------------------- main
 
+def progress(what):
+    """A progress line; scripts/bench.py echoes these to the terminal."""
+    print(f"progress: {what}", flush=True)
+
+
 def raw_path(out, cpus):
     stem = os.path.splitext(out)[0]
     return f"{stem}-gbench-cpus{cpus}.json"
@@ -325,8 +330,12 @@ def main(argv=None):
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     rows = []
     for cpus in args.cpus:
+        progress(f"cpus={cpus} ({PLACEMENT[cpus]}): Google Benchmark, {reps} repetitions "
+                 "of every workload")
         gb = run_hostbench(args, cpus, raw_path(args.out, cpus), reps, min_time)
         placed = convert(gb, cpus)
+        if not perf_note:
+            progress(f"cpus={cpus}: perf stat of {len(placed)} benchmarks")
         if gb.get("context", {}).get("library_build_type") == "debug":
             for r in placed:
                 r["gbench_build"] = "debug"
@@ -346,6 +355,7 @@ def main(argv=None):
             continue
         for variant, pin in (("perf_bench_sched_pipe", cpus == 2),) + (
                 (("perf_bench_sched_pipe_unpinned", False),) if cpus == 2 else ()):
+            progress(f"cpus={cpus}: perf bench sched pipe ({variant})")
             row, why = perf_bench_pipe(args, cpus, pipe, bench_s, reps, pin, variant)
             if row is None:
                 print(f"host_baseline: NOTE: {why}", file=sys.stderr)
@@ -365,4 +375,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from mkb import cli
+    cli.run(main)

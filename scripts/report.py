@@ -21,6 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "report"))
+from mkb import cli  # noqa: E402
+cli.require("matplotlib")
 from mkb import extract, results, stats, table  # noqa: E402
 import plot_mpl  # noqa: E402
 
@@ -120,18 +122,23 @@ def draw(fig, run, out, gnuplot):
               ("gp", "gnuplot", ".gp"), ("gpng", "fig", "-gnuplot.png"))}
     ex.write_csv(paths["csv"])
     plot_mpl.KINDS[fig["kind"]](paths["csv"], spec, paths["png"])
-    gnuplot_script(fig, spec, ex, os.path.abspath(paths["csv"]),
-                   os.path.abspath(paths["gpng"]), paths["gp"])
+    # The gnuplot script names its files relative to the report directory
+    # (it runs there), so it still works after the directory is moved into
+    # place; the page says so in its redraw line.
+    gnuplot_script(fig, spec, ex, f"data/{fig['id']}.csv", f"fig/{fig['id']}-gnuplot.png",
+                   paths["gp"])
     item.update(paths)
-    item["gnuplot_error"] = run_gnuplot(gnuplot, paths["gp"])
+    item["gnuplot_error"] = run_gnuplot(gnuplot, out, f"gnuplot/{fig['id']}.gp")
     return item
 
 
-def run_gnuplot(gnuplot, script):
-    """Run gnuplot on script; return None or why it could not draw."""
+def run_gnuplot(gnuplot, out, script):
+    """Run gnuplot on script (relative to out) in out; return None or why
+    it could not draw."""
     if not shutil.which(gnuplot):
         return f"gnuplot not found ({gnuplot}); gnuplot figures skipped"
-    out = subprocess.run([gnuplot, script], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([shutil.which(gnuplot), script], capture_output=True, text=True,
+                         timeout=60, cwd=out)
     if out.returncode != 0:
         return f"gnuplot failed on {script}: {out.stderr.strip()[-300:]}"
     return None
@@ -156,7 +163,7 @@ def headline_html(run, out):
     headers, rows = table.headline(run.comparable())
     with open(os.path.join(out, "data", "headline.csv"), "w", newline="",
               encoding="utf-8") as f:
-        w = csv.writer(f)
+        w = csv.writer(f, lineterminator="\n")
         w.writerow(headers)
         w.writerows(rows)
     if not rows:
@@ -198,38 +205,71 @@ def main(argv=None):
                   f"{', '.join(f['id'] for f in figs)})", file=sys.stderr)
             return 1
         figs = [f for f in figs if f["id"] in args.only]
+    # A whole report is drawn into a fresh directory that then replaces the
+    # old one, so no figure or CSV of an earlier report survives, and a
+    # report that fails half-way leaves the previous one whole.
+    final = args.out
+    work = final if args.only else f"{final.rstrip('/')}.new-{os.getpid()}"
+    if not args.only and os.path.exists(work):
+        shutil.rmtree(work)
+    try:
+        status = write_report(args, run, figs, work, final)
+    except BaseException:
+        if work != final:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
+    if work != final:
+        old = f"{final.rstrip('/')}.old-{os.getpid()}"
+        if os.path.exists(final):
+            os.rename(final, old)
+        os.rename(work, final)
+        shutil.rmtree(old, ignore_errors=True)
+        print(f"report: {os.path.join(final, 'index.html')} "
+              f"({status} figures{', run incomplete' if incomplete(run) else ''})")
+    return 0
+
+
+def incomplete(run):
+    """True for a run that bench.py did not finish (interrupted or crashed)."""
+    return run.meta.get("complete") is False
+
+
+def write_report(args, run, figs, out, final):
+    """Draw figs of run into out (index.html unless --only); return the
+    number of figures drawn."""
     for d in ("data", "fig", "gnuplot"):
-        os.makedirs(os.path.join(args.out, d), exist_ok=True)
-    items = [draw(f, run, args.out, args.gnuplot) for f in figs]
+        os.makedirs(os.path.join(out, d), exist_ok=True)
+    items = [draw(f, run, out, args.gnuplot) for f in figs]
     problems = sorted({i["gnuplot_error"] for i in items if i.get("gnuplot_error")})
     for p in problems:
         print(f"report.py: {p}", file=sys.stderr)
     if args.only:
-        return 0
+        return len(items)
 
     def redraw(fig):
-        return (f"{sys.executable} scripts/report.py --run {args.run} --out {args.out} "
-                f"--only {fig['id']}\ngnuplot {os.path.join(args.out, 'gnuplot', fig['id'] + '.gp')}")
+        return (f"scripts/report.py --run {args.run} --out {final} --only {fig['id']}\n"
+                f"cd {final} && gnuplot gnuplot/{fig['id']}.gp")
     warnings = [f'<p class="fail">Run failure: {html.escape(f["mode"])} '
                 f'{html.escape(f["workload"])}{html.escape(" " + f["shape"] if f.get("shape") else "")}'
                 f': {html.escape(f["reason"])} (log: {html.escape(f.get("log", "?"))})</p>'
                 for f in run.failures]
     warnings += [f'<p class="warn">{html.escape(p)}</p>' for p in problems]
+    if incomplete(run):
+        warnings.insert(0, '<p class="fail">This run did not finish (interrupted, or '
+                        'bench.py stopped early): only the runs it completed are here.</p>')
     with open(os.path.join(REPORT_DIR, "template.html"), encoding="utf-8") as f:
         page = string.Template(f.read()).substitute(
             run_id=html.escape(run.run_id), warnings="\n".join(warnings),
             unit=html.escape(", ".join(sorted({r["unit"] for r in run.ok_results()
                                                if r["mode"] != "linux"})) or "?"),
-            headline=headline_html(run, args.out),
+            headline=headline_html(run, out),
             figures="\n".join(figure_html(i, redraw) for i in items),
             table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))
-    index = os.path.join(args.out, "index.html")
-    with open(index, "w", encoding="utf-8") as f:
+    with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
         f.write(page)
-    print(f"report: {index} ({sum(not i['empty'] for i in items)} figures)")
-    return 0
+    return sum(not i["empty"] for i in items)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main)

@@ -46,11 +46,26 @@ def time_guest(qemu, accel, n, workdir, timeout):
     with open(image, "wb") as f:
         f.write(loop_guest(n))
     argv = q.command(qemu, image, "", accel, memory="16M")
-    out = q.run(argv, os.path.join(workdir, f"loop-{n}.log"), timeout)
+    log = os.path.join(workdir, f"loop-{n}.log")
+    out = q.run(argv, log, timeout)
     if out.error or out.timed_out or out.status != 33:
-        why = out.error or ("timed out" if out.timed_out else f"exit {out.status}")
-        raise CalibrationError(f"{accel} loop guest (n={n}): {why}")
+        raise CalibrationError(failure_words(out, q.qemu_messages(log, qemu)))
     return out.seconds
+
+
+def failure_words(out, messages):
+    """Why a QEMU run failed, in plain words, with QEMU's own message."""
+    if out.error:
+        why = out.error
+    elif out.timed_out:
+        why = f"QEMU did not finish in {out.seconds:.0f} s"
+    elif out.status is not None and out.status < 0:
+        name = {6: "aborted (SIGABRT)", 9: "was killed (SIGKILL)",
+                11: "crashed (SIGSEGV)"}.get(-out.status, f"died of signal {-out.status}")
+        why = f"QEMU {name}"
+    else:
+        why = f"QEMU exited with status {out.status}"
+    return why + (f": {messages}" if messages else "")
 
 
 def host_mhz():
@@ -94,7 +109,7 @@ def calibrate(qemu, timeout=60):
                 return decide(SMALL_N / (small - base), host_mhz())
             big = time_guest(qemu, "kvm", BIG_N, tmp, timeout)
         except CalibrationError as e:
-            return False, f"kvm calibration failed: {e}"
+            return False, f"KVM cannot run a guest here: {e}"
     return decide(BIG_N / max(big - base, 1e-6), host_mhz())
 
 

@@ -30,7 +30,7 @@ class Extract:
 
     def write_csv(self, path):
         with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
+            w = csv.writer(f, lineterminator="\n")
             w.writerow(self.columns)
             for row in self.rows:
                 w.writerow(["NaN" if isinstance(v, float) and math.isnan(v) else v

@@ -6,8 +6,10 @@ marked line raises MalformedLine with its line number and text, which the
 scripts print as one clear message (never a traceback).
 """
 import json
+import math
 
-# Fields every {"type":"result"} line must carry (see /tmp/CONTRACTS.md).
+# Fields every {"type":"result"} line must carry (the guest writes them in
+# bench/runtime.c, the host baseline in scripts/host_baseline.py).
 RESULT_FIELDS = ("workload", "mode", "variant", "size", "what", "unit",
                  "n", "min", "median", "mean", "stddev", "p99", "check")
 NUMBER_FIELDS = ("n", "min", "median", "mean", "stddev", "p99")
@@ -33,7 +35,9 @@ class MalformedLine(Exception):
 
 
 def _is_number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A finite int or float (JSON's NaN and Infinity are not numbers here)."""
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)
+            and math.isfinite(v))
 
 
 def check_result(obj):
@@ -43,13 +47,30 @@ def check_result(obj):
         return "result lacks field(s) " + ", ".join(missing)
     bad = [f for f in NUMBER_FIELDS if not _is_number(obj[f])]
     if bad:
-        return "result field(s) not numbers: " + ", ".join(bad)
-    if obj["size"] is not None and not isinstance(obj["size"], int):
-        return "result size must be an integer or null"
+        return "result field(s) not finite numbers: " + ", ".join(bad)
+    negative = [f for f in NUMBER_FIELDS if obj[f] < 0]
+    if negative:
+        return "result statistic(s) negative: " + ", ".join(negative)
+    if not isinstance(obj["n"], int) or obj["n"] < 1:
+        return "result n (samples) must be a positive integer"
+    if obj["min"] > obj["median"]:
+        return "result min is above its median"
+    if obj["size"] is not None and (not isinstance(obj["size"], int) or obj["size"] < 0):
+        return "result size must be a non-negative integer or null"
+    if not all(isinstance(obj[f], str) and obj[f] for f in ("workload", "mode", "variant",
+                                                             "what", "unit", "check")):
+        return "result workload, mode, variant, what, unit and check must be strings"
     events = obj.get("events", {})
-    if not isinstance(events, dict) or not all(_is_number(v) for v in events.values()):
-        return "result events must be an object of numbers"
+    if not isinstance(events, dict) or not all(_is_number(v) and v >= 0
+                                               for v in events.values()):
+        return "result events must be an object of non-negative numbers"
     return None
+
+
+def check_failure(obj):
+    """What is wrong with a failure object (bench.py writes them), or None."""
+    bad = [f for f in ("mode", "workload", "reason") if not isinstance(obj.get(f), str)]
+    return "failure lacks string field(s) " + ", ".join(bad) if bad else None
 
 
 def parse_record(text, lineno=0, source=None):
@@ -65,10 +86,10 @@ def validate(obj, lineno=0, text="", source=None):
     """Return obj if it is a well-formed record, else raise MalformedLine."""
     if not isinstance(obj, dict) or not isinstance(obj.get("type"), str):
         raise MalformedLine(lineno, text, 'not a JSON object with a "type"', source)
-    if obj["type"] == "result":
-        why = check_result(obj)
-        if why:
-            raise MalformedLine(lineno, text, why, source)
+    check = {"result": check_result, "failure": check_failure}.get(obj["type"])
+    why = check(obj) if check else None
+    if why:
+        raise MalformedLine(lineno, text, why, source)
     return obj
 
 

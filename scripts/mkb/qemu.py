@@ -1,8 +1,11 @@
 """qemu.py - build a QEMU command line for one guest boot and run it.
 
-The command line follows /tmp/CONTRACTS.md ("Booting a guest"); the serial
-console (and QEMU's own stderr) goes to a log file. A run is bounded by a
-time-out after which QEMU's whole process group is killed.
+One boot: the kernel image with its command line, isa-debug-exit (the
+guest's exit code, bench/protocol.h), the serial console on stdout, no
+display. The serial console and QEMU's own stderr go to one log file;
+qemu_messages() picks QEMU's own lines back out of it (why it aborted).
+A run is bounded by a time-out after which QEMU's whole process group is
+killed.
 
 icount runs with sleep=off: with QEMU's default (sleep=on) virtual time
 keeps advancing in real time while the guest idles (hlt), so timer
@@ -13,6 +16,7 @@ which makes an icount run repeat exactly.
 import os
 import signal
 import subprocess
+import threading
 import time
 
 from . import protocol
@@ -43,15 +47,24 @@ class Outcome:
         self.seconds, self.error = seconds, error
 
 
-def run(argv, log_path, timeout):
-    """Run argv with stdout and stderr into log_path; return an Outcome."""
+def run(argv, log_path, timeout, echo=None):
+    """Run argv with stdout and stderr into log_path; return an Outcome.
+
+    echo: called with each output line (str) as it arrives, for progress;
+    None: the output only goes to the log."""
     start = time.monotonic()
     with open(log_path, "wb") as log:
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE if echo else log,
                                     stderr=subprocess.STDOUT, start_new_session=True)
         except OSError as e:
             return Outcome(error=f"cannot run {argv[0]}: {e.strerror}")
+        copier = None
+        if echo:
+            copier = threading.Thread(target=_copy_lines, args=(proc.stdout, log, echo),
+                                      daemon=True)
+            copier.start()
         try:
             status = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -60,7 +73,32 @@ def run(argv, log_path, timeout):
         except KeyboardInterrupt:  # QEMU is in its own session: stop it too
             _kill_group(proc)
             raise
+        finally:
+            if copier:
+                copier.join(timeout=5)
     return Outcome(status=status, seconds=time.monotonic() - start)
+
+
+def _copy_lines(pipe, log, echo):
+    for line in pipe:
+        log.write(line)
+        log.flush()
+        echo(line.decode("utf-8", "replace").rstrip("\n"))
+
+
+def qemu_messages(log_path, qemu, limit=2):
+    """QEMU's own last error lines in a run's log ("qemu-system-x86_64:
+    error: failed to set MSR 0x10a to 0x69"), joined by "; ", or "".
+    Warnings are left out when there are errors."""
+    tag = os.path.basename(qemu) + ":"
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            mine = [ln.strip() for ln in f if ln.startswith(tag)]
+    except OSError:
+        return ""
+    mine = [ln for ln in mine if "terminating on signal" not in ln]
+    errors = [ln for ln in mine if "warning:" not in ln]
+    return "; ".join((errors or mine)[-limit:])
 
 
 def _kill_group(proc):

@@ -10,7 +10,7 @@ import json
 import os
 import time
 
-from . import parse, stats
+from . import parse, stats, table
 
 SUMMARY_COLUMNS = ("workload", "mode", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
@@ -70,10 +70,23 @@ def summary_row(r):
 
 def write_summary(path, results):
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=SUMMARY_COLUMNS)
+        w = csv.DictWriter(f, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
         w.writeheader()
         for r in results:
             w.writerow(summary_row(r))
+
+
+def write_tables(path, results):
+    """table.txt: every result (the comparison table) and the headline with
+    its kernel events, in full width; the terminal shows a summary."""
+    with open(path, "w", encoding="utf-8") as f:
+        if not results:
+            f.write("no results\n")
+            return
+        f.write(f"Units: {table.units_note(results)}.\n\nAll results (medians)\n")
+        f.write(table.render(*table.comparison(results)) + "\n\n")
+        f.write("Headline: one case per workload, events per operation\n")
+        f.write(table.render(*table.headline(results)) + "\n")
 
 
 class Run:
@@ -98,17 +111,20 @@ def load_run(path):
     real = os.path.realpath(path)
     if not os.path.isdir(real):
         raise ResultsError(f"{path}: no such run directory")
-    meta_path = os.path.join(real, "meta.json")
-    meta = {}
-    if os.path.exists(meta_path):
-        try:
-            with open(meta_path, encoding="utf-8") as f:
-                meta = json.load(f)
-        except (OSError, json.JSONDecodeError) as e:
-            raise ResultsError(f"{meta_path}: not valid JSON ({e})") from None
-    jsonl = os.path.join(real, "results.jsonl")
+    meta_path = os.path.join(path, "meta.json")
+    if not os.path.exists(meta_path):
+        raise ResultsError(f"{meta_path}: missing (every run directory has one; "
+                           "is this a run directory?)")
+    try:
+        with open(meta_path, encoding="utf-8") as f:
+            meta = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ResultsError(f"{meta_path}: not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise ResultsError(f"{meta_path}:1: not a JSON object")
+    jsonl = os.path.join(path, "results.jsonl")
     if not os.path.exists(jsonl):
-        raise ResultsError(f"{path}: no results.jsonl")
+        raise ResultsError(f"{jsonl}: missing")
     results, failures = [], []
     with open(jsonl, encoding="utf-8", errors="replace") as f:
         for lineno, line in enumerate(f, 1):
@@ -122,4 +138,7 @@ def load_run(path):
                 failures.append(obj)
             elif obj["type"] == "result":
                 results.append(obj)
+    if not results and not failures:
+        raise ResultsError(f"{jsonl}: no results and no failures (empty: the run was "
+                           "stopped before its first boot finished?)")
     return Run(real, meta, results, failures)

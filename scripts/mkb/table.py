@@ -1,9 +1,14 @@
 """table.py - plain-text tables for the terminal (and their HTML twin).
 
 render() aligns columns; numbers right, text left. The mono/micro/linux
-comparison table used by bench.py and report.py is built here too.
+comparison table used by bench.py and report.py is built here too, and
+the terminal summary (terminal()) that fits 120 columns: the units, the
+headline, the kernel events of the headline cases and one line per
+workload; the full tables go to the run directory (table.txt) and the
+report.
 """
 import html
+import statistics
 
 from . import stats
 
@@ -42,12 +47,12 @@ def _numeric(s):
 
 def _unit(rows, mode):
     units = {r[mode]["unit"] for r in rows if r[mode]}
-    return "/".join(sorted(units)) or "?"
+    return "/".join(sorted(units)) or "no results"
 
 
 def _alt_unit(rows, shape):
     units = {r["alt"][shape]["unit"] for r in rows if shape in r["alt"]}
-    return "/".join(sorted(units)) or "?"
+    return "/".join(sorted(units)) or "no results"
 
 
 def _x(v):
@@ -148,3 +153,137 @@ def headline(results, compact=False):
             cells += [case or "-", _med(lx)]
         out.append(cells)
     return headers, out
+
+
+# What one unit is, in words (the terminal's units line and the report).
+UNIT_WORDS = {
+    "instructions": "guest instructions (QEMU icount: exact and repeatable; not cycles)",
+    "tsc_ticks": "emulated TSC ticks (QEMU tcg: host-speed dependent, noisy)",
+    "cycles": "CPU cycles (KVM)",
+    "ns": "nanoseconds (Linux host)",
+}
+MODE_ORDER = ("mono", "micro", "linux")
+EVENT_WORDS = "kernel entries / thread switches / address-space switches / bytes copied"
+
+
+def units_note(results):
+    """"mono, micro: guest instructions (...); linux: nanoseconds (...)"."""
+    by_unit = {}
+    for r in results:
+        by_unit.setdefault(r["unit"], set()).add(r["mode"])
+    order = {m: i for i, m in enumerate(MODE_ORDER)}
+    parts = sorted((sorted(ms, key=lambda m: order.get(m, 9)), u) for u, ms in by_unit.items())
+    parts.sort(key=lambda p: order.get(p[0][0], 9))
+    return "; ".join(f"{', '.join(ms)}: {UNIT_WORDS.get(u, u)}" for ms, u in parts)
+
+
+def brief_headline(results):
+    """(headers, rows): the headline without events, for the terminal.
+    Columns only for modes (and micro shapes) that have results; the unit
+    of each column is in units_note()."""
+    rows = stats.headline(results)
+    modes = [m for m in ("mono", "micro") if any(r[m] for r in rows)]
+    alts = sorted({a for r in rows for a in r["alt"]})
+    has_linux = any(r["linux"] for r in rows)
+    headers = ["workload", "case", "what"] + modes
+    headers += ["micro/mono"] if len(modes) == 2 else []
+    for a in alts:
+        headers += [f"micro {a}"] + ([f"{a}/mono"] if "mono" in modes else [])
+    headers += ["linux case", "linux"] if has_linux else []
+    out = []
+    for r in rows:
+        case = _case(dict(r, shape="")) if (r["mono"] or r["micro"]) else "-"
+        cells = [r["workload"], case, r["what"]] + [_med(r[m]) for m in modes]
+        cells += [_x(r["ratio"])] if len(modes) == 2 else []
+        for a in alts:
+            cells += [_med(r["alt"].get(a))]
+            cells += [_x(r["alt_ratio"].get(a))] if "mono" in modes else []
+        if has_linux:
+            lx = r["linux"]
+            cells += [lx["variant"] + ("" if lx["size"] is None else " " + stats.fmt_size(
+                lx["size"])) if lx else "-", _med(lx)]
+        out.append(cells)
+    return headers, out
+
+
+def brief_events(results):
+    """(headers, rows): kernel events per operation of the headline cases."""
+    rows = [r for r in stats.headline(results) if r["mono"] or r["micro"]]
+    cases = [(m, lambda r, m=m: r[m]) for m in ("mono", "micro")]
+    cases += [(f"micro {a}", lambda r, a=a: r["alt"].get(a))
+              for a in sorted({a for r in rows for a in r["alt"]})]
+    cases = [(name, get) for name, get in cases
+             if any((get(r) or {}).get("events") for r in rows)]
+    headers = ["workload", "case"] + [name for name, _ in cases]
+    out = []
+    for r in rows:
+        cells = [r["workload"], _case(dict(r, shape=""))]
+        for _, get in cases:
+            ev = (get(r) or {}).get("events") or {}
+            cells.append("/".join(stats.fmt_num(ev.get(e)) for e in stats.EVENTS)
+                         if ev else "-")
+        out.append(cells)
+    return headers, out
+
+
+def workload_summary(results):
+    """(headers, rows): per workload (and micro shape), how many cases each
+    mode ran and the spread of micro/mono over the paired cases, with the
+    cheapest and dearest case for micro."""
+    rows = stats.compare_rows(results)
+    headers = ["workload", "results mono/micro/linux", "vs mono", "pairs",
+               "min", "median", "max", "micro cheapest", "micro dearest"]
+    out = []
+    for w in dict.fromkeys(r["workload"] for r in rows):
+        mine = [r for r in rows if r["workload"] == w]
+        counts = "/".join(str(sum(1 for r in mine for x in _all(r, m) if x))
+                          for m in MODE_ORDER)
+        series = [("micro", [(r, r["ratio"]) for r in mine])]
+        series += [(f"micro {a}", [(r, r["alt_ratio"].get(a)) for r in mine])
+                   for a in stats.alt_shapes(mine)]
+        first = True
+        for name, pairs in series:
+            pairs = [(r, x) for r, x in pairs if x is not None]
+            cells = [w if first else "", counts if first else "", name, str(len(pairs))]
+            if pairs:
+                xs = [x for _, x in pairs]
+                lo = min(pairs, key=lambda p: p[1])[0]
+                hi = max(pairs, key=lambda p: p[1])[0]
+                cells += [_x(min(xs)), _x(statistics.median(xs)), _x(max(xs)),
+                          _short(lo), _short(hi)]
+            else:
+                cells += ["-"] * 5
+            out.append(cells)
+            first = False
+    return headers, out
+
+
+def _all(row, mode):
+    return [row[mode]] + (list(row["alt"].values()) if mode == "micro" else [])
+
+
+def _short(row):
+    """A case named briefly: "call_replyrecv 8", "open_close"."""
+    v = row["variant"].split(" / ")[-1]
+    return v + ("" if row["size"] is None else " " + stats.fmt_size(row["size"]))
+
+
+def terminal(results):
+    """The end-of-run summary for the terminal: units, headline, events of
+    the headline cases, one line per workload; fits 120 columns."""
+    if not results:
+        return "no results"
+    parts = [f"Units: {units_note(results)}."]
+    h = brief_headline(results)
+    if h[1]:
+        parts += ["", "Headline: one case per workload (medians; micro fileio: fs shape, "
+                  "fs+blk beside)", render(*h)]
+    e = brief_events(results)
+    if e[1] and len(e[0]) > 2:
+        parts += ["", f"Kernel events per operation of those cases ({EVENT_WORDS})",
+                  render(*e)]
+    s = workload_summary(results)
+    if s[1]:
+        parts += ["", "Per workload: micro/mono of the medians over every case both ran",
+                  render(*s)]
+    return "\n".join(parts)

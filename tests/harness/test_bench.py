@@ -14,7 +14,12 @@ def test_clean_run_writes_results_meta_summary_and_latest(bench):
     p = bench.run()
     assert p.returncode == 0, p.stderr
     assert "[1/4] mono null ... ok 2 results" in p.stdout
-    assert "micro/mono" in p.stdout and "mono [instructions]" in p.stdout
+    assert "micro/mono" in p.stdout
+    assert "Units: mono, micro: guest instructions (QEMU icount" in p.stdout
+    assert max(len(x) for x in p.stdout.splitlines() if not x.startswith("results:")) <= 120
+    assert "[?]" not in p.stdout
+    full = open(os.path.join(bench.latest(), "table.txt")).read()
+    assert "mono [instructions]" in full and "call_replyrecv_slowpath" in full
     lines = bench.lines()
     # null: syscall, yield; pingpong: 5 quick sizes, micro also its slow path at 8 B
     assert len(lines) == 15 and all(x["unit"] == "instructions" for x in lines)
@@ -111,7 +116,8 @@ def test_linux_mode_appends_host_rows(bench):
     linux = [x for x in bench.lines() if x.get("mode") == "linux"]
     assert len(linux) == 7 and all(x["unit"] == "ns" for x in linux)
     assert {x["cpus"] for x in linux} == {1, 2}
-    assert "linux [ns]" in p.stdout
+    assert "linux: nanoseconds" in p.stdout and "linux case" in p.stdout
+    assert "linux [ns]" in open(os.path.join(bench.latest(), "table.txt")).read()
 
 
 def test_missing_host_baseline_is_recorded(bench):
@@ -154,11 +160,12 @@ def test_micro_fileio_runs_once_per_shape_with_own_log_and_rows(bench):
         rows = [r for r in csv.DictReader(f) if r["workload"] == "fileio"]
     assert {r["shape"] for r in rows if r["mode"] == "micro"} == {"fs", "fs+blk"}
     assert {r["shape"] for r in rows if r["mode"] == "mono"} == {""}
-    # terminal: the micro column is fs (ratio against mono), fs+blk beside it
-    head = next(x for x in p.stdout.splitlines() if x.startswith("workload  variant"))
+    # the full table: the micro column is fs (ratio against mono), fs+blk beside it
+    full = open(os.path.join(bench.latest(), "table.txt")).read().splitlines()
+    head = next(x for x in full if x.startswith("workload  variant"))
     assert "micro/mono" in head and "micro fs+blk [instructions]" in head
     assert "fs+blk/mono" in head
-    row = next(x for x in p.stdout.splitlines()
+    row = next(x for x in full
                if x.startswith("fileio") and "seq_read (micro fs)" in x and " 4K " in x)
     # fake costs: mono 8000+2048+50, micro fs 24000+2048+50, fs+blk 4000 more
     assert "10098" in row and "26098" in row and "2.58x" in row and "30098" in row
@@ -181,14 +188,25 @@ def test_headline_table_has_one_row_per_workload(bench):
     p = bench.run("--host-baseline", FAKE_HOST, modes="mono,micro,linux",
                   workloads="null,pingpong,shm,sem,fileio")
     assert p.returncode == 0, p.stderr
-    out = p.stdout.split("Headline: one case per workload")[1].splitlines()
-    rows = {x.split()[0]: x for x in out[3:] if x.strip() and not x.startswith("results")}
+    assert max(len(x) for x in p.stdout.splitlines() if not x.startswith("results:")) <= 120
+
+    def block(title):
+        out = p.stdout.split(title)[1].split("\n\n")[0].splitlines()
+        return out[1], {x.split()[0]: x for x in out[3:] if not x.startswith(" ")}
+    head, rows = block("Headline: one case per workload")
     assert list(rows) == ["null", "pingpong", "sem", "shm", "fileio"]
-    assert "mono events [kentries/switches/as_switches/bytes_copied]" in out[1]
-    assert "micro/mono" in out[1] and "micro fs+blk [instructions]" in out[1]
-    assert " 2/0/0/4096 " in rows["fileio"] and " 4/2/2/8192 " in rows["fileio"]
+    assert "micro/mono" in head and "micro fs+blk" in head and "linux case" in head
     assert "syscall" in rows["null"] and "getppid" in rows["null"]
     assert "pipe / call_replyrecv 8" in rows["pingpong"] and "pipe 8" in rows["pingpong"]
     assert "handoff 4K" in rows["shm"] and "sem_ring 4K" in rows["shm"]
-    assert "seq_read 4K (micro fs)" in rows["fileio"] and "read 4K" in rows["fileio"]
+    assert "seq_read 4K" in rows["fileio"] and "read 4K" in rows["fileio"]
     assert "sem" in rows and "posix_sem" in rows["sem"]
+    head, rows = block("Kernel events per operation of those cases")
+    assert head.split() == ["workload", "case", "mono", "micro", "micro", "fs+blk"]
+    assert " 2/0/0/4096 " in rows["fileio"] and " 4/2/2/8192 " in rows["fileio"]
+    head, rows = block("Per workload: micro/mono")
+    assert list(rows) == ["null", "pingpong", "shm", "sem", "fileio"]
+    assert "micro fs+blk" in p.stdout.split("Per workload:")[1]  # second fileio line
+    # the full headline, every event in its own column, is in table.txt
+    full = open(os.path.join(bench.latest(), "table.txt")).read()
+    assert "kentries mono" in full.split("Headline:")[1]

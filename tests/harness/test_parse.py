@@ -46,7 +46,7 @@ def test_parse_keeps_records_and_skips_console_text():
     ('{"type":"result","workload":', "invalid JSON"),
     ('[1,2]', '"type"'),
     ('{"type":"result","workload":"null"}', "lacks field"),
-    (RESULT.replace('"median":100', '"median":"x"'), "not numbers"),
+    (RESULT.replace('"median":100', '"median":"x"'), "not finite numbers"),
 ])
 def test_malformed_line_names_line_number_and_text(bad, why):
     lines = ["console\n", PREFIX + '{"type":"boot"}\n', PREFIX + bad + "\n"]

@@ -5,6 +5,7 @@ the report must draw real PNGs (checked by their header) and link them.
 """
 import json
 import os
+import shutil
 import struct
 
 import pytest
@@ -40,7 +41,7 @@ def test_report_draws_png_figures_and_links_them(run_dir, tmp_path):
         for name in (f"{fig}.png", f"{fig}-gnuplot.png"):
             assert png_size(os.path.join(out, "fig", name)) == sizes.get(fig, (800, 500))
             assert f'src="fig/{name}"' in page
-        assert f"--only {fig}" in page and f"gnuplot {out}/gnuplot/{fig}.gp" in page
+        assert f"--only {fig}" in page and f"cd {out} &amp;&amp; gnuplot gnuplot/{fig}.gp" in page
     assert "No data in this run" in page  # shm was not run
     assert "icount" in page and "fsshape=fs+blk" in page  # provenance
 
@@ -56,7 +57,8 @@ def test_figure_csv_is_shared_by_both_plotters(run_dir, tmp_path):
         f"{v}: {s}" for v in panels for s in ("mono", "micro fs", "micro fs+blk"))
     assert csv_text[2].startswith("4096,10048,26048,30048,10098,")
     script = open(os.path.join(out, "gnuplot", "fileio_size.gp")).read()
-    assert os.path.abspath(os.path.join(out, "data", "fileio_size.csv")) in script
+    # paths relative to the report directory, where gnuplot runs
+    assert "csv = 'data/fileio_size.csv'" in script
     assert not os.path.exists(os.path.join(out, "index.html"))
 
 
@@ -113,6 +115,7 @@ def test_missing_gnuplot_is_reported_not_fatal(run_dir, tmp_path):
 def test_malformed_results_file_is_a_clear_error(tmp_path):
     run = tmp_path / "bad"
     run.mkdir()
+    (run / "meta.json").write_text('{"run_id": "bad"}\n')
     (run / "results.jsonl").write_text('{"type":"result","workload":"null"}\n{broken\n')
     p = run_script("report.py", "--run", str(run), "--out", str(tmp_path / "out"))
     assert p.returncode == 1 and "Traceback" not in p.stderr
@@ -131,6 +134,7 @@ def test_compare_prints_deltas(run_dir, tmp_path):
             r["median"] = r["median"] * 1.1
         lines.append(json.dumps(r))
     (other / "results.jsonl").write_text("\n".join(lines) + "\n")
+    shutil.copy(os.path.join(run_dir, "meta.json"), other / "meta.json")
     html = tmp_path / "cmp.html"
     p = run_script("compare.py", run_dir, str(other), "--html", str(html))
     assert p.returncode == 0, p.stderr
