@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
-"""compare.py - a table of deltas between two benchmark runs (A before, B after).
+"""compare.py - what changed between two benchmark runs (A before, B after)?
 
-Rows pair on (mode, workload, variant, size, what, shape); the delta is of
-the median, B - A, and in percent of A. Rows whose units differ (e.g. the
-runs used different accelerators) are shown but not subtracted.
-Exit status: 0 done, 1 unreadable run.
+Rows pair on (mode, workload, variant, size, what, shape, CPU placement);
+the delta is of the median, B - A, and in percent of A. A row has moved
+when the change is beyond what the runs themselves can tell apart:
+  - exact units (instructions under icount, which repeat exactly): any change;
+  - noisy units (ns, cycles, tsc ticks): |B - A| above stddev A + stddev B,
+    the two runs' own spread.
+First comes a summary of the rows that moved, grouped by workload, the
+guests (mono, micro) before the Linux host; rows found in one run only and
+rows whose units differ are listed too. --all adds the full table.
+
+Exit status: 0 nothing moved, 1 something moved (or is in one run only,
+or cannot be compared), 2 a run could not be read.
 """
 import argparse
 import os
@@ -13,46 +21,91 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import cli, results, stats, table  # noqa: E402
 
+EXACT_UNITS = ("instructions",)
+HEADERS = ["mode", "workload", "variant", "size", "what", "unit", "A median", "B median",
+           "B - A", "change"]
+
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description="Compare two runs: median deltas B - A.")
-    p.add_argument("a", metavar="A", help="run directory before (e.g. results/20261124-101500)")
-    p.add_argument("b", metavar="B", help="run directory after")
-    p.add_argument("--html", metavar="FILE", help="also write the table as HTML")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("a", metavar="A", help="run directory before (e.g. results/reference)")
+    p.add_argument("b", metavar="B", help="run directory after (e.g. results/latest)")
+    p.add_argument("--all", action="store_true",
+                   help="also print the full table of every row after the summary")
+    p.add_argument("--html", metavar="FILE", help="also write the full table as HTML")
     return p.parse_args(argv)
 
 
-def delta_rows(run_a, run_b):
-    """(headers, rows) of the comparison table."""
-    def key(r):  # Linux rows also differ by CPU placement
-        mode = r["mode"] + (f" cpus={r['cpus']}" if "cpus" in r else "")
-        return (mode,) + stats.key_of(r)
-    a = {key(r): r for r in run_a.ok_results()}
-    b = {key(r): r for r in run_b.ok_results()}
+def _key(r):
+    mode = r["mode"] + (f" cpus={r['cpus']}" if "cpus" in r else "")
+    return (mode,) + stats.key_of(r)
+
+
+def _order(k):
+    mode = k[0].split()[0]
+    host = mode not in stats.GUEST_MODES
     modes = stats.GUEST_MODES + ("linux",)
-    keys = sorted(set(a) | set(b), key=lambda k: (
-        stats.sort_key(k[1:]), modes.index(k[0].split()[0]) if k[0].split()[0] in modes
-        else 9, k[0]))
-    rows = []
-    for k in keys:
-        ra, rb = a.get(k), b.get(k)
-        mode, workload, variant, size, what, shape = k
-        unit = (ra or rb)["unit"]
-        va = ra["median"] if ra else None
-        vb = rb["median"] if rb else None
-        if ra and rb and ra["unit"] != rb["unit"]:
-            change, pct, unit = "units differ", "-", f"{ra['unit']}->{rb['unit']}"
-        elif va is None or vb is None:
-            change, pct = ("only in B" if va is None else "only in A"), "-"
-        else:
-            change = ("+" if vb > va else "") + stats.fmt_num(vb - va)
-            pct = f"{100.0 * (vb - va) / va:+.1f}%" if va else "-"
-        rows.append([mode, workload, variant + (f" ({shape})" if shape else ""),
-                     stats.fmt_size(size), what, unit, stats.fmt_num(va),
-                     stats.fmt_num(vb), change, pct])
-    headers = ["mode", "workload", "variant", "size", "what", "unit",
-               "A median", "B median", "B - A", "change"]
-    return headers, rows
+    return (host, stats.sort_key(k[1:]), modes.index(mode) if mode in modes else 9, k[0])
+
+
+def moved(ra, rb):
+    """(verdict, threshold) for a pair of results: verdict is "moved",
+    "same", "only in A", "only in B" or "units differ"."""
+    if ra is None or rb is None:
+        return ("only in B" if ra is None else "only in A"), None
+    if ra["unit"] != rb["unit"]:
+        return "units differ", None
+    limit = 0 if ra["unit"] in EXACT_UNITS else ra["stddev"] + rb["stddev"]
+    return ("moved" if abs(rb["median"] - ra["median"]) > limit else "same"), limit
+
+
+def pairs(run_a, run_b):
+    """[(key, A result or None, B result or None, verdict)] in display order."""
+    a = {_key(r): r for r in run_a.ok_results()}
+    b = {_key(r): r for r in run_b.ok_results()}
+    return [(k, a.get(k), b.get(k), moved(a.get(k), b.get(k))[0])
+            for k in sorted(set(a) | set(b), key=_order)]
+
+
+def row_cells(k, ra, rb, verdict):
+    mode, workload, variant, size, what, shape = k
+    unit = (ra or rb)["unit"]
+    va = ra["median"] if ra else None
+    vb = rb["median"] if rb else None
+    if verdict == "units differ":
+        change, pct, unit = "units differ", "-", f"{ra['unit']}->{rb['unit']}"
+    elif va is None or vb is None:
+        change, pct = verdict, "-"
+    else:
+        change = ("+" if vb > va else "") + stats.fmt_num(vb - va)
+        pct = f"{100.0 * (vb - va) / va:+.1f}%" if va else "-"
+    return [mode, workload, variant + (f" ({shape})" if shape else ""), stats.fmt_size(size),
+            what, unit, stats.fmt_num(va), stats.fmt_num(vb), change, pct]
+
+
+def delta_rows(run_a, run_b):
+    """(headers, rows) of the full comparison table."""
+    return HEADERS, [row_cells(*p) for p in pairs(run_a, run_b)]
+
+
+def summary(ps):
+    """The summary text: changed rows grouped by workload, guests first."""
+    changed = [p for p in ps if p[3] != "same"]
+    if not changed:
+        return f"nothing moved: all {len(ps)} rows are the same within the threshold"
+    out = [f"{len(changed)} of {len(ps)} rows changed"]
+    groups = {}
+    for k, ra, rb, verdict in changed:
+        host = k[0].split()[0] not in stats.GUEST_MODES
+        groups.setdefault((host, k[1]), []).append(row_cells(k, ra, rb, verdict))
+    for (host, workload), rows in groups.items():
+        out += ["", f"{workload} ({'Linux host' if host else 'guests'}): {len(rows)} changed",
+                table.render([h for h in HEADERS if h != "workload"],
+                             [r[:1] + r[2:] for r in rows])]
+    return "\n".join(out)
 
 
 def main(argv=None):
@@ -61,18 +114,24 @@ def main(argv=None):
         run_a, run_b = results.load_run(args.a), results.load_run(args.b)
     except results.ResultsError as e:
         print(f"compare.py: {e}", file=sys.stderr)
-        return 1
-    headers, rows = delta_rows(run_a, run_b)
-    print(f"A = {run_a.run_id} ({run_a.meta.get('accel', '?')}), "
-          f"B = {run_b.run_id} ({run_b.meta.get('accel', '?')})")
-    print(table.render(headers, rows) if rows else "no results in either run")
+        return 2
+    ps = pairs(run_a, run_b)
+    print(f"A = {run_a.run_id} ({run_a.meta.get('accel', 'accelerator not recorded')}), "
+          f"B = {run_b.run_id} ({run_b.meta.get('accel', 'accelerator not recorded')})")
+    print("threshold: instructions (icount, exact): any change; ns, cycles, tsc ticks: "
+          "beyond stddev A + stddev B")
+    print()
+    print(summary(ps) if ps else "no results in either run")
+    headers, rows = HEADERS, [row_cells(*p) for p in ps]
+    if args.all and rows:
+        print("\nAll rows\n" + table.render(headers, rows))
     if args.html:
         with open(args.html, "w", encoding="utf-8") as f:
             f.write(f"<!DOCTYPE html><meta charset='utf-8'><title>compare {run_a.run_id} "
                     f"{run_b.run_id}</title>\n<h1>{run_a.run_id} (A) against "
                     f"{run_b.run_id} (B)</h1>\n{table.render_html(headers, rows)}\n")
         print(f"html: {args.html}")
-    return 0
+    return 1 if any(p[3] != "same" for p in ps) else 0
 
 
 if __name__ == "__main__":

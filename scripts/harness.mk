@@ -3,7 +3,8 @@
 #   make bench   [MODES=mono,micro,linux] [WORKLOADS=...] [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
-#   make compare A=results/<id> B=results/<id>   table of median deltas
+#   make compare A=results/<id> B=results/<id> [FULL=1]   what moved (exit 1
+#                if anything did); FULL=1 adds the table of every row
 #
 # Lists take commas or spaces. Unknown values stop with bench.py's error
 # (exit 2). Uses BUILD and PYTHON from the top-level Makefile.
@@ -62,4 +63,4 @@ report:
 
 compare:
 	$(if $(and $(A),$(B)),,$(error compare needs A=<run dir> B=<run dir>))
-	$(PYTHON) scripts/compare.py '$(A)' '$(B)'
+	@$(PYTHON) scripts/compare.py '$(A)' '$(B)' $(if $(filter-out 0 no false,$(FULL)),--all)
