@@ -75,13 +75,23 @@ micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 all: kernels
 
 help:
-	@echo "make                      build both kernels (build/mono, build/micro)"
+	@echo "make                      build both kernels (same as make all, make kernels)"
+	@echo "make all                  build both kernels (build/mono, build/micro)"
+	@echo "make kernels              build both kernels"
 	@echo "make run MODE=mono|micro  boot one kernel under QEMU (ARGS='run=test')"
 	@echo "make gdb MODE=mono|micro  boot it stopped, waiting for gdb on :1234"
 	@echo "make test                 unit tests, boot tests of both kernels, harness tests"
+	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
+	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
 	@echo "make bench                run the benchmark suite and write the report"
-	@echo "make report [RUN=dir]     redraw report/out/index.html"
+	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
+	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=300]"
+	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest)"
+	@echo "make compare A=dir B=dir  what moved between two runs (exit 1 if anything did);"
+	@echo "                          FULL=1 adds every row"
 	@echo "make deps                 install missing Debian packages (root) or print the line"
+	@echo "make clean                remove build/ (results/ and report/out/ are kept)"
+	@echo "make help                 this list; V=1 on any target shows full commands"
 
 kernels: $(foreach m,$(MODES_ALL),$(BUILD)/$(m)/kernel.elf)
 

@@ -41,8 +41,7 @@ def require(*modules):
         why = out.stderr.strip()
     except OSError as e:
         python, why = "", f"cannot run {PICK_PYTHON}: {e.strerror}"
-    same = python and os.path.realpath(python) == os.path.realpath(sys.executable)
-    if not python or same or os.environ.get(REEXEC):
+    if not python or python == sys.executable or os.environ.get(REEXEC):
         print(f"{name}: {sys.executable} cannot import {', '.join(missing)}", file=sys.stderr)
         if why:
             print(why, file=sys.stderr)

@@ -5,8 +5,9 @@ It takes QEMU's command line, reads the -kernel file as a JSON spec
 {"mode": "micro", "do": {"<workload>": "<behaviour>"}} and prints what a
 guest would: protocol lines for -append's workload and sizes, then exits
 with the code the real guest would cause. Behaviours: ok (default), hang,
-crash, panic, malformed, noresults, checkfail, nodone, error; "do" may
-also name one shape of a boot: {"fileio fs+blk": "crash"}. Micro fileio
+crash, panic, malformed, noresults, checkfail, nodone, error, abort (QEMU's
+own error line on stderr, then SIGABRT, as QEMU does when KVM refuses an
+MSR); "do" may also name one shape of a boot: {"fileio fs+blk": "crash"}. Micro fileio
 results carry "shape" from fsshape= on the command line (default fs).
 A -kernel file that is not JSON makes it exit 1 (like QEMU refusing it).
 """
@@ -92,6 +93,10 @@ def main(argv):
         out.write(proto.prefix + json.dumps(obj) + "\n")
         out.flush()
 
+    if do == "abort":
+        print(f"{os.path.basename(sys.argv[0])}: error: failed to set MSR 0x10a to 0x69",
+              file=sys.stderr, flush=True)
+        os.abort()
     print("fake kernel booting")
     emit({"type": "boot", "mode": mode, "mem_kib": 130048})
     if do == "hang":
