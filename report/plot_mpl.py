@@ -45,8 +45,21 @@ def _finish(fig, ax, spec, out):
         fig.text(0.5, 0.01, spec["note"], ha="center", va="bottom", fontsize=8)
         bottom = 0.04
     fig.tight_layout(rect=(0, bottom, 1, 1))
+    _keep_xlabels_inside(fig, ax)
     fig.savefig(out, dpi=DPI)
     plt.close(fig)
+
+
+def _keep_xlabels_inside(fig, ax):
+    """Widen the left margin until no rotated x tick label starts left of
+    the picture (tight_layout does not see how far they reach)."""
+    fig.canvas.draw()
+    left = min((t.get_window_extent().x0 for t in ax.get_xticklabels() if t.get_text()),
+               default=0)
+    if left < 2:
+        pos = ax.get_position()
+        shift = (2 - left) / fig.bbox.width
+        ax.set_position([pos.x0 + shift, pos.y0, pos.width - shift, pos.height])
 
 
 def _size_lines(ax, rows, series, spec, tick_fontsize=None):
@@ -77,7 +90,8 @@ def lines(csv_path, spec, out):
 
 def bars(csv_path, spec, out):
     """Clustered bars: one cluster per row, one bar per column; spec
-    "titles" (if given, one per column) names the bars in the legend."""
+    "titles" (if given, one per column) names the bars in the legend;
+    spec "hline" draws a dashed reference line at that y."""
     columns, rows = read_csv(csv_path)
     titles = spec.get("titles") or columns
     if len(titles) != len(columns):
@@ -92,6 +106,8 @@ def bars(csv_path, spec, out):
     ax.set_xticklabels([str(r[0]) for r in rows], rotation=30, ha="right",
                        rotation_mode="anchor", fontsize=8)
     ax.set_xlim(-0.5, len(rows) - 0.5)
+    if spec.get("hline") is not None:
+        ax.axhline(spec["hline"], color="black", linewidth=1, linestyle="--")
     if spec.get("logy"):
         ax.set_yscale("log")
     ax.grid(True, axis="y", alpha=0.3)

@@ -23,10 +23,14 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "report"))
 from mkb import cli  # noqa: E402
 cli.require("matplotlib")
-from mkb import extract, results, stats, table  # noqa: E402
+from mkb import extract, published, results, stats, table  # noqa: E402
 import plot_mpl  # noqa: E402
 
 REPORT_DIR = os.path.join(REPO, "report")
+# {unit} in a figure's labels: what the number is, in a few words, so that
+# every guest figure says an icount unit is an instruction, not a cycle.
+UNIT_LABEL = {"instructions": "guest instructions (icount), not cycles",
+              "tsc_ticks": "emulated TSC ticks (tcg)"}
 
 
 def parse_args(argv):
@@ -39,6 +43,8 @@ def parse_args(argv):
     p.add_argument("--only", action="append", metavar="ID",
                    help="redraw only this figure (repeatable); index.html is left alone")
     p.add_argument("--gnuplot", default="gnuplot", help="gnuplot binary (default gnuplot)")
+    p.add_argument("--published", default=os.path.join(REPORT_DIR, "published.json"),
+                   help="other kernels' published figures (default report/published.json)")
     return p.parse_args(argv)
 
 
@@ -66,7 +72,9 @@ def gnuplot_script(fig, spec, ex, csv_path, png, script):
              f"logx = {int(bool(spec.get('logx')))}", f"logy = {int(bool(spec.get('logy')))}",
              f"xt = {q(xt)}"]
     if fig["kind"] == "bars":
+        hline = spec.get("hline")
         lines += [f"nrow = {len(ex.rows)}", f"keytop = {int(spec.get('legend') == 'top')}",
+                  f"hline = {'NaN' if hline is None else float(hline)}",
                   f"lm = {bars_lmargin([r[0] for r in ex.rows], spec.get('legend') == 'top')}",
                   f"ymin = {bars_ymin(ex.rows) if spec.get('logy') else 0}",
                   f"array stitle[{len(ex.titles)}] = [{', '.join(q(t) for t in ex.titles)}]"]
@@ -92,11 +100,12 @@ def bars_lmargin(labels, keytop):
     that the x labels, rotated by 30 degrees and ending at their bar, do not
     run off the left edge; 0 (gnuplot's own) when that is enough. Label k of
     n sits at (k + 0.5) / n of the plot width; an 8 pt character is about
-    0.8 of a 10 pt one and the rotation keeps cos 30 of it across."""
+    0.9 of a 10 pt one in this font (measured on the mono_vs_micro figure)
+    and the rotation keeps cos 30 of it across."""
     if not labels:
         return 0
     width = 100 if keytop else 75  # plot width in characters (key outside right: less)
-    need = max(0.8 * 0.87 * len(str(s)) - (k + 0.5) * width / len(labels)
+    need = max(0.9 * 0.87 * len(str(s)) - (k + 0.5) * width / len(labels)
                for k, s in enumerate(labels))
     return 0 if need <= 9 else int(need) + 2
 
@@ -114,7 +123,8 @@ def draw(fig, run, out, gnuplot):
     item = {"fig": fig, "empty": ex.empty()}
     if item["empty"]:
         return item
-    units = {"unit": ex.unit or "?", "unit1": extract.unit_one(ex.unit) or "?"}
+    units = {"unit": UNIT_LABEL.get(ex.unit, ex.unit) or "unit not recorded",
+             "unit1": extract.unit_one(ex.unit) or "unit"}
     spec = dict(fig, ylabel=fig["ylabel"].format(**units), titles=ex.titles,
                 panels=[dict(p, ylabel=p["ylabel"].format(**units)) for p in ex.panels])
     paths = {k: os.path.join(out, d, fig["id"] + ext) for k, d, ext in
@@ -159,16 +169,39 @@ def figure_html(item, redraw):
 
 
 def headline_html(run, out):
-    """The headline table (table.headline) as HTML; also out/data/headline.csv."""
-    headers, rows = table.headline(run.comparable())
+    """(medians, events) of the headline cases as two HTML tables that fit
+    a page; the full table (table.headline) goes to out/data/headline.csv."""
+    results = run.comparable()
+    headers, rows = table.headline(results)
     with open(os.path.join(out, "data", "headline.csv"), "w", newline="",
               encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(headers)
         w.writerows(rows)
     if not rows:
-        return "<p>No guest results in this run.</p>"
-    return table.render_html(headers, rows)
+        return "<p>No guest results in this run.</p>", ""
+    events = table.brief_events(results)
+    return (table.render_html(*table.brief_headline(results)),
+            table.render_html(*events) if events[1] else "<p>No kernel events.</p>")
+
+
+def published_html(run, path):
+    """The "ours beside published" tables, from report/published.json."""
+    data = published.load(path)
+    results = run.ok_results()
+    accel = run.meta.get("accel", "accelerator not recorded")
+    return "\n".join([
+        "<h3>Published figures, as published</h3>",
+        '<div class="scroll">' + table.render_html(*published.published_rows(data)) + "</div>",
+        "<h3>Round trips beside round trips (8-byte message)</h3>",
+        '<div class="scroll">' + table.render_html(*published.round_trip_rows(
+            data, results, accel)) + "</div>",
+        "<h3>Liedtke 1993's ratios beside our nearest analogue</h3>",
+        "<p>Our mono pipe is a kernel-buffered copy-in, copy-out channel like a "
+        "Mach port, but it is not Mach; the ratio is in one unit, so it is exact "
+        "for what it measures.</p>",
+        '<div class="scroll">' + table.render_html(*published.ratio_rows(data, results))
+        + "</div>"])
 
 
 def provenance_html(run):
@@ -195,7 +228,8 @@ def main(argv=None):
     try:
         run = results.load_run(args.run)
         figs = load_manifest(args.manifest)
-    except results.ResultsError as e:
+        published.load(args.published)
+    except (results.ResultsError, published.PublishedError) as e:
         print(f"report.py: {e}", file=sys.stderr)
         return 1
     if args.only:
@@ -257,12 +291,15 @@ def write_report(args, run, figs, out, final):
     if incomplete(run):
         warnings.insert(0, '<p class="fail">This run did not finish (interrupted, or '
                         'bench.py stopped early): only the runs it completed are here.</p>')
+    headline, events = headline_html(run, out)
+    units = sorted({r["unit"] for r in run.ok_results() if r["mode"] != "linux"})
     with open(os.path.join(REPORT_DIR, "template.html"), encoding="utf-8") as f:
         page = string.Template(f.read()).substitute(
             run_id=html.escape(run.run_id), warnings="\n".join(warnings),
-            unit=html.escape(", ".join(sorted({r["unit"] for r in run.ok_results()
-                                               if r["mode"] != "linux"})) or "?"),
-            headline=headline_html(run, out),
+            unit=html.escape("; ".join(table.UNIT_WORDS.get(u, u) for u in units)
+                             or "no guest results in this run"),
+            headline=headline, events=events,
+            published=published_html(run, args.published),
             figures="\n".join(figure_html(i, redraw) for i in items),
             table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))

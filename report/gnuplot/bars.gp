@@ -4,7 +4,8 @@
 #   stitle (legend title of every CSV column), keytop (1: legend in two
 #   columns between title and plot), lm (left margin in characters, 0: auto,
 #   wide enough for the rotated x labels), ymin (bottom of a log y axis below
-#   the smallest bar, so a bar of 1 shows; 0: auto)
+#   the smallest bar, so a bar of 1 shows; 0: auto), hline (a dashed
+#   reference line at that y; NaN: none)
 set terminal pngcairo size 800,500 font 'sans,10'
 set output out
 set datafile separator ','
@@ -30,5 +31,6 @@ if (lm > 0) { set lmargin lm }
 set label 1 note at screen 0.5, screen 0.02 center noenhanced font ',8'
 if (logy) { set logscale y 10; if (ymin > 0) { set yrange [ymin:*] } } else { set yrange [0:*] }
 set xrange [-0.55:nrow - 0.45]
+if (hline == hline) { set arrow 1 from graph 0, first hline to graph 1, first hline nohead dt 2 lw 1.5 front }
 set key autotitle columnhead  # the first CSV row is the header (titles: stitle)
 plot for [i=2:ncol] csv using i:xtic(1) title stitle[i]

@@ -152,63 +152,43 @@ def mode_bars(results, workload=None, modes=("mono", "micro")):
     return Extract(["case"] + modes + [f"micro {a}" for a in alts], out, _units(used))
 
 
-# How each system does what an operation's variant names (legend of the
-# relative_to_null figure); generic variant names ("pingpong") are left out.
-MECHANISM = {"pipe": "pipe", "call_replyrecv": "call/reply_recv",
-             "posix_sem": "POSIX sem", "sysv_sem": "SysV sem", "futex": "futex",
-             "sem_ring": "sem ring"}
-FILE_SERVICE = {"mono": "in-kernel fs", "fs": "fs server",
-                "fs+blk": "fs + block server", "linux": "tmpfs"}
+def ratio_bars(results):
+    """micro median / mono median per comparable operation (stats.OPERATIONS,
+    short label with its size): one column for the micro primary shape, one
+    per other shape (micro fs+blk). Both kernels count in one unit, so the
+    ratio is exact; the Linux host, in another unit, is left out."""
+    ops = [op for op in stats.operations(results) if op["ratio"] is not None
+           or any(x is not None for x in op["alt_ratio"].values())]
+    alts = sorted({a for op in ops for a in op["alt_ratio"]})
 
-
-def _mechanisms(rs):
-    """"pipe, fs server": the mechanisms of one system's results rs."""
-    out = [MECHANISM[r["variant"]] for r in rs if r["variant"] in MECHANISM]
-    for r in rs:
-        if r["workload"] == "fileio":
-            out.append(FILE_SERVICE.get(r.get("shape") or r["mode"], r["mode"]))
-    return ", ".join(dict.fromkeys(out))
-
-
-def relative_to_null(results):
-    """Each system's cost divided by its own null call (unitless): one row
-    per comparable operation (stats.OPERATIONS, short label), one column per
-    system (mono, micro, micro <other shape>, linux). The legend titles say
-    each system's unit and mechanisms."""
-    ops = stats.operations(results)
-    triples = stats.relative_to_null(results)
-    order = {"mono": 0, "micro": 1, "linux": 3}
-    modes = sorted(dict.fromkeys(m for m, _, _ in triples), key=lambda m: (order.get(m, 2), m))
-    value = {(m, c): v for m, c, v in triples}
-    rows = [[op["label"]] + [value.get((m, op["label"]), NAN) for m in modes] for op in ops]
-    titles = ["operation"]
-    for m in modes:
-        mode, _, shape = m.partition(" ")
-        rs = [r for op in ops
-              for r in ([op["alt"].get(shape)] if shape else [op[mode]]) if r]
-        units = _units(rs)
-        mech = _mechanisms(rs)
-        titles.append(f"{m} [{units}]" + (f": {mech}" if mech else ""))
-    return Extract(["operation"] + modes, rows, "x null call", titles=titles)
+    def num(x):
+        return NAN if x is None else x
+    rows = [[op["label"], num(op["ratio"])] + [num(op["alt_ratio"].get(a)) for a in alts]
+            for op in ops]
+    return Extract(["operation", "micro/mono"] + [f"micro {a}/mono" for a in alts], rows,
+                   "x mono")
 
 
 def events(results, modes=("mono", "micro")):
-    """Kernel events per operation at each workload's headline size."""
+    """Kernel events per operation of the headline cases (stats.headline):
+    one bar group per case and mode (and other micro shape)."""
     out = []
-    for r in stats.headline_rows(results):
+    for r in stats.headline(results):
+        case = r["workload"] + ("" if r["size"] is None else " " + stats.fmt_bytes(r["size"]))
         cases = [(m, r[m]) for m in modes] + [(f"micro {a}", x) for a, x in r["alt"].items()]
         for m, x in cases:
             if x and x.get("events"):
                 ev = x["events"]
-                name = stats.label(dict(x, variant=r["variant"], shape=None), False)
-                out.append([f"{name} {m}"]
+                out.append([f"{case}, {m}"]
                            + [ev.get(e, NAN) for e in ("kentries", "switches", "as_switches")])
-    return Extract(["case", "kentries", "switches", "as_switches"], out, "events per op")
+    return Extract(["case", "kentries", "switches", "as_switches"], out, "events per op",
+                   titles=["case", "kernel entries", "thread switches",
+                           "address-space switches"])
 
 
 QUERIES = {"by_size": by_size, "mode_bars": mode_bars, "size_panels": size_panels,
            "throughput_panels": throughput_panels,
-           "relative_to_null": relative_to_null, "events": events}
+           "ratio_bars": ratio_bars, "events": events}
 
 
 def run_query(query, results):

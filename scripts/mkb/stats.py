@@ -26,7 +26,7 @@ HEADLINE = (
     ("shm", ("handoff",), 4096, ("sem_ring", "handoff")),
     ("fileio", ("seq_read",), 4096, ("read", "seq_read")),
 )
-# The relative_to_null figure: one x position per operation every system
+# The micro_over_mono figure: one x position per operation every system
 # can run, as (short label, "{size}" filled in; workload; guest variants by
 # preference; size; Linux variants by preference). Each kernel uses its own
 # mechanism (IPC: mono pipe, micro call/reply_recv, Linux pipe).
@@ -255,34 +255,6 @@ def comparable(results):
     """Results to set side by side: the guests run on one CPU, so of the
     Linux rows only the one-CPU placement (cpus 1, or unstated) is kept."""
     return [r for r in results if r["mode"] != "linux" or r.get("cpus", 1) == 1]
-
-
-def null_baseline(results, mode):
-    """The null system call result of one mode (variant "syscall", else
-    "getppid", else the cheapest null row), of the comparable() rows."""
-    nulls = [r for r in comparable(results) if r["mode"] == mode and r["workload"] == "null"]
-    for v in NULL_VARIANTS:
-        for r in nulls:
-            if r["variant"] == v:
-                return r
-    return min(nulls, key=lambda r: r["median"]) if nulls else None
-
-
-def relative_to_null(results):
-    """Rows (series, operation label, value): each system's result for each
-    comparable operation (operations()) divided by that system's own null
-    call, so systems with different units compare. series is the mode, or
-    "micro <shape>" for a micro result of another than the primary shape
-    (so "micro fs+blk" sits beside "micro")."""
-    out = []
-    for row in operations(results):
-        cases = [(m, row[m]) for m in GUEST_MODES + ("linux",)]
-        cases += [(f"micro {s}", r) for s, r in row["alt"].items()]
-        for series, r in cases:
-            base = null_baseline(results, r["mode"]) if r else None
-            if base is not None:
-                out.append((series, row["label"], ratio(r["median"], base["median"])))
-    return out
 
 
 def label(r, with_size=True):

@@ -32,9 +32,16 @@ def render_html(headers, rows, cls="data"):
     """The same table as an HTML <table>."""
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(
-        f'<td class="{"num" if _numeric(str(c)) else "txt"}">{html.escape(str(c))}</td>'
+        f'<td class="{"num" if _numeric(str(c)) else "txt"}">{_cell_html(c)}</td>'
         for c in r) + "</tr>\n" for r in rows)
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table>'
+
+
+def _cell_html(c):
+    """A cell's text, escaped; a web address may break after each "/" so a
+    long one wraps instead of widening the table past the page."""
+    text = html.escape(str(c))
+    return text.replace("/", "/<wbr>") if "://" in text else text
 
 
 def _numeric(s):

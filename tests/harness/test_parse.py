@@ -132,15 +132,6 @@ def test_headline_size_picks_nearest():
     assert stats.headline_size("null", {None}) is None
 
 
-def test_relative_to_null_divides_by_each_systems_own_null():
-    rows = [r("mono", "null", None, 10, "syscall"), r("mono", "sem", None, 50, "pingpong"),
-            r("linux", "null", None, 100, "getppid", unit="ns"),
-            r("linux", "sem", None, 300, "posix_sem", unit="ns")]
-    assert sorted(stats.relative_to_null(rows)) == [
-        ("linux", "null call", 1.0), ("linux", "sem ping-pong", 3.0),
-        ("mono", "null call", 1.0), ("mono", "sem ping-pong", 5.0)]
-
-
 def test_operations_line_up_each_systems_own_mechanism():
     rows = [r("mono", "pingpong", 8, 40, "pipe"), r("mono", "pingpong", 64, 50, "pipe"),
             r("micro", "pingpong", 8, 20, "call_replyrecv"),

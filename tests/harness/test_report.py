@@ -37,7 +37,7 @@ def test_report_draws_png_figures_and_links_them(run_dir, tmp_path):
     page = open(os.path.join(out, "index.html")).read()
     sizes = {"fileio_size": (1000, 810)}  # a 2 x 2 panel grid
     for fig in ("pingpong_size", "mono_vs_micro", "events", "null", "sem", "fileio_ops",
-                "fileio_size", "relative_to_null"):
+                "fileio_size", "micro_over_mono"):
         for name in (f"{fig}.png", f"{fig}-gnuplot.png"):
             assert png_size(os.path.join(out, "fig", name)) == sizes.get(fig, (800, 500))
             assert f'src="fig/{name}"' in page
@@ -62,38 +62,50 @@ def test_figure_csv_is_shared_by_both_plotters(run_dir, tmp_path):
     assert not os.path.exists(os.path.join(out, "index.html"))
 
 
-def test_relative_figure_compares_each_system_to_its_own_null(run_dir, tmp_path):
+def test_micro_over_mono_figure_divides_same_unit_results_only(run_dir, tmp_path):
     out = str(tmp_path / "out")
-    p = run_script("report.py", "--run", run_dir, "--out", out, "--only", "relative_to_null")
+    p = run_script("report.py", "--run", run_dir, "--out", out, "--only", "micro_over_mono")
     assert p.returncode == 0, p.stderr
     rows = [r.split(",") for r in
-            open(os.path.join(out, "data", "relative_to_null.csv")).read().splitlines()]
-    assert rows[0] == ["operation", "mono", "micro", "micro fs+blk", "linux"]
-    got = {r[0]: [float(v) for v in r[1:]] for r in rows[1:]}
-    # one x position per operation; Linux beside the guests, each with its own mechanism
+            open(os.path.join(out, "data", "micro_over_mono.csv")).read().splitlines()]
+    assert rows[0] == ["operation", "micro/mono", "micro fs+blk/mono"]
+    got = {r[0]: r[1:] for r in rows[1:]}
+    # one x position per operation both kernels ran (shm was not run); no Linux
     assert list(got) == ["null call", "yield rt", "IPC 8 B rt", "sem ping-pong",
-                         "read 4 KiB", "write 4 KiB", "create"]  # shm was not run
-    nan = float("nan")
-    assert got["null call"][:2] + got["null call"][3:] == [1.0, 1.0, 1.0]
-    assert got["yield rt"][3] == 600 / 60  # Linux on one CPU, like the guests
-    ipc = got["IPC 8 B rt"]  # mono pipe, micro call/reply_recv, Linux pipe
-    assert (ipc[0], round(ipc[1], 6), ipc[2] != ipc[2], ipc[3]) == (
-        4.008, 4.002667, True, 4100 / 60)
-    assert got["sem ping-pong"][3] == 3000 / 60  # Linux posix_sem
-    read = got["read 4 KiB"]  # micro: fs shape, fs+blk beside it, Linux read
-    assert read[:2] == [20.196, 17.398666666666667] and read[2:] == [20.065333333333335, 15.0]
-    assert got["write 4 KiB"][3] == 960 / 60
-    assert str(got["create"][3]) == str(nan)  # no Linux create
-    # the legend names each system's unit and mechanisms, for both renderers
-    script = open(os.path.join(out, "gnuplot", "relative_to_null.gp")).read()
-    for title in ("'mono [instructions]: pipe, in-kernel fs'",
-                  "'micro [instructions]: call/reply_recv, fs server'",
-                  "'micro fs+blk [instructions]: fs + block server'",
-                  "'linux [ns]: pipe, POSIX sem, tmpfs'"):
-        assert title in script
-    assert "keytop = 1" in script and "ymin = 0.5" in script  # the bars of 1 show
-    for name in ("relative_to_null.png", "relative_to_null-gnuplot.png"):
+                         "read 4 KiB", "write 4 KiB", "create"]
+    # fake costs: micro 3x the base, plus the size; fs+blk 4000 more
+    assert float(got["null call"][0]) == 3.0 and got["null call"][1] == "NaN"
+    assert float(got["read 4 KiB"][1]) == 30098 / 10098
+    script = open(os.path.join(out, "gnuplot", "micro_over_mono.gp")).read()
+    assert "hline = 1.0" in script  # the reference line at equal cost
+    for name in ("micro_over_mono.png", "micro_over_mono-gnuplot.png"):
         assert png_size(os.path.join(out, "fig", name)) == (800, 500)
+
+
+def test_page_states_its_unit_and_sets_published_figures_beside_ours(run_dir, tmp_path):
+    out = str(tmp_path / "out")
+    assert run_script("report.py", "--run", run_dir, "--out", out).returncode == 0
+    page = open(os.path.join(out, "index.html")).read()
+    assert "one guest instruction, not a cycle" in page and "rep movs" in page
+    assert "guest instructions (QEMU icount" in page  # this run's unit, in words
+    gp = open(os.path.join(out, "gnuplot", "pingpong_size.gp")).read()
+    assert "guest instructions (icount), not cycles" in gp  # on the figure itself
+    published = page.split("Ours beside published")[1].split("<h2>Figures")[0]
+    for fact in ("375", "382", "i7-6700", "sel4.systems", "SOSP 1993", "HotOS 1997",
+                 "Opteron 242", "i7-920", "22x"):
+        assert fact in published, fact
+    # round trips beside round trips: seL4's Call + ReplyRecv, ours measured
+    assert "Call 375 + ReplyRecv 382" in published and ">757<" in published
+    assert "mkbench micro call/reply_recv, fast path" in published
+    assert "measured in this run" in published
+
+
+def test_published_figures_file_is_checked(run_dir, tmp_path):
+    bad = tmp_path / "published.json"
+    bad.write_text('{"ipc": [{"kernel": "x", "direction": "sideways"}], "ratios": []}')
+    p = run_script("report.py", "--run", run_dir, "--out", str(tmp_path / "out"),
+                   "--published", str(bad))
+    assert p.returncode == 1 and "ipc entry 1" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_bars_left_margin_fits_rotated_labels():
@@ -210,8 +222,12 @@ def test_headline_table_in_report(run_dir, tmp_path):
                                    "2.58x", "30098", "2.98x", "2", "4", "0", "2", "0", "2",
                                    "4096", "8192"]
     assert got["fileio"][16:] == ["read 4K", "900"] and got["null"][16:] == ["getppid", "60"]
+    # the page: medians and events in two tables narrow enough for a page
     page = open(os.path.join(out, "index.html")).read()
-    assert "<td class=\"txt\">seq_read 4K (micro fs)</td>" in page
+    medians = page.split("<h2>Headline")[1].split("<table")[1].split("</table>")[0]
+    assert medians.count("<th>") == 10 and "<td class=\"txt\">seq_read 4K</td>" in medians
+    events = page.split("<h2>Headline")[1].split("<table")[2].split("</table>")[0]
+    assert "<td class=\"txt\">2/0/0/4096</td>" in events
 
 
 def test_shm_figure_shows_throughput(tmp_path):
