@@ -261,8 +261,9 @@ def main(argv=None):
         ctx["echo"].finish(f"[{i}/{len(plan)}] {name}: ")
         print(f"{verdict} {len(found)} results {time.monotonic() - start:.1f}s")
         if chosen == "kvm" and info.get("qemu_failed"):
-            stop_guests = (f"KVM cannot run the guest here (first boot, {name}: "
-                           f"{'; '.join(reasons)})")
+            said = qemu.qemu_messages(os.path.join(run_dir, info["log"]), args.qemu, limit=1)
+            stop_guests = (f"KVM cannot run the guest here (QEMU on {name}: "
+                           f"{said or qemu_words(info)})")
             left = sum(1 for m, _, _ in plan[i:] if m != "linux")
             if left:
                 print(f"bench.py: {stop_guests}; the {left} other guest runs are "
@@ -279,13 +280,24 @@ def main(argv=None):
         print(table.terminal(shown))
     print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")
     if meta["failures"]:
+        ran = [f for f in meta["failures"] if not f["reason"].startswith("not run: ")]
+        skipped = [f for f in meta["failures"] if f not in ran]
         names = ", ".join(f"{run_name(f['mode'], f['workload'], f.get('shape'))} "
-                          f"({f['reason']})"
-                          for f in meta["failures"])
+                          f"({f['reason']})" for f in ran)
+        if skipped:
+            names += "; not run: " + ", ".join(
+                run_name(f["mode"], f["workload"], f.get("shape")) for f in skipped)
         print(f"bench.py: {len(meta['failures'])} of {len(plan)} runs failed: {names}",
               file=sys.stderr)
         return 1
     return 0
+
+
+def qemu_words(info):
+    """How QEMU ended, for a run whose log holds no message of QEMU's."""
+    status = info.get("status")
+    return f"killed by signal {-status}" if status is not None and status < 0 \
+        else f"exit status {status}"
 
 
 def record_failure(run_dir, run_id, mode, workload, shape, reasons, log, kept):

@@ -262,6 +262,8 @@ def workload_summary(results):
                 cells += ["-"] * 5
             out.append(cells)
             first = False
+    if all(r[3] == "0" for r in out):  # nothing to divide: the counts alone
+        return headers[:2], [r[:2] for r in out if r[0]]
     return headers, out
 
 
@@ -291,6 +293,7 @@ def terminal(results):
                   render(*e)]
     s = workload_summary(results)
     if s[1]:
-        parts += ["", "Per workload: micro/mono of the medians over every case both ran",
-                  render(*s)]
+        title = ("micro/mono of the medians over every case both ran" if len(s[0]) > 2
+                 else "how many results each mode has (no case ran in both kernels)")
+        parts += ["", f"Per workload: {title}", render(*s)]
     return "\n".join(parts)
