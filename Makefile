@@ -178,7 +178,7 @@ UNIT_CFLAGS += -Ilib -Ibench
 TEST_PREREQS := kernels $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)
 test: deps
-	@$(MAKE) --no-print-directory $(TEST_PREREQS)
+	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)
 	$(PYTHON) -m pytest -q tests/
 
 clean:

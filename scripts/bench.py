@@ -69,6 +69,8 @@ def parse_args(argv):
         args.warmup = matrix.QUICK_WARMUP if args.quick else matrix.WARMUP
     if args.timeout <= 0:
         p.error("--timeout must be positive")
+    if args.iters < 1 or args.warmup < 0:
+        p.error("--iters must be at least 1 and --warmup at least 0")
     return args
 
 

@@ -285,7 +285,7 @@ def write_report(args, run, figs, out, final):
                 f"cd {final} && gnuplot gnuplot/{fig['id']}.gp")
     warnings = [f'<p class="fail">Run failure: {html.escape(f["mode"])} '
                 f'{html.escape(f["workload"])}{html.escape(" " + f["shape"] if f.get("shape") else "")}'
-                f': {html.escape(f["reason"])} (log: {html.escape(f.get("log", "?"))})</p>'
+                f': {html.escape(f["reason"])} (log: {html.escape(f.get("log", "-"))})</p>'
                 for f in run.failures]
     warnings += [f'<p class="warn">{html.escape(p)}</p>' for p in problems]
     if incomplete(run):
