@@ -154,7 +154,7 @@ $(BUILD)/$(1)/user/$(2).elf: $(patsubst %,$(BUILD)/uobj/%.o,$(PROG_$(2)) $($(1)_
 endef
 $(foreach m,$(MODES_ALL),$(foreach p,$($(m)_PROGS),$(eval $(call PROG_DEPS,$(m),$(p)))))
 
-QEMU_FLAGS := -m 128M -display none -no-reboot -monitor none \
+QEMU_FLAGS := -m 128M -display none -no-reboot -monitor none -cpu qemu64,+smep,+smap,+umip \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 ARGS ?= run=test
 run: $(BUILD)/$(MODE)/kernel.elf

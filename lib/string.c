@@ -4,8 +4,9 @@
 
 void *memcpy(void *d, const void *s, size_t n)
 {
+	void *r = d;
 	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	return d;
+	return r;
 }
 
 void *memmove(void *d, const void *s, size_t n)

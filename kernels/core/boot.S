@@ -1,7 +1,8 @@
 /*
  * boot.S - Multiboot (v1) entry: 32-bit protected mode -> 64-bit long mode.
  * Linked into both kernels. Identity-maps the first 1 GiB with 2 MiB
- * supervisor-only global pages (these tables stay the kernel's tables),
+ * supervisor-only global pages, all but the first 2 MiB, which are 4 KiB
+ * pages without page 0 (these tables stay the kernel's tables),
  * enables PAE, long mode, NX and syscall, then calls kmain(magic, info).
  */
 #define MB_MAGIC 0x1BADB002
@@ -17,6 +18,7 @@
 boot_pml4:  .skip 4096
 boot_pdpt:  .skip 4096
 boot_pd:    .skip 4096
+boot_pt0:   .skip 4096                  /* the first 2 MiB in 4 KiB pages */
 boot_stack: .skip 16384
 boot_stack_top:
 mb_magic:   .skip 4
@@ -56,6 +58,17 @@ _start:
         incl %ecx
         cmpl $512, %ecx
         jne 1b
+        movl $1, %ecx                   /* PT0[i] = i * 4 KiB, P|RW|G, for */
+2:      movl %ecx, %eax                 /* i >= 1: page 0 stays unmapped, so */
+        shll $12, %eax                  /* a null pointer faults in ring 0 */
+        orl $0x103, %eax                /* as in ring 3 */
+        movl %eax, boot_pt0(,%ecx,8)
+        incl %ecx
+        cmpl $512, %ecx
+        jne 2b
+        movl $boot_pt0, %eax
+        orl $0x3, %eax
+        movl %eax, boot_pd              /* PD[0] -> PT0 */
 
         movl $boot_pml4, %eax
         movl %eax, %cr3

@@ -26,7 +26,8 @@ void gdt_init(void)
 	gdt[0] = 0;
 	gdt[1] = 0x00209A0000000000;   /* 0x08 kernel code, 64-bit */
 	gdt[2] = 0x0000920000000000;   /* 0x10 kernel data */
-	gdt[3] = 0x00CFFA000000FFFF;   /* 0x18 user code 32-bit (unused, sysret base) */
+	gdt[3] = 0;                    /* 0x18: sysret's base; no 32-bit user code segment
+					* exists, so a far jump to 0x1b faults */
 	gdt[4] = 0x0000F20000000000;   /* 0x20 user data */
 	gdt[5] = 0x0020FA0000000000;   /* 0x28 user code, 64-bit */
 	uint64_t base = (uint64_t)&tss, limit = sizeof tss - 1;

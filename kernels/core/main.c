@@ -36,14 +36,16 @@ void kmain(uint32_t magic, uint32_t mb_info)
 		panic("not loaded by a Multiboot loader (magic %x)", magic);
 	read_cmdline(mb_info); // run=... arguments for init
 	gdt_init();            // segments, TSS
+	cpu_init();            // SMEP, SMAP, UMIP where the CPU has them
 	idt_init();            // exception and timer vectors
 	pmm_init(mb_info);     // physical page allocator
 	proc_init();           // process table
 	sched_init();          // run queues, idle thread
 	syscall_init();        // syscall/sysret MSRs
 	timer_init();          // PIT tick for preemption
-	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu}\n",
-		mode_name, pmm_free_pages() * 4);
+	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu,"
+		"\"smep\":%d,\"smap\":%d,\"umip\":%d}\n", mode_name, pmm_free_pages() * 4,
+		cpu_features.smep, cpu_features.smap, cpu_features.umip);
 	int pid = proc_spawn("init", cmdline, 0, INIT_PRIO);   // pid 1
 	if (pid != 1)
 		panic("cannot start init (%d)", pid);

@@ -87,13 +87,17 @@ static uint16_t *ref_of(void *pa)
 	return &refs[a / PGSIZE];
 }
 
-/* One more holder of an allocated page (another mapping of it). */
-void page_ref(void *pa)
+/* One more holder of an allocated page (another mapping of it).
+ * Returns 0, or -E_NOMEM when the count is full: a user can ask for more
+ * mappings of one page than a count holds, and that must be an error,
+ * never a panic. */
+int page_ref(void *pa)
 {
 	uint16_t *r = ref_of(pa);
 	if (*r == UINT16_MAX)
-		panic("page %p has too many references", pa);
+		return -E_NOMEM;
 	(*r)++;
+	return 0;
 }
 
 /* Drop one reference; the page is free again when the last one goes. */

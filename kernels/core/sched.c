@@ -5,6 +5,15 @@
  * queue holds anything. sched_switch_to() is also the direct-switch
  * primitive the micro kernel's IPC uses to hand the CPU to its partner
  * without going through sched_pick().
+ *
+ * Time slices: a process gets a fresh slice only when sched_pick() takes
+ * it off a run queue; a direct switch does not refill one. A server
+ * working on a caller's request charges the caller too: each tick that
+ * lands in the server also counts against the caller (blocked in
+ * W_REPLY on it), and a reply to a caller whose slice ran out puts the
+ * caller at the back of its run queue instead of switching to it. So a
+ * process cannot keep the CPU past its slice by bouncing through servers
+ * (classic L4 donates the slice on IPC; this charges it, to the same end).
  */
 #include "defs.h"
 #include "proc.h"
@@ -72,12 +81,16 @@ void sched_unready(struct proc *p)
 	waitq_remove(&runq[p->prio], p);
 }
 
-/* Take the highest-priority runnable process off its queue (idle if none). */
+/* Take the highest-priority runnable process off its queue (idle if
+ * none), with a fresh time slice. */
 struct proc *sched_pick(void)
 {
 	for (int i = NPRIO - 1; i >= 0; i--)
-		if (runq[i].head)
-			return waitq_pop(&runq[i]);
+		if (runq[i].head) {
+			struct proc *p = waitq_pop(&runq[i]);
+			p->ticks_left = TIMESLICE_TICKS;
+			return p;
+		}
 	return idleproc;
 }
 
@@ -98,7 +111,6 @@ void sched_switch_to(struct proc *next)
 		tss_set_console_io(next->io_console);
 	curproc = next;
 	next->state = P_RUNNING;
-	next->ticks_left = TIMESLICE_TICKS;
 	kstack_top = (uint64_t)next->kstack + KSTACK_PAGES * PGSIZE;
 	tss_set_rsp0(kstack_top);
 	swtch(&prev->ksp, next->ksp);
@@ -138,9 +150,13 @@ void sched_yield(void)
 	sched_switch_to(sched_pick());
 }
 
-/* Timer tick while a user process ran: preempt when its slice is used. */
+/* Timer tick while a user process ran: preempt when its slice is used.
+ * A server serving a call charges its caller as well (see the top). */
 void sched_tick(void)
 {
+	struct proc *c = curproc->reply_to;
+	if (c && c->state == P_BLOCKED && c->wait == W_REPLY && c->callee == curproc)
+		c->ticks_left--;
 	if (--curproc->ticks_left <= 0)
 		sched_yield();
 }

@@ -35,6 +35,15 @@ sysret_path:
         popq %rsp
         sysretq
 
+/* CSTAR: a syscall from 32-bit compatibility mode. There is no 32-bit
+ * ABI, so the caller is killed; this only needs a kernel stack. */
+        .globl syscall_compat_entry
+syscall_compat_entry:
+        movq kstack_top(%rip), %rsp
+        call syscall_compat
+1:      hlt
+        jmp 1b
+
         .bss
         .align 8
         .globl kstack_top

@@ -8,14 +8,33 @@
 #include "syscall.h"
 #include "x86.h"
 
-extern void syscall_entry(void);
+extern void syscall_entry(void), syscall_compat_entry(void);
 struct kcounters kstat;
 
+/* syscall/sysret set-up. Only 64-bit code may enter: a syscall from
+ * 32-bit compatibility mode lands in syscall_compat_entry (CSTAR), and
+ * SYSENTER_CS = 0 makes sysenter a #GP in ring 3. FMASK clears every flag
+ * a user could set to disturb the kernel: IF (the kernel runs with
+ * interrupts off), TF, DF (string copies run forwards), NT (a later iretq
+ * would fault in ring 0) and AC (SMAP stays in force). */
 void syscall_init(void)
 {
 	wrmsr(MSR_STAR, ((uint64_t)0x18 << 48) | ((uint64_t)SEG_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_FMASK, 0x200 | 0x100 | 0x400 | 0x40000);   /* IF TF DF AC */
+	wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+	wrmsr(MSR_SYSENTER_CS, 0);
+	wrmsr(MSR_SYSENTER_ESP, 0);
+	wrmsr(MSR_SYSENTER_EIP, 0);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
+}
+
+/* Called by syscall_compat_entry: kill the caller. */
+void syscall_compat(void)
+{
+	kstat.kentries++;
+	kprintf("mkb: pid %d (%s) killed: syscall from 32-bit compatibility mode\n",
+		curproc->pid, curproc->name);
+	proc_exit(EXIT_FAULT_BASE | 13);
 }
 
 /* Called by syscall.S with the saved frame; the result goes to rax. */

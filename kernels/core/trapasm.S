@@ -1,7 +1,8 @@
 /*
  * trapasm.S - interrupt and exception entry stubs and the common return.
  * Every vector pushes (error code or 0, vector), then all general
- * registers, forming struct trapframe, and calls trap(tf).
+ * registers, forming struct trapframe, and calls trap(tf) with RFLAGS
+ * cleared (DF, AC, NT off).
  */
         .text
 .macro VEC n
@@ -21,6 +22,11 @@ vec\n:
 .endr
 
 trap_common:
+        /* An interrupt gate clears IF, TF and NT but not DF or AC: a user
+         * that set DF would make the kernel's rep movs copy backwards.
+         * Start from clean flags (the iret frame keeps the user's). */
+        pushq $0x2
+        popfq
         pushq %rax
         pushq %rbx
         pushq %rcx

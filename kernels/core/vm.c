@@ -176,10 +176,13 @@ int copyinstr(char *dst, uint64_t uva, size_t cap)
  * reference, and only shared mappings can be removed by vm_unmap. */
 int vm_map_shared(uint64_t *pml4, uint64_t va, uint64_t pa, int writable)
 {
-	int r = vm_map_page(pml4, va, pa, writable, 0);
+	int r = page_ref((void *)pa);
 	if (r < 0)
 		return r;
-	page_ref((void *)pa);
+	if ((r = vm_map_page(pml4, va, pa, writable, 0)) < 0) {
+		page_free((void *)pa);
+		return r;
+	}
 	*walk(pml4, va, 0) |= PTE_SHARED;
 	return 0;
 }
@@ -219,8 +222,10 @@ int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint6
 	for (uint64_t i = 0; i < npages; i++) {
 		uint64_t pa = vm_translate(spml4, sva + i * PGSIZE, writable);
 		int r = vm_map_shared(dpml4, dva + i * PGSIZE, PTE_ADDR(pa), writable);
-		if (r < 0)
+		if (r < 0) {
+			vm_unmap(dpml4, dva, i);   /* all or nothing */
 			return r;
+		}
 	}
 	return 0;
 }

@@ -185,6 +185,10 @@ int64_t sys_ipc_reply_recv_slow(struct sysframe *sf)
 		sched_ready(caller);
 		return 0;
 	}
+	if (caller->ticks_left <= 0) {   /* its slice went on this request */
+		sched_ready(caller);
+		return ipc_recv_common(ep);
+	}
 	cur->sf->rax = (uint64_t)-E_PEER;
 	cur->state = P_BLOCKED;
 	cur->wait = W_RECV;

@@ -20,7 +20,7 @@ int64_t sys_ipc_call_fast(struct sysframe *sf)
 		ep->recvq.tail = 0;
 	struct sysframe *df = rcv->sf;
 	df->rdx = ARG2(sf), df->r10 = ARG3(sf), df->r8 = ARG4(sf);
-	df->rsi = ARG1(sf);
+	df->rsi = ARG1(sf) & ~(uint64_t)IPC_INBUF;   /* nothing came in a buffer */
 	df->rdi = (uint64_t)cur->pid;
 	df->rax = 0;
 	cur->msg.rcap = 0;
@@ -40,11 +40,11 @@ int64_t sys_ipc_reply_recv_fast(struct sysframe *sf)
 	struct proc *cur = curproc, *caller = cur->reply_to;
 	if (!ep || ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !caller ||
 	    caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur ||
-	    ep->sendq.head)
+	    caller->ticks_left <= 0 || ep->sendq.head)
 		return sys_ipc_reply_recv_slow(sf);
 	struct sysframe *df = caller->sf;
 	df->rdx = ARG2(sf), df->r10 = ARG3(sf), df->r8 = ARG4(sf);
-	df->rsi = ARG1(sf);
+	df->rsi = ARG1(sf) & ~(uint64_t)IPC_INBUF;
 	df->rdi = (uint64_t)cur->pid;
 	df->rax = 0;
 	caller->callee = 0;

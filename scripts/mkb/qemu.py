@@ -21,9 +21,12 @@ import time
 
 from . import protocol
 
+# Under TCG the CPU model is qemu64 with the protections the kernel turns
+# on when present (kernels/core/cpu.c): SMEP, SMAP, UMIP.
+TCG_CPU = ["-cpu", "qemu64,+smep,+smap,+umip"]
 ACCEL_FLAGS = {
-    "icount": ["-accel", "tcg", "-icount", "shift=0,sleep=off"],
-    "tcg": ["-accel", "tcg"],
+    "icount": ["-accel", "tcg", "-icount", "shift=0,sleep=off"] + TCG_CPU,
+    "tcg": ["-accel", "tcg"] + TCG_CPU,
     "kvm": ["-accel", "kvm", "-cpu", "host"],
 }
 

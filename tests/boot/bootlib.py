@@ -10,7 +10,7 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-from mkb import protocol  # noqa: E402
+from mkb import protocol, qemu  # noqa: E402
 
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 BOOT_TIMEOUT = 60
@@ -32,7 +32,7 @@ def boot(mode, args, timeout=BOOT_TIMEOUT):
         pytest.fail(f"{kernel} missing: run `make` first")
     argv = [QEMU, "-kernel", kernel, "-append", args, "-m", "128M", "-display", "none",
             "-serial", "stdio", "-no-reboot", "-monitor", "none",
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-accel", "tcg", "-icount", "shift=0"]
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-accel", "tcg", "-icount", "shift=0"] + qemu.TCG_CPU
     try:
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
     except subprocess.TimeoutExpired as e:

@@ -25,6 +25,13 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void qemu_exit(int code) __attribute__((noreturn));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
+// cpu.c
+struct cpu_features {
+	int smep, smap, umip;   /* switched on (the CPU has them) */
+};
+extern struct cpu_features cpu_features;
+void cpu_init(void);
+
 // gdt.c
 void gdt_init(void);
 void tss_set_rsp0(uint64_t rsp0);
@@ -42,7 +49,7 @@ extern volatile uint64_t ticks;
 void pmm_init(uint32_t mb_info);
 void *page_alloc(void);
 void page_free(void *pa);
-void page_ref(void *pa);
+int page_ref(void *pa);
 uint64_t pmm_free_pages(void);
 
 // vm.c
@@ -95,6 +102,7 @@ void swtch(uint64_t *old_ksp, uint64_t new_ksp);
 // syscall.c
 void syscall_init(void);
 void syscall_dispatch(struct sysframe *sf);
+void syscall_compat(void) __attribute__((noreturn));
 
 extern struct kcounters kstat;
 

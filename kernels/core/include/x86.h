@@ -26,5 +26,26 @@ static inline void sti_hlt_cli(void) { __asm__ volatile("sti; hlt; cli" ::: "mem
 #define MSR_EFER 0xC0000080
 #define MSR_STAR 0xC0000081
 #define MSR_LSTAR 0xC0000082
+#define MSR_CSTAR 0xC0000083
 #define MSR_FMASK 0xC0000084
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+
+#define RFLAGS_TF 0x100
+#define RFLAGS_IF 0x200
+#define RFLAGS_DF 0x400
+#define RFLAGS_NT 0x4000
+#define RFLAGS_AC 0x40000
+
+#define CR4_UMIP (1UL << 11)
+#define CR4_SMEP (1UL << 20)
+#define CR4_SMAP (1UL << 21)
+
+static inline uint64_t rcr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void lcr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
 #endif
