@@ -11,14 +11,15 @@
 enum sysnum {
 	SYS_NULL = 0,      /* () -> 0: the null system call */
 	SYS_EXIT,          /* (status) */
-	SYS_SPAWN,         /* (name, arg) -> pid */
+	SYS_SPAWN,         /* (name, arg, privs) -> pid; the child gets privs & ours */
 	SYS_WAIT,          /* (pid, *status) -> pid */
-	SYS_KILL,          /* (pid) */
+	SYS_KILL,          /* (pid): ourself, a child, or any with PRIV_KILL (not init) */
 	SYS_YIELD,         /* () */
 	SYS_GETPID,        /* () -> pid */
 	SYS_FINDPROC,      /* (name) -> pid of a live process with that name */
 	SYS_COUNTERS,      /* (*struct kcounters) */
 	SYS_DEBUG_WRITE,   /* (buf, len): kernel console, for tests and panics */
+	SYS_PROC_ALIVE,    /* (pid) -> 1 if that process lives, else 0 (pids are never reused) */
 	/* mono: in-kernel services */
 	SYS_WRITE = 16,    /* (buf, len) -> len: console */
 	SYS_PIPE,          /* () -> pipe id */
@@ -46,11 +47,14 @@ enum sysnum {
 	SYS_IPC_RECV,         /* (ep, *desc) -> msg in registers */
 	SYS_IPC_CALL,         /* (ep, tag, mr0, mr1, mr2, *desc) -> reply */
 	SYS_IPC_REPLY_RECV,   /* (ep, tag, mr0, mr1, mr2, *desc) -> next msg */
-	SYS_NTFN_CREATE,      /* () -> notification id */
-	SYS_NTFN_SIGNAL,      /* (id, bits) */
-	SYS_NTFN_WAIT,        /* (id) -> bits */
-	SYS_MAP,              /* (pid, src_va, dst_va, npages, writable) */
+	SYS_NTFN_CREATE,      /* () -> notification id (ours: only we wait on it) */
+	SYS_NTFN_SIGNAL,      /* (id, bits, pid): by its owner or the granted endpoint's
+				 owner; pid != 0: only if the owner is that process */
+	SYS_NTFN_WAIT,        /* (id) -> bits; its owner only */
+	SYS_MAP,              /* (pid, src_va, dst_va, npages, writable): into a child,
+				 or by a server into anyone */
 	SYS_UNMAP,            /* (pid, va, npages): undo a SYS_MAP of ours */
+	SYS_NTFN_GRANT,       /* (id, ep): the owner of endpoint ep may signal it */
 	NSYSCALLS = 64
 };
 
@@ -68,6 +72,11 @@ enum {
 	E_NOMEM = 5, E_NOENT = 6, E_SRCH = 7, E_PEER = 8, E_PERM = 9,
 	E_CHILD = 10, E_MSGSIZE = 11, E_AGAIN = 12, E_PIPE = 13
 };
+
+/* Privileges a parent may pass to a child at spawn (a subset of its own;
+ * init has them all). */
+#define PRIV_KILL 0x1            /* kill any process but init, not only children */
+#define PRIV_ALL 0x1
 
 /* Exit statuses reported by wait. */
 #define EXIT_FAULT_BASE 0x1000   /* killed by CPU exception: base | vector */

@@ -522,6 +522,23 @@ int fs_close_owner(struct fs *fs, uint32_t owner)
     return n;
 }
 
+/* fs_sweep: release every handle whose owner alive() says is gone (a
+ * server that is not told of its clients' deaths calls this when its
+ * table is full).  Returns how many were closed, or SVC_EINVAL. */
+int fs_sweep(struct fs *fs, int (*alive)(uint32_t owner))
+{
+    if (!fs || !fs->mounted || !alive)
+        return SVC_EINVAL;
+    int n = 0;
+    for (uint32_t h = 0; h < FS_MAX_OPEN; h++) {
+        if (fs->files[h].used && !alive(fs->files[h].owner)) {
+            fs->files[h].used = false;
+            n++;
+        }
+    }
+    return n;
+}
+
 /*
  * fs_unlink: delete file name and free its blocks.  Returns 0, the name
  * errors of fs_create, SVC_ENOENT, SVC_EBUSY (some handle has it open),

@@ -114,6 +114,7 @@ int fs_write(struct fs *fs, uint32_t owner, int h, const void *buf, size_t len);
 int fs_seek(struct fs *fs, uint32_t owner, int h, int32_t off, int whence);
 int fs_close(struct fs *fs, uint32_t owner, int h);
 int fs_close_owner(struct fs *fs, uint32_t owner);
+int fs_sweep(struct fs *fs, int (*alive)(uint32_t owner));
 int fs_unlink(struct fs *fs, const char *name);
 int fs_stat(struct fs *fs, const char *name, struct fs_stat *st);
 int fs_free_blocks(const struct fs *fs);

@@ -43,6 +43,12 @@ int sem_init(struct sem_table *t)
  */
 int sem_create(struct sem_table *t, int32_t initial)
 {
+    return sem_create_for(t, initial, 0);
+}
+
+/* sem_create_for: sem_create, owned by owner (freed by sem_owner_gone). */
+int sem_create_for(struct sem_table *t, int32_t initial, uint32_t owner)
+{
     if (!t || initial < 0)
         return SVC_EINVAL;
     for (uint32_t i = 0; i < SEM_MAX; i++) {
@@ -50,11 +56,47 @@ int sem_create(struct sem_table *t, int32_t initial)
         if (s->used)
             continue;
         s->used = true;
+        s->owner = owner;
         s->count = initial;
         s->head = s->nwait = 0;
         return (int)(s->gen * SEM_MAX + i);
     }
     return SVC_ENOSPC;
+}
+
+/* sem_owner_gone: owner died: free its semaphores that nobody waits on
+ * (one with waiters stays until they are served).  Returns how many were
+ * freed, or SVC_EINVAL (t NULL or owner 0). */
+int sem_owner_gone(struct sem_table *t, uint32_t owner)
+{
+    if (!t || !owner)
+        return SVC_EINVAL;
+    int n = 0;
+    for (uint32_t i = 0; i < SEM_MAX; i++) {
+        struct sem *s = &t->sems[i];
+        if (s->used && s->owner == owner && s->nwait == 0) {
+            sem_destroy(t, (int)(s->gen * SEM_MAX + i));
+            n++;
+        }
+    }
+    return n;
+}
+
+/* sem_sweep: sem_owner_gone for every owner alive() says is gone.
+ * Returns how many semaphores were freed, or SVC_EINVAL. */
+int sem_sweep(struct sem_table *t, int (*alive)(uint32_t owner))
+{
+    if (!t || !alive)
+        return SVC_EINVAL;
+    int n = 0;
+    for (uint32_t i = 0; i < SEM_MAX; i++) {
+        struct sem *s = &t->sems[i];
+        if (s->used && s->owner && s->nwait == 0 && !alive(s->owner)) {
+            sem_destroy(t, (int)(s->gen * SEM_MAX + i));
+            n++;
+        }
+    }
+    return n;
 }
 
 /*

@@ -24,6 +24,7 @@
 
 struct sem {
     bool used;
+    uint32_t owner;                  /* creator (sem_create_for), 0: none */
     uint32_t gen;                    /* bumped by sem_destroy */
     int32_t count;                   /* free units, >= 0 */
     uint32_t head, nwait;            /* ring of waiters in queue[] */
@@ -36,6 +37,9 @@ struct sem_table {
 
 int sem_init(struct sem_table *t);
 int sem_create(struct sem_table *t, int32_t initial);
+int sem_create_for(struct sem_table *t, int32_t initial, uint32_t owner);
+int sem_owner_gone(struct sem_table *t, uint32_t owner);
+int sem_sweep(struct sem_table *t, int (*alive)(uint32_t owner));
 int sem_destroy(struct sem_table *t, int id);
 int sem_wait(struct sem_table *t, int id, uint32_t waiter);
 int sem_trywait(struct sem_table *t, int id);

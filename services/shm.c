@@ -165,6 +165,48 @@ int shm_detach_all(struct shm_table *t, uint32_t client)
     return n;
 }
 
+/* shm_owner_gone: owner died: detach it everywhere and destroy the
+ * segments it owns (each is freed at its last detach).  Returns how many
+ * segments it owned, or SVC_EINVAL (t NULL). */
+int shm_owner_gone(struct shm_table *t, uint32_t owner)
+{
+    if (!t)
+        return SVC_EINVAL;
+    shm_detach_all(t, owner);
+    int n = 0;
+    for (uint32_t i = 0; i < SHM_MAX; i++) {
+        struct shm_seg *s = &t->segs[i];
+        if (s->used && !s->dying && s->owner == owner) {
+            shm_destroy(t, (int)(s->gen * SHM_MAX + i), owner);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* shm_sweep: shm_owner_gone for every owner or client alive() says is
+ * gone.  Returns how many processes were swept, or SVC_EINVAL. */
+int shm_sweep(struct shm_table *t, int (*alive)(uint32_t pid))
+{
+    if (!t || !alive)
+        return SVC_EINVAL;
+    int n = 0;
+    for (uint32_t i = 0; i < SHM_MAX; i++) {
+        struct shm_seg *s = &t->segs[i];
+        for (uint32_t c = 0; s->used && c < s->nattach; c++)
+            if (!alive(s->clients[c])) {
+                shm_owner_gone(t, s->clients[c]);
+                n++;
+                c = (uint32_t)-1;   /* the list changed: look again */
+            }
+        if (s->used && !s->dying && !alive(s->owner)) {
+            shm_owner_gone(t, s->owner);
+            n++;
+        }
+    }
+    return n;
+}
+
 /*
  * shm_destroy: the owner removes segment id: its key disappears now, its
  * pages are freed now if nobody is attached (returns 0), else at the last

@@ -60,6 +60,8 @@ int shm_attach(struct shm_table *t, int id, uint32_t client,
 int shm_detach(struct shm_table *t, int id, uint32_t client);
 int shm_detach_all(struct shm_table *t, uint32_t client);
 int shm_destroy(struct shm_table *t, int id, uint32_t client);
+int shm_owner_gone(struct shm_table *t, uint32_t owner);
+int shm_sweep(struct shm_table *t, int (*alive)(uint32_t pid));
 int shm_info(const struct shm_table *t, int id, struct shm_info *info);
 
 #endif

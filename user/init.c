@@ -21,7 +21,9 @@ int main(const char *cmdline)
 		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown run=%s (use run=test or run=bench)\"}\n", run);
 		return 1;
 	}
-	int pid = os_spawn(prog, cmdline), status = -1;
+	/* The program may kill processes it did not start (the self tests kill
+	 * a server to see it restart); what it starts gets no privileges. */
+	int pid = os_spawn_priv(prog, cmdline, PRIV_KILL), status = -1;
 	if (pid < 0) {
 		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"cannot start %s: error %d\"}\n", prog, -pid);
 		return 1;

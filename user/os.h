@@ -14,7 +14,8 @@
 #include "svc_err.h"
 
 /* processes (os_common.c) */
-int os_spawn(const char *image, const char *arg);   /* -> pid or -E_* */
+int os_spawn(const char *image, const char *arg);   /* -> pid or -E_*; no privileges */
+int os_spawn_priv(const char *image, const char *arg, unsigned privs);   /* PRIV_* */
 int os_wait(int pid, int *status);                  /* -> pid or -E_* */
 int os_kill(int pid);
 void os_exit(int status) __attribute__((noreturn));

@@ -8,7 +8,12 @@
 
 int os_spawn(const char *image, const char *arg)
 {
-	return (int)syscall3(SYS_SPAWN, (uint64_t)image, (uint64_t)arg, 0);
+	return os_spawn_priv(image, arg, 0);
+}
+
+int os_spawn_priv(const char *image, const char *arg, unsigned privs)
+{
+	return (int)syscall3(SYS_SPAWN, (uint64_t)image, (uint64_t)arg, privs);
 }
 
 int os_wait(int pid, int *status)

@@ -140,6 +140,9 @@ int os_sem_wait(int id)
 		ntfn = 0;
 		return (int)(e == -E_NOMEM ? SVC_ENOMEM : SVC_EIO);
 	}
+	static int granted;   /* the semaphore server may signal it */
+	if (!granted && syscall3(SYS_NTFN_GRANT, (uint64_t)ntfn, EP_SEM, 0) == 0)
+		granted = 1;
 	long r = svc(EP_SEM, SEM_WAIT, (uint64_t)id, (uint64_t)ntfn, 0, 0, 0, 0, 0);
 	if (r != SVC_EWOULDBLOCK)
 		return (int)r;

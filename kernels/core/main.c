@@ -49,6 +49,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	int pid = proc_spawn("init", cmdline, 0, INIT_PRIO);   // pid 1
 	if (pid != 1)
 		panic("cannot start init (%d)", pid);
+	proc_find(1)->privs = PRIV_ALL;   // init passes on what its program needs
 	mode_init(cmdline);    // mono: in-kernel services; micro: servers
 	if (fmt_getarg(cmdline, "kfault", (char[4]){ 0 }, 4) >= 0)
 		kernel_fault_test();

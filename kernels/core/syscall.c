@@ -69,7 +69,13 @@ int64_t sys_spawn(struct sysframe *sf)
 	} else {
 		arg[0] = '\0';
 	}
-	return proc_spawn(name, arg, curproc, curproc->prio);
+	if (!mode_spawn_allowed(name))
+		return -E_PERM;   /* a server image: only the kernel starts those */
+	int pid = proc_spawn(name, arg, curproc, curproc->prio);
+	struct proc *p = pid > 0 ? proc_find(pid) : 0;
+	if (p)
+		p->privs = curproc->privs & (unsigned)ARG2(sf);
+	return pid;
 }
 
 int64_t sys_wait(struct sysframe *sf)
@@ -84,13 +90,21 @@ int64_t sys_wait(struct sysframe *sf)
 	return r;
 }
 
+/* Kill a process: ourself, a child, or (with PRIV_KILL) any but init. */
 int64_t sys_kill(struct sysframe *sf)
 {
-	struct proc *p = proc_find((int)ARG0(sf));
+	struct proc *p = proc_find((int)ARG0(sf)), *cur = curproc;
 	if (!p || p == idleproc)
 		return -E_SRCH;
+	if (p != cur && (p->pid == 1 || (p->parent != cur && !(cur->privs & PRIV_KILL))))
+		return -E_PERM;
 	proc_kill(p, EXIT_KILLED);
 	return 0;
+}
+
+int64_t sys_proc_alive(struct sysframe *sf)
+{
+	return proc_find((int)ARG0(sf)) ? 1 : 0;
 }
 
 int64_t sys_yield(struct sysframe *sf)

@@ -18,13 +18,15 @@ struct endpoint *ep_get(uint64_t id)
 	return id < NEP && endpoints[id].used ? &endpoints[id] : 0;
 }
 
-/* Claim endpoint id (or the first free one from EP_FIRST_FREE if id < 0). */
-int ep_alloc_at(int id)
+/* Claim endpoint id (or the first free one from EP_FIRST_FREE if id < 0)
+ * for owner. */
+int ep_alloc_at(int id, struct proc *owner)
 {
 	for (int i = id < 0 ? EP_FIRST_FREE : id; i < NEP; i++) {
 		if (!endpoints[i].used) {
 			memset(&endpoints[i], 0, sizeof endpoints[i]);
 			endpoints[i].used = 1;
+			endpoints[i].owner = owner;
 			return i;
 		}
 		if (id >= 0)
@@ -36,7 +38,33 @@ int ep_alloc_at(int id)
 int64_t sys_ep_create(struct sysframe *sf)
 {
 	(void)sf;
-	return ep_alloc_at(-1);
+	return ep_alloc_at(-1, curproc);
+}
+
+/* Does the caller own endpoint id? A restarted server claims its
+ * well-known endpoint the first time it uses it. */
+static int ep_owned(struct endpoint *ep, uint64_t id)
+{
+	struct proc *cur = curproc;
+	if (!ep->owner && cur->server_ep == (int)id)
+		ep->owner = cur;
+	return ep->owner == cur;
+}
+
+/* May the caller receive on ep (id)? Its owner, or a child of its owner
+ * (a channel made by a parent for the child that serves it); a server's
+ * well-known endpoint, only its server. */
+static int ep_may_recv(struct endpoint *ep, uint64_t id)
+{
+	if (ep_owned(ep, id))
+		return 1;
+	return ep->owner && id >= EP_FIRST_FREE && curproc->parent == ep->owner;
+}
+
+/* May the caller send or call on ep? */
+static int ep_may_call(const struct endpoint *ep)
+{
+	return !ep->call_ep || ep_owned(&endpoints[ep->call_ep], (uint64_t)ep->call_ep);
 }
 
 /* Read the message a syscall names: tag and inline words from registers,
@@ -139,6 +167,8 @@ int64_t sys_ipc_send(struct sysframe *sf)
 	struct endpoint *ep = ep_get(ARG0(sf));
 	if (!ep)
 		return -E_BADH;
+	if (!ep_may_call(ep))
+		return -E_PERM;
 	int r = msg_from_frame(sf, &curproc->msg, 1);
 	return r < 0 ? r : ipc_send_common(ep, 0);
 }
@@ -148,6 +178,8 @@ int64_t sys_ipc_call_slow(struct sysframe *sf)
 	struct endpoint *ep = ep_get(ARG0(sf));
 	if (!ep)
 		return -E_BADH;
+	if (!ep_may_call(ep))
+		return -E_PERM;
 	int r = msg_from_frame(sf, &curproc->msg, 1);
 	return r < 0 ? r : ipc_send_common(ep, 1);
 }
@@ -157,6 +189,8 @@ int64_t sys_ipc_recv(struct sysframe *sf)
 	struct endpoint *ep = ep_get(ARG0(sf));
 	if (!ep)
 		return -E_BADH;
+	if (!ep_may_recv(ep, ARG0(sf)))
+		return -E_PERM;
 	int r = msg_from_frame(sf, &curproc->msg, 0);
 	return r < 0 ? r : ipc_recv_common(ep);
 }
@@ -169,6 +203,8 @@ int64_t sys_ipc_reply_recv_slow(struct sysframe *sf)
 	struct endpoint *ep = ep_get(ARG0(sf));
 	if (!ep)
 		return -E_BADH;
+	if (!ep_may_recv(ep, ARG0(sf)))
+		return -E_PERM;
 	struct ipc_msg reply;
 	int r = msg_from_frame(sf, &reply, 1);
 	if (r < 0)
@@ -198,18 +234,44 @@ int64_t sys_ipc_reply_recv_slow(struct sysframe *sf)
 	return (int64_t)cur->sf->rax;
 }
 
-/* Undo p's IPC links when it dies: its caller gets -E_PEER, a server
- * holding p as caller forgets it. */
+/* Wake every process blocked on q with -E_PEER (their frames hold it). */
+static void fail_all(struct waitq *q)
+{
+	struct proc *w;
+	while ((w = waitq_pop(q))) {
+		w->sf->rax = (uint64_t)-E_PEER;
+		sched_ready(w);
+	}
+}
+
+/* Undo p's IPC links when it dies: every caller waiting for its reply
+ * gets -E_PEER (not only the last one it received), a server holding p
+ * as caller forgets it, its endpoints and notifications are freed (their
+ * waiting senders get -E_PEER), except a restarting server's well-known
+ * endpoint, which keeps its queue for the next server. */
 void mode_proc_exit(struct proc *p)
 {
-	struct proc *c = p->reply_to;
-	if (c && c->state == P_BLOCKED && c->wait == W_REPLY && c->callee == p) {
-		c->callee = 0;
-		c->sf->rax = (uint64_t)-E_PEER;
-		sched_ready(c);
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *c = &ptable[i];
+		if (c->state == P_BLOCKED && c->wait == W_REPLY && c->callee == p) {
+			c->callee = 0;
+			c->sf->rax = (uint64_t)-E_PEER;
+			sched_ready(c);
+		}
+		if (c->reply_to == p)
+			c->reply_to = 0;
 	}
 	p->reply_to = 0;
-	for (int i = 1; i < NPROC; i++)
-		if (ptable[i].reply_to == p)
-			ptable[i].reply_to = 0;
+	for (int i = 1; i < NEP; i++) {
+		struct endpoint *ep = &endpoints[i];
+		if (!ep->used || ep->owner != p)
+			continue;
+		ep->owner = 0;
+		if (p->restart && p->server_ep == i)
+			continue;
+		fail_all(&ep->sendq);
+		fail_all(&ep->recvq);
+		ep->used = 0;
+	}
+	ntfn_proc_exit(p);
 }

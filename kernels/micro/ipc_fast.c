@@ -13,7 +13,8 @@ int64_t sys_ipc_call_fast(struct sysframe *sf)
 {
 	struct endpoint *ep = ep_get(ARG0(sf));
 	struct proc *cur = curproc, *rcv;
-	if (!ep || ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !(rcv = ep->recvq.head))
+	if (!ep || ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || ep->call_ep ||
+	    !(rcv = ep->recvq.head))
 		return sys_ipc_call_slow(sf);
 	ep->recvq.head = rcv->qnext;
 	if (!ep->recvq.head)
@@ -38,7 +39,8 @@ int64_t sys_ipc_reply_recv_fast(struct sysframe *sf)
 {
 	struct endpoint *ep = ep_get(ARG0(sf));
 	struct proc *cur = curproc, *caller = cur->reply_to;
-	if (!ep || ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !caller ||
+	if (!ep || !ep->owner || (ep->owner != cur && ep->owner != cur->parent) || ARG5(sf) ||
+	    IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !caller ||
 	    caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur ||
 	    caller->ticks_left <= 0 || ep->sendq.head)
 		return sys_ipc_reply_recv_slow(sf);

@@ -17,6 +17,7 @@ int64_t sys_ntfn_signal(struct sysframe *sf);
 int64_t sys_ntfn_wait(struct sysframe *sf);
 int64_t sys_map(struct sysframe *sf);
 int64_t sys_unmap(struct sysframe *sf);
+int64_t sys_ntfn_grant(struct sysframe *sf);
 
 const char *const mode_name = "micro";
 
@@ -32,18 +33,31 @@ const syscall_fn mode_syscalls[NSYSCALLS] = {
 	[SYS_NTFN_WAIT] = sys_ntfn_wait,
 	[SYS_MAP] = sys_map,
 	[SYS_UNMAP] = sys_unmap,
+	[SYS_NTFN_GRANT] = sys_ntfn_grant,
 };
+
+/* Server images: only the kernel starts them (a second file server, or a
+ * fake block server, would otherwise be one spawn away). */
+static const char *const server_images[] = { "console", "fs", "blk", "sem", "shm" };
+
+int mode_spawn_allowed(const char *image)
+{
+	for (size_t i = 0; i < sizeof server_images / sizeof server_images[0]; i++)
+		if (!strcmp(image, server_images[i]))
+			return 0;
+	return 1;
+}
 
 /* Start a server on its well-known endpoint; the kernel restarts it if
  * it dies. io_console grants it COM1's ports through the TSS bitmap. */
 static void server_start(const char *image, const char *arg, int ep, int io_console)
 {
-	if (ep_alloc_at(ep) != ep)
-		panic("endpoint %d taken", ep);
 	int pid = proc_spawn(image, arg, 0, SERVER_PRIO);
 	struct proc *p = proc_find(pid);
 	if (!p)
 		panic("cannot start server %s (%d)", image, pid);
+	if (ep_alloc_at(ep, p) != ep)
+		panic("endpoint %d taken", ep);
 	p->restart = 1;
 	p->server_ep = ep;
 	p->io_console = io_console;
@@ -66,4 +80,5 @@ void mode_init(const char *cmdline)
 	server_start("fs", arg, EP_FS, 0);
 	server_start("sem", "", EP_SEM, 0);
 	server_start("shm", "", EP_SHM, 0);
+	endpoints[EP_BLK].call_ep = EP_FS;   /* raw blocks: the file server's alone */
 }

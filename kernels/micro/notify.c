@@ -1,13 +1,18 @@
 /* notify.c - asynchronous notifications (seL4 style): a word of signal
  * bits; signal ORs bits in and never blocks, wait returns and clears
- * them or blocks until some arrive. Also page mapping between address
- * spaces (sys_map, sys_unmap). Micro kernel only. */
+ * them or blocks until some arrive. A notification belongs to the process
+ * that made it: only it waits; it, its children and the owner of the
+ * endpoint it was granted to (SYS_NTFN_GRANT: a server it uses) may
+ * signal; it goes when its owner dies. Also page mapping between address spaces (sys_map,
+ * sys_unmap). Micro kernel only. */
 #include "defs.h"
 #include "ipc.h"
 #include "syscall.h"
 
 struct ntfn {
 	int used;
+	struct proc *owner;
+	int signal_ep;        /* 0, or the endpoint whose owner may signal too */
 	uint64_t bits;
 	struct waitq waiters;
 };
@@ -26,16 +31,43 @@ int64_t sys_ntfn_create(struct sysframe *sf)
 		if (!ntfns[i].used) {
 			memset(&ntfns[i], 0, sizeof ntfns[i]);
 			ntfns[i].used = 1;
+			ntfns[i].owner = curproc;
 			return i;
 		}
 	return -E_NOMEM;
 }
 
+/* Let the owner of endpoint ep (a server) signal notification id too. */
+int64_t sys_ntfn_grant(struct sysframe *sf)
+{
+	struct ntfn *n = ntfn_get(ARG0(sf));
+	if (!n || n->owner != curproc)
+		return -E_BADH;
+	if (!ep_get(ARG1(sf)))
+		return -E_INVAL;
+	n->signal_ep = (int)ARG1(sf);
+	return 0;
+}
+
+/* The notifications of a dying process go with it. */
+void ntfn_proc_exit(struct proc *p)
+{
+	for (int i = 1; i < NNTFN; i++)
+		if (ntfns[i].used && ntfns[i].owner == p)
+			ntfns[i].used = 0;   /* only p waited on it */
+}
+
 int64_t sys_ntfn_signal(struct sysframe *sf)
 {
 	struct ntfn *n = ntfn_get(ARG0(sf));
+	struct proc *cur = curproc;
 	if (!n)
 		return -E_BADH;
+	if (n->owner != cur && cur->parent != n->owner &&
+	    !(n->signal_ep && endpoints[n->signal_ep].owner == cur))
+		return -E_PERM;
+	if (ARG2(sf) && (uint64_t)n->owner->pid != ARG2(sf))
+		return -E_PERM;   /* not the process the signaller meant */
 	n->bits |= ARG1(sf);
 	struct proc *w = n->waiters.head;
 	if (w && n->bits) {
@@ -49,7 +81,7 @@ int64_t sys_ntfn_signal(struct sysframe *sf)
 int64_t sys_ntfn_wait(struct sysframe *sf)
 {
 	struct ntfn *n = ntfn_get(ARG0(sf));
-	if (!n)
+	if (!n || n->owner != curproc)
 		return -E_BADH;
 	if (n->bits) {
 		uint64_t b = n->bits;
@@ -62,13 +94,14 @@ int64_t sys_ntfn_wait(struct sysframe *sf)
 }
 
 /* The process whose address space the caller may change with SYS_MAP or
- * SYS_UNMAP: servers may change any; others only a child or parent. */
+ * SYS_UNMAP: servers may change any (the shm server maps segments into
+ * its clients); others only their own children. */
 static int64_t map_target(uint64_t pid, struct proc **out)
 {
 	struct proc *cur = curproc, *p = proc_find((int)pid);
 	if (!p)
 		return -E_SRCH;
-	if (cur->server_ep < 0 && p->parent != cur && cur->parent != p)
+	if (cur->server_ep < 0 && p->parent != cur)
 		return -E_PERM;
 	*out = p;
 	return 0;

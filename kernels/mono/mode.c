@@ -27,6 +27,7 @@ int64_t sys_shm_attach(struct sysframe *sf);
 int64_t sys_shm_detach(struct sysframe *sf);
 void svc_init(void);
 void svc_proc_exit(struct proc *p);
+void pipe_proc_exit(struct proc *p);
 
 const char *const mode_name = "mono";
 
@@ -63,6 +64,14 @@ void mode_init(const char *cmdline)
 void mode_proc_exit(struct proc *p)
 {
 	svc_proc_exit(p);
+	pipe_proc_exit(p);
+}
+
+/* The mono kernel has no server images: every image may be spawned. */
+int mode_spawn_allowed(const char *image)
+{
+	(void)image;
+	return 1;
 }
 
 /* Console output lives in the kernel: copy in and write to COM1. */

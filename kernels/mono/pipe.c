@@ -4,6 +4,9 @@
  * message that one read returns, like Linux's O_DIRECT pipes); write copies in from the writer, read
  * copies out to the reader (two copies per message). Blocked readers and
  * writers wait on the pipe's queues and are woken by the other side.
+ * A pipe belongs to the process that made it: it and its children may
+ * read and write it, only it may close it, and it goes when its owner
+ * dies.
  */
 #include "defs.h"
 #include "proc.h"
@@ -15,16 +18,31 @@
 
 struct pipe {
 	int used;
+	int owner;             /* pid of the creator */
+	uint64_t gen;          /* tells a reused slot from the pipe a sleeper knew */
 	uint8_t *page[PIPE_PAGES];
 	uint64_t rpos, wpos;   /* bytes read and written since creation */
 	struct waitq readers, writers;
 };
 
 static struct pipe pipes[NPIPE];
+static uint64_t pipe_gens;
 
-static struct pipe *pipe_get(uint64_t id)
+/* Pipe id if it exists and the caller may use it (owner or owner's child;
+ * with close set, the owner only). */
+static struct pipe *pipe_get(uint64_t id, int close)
 {
-	return id < NPIPE && pipes[id].used ? &pipes[id] : 0;
+	struct pipe *pp = id < NPIPE && pipes[id].used ? &pipes[id] : 0;
+	struct proc *cur = curproc;
+	if (!pp || cur->pid == pp->owner || (!close && cur->parent && cur->parent->pid == pp->owner))
+		return pp;
+	return 0;
+}
+
+/* After sleeping: is the pipe the one we slept on? */
+static int pipe_same(uint64_t id, uint64_t gen)
+{
+	return pipes[id].used && pipes[id].gen == gen;
 }
 
 static void wake_all(struct waitq *q)
@@ -50,22 +68,37 @@ int64_t sys_pipe(struct sysframe *sf)
 			}
 		}
 		pp->used = 1;
+		pp->owner = curproc->pid;
+		pp->gen = ++pipe_gens;
 		return i;
 	}
 	return -E_NOMEM;
 }
 
-int64_t sys_pipe_close(struct sysframe *sf)
+static void pipe_free(struct pipe *pp)
 {
-	struct pipe *pp = pipe_get(ARG0(sf));
-	if (!pp)
-		return -E_BADH;
 	pp->used = 0;
 	for (int j = 0; j < PIPE_PAGES; j++)
 		page_free(pp->page[j]);
 	wake_all(&pp->readers);
 	wake_all(&pp->writers);
+}
+
+int64_t sys_pipe_close(struct sysframe *sf)
+{
+	struct pipe *pp = pipe_get(ARG0(sf), 1);
+	if (!pp)
+		return -E_BADH;
+	pipe_free(pp);
 	return 0;
+}
+
+/* A dying process's pipes go with it; their sleepers get -E_PIPE. */
+void pipe_proc_exit(struct proc *p)
+{
+	for (int i = 1; i < NPIPE; i++)
+		if (pipes[i].used && pipes[i].owner == p->pid)
+			pipe_free(&pipes[i]);
 }
 
 /* Move n bytes between the ring at position pos and user memory. */
@@ -97,16 +130,17 @@ static uint64_t *ring_word(struct pipe *pp, uint64_t pos)
 int64_t sys_pipe_write(struct sysframe *sf)
 {
 	uint64_t id = ARG0(sf), ubuf = ARG1(sf), len = ARG2(sf);
-	struct pipe *pp = pipe_get(id);
+	struct pipe *pp = pipe_get(id, 0);
 	if (!pp)
 		return -E_BADH;
 	if (len > PIPE_CAP - 8)
 		return -E_MSGSIZE;
 	if (!vm_check(curproc->pml4, ubuf, len, 0))
 		return -E_FAULT;
+	uint64_t gen = pp->gen;
 	while (PIPE_CAP - (pp->wpos - pp->rpos) < PKT_SPACE(len)) {
 		sched_block(W_PIPE, &pp->writers);
-		if (!pipe_get(id))
+		if (!pipe_same(id, gen))
 			return -E_PIPE;   /* closed while we slept */
 	}
 	if (ring_xfer(pp, pp->wpos + 8, ubuf, len, 0) < 0)
@@ -122,14 +156,15 @@ int64_t sys_pipe_write(struct sysframe *sf)
 int64_t sys_pipe_read(struct sysframe *sf)
 {
 	uint64_t id = ARG0(sf), ubuf = ARG1(sf), cap = ARG2(sf);
-	struct pipe *pp = pipe_get(id);
+	struct pipe *pp = pipe_get(id, 0);
 	if (!pp)
 		return -E_BADH;
 	if (!vm_check(curproc->pml4, ubuf, cap, 1))
 		return -E_FAULT;
+	uint64_t gen = pp->gen;
 	while (pp->wpos == pp->rpos) {
 		sched_block(W_PIPE, &pp->readers);
-		if (!pipe_get(id))
+		if (!pipe_same(id, gen))
 			return -E_PIPE;
 	}
 	uint64_t len = *ring_word(pp, pp->rpos), n = len < cap ? len : cap;

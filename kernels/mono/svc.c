@@ -56,7 +56,8 @@ void svc_proc_exit(struct proc *p)
 {
 	fs_close_owner(&fs, (uint32_t)p->pid);
 	sem_cancel(&sems, (uint32_t)p->pid);
-	shm_detach_all(&shms, (uint32_t)p->pid);
+	sem_owner_gone(&sems, (uint32_t)p->pid);
+	shm_owner_gone(&shms, (uint32_t)p->pid);
 }
 
 static int get_name(char *name, uint64_t uva)
@@ -149,7 +150,7 @@ int64_t sys_fs_close(struct sysframe *sf)
 
 int64_t sys_sem_create(struct sysframe *sf)
 {
-	return sem_create(&sems, (int32_t)ARG0(sf));
+	return sem_create_for(&sems, (int32_t)ARG0(sf), (uint32_t)curproc->pid);
 }
 
 int64_t sys_sem_destroy(struct sysframe *sf)

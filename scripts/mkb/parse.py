@@ -51,9 +51,9 @@ def check_result(obj):
     negative = [f for f in NUMBER_FIELDS if obj[f] < 0]
     if negative:
         return "result statistic(s) negative: " + ", ".join(negative)
-    if not isinstance(obj["n"], int) or obj["n"] < 1:
-        return "result n (samples) must be a positive integer"
-    if obj["min"] > obj["median"]:
+    if not isinstance(obj["n"], int):
+        return "result n (samples) must be an integer"
+    if obj["n"] > 0 and obj["min"] > obj["median"]:
         return "result min is above its median"
     if obj["size"] is not None and (not isinstance(obj["size"], int) or obj["size"] < 0):
         return "result size must be a non-negative integer or null"

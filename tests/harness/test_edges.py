@@ -100,7 +100,7 @@ GOOD = json.loads(open(os.path.join(REPO, "results", "reference",
 @pytest.mark.parametrize("change, why", [
     ({"median": float("nan")}, "median"), ({"p99": float("inf")}, "p99"),
     ({"stddev": -1}, "negative: stddev"), ({"min": None}, "min"),
-    ({"n": 0}, "positive integer"),
+    ({"n": 1.5}, "must be an integer"),
 ])
 def test_bad_statistics_are_errors_with_file_and_line(tmp_path, change, why):
     bad = dict(GOOD, **change)

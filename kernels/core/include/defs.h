@@ -112,4 +112,5 @@ typedef int64_t (*syscall_fn)(struct sysframe *sf);
 extern const syscall_fn mode_syscalls[NSYSCALLS];
 void mode_init(const char *cmdline);
 void mode_proc_exit(struct proc *p);
+int mode_spawn_allowed(const char *image);   /* may a user process start it? */
 #endif

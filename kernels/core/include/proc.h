@@ -46,6 +46,7 @@ struct proc {
 	int killed;                   /* fault/kill status to exit with */
 	int io_console;               /* may touch COM1 ports (console server) */
 	int restart;                  /* kernel restarts it when it dies */
+	unsigned privs;               /* PRIV_* (abi.h): what it may do beyond its own */
 	int server_ep;                /* endpoint it serves, or -1 */
 	const struct user_image *image;
 	char arg[USER_ARG_MAX];       /* kept for a restart */

@@ -23,11 +23,13 @@ int64_t sys_getpid(struct sysframe *sf);
 int64_t sys_findproc(struct sysframe *sf);
 int64_t sys_counters(struct sysframe *sf);
 int64_t sys_debug_write(struct sysframe *sf);
+int64_t sys_proc_alive(struct sysframe *sf);
 
 /* The common entries every mode's table starts with. */
 #define COMMON_SYSCALLS \
 	[SYS_NULL] = sys_null, [SYS_EXIT] = sys_exit, [SYS_SPAWN] = sys_spawn, \
 	[SYS_WAIT] = sys_wait, [SYS_KILL] = sys_kill, [SYS_YIELD] = sys_yield, \
 	[SYS_GETPID] = sys_getpid, [SYS_FINDPROC] = sys_findproc, \
-	[SYS_COUNTERS] = sys_counters, [SYS_DEBUG_WRITE] = sys_debug_write
+	[SYS_COUNTERS] = sys_counters, [SYS_DEBUG_WRITE] = sys_debug_write, \
+	[SYS_PROC_ALIVE] = sys_proc_alive
 #endif

@@ -3,7 +3,8 @@
  * request per IPC call (svcproto.h). Two shapes, chosen by the kernel
  * command line (fsshape=): "fs", the RAM disk inside this server; and
  * "fs+blk", every block read or write an IPC call to the block server
- * (two hops, as in MINIX). Handles belong to the calling process (badge).
+ * (two hops, as in MINIX). Handles belong to the calling process (badge);
+ * when the table is full, the handles of clients that died are freed.
  */
 #include "blkdev.h"
 #include "fmt.h"
@@ -48,6 +49,16 @@ static int name_of(const struct ipc_in *req, const void *rbuf, char *name)
 	return strlen(name) + 1 == req->len ? 0 : SVC_EINVAL;
 }
 
+/* Open name for owner; a full handle table first loses the handles of
+ * clients that died (nobody tells this server of a death). */
+static int open_file(uint32_t owner, const char *name, uint32_t flags)
+{
+	int res = fs_open(&fs, owner, name, flags);
+	if (res == SVC_EMFILE && fs_sweep(&fs, srv_alive) > 0)
+		res = fs_open(&fs, owner, name, flags);
+	return res;
+}
+
 static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply *r)
 {
 	char name[FS_NAME_MAX + 2];
@@ -64,7 +75,7 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 		if (req->label == FS_CREATE)
 			res = fs_create(&fs, name);
 		else if (req->label == FS_OPEN)
-			res = fs_open(&fs, owner, name, (uint32_t)req->mr[0]);
+			res = open_file(owner, name, (uint32_t)req->mr[0]);
 		else if (req->label == FS_UNLINK)
 			res = fs_unlink(&fs, name);
 		else if ((res = fs_stat(&fs, name, &st)) == 0)

@@ -3,7 +3,11 @@
  * EP_SEM. A wait that cannot take a unit queues the caller's notification
  * object and answers SVC_EWOULDBLOCK; the client then waits on that
  * notification, which a later post signals (seL4-style notifications do
- * the blocking, so the server never holds a reply).
+ * the blocking, so the server never holds a reply). A waiter is its
+ * client's pid and notification; the kernel signals it only if that
+ * notification belongs to that pid (a client naming someone else's
+ * notification wakes nobody), and a waiter that died is skipped: its unit
+ * goes to the next waiter.
  */
 #include "sem.h"
 #include "srvlib.h"
@@ -12,24 +16,36 @@
 
 static struct sem_table sems;
 
+#define WAITER(pid, ntfn) ((uint32_t)(pid) << 8 | (uint32_t)(ntfn))
+
+/* Post id, handing the unit to the first waiter still there. */
+static int post(int id)
+{
+	uint32_t woken;
+	int res;
+	while ((res = sem_post(&sems, id, &woken)) == 1)
+		if (syscall3(SYS_NTFN_SIGNAL, woken & 0xFF, 1, woken >> 8) == 0)
+			return 0;
+	return res;
+}
+
 static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply *r)
 {
 	(void)rbuf;
 	int id = (int)req->mr[0], res;
-	uint32_t woken;
 	switch (req->label) {
 	case SEM_CREATE:
-		res = sem_create(&sems, (int32_t)req->mr[0]);
+		res = sem_create_for(&sems, (int32_t)req->mr[0], (uint32_t)req->badge);
+		if (res == SVC_ENOSPC && sem_sweep(&sems, srv_alive) > 0)   /* dead owners' */
+			res = sem_create_for(&sems, (int32_t)req->mr[0], (uint32_t)req->badge);
 		break;
 	case SEM_WAIT:
-		res = sem_wait(&sems, id, (uint32_t)req->mr[1]);   /* waiter = its notification */
+		res = req->mr[1] == 0 || req->mr[1] > 0xFF || req->badge <= 0 ||
+		      req->badge >= (1L << 24) ? SVC_EINVAL
+		      : sem_wait(&sems, id, WAITER(req->badge, req->mr[1]));
 		break;
 	case SEM_POST:
-		res = sem_post(&sems, id, &woken);
-		if (res == 1) {
-			syscall3(SYS_NTFN_SIGNAL, woken, 1, 0);
-			res = 0;
-		}
+		res = post(id);
 		break;
 	case SEM_DESTROY:
 		res = sem_destroy(&sems, id);

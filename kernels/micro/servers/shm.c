@@ -65,6 +65,10 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	switch (req->label) {
 	case SHM_CREATE:
 		res = shm_create(&shms, (uint32_t)req->mr[0], (size_t)req->mr[1], (uint32_t)req->badge);
+		if ((res == SVC_ENOSPC || res == SVC_ENOMEM || res == SVC_EEXIST) &&
+		    shm_sweep(&shms, srv_alive) > 0)   /* dead owners' and clients' */
+			res = shm_create(&shms, (uint32_t)req->mr[0], (size_t)req->mr[1],
+					 (uint32_t)req->badge);
 		break;
 	case SHM_ATTACH:
 		res = attach(id, req->badge);

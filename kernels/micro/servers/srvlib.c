@@ -2,6 +2,11 @@
  * next in one reply_recv system call. Linked into every micro server. */
 #include "srvlib.h"
 
+int srv_alive(uint32_t pid)
+{
+	return syscall3(SYS_PROC_ALIVE, pid, 0, 0) == 1;
+}
+
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle)
 {
 	struct ipc_in req = ipc_op(SYS_IPC_RECV, ep, 0, 0, 0, 0, 0, 0, rbuf, rcap);

@@ -13,6 +13,9 @@ struct srv_reply {
 /* Handle one request (req's buffer data is in rbuf). */
 typedef void (*srv_handler)(const struct ipc_in *req, const void *rbuf, struct srv_reply *out);
 
+/* Does process pid still live? (for sweeping a dead client's state) */
+int srv_alive(uint32_t pid);
+
 /* Receive on ep forever, answering each request with handle's reply. */
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle) __attribute__((noreturn));
 #endif
