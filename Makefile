@@ -53,7 +53,8 @@ micro_SRC := $(wildcard kernels/micro/*.c)
 # adds its servers. os_<mode>.c is linked into each program of that mode.
 ULIB_SRC := user/crt0.S user/os_common.c $(LIB_SRC)
 PROG_init := user/init.c
-PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c tests/guest/st_svc.c
+PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c tests/guest/st_svc.c \
+	tests/guest/st_attack.c
 mono_PROG_selftest := tests/guest/st_mono.c
 micro_PROG_selftest := tests/guest/st_micro.c
 PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \

@@ -8,6 +8,7 @@
 #define INIT_PRIO 4
 
 static char cmdline[USER_ARG_MAX];
+volatile uintptr_t kernel_null;   /* 0, read through so gcc cannot see a null dereference */
 
 static void read_cmdline(uint32_t mb_info)
 {
@@ -23,9 +24,11 @@ static void read_cmdline(uint32_t mb_info)
 
 /* kfault=1 on the command line: fault in ring 0 on purpose, so a test can
  * see the panic path (registers printed, QEMU exits with MKB_EXIT_PANIC). */
-static void kernel_fault_test(void)
+static void kernel_fault_test(const char *how)
 {
 	kprintf("mkb: kfault requested: touching an unmapped kernel address\n");
+	if (!strcmp(how, "null"))
+		*(volatile uint64_t *)(uintptr_t)kernel_null;   /* page 0 is unmapped */
 	*(volatile uint64_t *)0x7FFF00000000UL = 1;
 }
 
@@ -51,7 +54,8 @@ void kmain(uint32_t magic, uint32_t mb_info)
 		panic("cannot start init (%d)", pid);
 	proc_find(1)->privs = PRIV_ALL;   // init passes on what its program needs
 	mode_init(cmdline);    // mono: in-kernel services; micro: servers
-	if (fmt_getarg(cmdline, "kfault", (char[4]){ 0 }, 4) >= 0)
-		kernel_fault_test();
+	char how[8];
+	if (fmt_getarg(cmdline, "kfault", how, sizeof how) >= 0)
+		kernel_fault_test(how);   // kfault=1 or kfault=null
 	sched_start();         // never returns
 }

@@ -27,13 +27,19 @@ COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
           "fs_name_too_long", "fs_name_empty", "fs_open_missing", "fs_bad_handle",
           "fs_read_past_end", "fs_io_too_big", "fs_bad_buffer", "fs_full_disk",
           "fs_cross_process", "fs_handle_private", "sem_missing", "sem_uncontended",
-          "sem_destroyed", "shm_missing", "shm_bad_size", "shm_shared", "shm_detach"]
+          "sem_destroyed", "shm_missing", "shm_bad_size", "shm_shared", "shm_detach",
+          # tests/guest/st_attack.c: hostile programs
+          "attack_far_return_32bit", "attack_sysenter", "attack_sgdt_umip", "attack_nt_flag",
+          "attack_direction_flag", "attack_hog_fair_share", "attack_kill_others",
+          "exhaustion_freed_at_death"]
 MODE_TESTS = {
     "mono": ["pipe_bad_handle", "pipe_write_kernel_buffer", "pipe_read_kernel_buffer",
-             "micro_call_absent", "console_in_kernel"],
+             "micro_call_absent", "console_in_kernel", "attack_pipe_ownership"],
     "micro": ["ipc_bad_endpoint", "ipc_bad_desc_pointer", "ipc_long_msg_kernel_buffer",
               "ipc_peer_death", "notification", "mono_call_absent",
-              "console_server_process", "console_server_restart"],
+              "console_server_process", "console_server_restart", "attack_ownership",
+              "attack_server_alive", "attack_fast_path_tag", "attack_server_dies_two_callers",
+              "attack_sem_forged_waiter", "attack_page_refcount", "attack_block_server_direct"],
 }
 
 
@@ -81,6 +87,27 @@ def test_kernel_fault_panics_with_registers(mode):
     assert b.status == protocol.load().exit_panic, b.out[-2000:]
     assert "kernel fault: page fault" in b.out and "kernel panic:" in b.out
     assert "rip=" in b.out and "cr2=00007fff00000000" in b.out
+
+
+@pytest.mark.parametrize("mode", ["mono", "micro"])
+def test_kernel_null_pointer_faults(mode):
+    """Page 0 is unmapped in ring 0 too: a kernel null dereference panics."""
+    b = boot(mode, "run=test kfault=null")
+    assert b.status == protocol.load().exit_panic, b.out[-2000:]
+    assert "kernel fault: page fault" in b.out and "cr2=0000000000000000" in b.out
+
+
+def test_cpu_protections_are_on(selftest_boot):
+    boot_line = selftest_boot.records[0]
+    assert (boot_line["smep"], boot_line["smap"], boot_line["umip"]) == (1, 1, 1), boot_line
+
+
+def test_micro_block_server_takes_the_file_servers_calls_only():
+    b = boot("micro", "run=test fsshape=fs+blk")
+    t = b.tests()
+    assert b.status == protocol.load().exit_success, b.out[-3000:]
+    assert t["attack_block_server_direct"]["detail"] == "refused: EPERM"
+    assert t["fs_full_disk"]["ok"] and t["fs_cross_process"]["ok"]  # the fs still works
 
 
 @pytest.mark.parametrize("mode", ["mono", "micro"])

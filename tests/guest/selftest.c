@@ -66,6 +66,9 @@ static int child_role(const char *role, const char *arg)
 	if (!strcmp(role, "snoop"))
 		return secret_word == 0 ? 0 : 1;   /* our own page, not the holder's */
 	int r = role_svc(role, arg);
+	if (r >= 0)
+		return r;
+	r = role_attack(role, arg);
 	return r >= 0 ? r : role_mode(role, arg);
 }
 
@@ -83,6 +86,7 @@ int main(const char *arg)
 	test_channels();
 	test_services();
 	test_mode();
+	test_attacks();
 	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", failures);
 	return failures ? 1 : 0;
 }

@@ -12,6 +12,8 @@ void test_bad_pointers(void);
 void test_channels(void);
 void test_services(void);    /* st_svc.c */
 int role_svc(const char *role, const char *arg);
+void test_attacks(void);      /* st_attack.c */
+int role_attack(const char *role, const char *arg);
 void test_mode(void);         /* st_mono.c or st_micro.c */
 int role_mode(const char *role, const char *arg);
 int role_echo(const char *arg);

@@ -40,9 +40,12 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 			res = sem_create_for(&sems, (int32_t)req->mr[0], (uint32_t)req->badge);
 		break;
 	case SEM_WAIT:
-		res = req->mr[1] == 0 || req->mr[1] > 0xFF || req->badge <= 0 ||
-		      req->badge >= (1L << 24) ? SVC_EINVAL
-		      : sem_wait(&sems, id, WAITER(req->badge, req->mr[1]));
+		if (req->mr[1] == 0 || req->mr[1] > 0xFF || req->badge <= 0 || req->badge >= (1L << 24))
+			res = SVC_EINVAL;
+		else if (syscall3(SYS_NTFN_SIGNAL, req->mr[1], 0, (uint64_t)req->badge) < 0)
+			res = SVC_EPERM;   /* not the requester's notification */
+		else
+			res = sem_wait(&sems, id, WAITER(req->badge, req->mr[1]));
 		break;
 	case SEM_POST:
 		res = post(id);
