@@ -124,7 +124,14 @@ void test_attacks(void)
 		      "far return to a 32-bit code selector, then syscall");
 	expect_killed("attack_sysenter", "sysenter", 13, 6, "sysenter from 64-bit user code");
 	expect_killed("attack_sgdt_umip", "sgdt", 13, 13, "sgdt in ring 3 (UMIP)");
-	int st = run_child("ntflag", 0);
+	/* NT in ring 3, then yields to a spinner that the timer preempted
+	 * (so it returns to ring 3 through iretq, which faults if NT leaked
+	 * into the kernel's flags). */
+	int spin0, st;
+	run_child("spin", &spin0);
+	st = run_child("ntflag", 0);
+	os_kill(spin0);
+	os_wait(spin0, &(int){ 0 });
 	report("attack_nt_flag", st == 0, "NT set in ring 3, then system calls and switches");
 	int spin;
 	run_child("dfspin", &spin);
