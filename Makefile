@@ -60,13 +60,14 @@ micro_PROG_selftest := tests/guest/st_micro.c
 PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \
 	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c
 PROG_bench-helper := bench/helper.c
+PROG_fuzz := tests/guest/fuzz.c
 PROG_console := kernels/micro/servers/console.c
 SRVLIB := kernels/micro/servers/srvlib.c
 PROG_fs := kernels/micro/servers/fs.c $(SRVLIB) services/fs.c services/ramdisk.c
 PROG_blk := kernels/micro/servers/blk.c $(SRVLIB) services/ramdisk.c
 PROG_sem := kernels/micro/servers/sem.c $(SRVLIB) services/sem.c
 PROG_shm := kernels/micro/servers/shm.c $(SRVLIB) services/shm.c
-COMMON_PROGS := init selftest bench bench-helper
+COMMON_PROGS := init selftest bench bench-helper fuzz
 mono_PROGS := $(COMMON_PROGS)
 micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 
@@ -90,6 +91,8 @@ help:
 	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest)"
 	@echo "make compare A=dir B=dir  what moved between two runs (exit 1 if anything did);"
 	@echo "                          FULL=1 adds every row"
+	@echo "make fuzz                 system-call fuzzer in both kernels [CALLS=10000000 SEED=1"
+	@echo "                          FIRST=0 MODES=mono,micro FUZZ_ACCEL=tcg|icount]"
 	@echo "make deps                 install missing Debian packages (root) or print the line"
 	@echo "make clean                remove build/ (results/ and report/out/ are kept)"
 	@echo "make help                 this list; V=1 on any target shows full commands"

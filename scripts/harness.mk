@@ -3,6 +3,8 @@
 #   make bench   [MODES=mono,micro,linux] [WORKLOADS=...] [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
+#   make fuzz    [MODES=mono,micro] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
+#                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
 #   make compare A=results/<id> B=results/<id> [FULL=1]   what moved (exit 1
 #                if anything did); FULL=1 adds the table of every row
 #
@@ -31,7 +33,7 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)'
 
-.PHONY: bench bench-run bench-check report compare
+.PHONY: bench bench-run bench-check report compare fuzz fuzz-run
 
 # make bench: install missing packages first (deps), then the run itself
 # under a lock, so two runs in one tree never overlap: both would write
@@ -64,3 +66,16 @@ report:
 compare:
 	$(if $(and $(A),$(B)),,$(error compare needs A=<run dir> B=<run dir>))
 	@$(PYTHON) scripts/compare.py '$(A)' '$(B)' $(if $(filter-out 0 no false,$(FULL)),--all)
+
+CALLS ?= 10000000
+SEED ?= 1
+FIRST ?= 0
+FUZZ_ACCEL ?= tcg
+FUZZ_MODES = $(or $(filter mono micro,$(HARNESS_MODES)),$(error MODES=$(MODES) names no kernel: use MODES=mono, micro or mono,micro))
+fuzz: deps
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-run
+
+fuzz-run: $(foreach m,$(filter mono micro,$(HARNESS_MODES)),$(BUILD)/$(m)/kernel.elf)
+	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' --calls '$(CALLS)' \
+		--seed '$(SEED)' --first '$(FIRST)' --accel '$(FUZZ_ACCEL)' --kernel-dir '$(BUILD)' \
+		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz'

@@ -17,8 +17,10 @@ int main(const char *cmdline)
 		prog = "selftest";
 	else if (!strcmp(run, "bench"))
 		prog = "bench";
+	else if (!strcmp(run, "fuzz"))
+		prog = "fuzz";
 	if (!prog) {
-		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown run=%s (use run=test or run=bench)\"}\n", run);
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown run=%s (use run=test, run=bench or run=fuzz)\"}\n", run);
 		return 1;
 	}
 	/* The program may kill processes it did not start (the self tests kill

@@ -14,7 +14,7 @@ RESULT_FIELDS = ("workload", "mode", "variant", "size", "what", "unit",
                  "n", "min", "median", "mean", "stddev", "p99", "check")
 NUMBER_FIELDS = ("n", "min", "median", "mean", "stddev", "p99")
 EVENT_FIELDS = ("kentries", "switches", "as_switches", "bytes_copied")
-KNOWN_TYPES = ("boot", "result", "test", "error", "done")
+KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary")
 
 
 class MalformedLine(Exception):

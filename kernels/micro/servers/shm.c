@@ -72,6 +72,8 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 		break;
 	case SHM_ATTACH:
 		res = attach(id, req->badge);
+		if (res == SVC_ENOSPC && shm_sweep(&shms, srv_alive) > 0)   /* dead clients' */
+			res = attach(id, req->badge);
 		if (res >= 0)
 			res = (int64_t)slot_va(id);
 		break;

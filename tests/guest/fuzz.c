@@ -1,0 +1,302 @@
+/*
+ * fuzz.c - a seeded system-call fuzzer, one source for both kernels
+ * (run=fuzz calls=N seed=S [first=F] [chunk=C]). Call i of seed S is a
+ * pure function of (S, i): its number and arguments come from
+ * splitmix64(S ^ i), so any call can be replayed alone (first=i calls=1).
+ *
+ * The driver runs the calls in chunks, each in a fresh child (a process
+ * of this image, role=child), and after every chunk checks that the
+ * system still works: a null call, a channel echo with another process,
+ * a file written and read back, a semaphore, a shared-memory segment
+ * (micro: every server still answers). It prints one protocol line per
+ * chunk ({"type":"fuzz","first":F,"count":C,...}, so a panic or hang
+ * names the calls in flight) and a summary at the end. A child that
+ * dies of a fault is counted (its own memory is fair game), one that
+ * blocks for good (a receive on its own endpoint) is killed and counted;
+ * either way a new child goes on after the call it was in.
+ * Two calls are never made: exit (it would end the chunk) and a detach
+ * of the segment that carries the child's progress count to the driver.
+ * Console output is kept quiet (at most 16 zero bytes), so that nothing
+ * the fuzzer prints can look like a protocol line.
+ */
+#include "fmt.h"
+#include "ipc.h"
+#include "os.h"
+#include "protocol.h"
+#include "str.h"
+#include "svcproto.h"
+#include "syscall.h"
+
+#define DEFAULT_CHUNK 4000
+#define STUCK_YIELDS 300      /* driver yields without progress: the child is blocked */
+#define SHM_KEY 0xF022
+
+static uint8_t scratch[65536] __attribute__((aligned(4096)));
+static const uint8_t quiet[16];   /* what console writes print */
+static volatile uint64_t *progress;   /* calls done by the current child (shared) */
+
+static uint64_t splitmix(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+struct rng { uint64_t s; };
+
+static uint64_t next(struct rng *r) { return r->s = splitmix(r->s); }
+static uint64_t pick(struct rng *r, uint64_t n) { return next(r) % n; }
+
+/* Every number either kernel knows, and a few it does not. */
+static const uint16_t numbers[] = {
+	SYS_NULL, SYS_SPAWN, SYS_WAIT, SYS_KILL, SYS_YIELD, SYS_GETPID, SYS_FINDPROC, SYS_WRITE,
+	SYS_DEBUG_WRITE,
+	SYS_COUNTERS, SYS_PROC_ALIVE, SYS_PIPE, SYS_PIPE_WRITE, SYS_PIPE_READ,
+	SYS_PIPE_CLOSE, SYS_FS_CREATE, SYS_FS_OPEN, SYS_FS_READ, SYS_FS_WRITE, SYS_FS_SEEK,
+	SYS_FS_CLOSE, SYS_FS_UNLINK, SYS_FS_STAT, SYS_SEM_CREATE, SYS_SEM_WAIT, SYS_SEM_POST,
+	SYS_SEM_DESTROY, SYS_SHM_CREATE, SYS_SHM_ATTACH, SYS_SHM_DETACH, SYS_EP_CREATE,
+	SYS_IPC_SEND, SYS_IPC_RECV, SYS_IPC_CALL, SYS_IPC_REPLY_RECV, SYS_NTFN_CREATE,
+	SYS_NTFN_SIGNAL, SYS_NTFN_WAIT, SYS_MAP, SYS_UNMAP, SYS_NTFN_GRANT, 11, 15, 47, 63, 64,
+	999,
+};
+
+/* Calls that may wait for another process: mostly given a bad handle,
+ * so that a chunk seldom blocks for good. */
+static int may_block(uint64_t n)
+{
+	return n == SYS_WAIT || n == SYS_PIPE_READ || n == SYS_PIPE_WRITE || n == SYS_SEM_WAIT ||
+	       n == SYS_IPC_SEND || n == SYS_IPC_RECV || n == SYS_IPC_CALL ||
+	       n == SYS_IPC_REPLY_RECV || n == SYS_NTFN_WAIT;
+}
+
+static const char *const strings[] = { "selftest", "fuzz", "fs", "console", "no-such", "" };
+
+/* An argument: a handle, a small or odd integer, a length, or a pointer
+ * (into our scratch buffer, the kernel, nowhere, or a string). */
+static uint64_t arg(struct rng *r)
+{
+	static const uint64_t ints[] = { 0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 24, 25, 31, 32, 63, 64,
+					 255, 256, 4095, 4096, 65536, 65537, 1u << 20,
+					 0x7FFFFFFF, 0x80000000u, (uint64_t)-1, (uint64_t)-2,
+					 1ULL << 40, 1ULL << 63 };
+	static const uint64_t ptrs[] = { 0, 0x1000, 0x100000, 0x200000, 0x3FFFF000,
+					 0x40000000, 0x60000000, 0x7FFFF000, 0x80000000u,
+					 0x7FFFFFFFFFFFULL, 0xFFFF800000000000ULL,
+					 0x8000000000000000ULL };
+	switch (pick(r, 8)) {
+	case 0: case 1:
+		return ints[pick(r, sizeof ints / sizeof ints[0])];
+	case 2:
+		return pick(r, 40);                              /* a plausible handle */
+	case 3:
+		return ptrs[pick(r, sizeof ptrs / sizeof ptrs[0])];
+	case 4: case 5:
+		return (uint64_t)(scratch + pick(r, sizeof scratch));   /* ours, writable */
+	case 6:
+		return (uint64_t)strings[pick(r, sizeof strings / sizeof strings[0])];
+	default:
+		return next(r);
+	}
+}
+
+/* Call number i of seed: its number and six arguments. */
+static void make_call(uint64_t seed, uint64_t i, uint64_t a[7])
+{
+	struct rng r = { splitmix(seed ^ (i * 0xD1B54A32D192ED03ULL)) };
+	a[0] = pick(&r, 10) ? numbers[pick(&r, sizeof numbers / sizeof numbers[0])] : pick(&r, 256);
+	if (a[0] == SYS_EXIT)
+		a[0] = SYS_NULL;
+	for (int k = 1; k < 7; k++)
+		a[k] = arg(&r);
+	if (a[0] == SYS_SPAWN)
+		a[2] = (uint64_t)"role=exit42";   /* a child that ends at once, never a spinner */
+	if (may_block(a[0]) && pick(&r, 10))
+		a[1] = 1000 + pick(&r, 1000);    /* a handle nobody has */
+	if (a[0] == SYS_WRITE || a[0] == SYS_DEBUG_WRITE) {
+		a[1] = pick(&r, 4) ? (uint64_t)quiet : arg(&r) & ~0xFFFFFFFULL;   /* or unmapped */
+		a[2] = pick(&r, 17);
+	}
+	if (a[0] == SYS_IPC_CALL || a[0] == SYS_IPC_SEND) {
+		if (pick(&r, 2))
+			a[1] = EP_FS + pick(&r, 4);   /* fs, sem, shm, blk: servers that answer */
+		if (pick(&r, 2)) {                /* a descriptor of hostile buffers */
+			struct ipc_desc *d = (struct ipc_desc *)(scratch + 64 * pick(&r, 16));
+			*d = (struct ipc_desc){ (const void *)arg(&r), arg(&r), (void *)arg(&r), arg(&r) };
+			a[6] = (uint64_t)d;
+		}
+		a[2] = IPC_TAG(pick(&r, 12), pick(&r, 4) ? pick(&r, 32) : arg(&r)) |
+		       (pick(&r, 8) ? 0 : IPC_INBUF);
+	}
+	if ((a[0] == SYS_IPC_CALL || a[0] == SYS_IPC_SEND || a[0] == SYS_IPC_REPLY_RECV) &&
+	    a[1] == EP_CONSOLE && IPC_LABEL(a[2]) == CONSOLE_WRITE)
+		a[2] = IPC_TAG(0, IPC_LEN(a[2]));   /* a label the console ignores */
+}
+
+/* Make the call, unless it would detach our progress segment seg. */
+static void do_call(const uint64_t a[7], long seg)
+{
+	/* (the kernel and the server read an id as an int: compare 32 bits) */
+	if ((a[0] == SYS_SHM_DETACH && (uint32_t)a[1] == (uint32_t)seg) ||
+	    ((a[0] == SYS_IPC_CALL || a[0] == SYS_IPC_SEND) && a[1] == EP_SHM &&
+	     IPC_LABEL(a[2]) == SHM_DETACH && (uint32_t)a[3] == (uint32_t)seg))
+		return;
+	syscall6(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+}
+
+/* The child: calls [first, first + count) of seed. */
+static int child(uint64_t seed, uint64_t first, uint64_t count, long seg)
+{
+	long at = os_shm_attach((int)seg);
+	if (at < 0)
+		return 90;
+	progress = (volatile uint64_t *)at;
+	uint64_t a[7];
+	for (uint64_t i = 0; i < count; i++) {
+		make_call(seed, first + i, a);
+		do_call(a, seg);
+		*progress = i + 1;
+	}
+	return 0;
+}
+
+static uint8_t sreq[512], sresp[512];
+static long why;   /* the value a failed sanity check got */
+
+/* A channel echo between two processes that the fuzzed children cannot
+ * reach (the channel's owner is not their parent): 0, or what failed. */
+static int chancheck(void)
+{
+	long ch = os_chan_create();
+	char a[48];
+	fmt_snprintf(a, sizeof a, "role=echo ch=%ld", ch);
+	int pid = ch >= 0 ? os_spawn("fuzz", a) : -1;
+	if (pid < 0)
+		return 2;
+	for (size_t k = 0; k < sizeof sreq; k++)
+		sreq[k] = (uint8_t)(k * 7 + 3);
+	long n = os_chan_call(ch, sreq, sizeof sreq, sresp, sizeof sresp);
+	os_kill(pid);
+	os_wait(pid, &(int){ 0 });
+	return n != (long)sizeof sreq || memcmp(sreq, sresp, sizeof sreq) ? 3 : 0;
+}
+
+/* Does the system still work? 0, or which check failed (> 0). */
+static int sanity(void)
+{
+	if (os_null() != 0)
+		return 1;
+	int pid = os_spawn("fuzz", "role=chancheck"), st = -1;
+	if (pid < 0 || os_wait(pid, &st) != pid || st) {
+		why = pid < 0 ? pid : st;
+		return st > 0 && st < 4 ? st : 2;
+	}
+	int h = os_fs_open("fuzz-sanity", FS_O_RDWR | FS_O_CREATE);
+	if (h < 0 || os_fs_write(h, sreq, sizeof sreq) != (long)sizeof sreq ||
+	    os_fs_seek(h, 0, FS_SEEK_SET) != 0 || os_fs_read(h, sresp, sizeof sresp) != (long)sizeof sresp ||
+	    memcmp(sreq, sresp, sizeof sreq) || os_fs_close(h))
+		return 4;
+	int sem = os_sem_create(1);
+	if (sem < 0 || os_sem_wait(sem) || os_sem_post(sem) || os_sem_destroy(sem))
+		return 5;
+	return 0;
+}
+
+static uint64_t arg_u64(const char *cmdline, const char *key, uint64_t dflt)
+{
+	char v[24];
+	return fmt_getarg(cmdline, key, v, sizeof v) < 0 ? dflt : fmt_parse_u64(v, 0);
+}
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Run one chunk in a child; returns calls done and how it ended. */
+static uint64_t run_chunk(uint64_t seed, uint64_t first, uint64_t count, long seg,
+			  const char **how)
+{
+	char a[96];
+	*progress = 0;
+	fmt_snprintf(a, sizeof a, "role=child seed=%lu first=%lu count=%lu seg=%ld",
+		     (unsigned long)seed, (unsigned long)first, (unsigned long)count, seg);
+	int pid = os_spawn("fuzz", a), st = -1;
+	if (pid < 0) {
+		*how = "spawn failed";
+		return 0;
+	}
+	uint64_t seen = 0;
+	for (int still = 0; syscall3(SYS_PROC_ALIVE, (uint64_t)pid, 0, 0) == 1;) {
+		os_yield();
+		uint64_t p = *progress;
+		still = p == seen ? still + 1 : 0;
+		seen = p;
+		if (still > STUCK_YIELDS) {
+			os_kill(pid);
+			break;
+		}
+	}
+	os_wait(pid, &st);
+	*how = st == 0 ? "done" : st == EXIT_KILLED ? "blocked" : st >= EXIT_FAULT_BASE ? "fault"
+	     : "exit";
+	return *progress;
+}
+
+int main(const char *cmdline)
+{
+	char role[16];
+	if (fmt_getarg(cmdline, "role", role, sizeof role) >= 0) {
+		if (!strcmp(role, "child"))
+			return child(arg_u64(cmdline, "seed", 1), arg_u64(cmdline, "first", 0),
+				     arg_u64(cmdline, "count", 0), (long)arg_u64(cmdline, "seg", 0));
+		if (!strcmp(role, "exit42"))
+			return 42;
+		if (!strcmp(role, "chancheck"))
+			return chancheck();
+		if (!strcmp(role, "echo")) {
+			long ch = (long)arg_u64(cmdline, "ch", 0);
+			long n = os_chan_recv(ch, sreq, sizeof sreq);
+			while (n >= 0)
+				n = os_chan_reply_recv(ch, sreq, (size_t)n, sreq, sizeof sreq);
+			return 3;
+		}
+		return 100;
+	}
+	uint64_t seed = arg_u64(cmdline, "seed", 1), calls = arg_u64(cmdline, "calls", 100000);
+	uint64_t first = arg_u64(cmdline, "first", 0), chunk = arg_u64(cmdline, "chunk", DEFAULT_CHUNK);
+	int seg = os_shm_create(SHM_KEY, 4096);
+	long at = seg >= 0 ? os_shm_attach(seg) : -1;
+	if (at < 0 || !chunk) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"fuzz: no progress segment (%ld)\"}\n", at);
+		return 1;
+	}
+	progress = (volatile uint64_t *)at;
+	os_printf("fuzz: %s kernel, seed %lu, calls %lu from %lu, chunks of %lu\n", os_mode,
+		  (unsigned long)seed, (unsigned long)calls, (unsigned long)first,
+		  (unsigned long)chunk);
+	uint64_t done = 0, faults = 0, blocked = 0, t0 = rdtsc();
+	int bad = sanity();   /* also makes the check's file before any fuzzing */
+	for (uint64_t at0 = first; at0 < first + calls && !bad;) {
+		uint64_t n = chunk < first + calls - at0 ? chunk : first + calls - at0;
+		const char *how;
+		uint64_t start = at0, got = run_chunk(seed, at0, n, seg, &how);
+		done += got;
+		at0 += got + (got < n);   /* past the call the child died or blocked in */
+		faults += !strcmp(how, "fault");
+		blocked += !strcmp(how, "blocked");
+		bad = sanity();
+		os_printf(MKB_PREFIX "{\"type\":\"fuzz\",\"seed\":%lu,\"first\":%lu,\"count\":%lu,"
+			  "\"done\":%lu,\"end\":\"%s\",\"next\":%lu,\"sanity\":%d,\"why\":%ld}\n",
+			  (unsigned long)seed, (unsigned long)start, (unsigned long)n, (unsigned long)got,
+			  how, (unsigned long)at0, bad, why);
+	}
+	os_printf(MKB_PREFIX "{\"type\":\"fuzz_summary\",\"mode\":\"%s\",\"seed\":%lu,\"calls\":%lu,"
+		  "\"child_faults\":%lu,\"child_blocked\":%lu,\"tsc\":%lu,\"sanity\":%d}\n", os_mode,
+		  (unsigned long)seed, (unsigned long)done, (unsigned long)faults,
+		  (unsigned long)blocked, (unsigned long)(rdtsc() - t0), bad);
+	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", bad);
+	return bad ? 1 : 0;
+}
