@@ -176,6 +176,12 @@ deps:
 -include bench/host/host.mk
 -include tests/unit/unit.mk
 UNIT_SRC_test_fmt := lib/fmt.c
+# lib/string.c under other names, beside the C library's (and without
+# gcc's builtins, which would skip the code under test).
+UNIT_SRC_test_string := lib/string.c
+$(BUILD)/unit/obj/lib/string.o: UNIT_CFLAGS += -fno-builtin -Dmemcpy=mkb_memcpy \
+	-Dmemmove=mkb_memmove -Dmemset=mkb_memset -Dmemcmp=mkb_memcmp -Dstrlen=mkb_strlen \
+	-Dstrncmp=mkb_strncmp -Dstrcmp=mkb_strcmp
 UNIT_SRC_test_stats := bench/stats.c
 UNIT_CFLAGS += -Ilib -Ibench
 

@@ -58,7 +58,8 @@ def judge(mode, args, outcome, log, proto):
     done = next((r for r in records if r["type"] == "done"), None)
     calls = summary["calls"] if summary else sum(c.get("done", 0) for c in chunks)
     out = {"mode": mode, "seed": args.seed, "first": args.first, "calls_asked": args.calls,
-           "calls": calls, "chunks": len(chunks), "seconds": round(outcome.seconds, 2),
+           "calls": calls, "issued": summary and summary.get("issued"),
+           "chunks": len(chunks), "seconds": round(outcome.seconds, 2),
            "calls_per_second": round(calls / outcome.seconds) if outcome.seconds else None,
            "child_faults": summary and summary["child_faults"],
            "child_blocked": summary and summary["child_blocked"], "log": os.path.basename(log)}
@@ -115,8 +116,9 @@ def main(argv=None):
             res["command"] = argv
         meta["modes"].append(res)
         if res["ok"]:
-            print(f"fuzz {mode}: ok, {res['calls']:,} calls in {res['seconds']} s "
-                  f"({res['calls_per_second']:,} calls/s wall), {res['chunks']} chunks, "
+            print(f"fuzz {mode}: ok, {res['issued']:,} calls issued, {res['calls']:,} returned, "
+                  f"in {res['seconds']} s ({res['calls_per_second']:,} calls/s wall), "
+                  f"{res['chunks']} chunks, "
                   f"children killed by their own faults {res['child_faults']}, blocked and "
                   f"killed {res['child_blocked']}; sanity held after every chunk")
         else:

@@ -277,9 +277,9 @@ int main(const char *cmdline)
 	os_printf("fuzz: %s kernel, seed %lu, calls %lu from %lu, chunks of %lu\n", os_mode,
 		  (unsigned long)seed, (unsigned long)calls, (unsigned long)first,
 		  (unsigned long)chunk);
-	uint64_t done = 0, faults = 0, blocked = 0, t0 = rdtsc();
+	uint64_t done = 0, faults = 0, blocked = 0, t0 = rdtsc(), at0 = first;
 	int bad = sanity();   /* also makes the check's file before any fuzzing */
-	for (uint64_t at0 = first; at0 < first + calls && !bad;) {
+	while (at0 < first + calls && !bad) {
 		uint64_t n = chunk < first + calls - at0 ? chunk : first + calls - at0;
 		const char *how;
 		uint64_t start = at0, got = run_chunk(seed, at0, n, seg, &how);
@@ -293,10 +293,12 @@ int main(const char *cmdline)
 			  (unsigned long)seed, (unsigned long)start, (unsigned long)n, (unsigned long)got,
 			  how, (unsigned long)at0, bad, why);
 	}
+	/* calls: returned; issued: also the call each killed or blocked child was in */
 	os_printf(MKB_PREFIX "{\"type\":\"fuzz_summary\",\"mode\":\"%s\",\"seed\":%lu,\"calls\":%lu,"
-		  "\"child_faults\":%lu,\"child_blocked\":%lu,\"tsc\":%lu,\"sanity\":%d}\n", os_mode,
-		  (unsigned long)seed, (unsigned long)done, (unsigned long)faults,
-		  (unsigned long)blocked, (unsigned long)(rdtsc() - t0), bad);
+		  "\"issued\":%lu,\"child_faults\":%lu,\"child_blocked\":%lu,\"tsc\":%lu,"
+		  "\"sanity\":%d}\n", os_mode, (unsigned long)seed, (unsigned long)done,
+		  (unsigned long)(at0 - first), (unsigned long)faults, (unsigned long)blocked,
+		  (unsigned long)(rdtsc() - t0), bad);
 	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", bad);
 	return bad ? 1 : 0;
 }

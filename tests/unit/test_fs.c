@@ -260,6 +260,22 @@ static void test_handle_table_full_is_emfile(void)
     CHECK_EQ(fs_check(&the_fs), 0);
 }
 
+static int only_owner_2_alive(uint32_t owner) { return owner == 2; }
+
+static void test_sweep_frees_handles_of_dead_owners(void)
+{
+    REQUIRE_EQ(disk_fresh(64), 0);
+    int live = fs_open(&the_fs, 2, "f", FS_O_RDWR | FS_O_CREATE);
+    for (uint32_t i = 1; i < FS_MAX_OPEN; i++)
+        CHECK(fs_open(&the_fs, 1, "f", FS_O_READ) >= 0);
+    CHECK_EQ(open_rw(3, "f"), SVC_EMFILE);
+    CHECK_EQ(fs_sweep(&the_fs, only_owner_2_alive), (int)FS_MAX_OPEN - 1);
+    CHECK_EQ(fs_write(&the_fs, 2, live, "x", 1), 1);   /* the live owner's handle stays */
+    CHECK(open_rw(3, "f") >= 0);
+    CHECK_EQ(fs_sweep(NULL, only_owner_2_alive), SVC_EINVAL);
+    CHECK_EQ(fs_check(&the_fs), 0);
+}
+
 static void test_inode_table_full_is_enospc(void)
 {
     REQUIRE_EQ(disk_fresh(64), 0);
@@ -540,6 +556,7 @@ static const struct check_test tests[] = {
     CHECK_TEST(test_other_owners_handle_is_ebadf),
     CHECK_TEST(test_access_mode_is_enforced),
     CHECK_TEST(test_handle_table_full_is_emfile),
+    CHECK_TEST(test_sweep_frees_handles_of_dead_owners),
     CHECK_TEST(test_inode_table_full_is_enospc),
     CHECK_TEST(test_unlink_frees_blocks_and_refuses_open_files),
     CHECK_TEST(test_trunc_empties_file),

@@ -114,6 +114,24 @@ static void test_cancel_removes_waiter_everywhere(void)
     CHECK_EQ(sem_value(&T, b), 1);
 }
 
+static int only_5_alive(uint32_t owner) { return owner == 5; }
+
+static void test_owned_semaphores_go_with_their_owner(void)
+{
+    fresh();
+    int a = sem_create_for(&T, 0, 4), b = sem_create_for(&T, 0, 4), c = sem_create_for(&T, 1, 5);
+    int anon = sem_create(&T, 1);
+    CHECK_EQ(sem_wait(&T, b, 77), SVC_EWOULDBLOCK);   /* b has a waiter: it stays */
+    CHECK_EQ(sem_owner_gone(&T, 4), 1);
+    CHECK_EQ(sem_value(&T, a), SVC_ENOENT);
+    CHECK(sem_value(&T, b) >= 0);
+    CHECK_EQ(sem_sweep(&T, only_5_alive), 0);          /* b still has its waiter */
+    CHECK_EQ(sem_cancel(&T, 77), 1);
+    CHECK_EQ(sem_sweep(&T, only_5_alive), 1);          /* now b goes; c is 5's */
+    CHECK(sem_value(&T, c) >= 0 && sem_value(&T, anon) >= 0);   /* owner 0: nobody's */
+    CHECK_EQ(sem_owner_gone(&T, 0), SVC_EINVAL);
+}
+
 static void test_bad_ids_are_enoent(void)
 {
     fresh();
@@ -200,6 +218,7 @@ static const struct check_test tests[] = {
     CHECK_TEST(test_full_queue_is_eagain_and_not_queued),
     CHECK_TEST(test_waiter_queued_twice_is_refused),
     CHECK_TEST(test_cancel_removes_waiter_everywhere),
+    CHECK_TEST(test_owned_semaphores_go_with_their_owner),
     CHECK_TEST(test_bad_ids_are_enoent),
     CHECK_TEST(test_destroyed_id_stays_dead_after_slot_reuse),
     CHECK_TEST(test_destroy_with_waiters_is_busy),

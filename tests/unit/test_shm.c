@@ -199,6 +199,27 @@ static void test_detach_all_on_client_death(void)
     CHECK_EQ(shm_detach_all(&T, 7), 0);
 }
 
+static int only_7_alive(uint32_t pid) { return pid == 7; }
+
+static void test_owner_gone_and_sweep(void)
+{
+    fresh(POOL);
+    uintptr_t pages[SHM_MAX_PAGES];
+    int a = shm_create(&T, 1, 10, 1), b = shm_create(&T, 2, 10, 7);
+    shm_attach(&T, a, 7, pages);      /* a: owner 1, used by 7 */
+    shm_attach(&T, b, 8, pages);      /* b: owner 7, used by 8 */
+    CHECK_EQ(shm_owner_gone(&T, 1), 1);
+    CHECK_EQ(shm_lookup(&T, 1), SVC_ENOENT);   /* its key is gone at once */
+    CHECK_EQ(P.nout, 2);                       /* a lives until 7 detaches */
+    CHECK(shm_sweep(&T, only_7_alive) > 0);    /* 8 and 1 are dead */
+    struct shm_info info;
+    CHECK_EQ(shm_info(&T, b, &info), 0);
+    CHECK_EQ(info.nattach, 0);
+    CHECK_EQ(shm_detach(&T, a, 7), 1);         /* the last client: a is freed */
+    CHECK_EQ(P.nout, 1);                       /* b is 7's, and 7 lives */
+    CHECK_EQ(shm_sweep(NULL, only_7_alive), SVC_EINVAL);
+}
+
 static void test_pager_running_dry_is_enomem_without_leak(void)
 {
     fresh(5);
@@ -244,6 +265,7 @@ static const struct check_test tests[] = {
     CHECK_TEST(test_only_owner_may_destroy),
     CHECK_TEST(test_attach_errors),
     CHECK_TEST(test_detach_all_on_client_death),
+    CHECK_TEST(test_owner_gone_and_sweep),
     CHECK_TEST(test_pager_running_dry_is_enomem_without_leak),
     CHECK_TEST(test_table_full_is_enospc),
     CHECK_TEST(test_bad_arguments_are_einval),
