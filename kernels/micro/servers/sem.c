@@ -42,8 +42,6 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	case SEM_WAIT:
 		if (req->mr[1] == 0 || req->mr[1] > 0xFF || req->badge <= 0 || req->badge >= (1L << 24))
 			res = SVC_EINVAL;
-		else if (syscall3(SYS_NTFN_SIGNAL, req->mr[1], 0, (uint64_t)req->badge) < 0)
-			res = SVC_EPERM;   /* not the requester's notification */
 		else
 			res = sem_wait(&sems, id, WAITER(req->badge, req->mr[1]));
 		break;
