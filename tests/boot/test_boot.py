@@ -29,7 +29,8 @@ COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
           "fs_cross_process", "fs_handle_private", "sem_missing", "sem_uncontended",
           "sem_destroyed", "shm_missing", "shm_bad_size", "shm_shared", "shm_detach",
           # tests/guest/st_attack.c: hostile programs
-          "attack_far_return_32bit", "attack_sysenter", "attack_sgdt_umip", "attack_nt_flag",
+          "attack_far_return_32bit", "attack_sysenter", "attack_sgdt_umip",
+          "attack_privileged_instructions", "attack_nt_flag",
           "attack_direction_flag", "attack_hog_fair_share", "attack_kill_others",
           "exhaustion_freed_at_death"]
 MODE_TESTS = {

@@ -124,6 +124,20 @@ void test_attacks(void)
 		      "far return to a 32-bit code selector, then syscall");
 	expect_killed("attack_sysenter", "sysenter", 13, 6, "sysenter from 64-bit user code");
 	expect_killed("attack_sgdt_umip", "sgdt", 13, 13, "sgdt in ring 3 (UMIP)");
+	static const char *const priv[] = { "hlt", "cli", "wrmsr", "cr3", "outb", "lidt", "invlpg" };
+	int killed = 0;
+	char d[96] = "";
+	for (unsigned i = 0; i < sizeof priv / sizeof priv[0]; i++) {
+		char role[16];
+		fmt_snprintf(role, sizeof role, "priv_%s", priv[i]);
+		int st = run_child(role, 0);
+		if (st == FAULT(13))
+			killed++;
+		else
+			fmt_snprintf(d, sizeof d, "%s: exit status 0x%x", priv[i], st);
+	}
+	report("attack_privileged_instructions", killed == sizeof priv / sizeof priv[0],
+	       d[0] ? d : "hlt, cli, wrmsr, mov cr3, out, lidt, invlpg: each a #GP kill");
 	/* NT in ring 3, then yields to a spinner that the timer preempted
 	 * (so it returns to ring 3 through iretq, which faults if NT leaked
 	 * into the kernel's flags). */
@@ -171,6 +185,25 @@ int role_attack(const char *role, const char *arg)
 		struct { uint16_t limit; uint64_t base; } __attribute__((packed)) g;
 		__asm__ volatile("sgdt %0" : "=m"(g));
 		return (int)(g.base & 0x7F);
+	}
+	if (!strncmp(role, "priv_", 5)) {   /* ring-0 instructions: each must be a #GP */
+		static const uint8_t zero[10];
+		const char *op = role + 5;
+		if (!strcmp(op, "hlt"))
+			__asm__ volatile("hlt");
+		else if (!strcmp(op, "cli"))
+			__asm__ volatile("cli");
+		else if (!strcmp(op, "wrmsr"))
+			__asm__ volatile("wrmsr" ::"c"(0xC0000082), "a"(0), "d"(0));
+		else if (!strcmp(op, "cr3"))
+			__asm__ volatile("mov %0, %%cr3" ::"r"(0UL));
+		else if (!strcmp(op, "outb"))
+			__asm__ volatile("outb %%al, $0xf4" ::"a"(0x10));   /* isa-debug-exit */
+		else if (!strcmp(op, "lidt"))
+			__asm__ volatile("lidt %0" ::"m"(zero));
+		else if (!strcmp(op, "invlpg"))
+			__asm__ volatile("invlpg (%0)" ::"r"(zero) : "memory");
+		return 0;   /* it ran: the kernel let ring 3 do it */
 	}
 	if (!strcmp(role, "ntflag")) {
 		__asm__ volatile("pushfq\n\torq $0x4000, (%%rsp)\n\tpopfq" ::: "memory", "cc");
