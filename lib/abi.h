@@ -41,6 +41,12 @@ enum sysnum {
 	SYS_SHM_CREATE,    /* (key, size) -> id */
 	SYS_SHM_ATTACH,    /* (id) -> user address (SHM_BASE + slot * SHM_SPAN) */
 	SYS_SHM_DETACH,    /* (id) */
+	SYS_FUTEX_WAIT,    /* (uaddr, expected): sleep while *uaddr == expected (32 bit) */
+	SYS_FUTEX_WAKE,    /* (uaddr, n) -> waiters woken on that word */
+	SYS_MQ_CREATE,     /* (maxmsg, msgsize) -> id: a POSIX-style message queue */
+	SYS_MQ_SEND,       /* (id, buf, len, prio): blocks while full */
+	SYS_MQ_RECEIVE,    /* (id, buf, cap, *prio) -> len: highest priority, oldest first */
+	SYS_MQ_CLOSE,      /* (id) */
 	/* micro: IPC, notifications, memory mapping */
 	SYS_EP_CREATE = 48,   /* () -> endpoint id */
 	SYS_IPC_SEND,         /* (ep, tag, mr0, mr1, mr2, *desc) */

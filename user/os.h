@@ -62,6 +62,17 @@ int os_shm_create(unsigned key, size_t size);
 long os_shm_attach(int id);
 int os_shm_detach(int id);
 
+/* Linux-style mechanisms of the mono kernel (os_common.c: the micro
+ * kernel answers -E_NOSYS). Futex: sleep while the 32-bit word at addr
+ * holds expected / wake up to n sleepers on it. Message queue: POSIX mq
+ * semantics (bounded, by priority, then oldest first). */
+int os_futex_wait(volatile uint32_t *addr, uint32_t expected);
+int os_futex_wake(volatile uint32_t *addr, int n);
+int os_mq_create(unsigned maxmsg, size_t msgsize);
+int os_mq_send(int q, const void *buf, size_t len, unsigned prio);
+long os_mq_receive(int q, void *buf, size_t cap, unsigned *prio);
+int os_mq_close(int q);
+
 /* What this build is, for results. */
 extern const char os_mode[];
 extern const char os_chan_variant[];

@@ -1,5 +1,7 @@
 /* os_common.c - the os_* calls that are the same system call in both
- * kernels (process control, counters) and formatted output. */
+ * kernels (process control, counters; the mono kernel's futexes and
+ * message queues, which the micro kernel answers with -E_NOSYS) and
+ * formatted output. */
 #include <stdarg.h>
 #include "fmt.h"
 #include "os.h"
@@ -27,6 +29,33 @@ int os_getpid(void) { return (int)syscall3(SYS_GETPID, 0, 0, 0); }
 int os_null(void) { return (int)syscall3(SYS_NULL, 0, 0, 0); }
 int os_findproc(const char *image) { return (int)syscall3(SYS_FINDPROC, (uint64_t)image, 0, 0); }
 int os_counters(struct kcounters *c) { return (int)syscall3(SYS_COUNTERS, (uint64_t)c, 0, 0); }
+
+int os_futex_wait(volatile uint32_t *addr, uint32_t expected)
+{
+	return (int)syscall3(SYS_FUTEX_WAIT, (uint64_t)addr, expected, 0);
+}
+
+int os_futex_wake(volatile uint32_t *addr, int n)
+{
+	return (int)syscall3(SYS_FUTEX_WAKE, (uint64_t)addr, (uint64_t)n, 0);
+}
+
+int os_mq_create(unsigned maxmsg, size_t msgsize)
+{
+	return (int)syscall3(SYS_MQ_CREATE, maxmsg, msgsize, 0);
+}
+
+int os_mq_send(int q, const void *buf, size_t len, unsigned prio)
+{
+	return (int)syscall6(SYS_MQ_SEND, (uint64_t)q, (uint64_t)buf, len, prio, 0, 0).rax;
+}
+
+long os_mq_receive(int q, void *buf, size_t cap, unsigned *prio)
+{
+	return syscall6(SYS_MQ_RECEIVE, (uint64_t)q, (uint64_t)buf, cap, (uint64_t)prio, 0, 0).rax;
+}
+
+int os_mq_close(int q) { return (int)syscall3(SYS_MQ_CLOSE, (uint64_t)q, 0, 0); }
 
 int os_debug_write(const void *buf, size_t len)
 {

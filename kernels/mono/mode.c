@@ -1,6 +1,6 @@
 /* mode.c - the mono kernel's mode group: its system-call table, which
- * reaches the in-kernel services (console, pipes, file system,
- * semaphores, shared memory: svc.c) directly. */
+ * reaches the in-kernel services (console, pipes, futexes, message
+ * queues, file system, semaphores, shared memory: svc.c) directly. */
 #include "defs.h"
 #include "proc.h"
 #include "syscall.h"
@@ -28,6 +28,13 @@ int64_t sys_shm_detach(struct sysframe *sf);
 void svc_init(void);
 void svc_proc_exit(struct proc *p);
 void pipe_proc_exit(struct proc *p);
+void mq_proc_exit(struct proc *p);
+int64_t sys_futex_wait(struct sysframe *sf);
+int64_t sys_futex_wake(struct sysframe *sf);
+int64_t sys_mq_create(struct sysframe *sf);
+int64_t sys_mq_send(struct sysframe *sf);
+int64_t sys_mq_receive(struct sysframe *sf);
+int64_t sys_mq_close(struct sysframe *sf);
 
 const char *const mode_name = "mono";
 
@@ -53,6 +60,12 @@ const syscall_fn mode_syscalls[NSYSCALLS] = {
 	[SYS_SHM_CREATE] = sys_shm_create,
 	[SYS_SHM_ATTACH] = sys_shm_attach,
 	[SYS_SHM_DETACH] = sys_shm_detach,
+	[SYS_FUTEX_WAIT] = sys_futex_wait,
+	[SYS_FUTEX_WAKE] = sys_futex_wake,
+	[SYS_MQ_CREATE] = sys_mq_create,
+	[SYS_MQ_SEND] = sys_mq_send,
+	[SYS_MQ_RECEIVE] = sys_mq_receive,
+	[SYS_MQ_CLOSE] = sys_mq_close,
 };
 
 void mode_init(const char *cmdline)
@@ -65,6 +78,7 @@ void mode_proc_exit(struct proc *p)
 {
 	svc_proc_exit(p);
 	pipe_proc_exit(p);
+	mq_proc_exit(p);
 }
 
 /* The mono kernel has no server images: every image may be spawned. */

@@ -35,7 +35,10 @@ COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
           "exhaustion_freed_at_death"]
 MODE_TESTS = {
     "mono": ["pipe_bad_handle", "pipe_write_kernel_buffer", "pipe_read_kernel_buffer",
-             "micro_call_absent", "console_in_kernel", "attack_pipe_ownership"],
+             "micro_call_absent", "console_in_kernel", "attack_pipe_ownership",
+             "mq_priority_order", "mq_sizes", "mq_bad_buffers", "mq_full_blocks_sender",
+             "mq_close", "futex_value_changed", "futex_bad_address", "futex_wake_nobody",
+             "futex_wake_across_processes"],
     "micro": ["ipc_bad_endpoint", "ipc_bad_desc_pointer", "ipc_long_msg_kernel_buffer",
               "ipc_peer_death", "notification", "mono_call_absent",
               "console_server_process", "console_server_restart", "attack_ownership",

@@ -1,0 +1,183 @@
+/* mq.c - message queues for the mono kernel, with POSIX mq semantics
+ * (mq_send / mq_receive): a bounded queue of at most maxmsg messages of
+ * at most msgsize bytes each, each with a priority; a receive takes the
+ * oldest message of the highest priority; a send blocks while the queue
+ * is full, a receive while it is empty. Send copies in, receive copies
+ * out (two copies, as in Linux). Like a pipe, a queue belongs to the
+ * process that made it: it and its children use it, only it closes it,
+ * and it goes when its owner dies. */
+#include "defs.h"
+#include "proc.h"
+#include "syscall.h"
+
+#define NMQ 16
+#define MQ_MAXMSG 64         /* messages per queue, at most */
+#define MQ_MSGSIZE 8192      /* bytes per message, at most (Linux's default cap) */
+#define MQ_BYTES 65536       /* maxmsg * msgsize, at most */
+
+struct mq_msg {
+	int used;
+	uint32_t len, prio;
+	uint64_t seq;            /* arrival order among equal priorities */
+};
+
+struct mq {
+	int used, owner;
+	uint64_t gen, seq;
+	uint32_t maxmsg, msgsize, count;
+	struct mq_msg msg[MQ_MAXMSG];   /* slot i's bytes start at byte i * msgsize */
+	uint8_t *page[MQ_BYTES / PGSIZE];
+	struct waitq senders, receivers;
+};
+
+static struct mq mqs[NMQ];
+static uint64_t mq_gens;
+
+/* Queue id if the caller may use it (owner or owner's child; close: owner). */
+static struct mq *mq_get(uint64_t id, int close)
+{
+	struct mq *q = id < NMQ && mqs[id].used ? &mqs[id] : 0;
+	struct proc *cur = curproc;
+	if (!q || cur->pid == q->owner || (!close && cur->parent && cur->parent->pid == q->owner))
+		return q;
+	return 0;
+}
+
+static void wake_all(struct waitq *w)
+{
+	struct proc *p;
+	while ((p = waitq_pop(w)))
+		sched_ready(p);
+}
+
+static void mq_free(struct mq *q)
+{
+	q->used = 0;
+	for (unsigned i = 0; i < MQ_BYTES / PGSIZE; i++)
+		if (q->page[i])
+			page_free(q->page[i]);
+	wake_all(&q->senders);
+	wake_all(&q->receivers);
+}
+
+/* (maxmsg, msgsize) -> id; -E_INVAL beyond the limits, -E_NOMEM. */
+int64_t sys_mq_create(struct sysframe *sf)
+{
+	uint64_t maxmsg = ARG0(sf), msgsize = ARG1(sf);
+	if (!maxmsg || maxmsg > MQ_MAXMSG || !msgsize || msgsize > MQ_MSGSIZE ||
+	    maxmsg * msgsize > MQ_BYTES)
+		return -E_INVAL;
+	for (int i = 1; i < NMQ; i++) {
+		struct mq *q = &mqs[i];
+		if (q->used)
+			continue;
+		memset(q, 0, sizeof *q);
+		for (uint64_t p = 0; p < PGROUNDUP(maxmsg * msgsize) / PGSIZE; p++)
+			if (!(q->page[p] = page_alloc())) {
+				mq_free(q);
+				return -E_NOMEM;
+			}
+		q->used = 1;
+		q->owner = curproc->pid;
+		q->gen = ++mq_gens;
+		q->maxmsg = (uint32_t)maxmsg, q->msgsize = (uint32_t)msgsize;
+		return i;
+	}
+	return -E_NOMEM;
+}
+
+int64_t sys_mq_close(struct sysframe *sf)
+{
+	struct mq *q = mq_get(ARG0(sf), 1);
+	if (!q)
+		return -E_BADH;
+	mq_free(q);
+	return 0;
+}
+
+/* A dying process's queues go with it; their sleepers get -E_PIPE. */
+void mq_proc_exit(struct proc *p)
+{
+	for (int i = 1; i < NMQ; i++)
+		if (mqs[i].used && mqs[i].owner == p->pid)
+			mq_free(&mqs[i]);
+}
+
+/* Copy n bytes between user memory and slot s of q. */
+static int slot_xfer(struct mq *q, uint32_t s, uint64_t ubuf, uint64_t n, int to_user)
+{
+	uint64_t off = (uint64_t)s * q->msgsize;
+	while (n) {
+		uint64_t k = PGSIZE - off % PGSIZE < n ? PGSIZE - off % PGSIZE : n;
+		uint8_t *kp = q->page[off / PGSIZE] + off % PGSIZE;
+		int r = to_user ? copyout(ubuf, kp, k) : copyin(kp, ubuf, k);
+		if (r < 0)
+			return r;
+		off += k, ubuf += k, n -= k;
+	}
+	return 0;
+}
+
+/* Sleep on w until q (id, gen) changes; 0, or -E_PIPE if it was closed. */
+static int mq_sleep(uint64_t id, uint64_t gen, struct waitq *w)
+{
+	sched_block(W_PIPE, w);
+	return mqs[id].used && mqs[id].gen == gen ? 0 : -E_PIPE;
+}
+
+/* (id, buf, len, prio): queue one message; blocks while the queue is full. */
+int64_t sys_mq_send(struct sysframe *sf)
+{
+	uint64_t id = ARG0(sf), ubuf = ARG1(sf), len = ARG2(sf);
+	struct mq *q = mq_get(id, 0);
+	if (!q)
+		return -E_BADH;
+	if (len > q->msgsize)
+		return -E_MSGSIZE;
+	if (!vm_check(curproc->pml4, ubuf, len, 0))
+		return -E_FAULT;
+	for (uint64_t gen = q->gen; q->count == q->maxmsg;)
+		if (mq_sleep(id, gen, &q->senders) < 0)
+			return -E_PIPE;
+	uint32_t s = 0;
+	while (q->msg[s].used)   /* a free slot exists: count < maxmsg */
+		s++;
+	if (slot_xfer(q, s, ubuf, len, 0) < 0)
+		return -E_FAULT;
+	q->msg[s] = (struct mq_msg){ 1, (uint32_t)len, (uint32_t)ARG3(sf), q->seq++ };
+	q->count++;
+	wake_all(&q->receivers);
+	return 0;
+}
+
+/* (id, buf, cap, *prio) -> length: the oldest message of the highest
+ * priority; cap below the queue's msgsize is -E_MSGSIZE, as in POSIX. */
+int64_t sys_mq_receive(struct sysframe *sf)
+{
+	uint64_t id = ARG0(sf), ubuf = ARG1(sf), cap = ARG2(sf), uprio = ARG3(sf);
+	struct mq *q = mq_get(id, 0);
+	if (!q)
+		return -E_BADH;
+	if (cap < q->msgsize)
+		return -E_MSGSIZE;
+	if (!vm_check(curproc->pml4, ubuf, q->msgsize, 1) ||
+	    (uprio && !vm_check(curproc->pml4, uprio, 4, 1)))
+		return -E_FAULT;
+	for (uint64_t gen = q->gen; !q->count;)
+		if (mq_sleep(id, gen, &q->receivers) < 0)
+			return -E_PIPE;
+	int best = -1;
+	for (uint32_t i = 0; i < q->maxmsg; i++)
+		if (q->msg[i].used && (best < 0 || q->msg[i].prio > q->msg[best].prio ||
+				       (q->msg[i].prio == q->msg[best].prio &&
+					q->msg[i].seq < q->msg[best].seq)))
+			best = (int)i;
+	struct mq_msg m = q->msg[best];
+	if (slot_xfer(q, (uint32_t)best, ubuf, m.len, 1) < 0 ||
+	    (uprio && copyout(uprio, &m.prio, 4) < 0))
+		return -E_FAULT;
+	q->msg[best].used = 0;
+	q->count--;
+	wake_all(&q->senders);
+	return m.len;
+}
