@@ -4,6 +4,9 @@
  *   role=echo ch=N cap=M                receive on channel N into an M-byte
  *                                       buffer, reply with what came
  *   role=sem ping=A pong=B n=K          K times: wait A, post B
+ *   role=usem seg=S n=K                 the same on user semaphores (usem.h)
+ *                                       0 and 1 of shm segment S
+ *   role=mqecho req=A rep=B size=M      receive on queue A, send it to queue B
  *   role=shm seg=S full=F empty=E size=Z n=K
  *                                       consume K blocks, checking each
  *   role=fscheck name=F len=L           read file F, check L bytes of it
@@ -12,6 +15,7 @@
 #include "os.h"
 #include "shm_layout.h"
 #include "str.h"
+#include "usem.h"
 
 static uint8_t buf[65536];
 
@@ -28,6 +32,31 @@ static int sem_partner(const char *arg)
 		if (os_sem_wait((int)ping) || os_sem_post((int)pong))
 			return 6;
 	return 0;
+}
+
+static int usem_partner(const char *arg)
+{
+	long seg = arg_long(arg, "seg"), n = arg_long(arg, "n");
+	long at = os_shm_attach((int)seg);
+	if (at <= 0)
+		return 16;
+	struct usem *s = (struct usem *)at;
+	for (long i = 0; i < n; i++)
+		if (usem_wait(&s[0]) || usem_post(&s[1]))
+			return 17;
+	return os_shm_detach((int)seg) ? 18 : 0;
+}
+
+static int mq_echo(const char *arg)
+{
+	long req = arg_long(arg, "req"), rep = arg_long(arg, "rep"), size = arg_long(arg, "size");
+	if (size < 0 || size > (long)sizeof buf)
+		return 19;
+	for (;;) {
+		long n = os_mq_receive((int)req, buf, (size_t)size, 0);
+		if (n < 0 || os_mq_send((int)rep, buf, (size_t)n, 0) < 0)
+			return 20;
+	}
 }
 
 static int shm_consumer(const char *arg)
@@ -93,6 +122,10 @@ int main(const char *arg)
 	}
 	if (!strcmp(role, "sem"))
 		return sem_partner(arg);
+	if (!strcmp(role, "usem"))
+		return usem_partner(arg);
+	if (!strcmp(role, "mqecho"))
+		return mq_echo(arg);
 	if (!strcmp(role, "shm"))
 		return shm_consumer(arg);
 	if (!strcmp(role, "fscheck"))

@@ -55,6 +55,50 @@ static int measure(const struct bench_args *a, int64_t n, size_t rcap, const cha
 	return failures;
 }
 
+/* Mono's POSIX-style message queues: a request queue and a reply queue,
+ * message size n (8 for n = 0); -1 if the kernel has none. */
+static int measure_mq(const struct bench_args *a, int64_t n)
+{
+	size_t msgsize = n ? (size_t)n : 8;
+	int req = os_mq_create(8, msgsize), rep = os_mq_create(8, msgsize), st;
+	if (req == -E_NOSYS)
+		return -1;
+	struct bench_params p = { "pingpong", "mq", n, "round_trip", 0, a->iters, a->warmup };
+	char arg[64];
+	fmt_snprintf(arg, sizeof arg, "role=mqecho req=%d rep=%d size=%lu", req, rep,
+		     (unsigned long)msgsize);
+	int pid = req < 0 || rep < 0 ? -1 : os_spawn("bench-helper", arg);
+	bench_begin(&run, &p);
+	if (pid < 0) {
+		bench_fail(&run, "set-up failed: queues %d %d, partner %d", req, rep, pid);
+		return bench_end(&run);
+	}
+	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
+		fill(out, (size_t)n, i);
+		if (i == a->warmup)
+			os_counters(&run.ev0);
+		uint64_t t0 = bench_now();
+		long r = os_mq_send(req, out, (size_t)n, 0);
+		if (r == 0)
+			r = os_mq_receive(rep, in, msgsize, 0);
+		uint64_t t1 = bench_now();
+		if (r != n)
+			bench_fail(&run, "round trip %u: reply of %ld bytes, want %ld", i, r, (long)n);
+		else if (memcmp(out, in, (size_t)n))
+			bench_fail(&run, "round trip %u: reply differs from the message", i);
+		else if (i >= a->warmup)
+			bench_sample(&run, t1 - t0);
+	}
+	int failures = bench_end(&run);
+	os_kill(pid);
+	os_wait(pid, &st);
+	os_mq_close(req);
+	os_mq_close(rep);
+	return failures;
+}
+
+#define MQ_SIZE_MAX 8192   /* the largest message a mono queue takes */
+
 int wl_pingpong(const struct bench_args *a)
 {
 	int failures = 0;
@@ -62,5 +106,11 @@ int wl_pingpong(const struct bench_args *a)
 		failures += measure(a, a->sizes[i], (size_t)a->sizes[i], os_chan_variant);
 	if (!strcmp(os_mode, "micro"))
 		failures += measure(a, 8, IPC_INLINE_MAX + 8, "call_replyrecv_slowpath");
+	for (unsigned i = 0; i < a->nsizes && a->sizes[i] <= MQ_SIZE_MAX; i++) {
+		int f = measure_mq(a, a->sizes[i]);
+		if (f < 0)
+			break;   /* no message queues in this kernel */
+		failures += f;
+	}
 	return failures;
 }

@@ -2,10 +2,15 @@
  * post ours and wait on the partner's: one round trip), and an
  * uncontended wait plus post in one process. Mono: system calls into the
  * kernel's semaphores; micro: requests to the semaphore server, blocking
- * on a notification. */
+ * on a notification. Mono also runs both over a user-level semaphore on
+ * futexes (usem.h: futex_pingpong, futex_uncontended), which enters the
+ * kernel only to sleep or wake. */
 #include "bench.h"
 #include "fmt.h"
 #include "os.h"
+#include "usem.h"
+
+#define USEM_KEY 0x5E3
 
 static struct bench_run run;
 
@@ -64,7 +69,58 @@ static int uncontended(const struct bench_args *a)
 	return bench_end(&run);
 }
 
+/* The futex variants: two user semaphores in one shared page. */
+static int futex_variants(const struct bench_args *a)
+{
+	int seg = os_shm_create(USEM_KEY, 4096), failures = 0, pid = -1, st;
+	long at = seg >= 0 ? os_shm_attach(seg) : -1;
+	if (at < 0)
+		return 0;   /* no futexes or shared memory in this kernel */
+	struct usem *s = (struct usem *)at;   /* s[0]: ping, s[1]: pong, s[2]: uncontended */
+	s[0] = s[1] = (struct usem){ 0, 0 };
+	s[2] = (struct usem){ 1, 0 };
+	char arg[64];
+	fmt_snprintf(arg, sizeof arg, "role=usem seg=%d n=%u", seg, a->warmup + a->iters);
+	struct bench_params p = { "sem", "futex_pingpong", -1, "round_trip", 0, a->iters, a->warmup };
+	bench_begin(&run, &p);
+	if ((pid = os_spawn("bench-helper", arg)) < 0)
+		bench_fail(&run, "cannot start the partner: %d", pid);
+	for (unsigned i = 0; pid > 0 && i < a->warmup + run.p.iters && !run.check[0]; i++) {
+		if (i == a->warmup)
+			os_counters(&run.ev0);
+		uint64_t t0 = bench_now();
+		int r1 = usem_post(&s[0]), r2 = usem_wait(&s[1]);
+		uint64_t t1 = bench_now();
+		if (r1 || r2)
+			bench_fail(&run, "round trip %u: post %d wait %d", i, r1, r2);
+		else if (i >= a->warmup)
+			bench_sample(&run, t1 - t0);
+	}
+	failures += bench_end(&run);
+	if (pid > 0 && (os_wait(pid, &st) != pid || st != 0))
+		failures++, os_printf("bench: futex partner exit status %d\n", st);
+	struct bench_params u = { "sem", "futex_uncontended", -1, "per_op", 0, a->iters, a->warmup };
+	for (unsigned i = 0; i < a->warmup; i++)
+		usem_wait(&s[2]), usem_post(&s[2]);
+	bench_begin(&run, &u);
+	for (unsigned i = 0; i < run.p.iters && !run.check[0]; i++) {
+		uint64_t t0 = bench_now();
+		int r1 = usem_wait(&s[2]), r2 = usem_post(&s[2]);
+		uint64_t t1 = bench_now();
+		if (r1 || r2)
+			bench_fail(&run, "op %u: wait %d post %d", i, r1, r2);
+		else
+			bench_sample(&run, t1 - t0);
+	}
+	failures += bench_end(&run);
+	os_shm_detach(seg);
+	return failures;
+}
+
 int wl_sem(const struct bench_args *a)
 {
-	return pingpong(a) + uncontended(a);
+	int failures = pingpong(a) + uncontended(a);
+	if (os_futex_wake(&(uint32_t){ 0 }, 0) >= 0)   /* the kernel has futexes */
+		failures += futex_variants(a);
+	return failures;
 }

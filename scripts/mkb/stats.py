@@ -42,6 +42,9 @@ OPERATIONS = (
     ("create", "fileio", ("create",), None, ("create",)),
 )
 EVENTS = ("kentries", "switches", "as_switches", "bytes_copied")
+# Each mode's default mechanism, paired with the other mode's when a
+# workload has several mode-only variants (mono: pipe beside mq).
+DEFAULT_VARIANTS = ("pipe",)
 
 
 def key_of(r):
@@ -66,7 +69,8 @@ def join_variants(results):
 
     The same workload over each kernel's own mechanism has a different
     variant name per mode. For one (workload, what), when mono has exactly
-    one variant that micro lacks, it pairs with the micro-only variant run
+    one variant that micro lacks (or several, one of them a default
+    mechanism, DEFAULT_VARIANTS), it pairs with the micro-only variant run
     at the most of the same sizes (so an extra "..._slowpath" point stays
     alone); both become "<mono> / <micro>". Linux rows named like the mono
     variant join them too.
@@ -82,6 +86,8 @@ def join_variants(results):
         mono, micro = modes.get("mono", {}), modes.get("micro", {})
         mono_only = [v for v in mono if v not in micro]
         micro_only = [v for v in micro if v not in mono]
+        if len(mono_only) > 1:
+            mono_only = [v for v in DEFAULT_VARIANTS if v in mono_only][:1]
         if len(mono_only) != 1 or not micro_only:
             continue
         a = mono_only[0]

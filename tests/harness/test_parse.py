@@ -202,3 +202,11 @@ def test_extra_micro_variant_stays_alone_when_pairing():
                                r("micro", "pingpong", 8, 90, "call_slowpath")])
     assert [(x["variant"], x["size"], x["ratio"]) for x in rows] == [
         ("call_slowpath", 8, None), ("pipe / call", 0, 0.5), ("pipe / call", 8, 0.5)]
+
+
+def test_default_mechanisms_pair_when_a_mode_has_several():
+    rows = [r("mono", "pingpong", 8, 40, "pipe"), r("mono", "pingpong", 8, 50, "mq"),
+            r("micro", "pingpong", 8, 20, "call_replyrecv")]
+    got = {(x["mode"], x["variant"]) for x in stats.join_variants(rows)}
+    assert got == {("mono", "pipe / call_replyrecv"), ("micro", "pipe / call_replyrecv"),
+                   ("mono", "mq")}
