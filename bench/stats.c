@@ -48,9 +48,43 @@ uint64_t bench_isqrt(uint64_t x)
 	return r;
 }
 
+/* x / n for a 128-bit x and n < 2^32, by 32-bit limbs: 64-bit divisions
+ * only (a 128-bit one would need libgcc, which the kernels do not link). */
+static unsigned __int128 div128(unsigned __int128 x, uint32_t n)
+{
+	unsigned __int128 q = 0;
+	uint64_t rem = 0;
+	for (int shift = 96; shift >= 0; shift -= 32) {
+		uint64_t cur = rem << 32 | (uint32_t)(x >> shift);
+		q |= (unsigned __int128)(cur / n) << shift;
+		rem = cur % n;
+	}
+	return q;
+}
+
+/* floor(sqrt(x)) for a 128-bit x (the result fits 64 bits). */
+static uint64_t isqrt128(unsigned __int128 x)
+{
+	unsigned __int128 r = 0, bit = (unsigned __int128)1 << 126;
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return (uint64_t)r;
+}
+
 /* Sorts v and fills s. Median of an even count is the lower middle; p99 is
  * the sample at rank ceil(0.99 n). Mean and stddev (population) are exact
- * to a thousandth of a tick as long as samples stay below 2^40. */
+ * to a thousandth of a tick as long as samples stay below 2^40; the
+ * squared deviations are summed in 128 bits, since one deviation of 2^32
+ * thousandths (4.3 million ticks) already squares past 64 bits. */
 void bench_stats(uint64_t *v, unsigned n, struct bench_stats *s)
 {
 	*s = (struct bench_stats){ 0, 0, 0, 0, 0, 0 };
@@ -66,12 +100,12 @@ void bench_stats(uint64_t *v, unsigned n, struct bench_stats *s)
 	for (unsigned i = 0; i < n; i++)
 		sum += v[i];
 	s->mean_milli = sum * 1000 / n;
-	/* variance in (milli-ticks)^2 / 1000^2: sum of squared deviations */
-	uint64_t acc = 0;
+	/* variance in milli-ticks^2: the sum of squared deviations over n */
+	unsigned __int128 acc = 0;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t x = v[i] * 1000;
 		uint64_t d = x > s->mean_milli ? x - s->mean_milli : s->mean_milli - x;
-		acc += d * d / n;
+		acc += (unsigned __int128)d * d;
 	}
-	s->stddev_milli = bench_isqrt(acc);
+	s->stddev_milli = isqrt128(div128(acc, n));
 }

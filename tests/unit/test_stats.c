@@ -59,6 +59,18 @@ static void test_constant_samples_have_zero_stddev(void)
 	CHECK_EQ(s.median, 0u);
 }
 
+/* One outlier of 4.5 million ticks among 99 zeros: its deviation is past
+ * 2^32 thousandths, whose square does not fit 64 bits. */
+static void test_stddev_of_a_large_outlier(void)
+{
+    uint64_t v[100] = { 0 };
+    v[99] = 4500000;
+    struct bench_stats s;
+    bench_stats(v, 100, &s);
+    CHECK_EQ(s.mean_milli, 45000000u);
+    CHECK_EQ(s.stddev_milli / 1000, 447744u);   /* sqrt(99) * 45000 = 447,744.3 */
+}
+
 static void test_isqrt(void)
 {
 	CHECK_EQ(bench_isqrt(0), 0u);
@@ -73,5 +85,6 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_median_and_p99_ranks),
 	CHECK_TEST(test_constant_samples_have_zero_stddev),
 	CHECK_TEST(test_isqrt),
+	CHECK_TEST(test_stddev_of_a_large_outlier),
 };
 CHECK_MAIN(tests)
