@@ -41,6 +41,9 @@ struct bench_run {
 	uint64_t samples[BENCH_MAX_SAMPLES];
 	unsigned n;
 	struct kcounters ev0, ev1;
+	struct kcounters w0, acc;   /* event window of the sample being taken, and the sum */
+	int windows;                /* samples counted by windows (bench_window) */
+	int window_open;
 	char check[BENCH_CHECK_MAX];
 };
 
@@ -54,6 +57,7 @@ struct bench_stats {
 // runtime.c
 uint64_t bench_overhead(void);
 void bench_begin(struct bench_run *r, const struct bench_params *p);
+void bench_window(struct bench_run *r);
 void bench_sample(struct bench_run *r, uint64_t ticks);
 void bench_fail(struct bench_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_end(struct bench_run *r);

@@ -7,8 +7,10 @@
  *   role=usem seg=S n=K                 the same on user semaphores (usem.h)
  *                                       0 and 1 of shm segment S
  *   role=mqecho req=A rep=B size=M      receive on queue A, send it to queue B
- *   role=shm seg=S full=F empty=E size=Z n=K
- *                                       consume K blocks, checking each
+ *   role=shm seg=S full=F ack=A go=G done=D size=Z n=K
+ *                                       K times: wait F, post A (the timed
+ *                                       hand-off), wait G, check the block,
+ *                                       post D
  *   role=fscheck name=F len=L           read file F, check L bytes of it
  * Exit status 0 means every check held. */
 #include "fmt.h"
@@ -61,19 +63,22 @@ static int mq_echo(const char *arg)
 
 static int shm_consumer(const char *arg)
 {
-	long seg = arg_long(arg, "seg"), full = arg_long(arg, "full"), empty = arg_long(arg, "empty");
+	long seg = arg_long(arg, "seg"), full = arg_long(arg, "full"), ack = arg_long(arg, "ack");
+	long go = arg_long(arg, "go"), done = arg_long(arg, "done");
 	long size = arg_long(arg, "size"), n = arg_long(arg, "n");
 	long addr = os_shm_attach((int)seg);
 	if (addr <= 0)
 		return 7;
 	struct shm_hdr *h = (struct shm_hdr *)addr;
 	for (long i = 0; i < n; i++) {
-		if (os_sem_wait((int)full))
+		if (os_sem_wait((int)full) || os_sem_post((int)ack))
 			return 8;
+		if (os_sem_wait((int)go))
+			return 9;
 		if (h->seq != (uint32_t)i || !shm_check(h->data, (size_t)size, (unsigned)i))
 			h->bad++;
 		h->seen++;
-		if (os_sem_post((int)empty))
+		if (os_sem_post((int)done))
 			return 9;
 	}
 	return os_shm_detach((int)seg) ? 10 : 0;
@@ -81,7 +86,7 @@ static int shm_consumer(const char *arg)
 
 static uint8_t pat(uint32_t off) { return (uint8_t)(off * 7 + (off >> 8) * 3 + (off >> 16)); }
 
-/* Must match wl_fileio.c's pattern: byte at offset o is pat(o). */
+/* Must match wl_fileio.c's pattern, generation 0: byte at offset o is pat(o). */
 static int file_check(const char *arg)
 {
 	char name[32];

@@ -4,9 +4,12 @@
  * (shape "fs": RAM disk inside it; "fs+blk": a block server behind it).
  * Per size: sequential writes, then another process reads the file back
  * and checks it, then sequential reads, random writes and random reads
- * (a seek plus one call) of a 256 KiB file, every byte checked. Without
- * a size: create, open+close and unlink. Large sizes take fewer samples
- * (at least 50): the result's n says how many.
+ * (a seek plus one call) of a 256 KiB file, every byte checked. Each
+ * write phase writes a pattern of its own (a generation per slot of the
+ * file), and the whole file is read back and checked after it, so a
+ * write that did nothing would fail. Without a size: create, open+close
+ * and unlink. Large sizes take fewer samples (at least 50): the result's
+ * n says how many.
  */
 #include "bench.h"
 #include "fmt.h"
@@ -19,19 +22,39 @@
 static struct bench_run run;
 static uint8_t buf[65536];
 
-static uint8_t pat(uint32_t off) { return (uint8_t)(off * 7 + (off >> 8) * 3 + (off >> 16)); }
+static uint8_t gen_of[FILE_LEN / 64];   /* the pattern generation of each slot */
 
-static void fill(uint8_t *b, uint32_t off, size_t n)
+/* The byte at offset off in generation g (0: what prepare() and the
+ * checking helper use). */
+static uint8_t pat(uint32_t off, unsigned g)
 {
-	for (size_t i = 0; i < n; i++)
-		b[i] = pat(off + (uint32_t)i);
+	return (uint8_t)((off * 7 + (off >> 8) * 3 + (off >> 16)) ^ (g * 0x5B));
 }
 
-static int same(const uint8_t *b, uint32_t off, size_t n)
+static void fill(uint8_t *b, uint32_t off, size_t n, unsigned g)
 {
 	for (size_t i = 0; i < n; i++)
-		if (b[i] != pat(off + (uint32_t)i))
+		b[i] = pat(off + (uint32_t)i, g);
+}
+
+static int same(const uint8_t *b, uint32_t off, size_t n, unsigned g)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != pat(off + (uint32_t)i, g))
 			return 0;
+	return 1;
+}
+
+/* Read the whole file back (untimed): does every slot hold its generation? */
+static int file_holds(int h, int64_t size, char *why, size_t cap)
+{
+	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
+		return fmt_snprintf(why, cap, "seek for the check failed"), 0;
+	for (uint32_t off = 0; off < FILE_LEN; off += (uint32_t)size) {
+		long r = os_fs_read(h, buf, (size_t)size);
+		if (r != size || !same(buf, off, (size_t)size, gen_of[off / size]))
+			return fmt_snprintf(why, cap, "slot at %u does not hold what was written", off), 0;
+	}
 	return 1;
 }
 
@@ -47,6 +70,7 @@ static int phase(const struct bench_args *a, const char *variant, int h, int64_t
 {
 	struct bench_params p = { "fileio", variant, size, "per_op", shape, samples_for(a, size), a->warmup };
 	uint32_t slots = FILE_LEN / (uint32_t)size, off = 0, seed = 12345;
+	unsigned g = write ? (rnd ? 2 : 1) : 0;   /* the generation this phase writes */
 	bench_begin(&run, &p);
 	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
 		bench_fail(&run, "seek to 0 failed");
@@ -60,27 +84,34 @@ static int phase(const struct bench_args *a, const char *variant, int h, int64_t
 			off = 0;
 		}
 		if (write)
-			fill(buf, off, (size_t)size);
+			fill(buf, off, (size_t)size, g);
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		long s = rnd || off == 0 ? os_fs_seek(h, off, FS_SEEK_SET) : (long)off;
 		long r = write ? os_fs_write(h, buf, (size_t)size) : os_fs_read(h, buf, (size_t)size);
 		uint64_t t1 = bench_now();
 		if (s != (long)off || r != size)
 			bench_fail(&run, "%s %u at %u: seek %ld, %ld bytes", variant, i, off, s, r);
-		else if (!write && !same(buf, off, (size_t)size))
+		else if (!write && !same(buf, off, (size_t)size, gen_of[off / size]))
 			bench_fail(&run, "%s %u: data at offset %u differs", variant, i, off);
 		else if (i >= a->warmup)
 			bench_sample(&run, t1 - t0);
+		if (write)
+			gen_of[off / size] = (uint8_t)g;
 		off += (uint32_t)size;
 	}
+	char why[80];
+	if (write && !run.check[0] && !file_holds(h, size, why, sizeof why))
+		bench_fail(&run, "%s: %s", variant, why);
 	return bench_end(&run);
 }
 
 /* Write the whole file sequentially, then have another process check it. */
 static int prepare(int h, char *why, size_t cap)
 {
+	memset(gen_of, 0, sizeof gen_of);
 	for (uint32_t off = 0; off < FILE_LEN; off += sizeof buf) {
-		fill(buf, off, sizeof buf);
+		fill(buf, off, sizeof buf, 0);
 		long r = os_fs_write(h, buf, sizeof buf);
 		if (r != (long)sizeof buf) {
 			fmt_snprintf(why, cap, "writing the file: %ld", r);
@@ -118,7 +149,9 @@ static int sized(const struct bench_args *a, int64_t size, const char *shape)
 	failures += phase(a, "seq_read", h, size, 0, 0, shape);
 	failures += phase(a, "rand_write", h, size, 1, 1, shape);
 	failures += phase(a, "rand_read", h, size, 0, 1, shape);
-	if (other_process_reads(name, why, sizeof why) < 0) {
+	/* The helper checks generation 0: write it back, then let it read. */
+	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0 || prepare(h, why, sizeof why) < 0 ||
+	    other_process_reads(name, why, sizeof why) < 0) {
 		os_printf("bench: fileio size %ld: %s\n", (long)size, why);
 		failures++;
 	}
@@ -140,6 +173,7 @@ static int names(const struct bench_args *a, const char *variant, const char *sh
 			os_counters(&run.ev0);
 		if (variant[0] == 'u' && os_fs_create(name) < 0)
 			bench_fail(&run, "create %s before unlink failed", name);
+		bench_window(&run);
 		uint64_t t0 = bench_now(), t1;
 		int r;
 		if (variant[0] == 'c') {

@@ -13,6 +13,7 @@ static int null_syscall(const struct bench_args *a)
 		os_null();
 	bench_begin(&run, &p);
 	for (unsigned i = 0; i < run.p.iters; i++) {
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		int r = os_null();
 		uint64_t t1 = bench_now();
@@ -38,6 +39,7 @@ static int yield_round_trip(const struct bench_args *a)
 		os_yield();
 	bench_begin(&run, &p);
 	for (unsigned i = 0; i < run.p.iters; i++) {
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		os_yield();
 		uint64_t t1 = bench_now();

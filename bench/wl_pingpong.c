@@ -39,6 +39,7 @@ static int measure(const struct bench_args *a, int64_t n, size_t rcap, const cha
 		fill(out, (size_t)n, i);
 		if (i == a->warmup)
 			os_counters(&run.ev0);   /* count events of measured trips only */
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		long r = os_chan_call(ch, out, (size_t)n, in, rcap);
 		uint64_t t1 = bench_now();
@@ -77,6 +78,7 @@ static int measure_mq(const struct bench_args *a, int64_t n)
 		fill(out, (size_t)n, i);
 		if (i == a->warmup)
 			os_counters(&run.ev0);
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		long r = os_mq_send(req, out, (size_t)n, 0);
 		if (r == 0)

@@ -31,6 +31,7 @@ static int pingpong(const struct bench_args *a)
 	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
 		if (i == a->warmup)
 			os_counters(&run.ev0);
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		int r1 = os_sem_post(ping), r2 = os_sem_wait(pong);
 		uint64_t t1 = bench_now();
@@ -57,6 +58,7 @@ static int uncontended(const struct bench_args *a)
 	if (s < 0)
 		bench_fail(&run, "sem_create: %d", s);
 	for (unsigned i = 0; i < run.p.iters && !run.check[0]; i++) {
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		int r1 = os_sem_wait(s), r2 = os_sem_post(s);
 		uint64_t t1 = bench_now();
@@ -88,6 +90,7 @@ static int futex_variants(const struct bench_args *a)
 	for (unsigned i = 0; pid > 0 && i < a->warmup + run.p.iters && !run.check[0]; i++) {
 		if (i == a->warmup)
 			os_counters(&run.ev0);
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		int r1 = usem_post(&s[0]), r2 = usem_wait(&s[1]);
 		uint64_t t1 = bench_now();
@@ -104,6 +107,7 @@ static int futex_variants(const struct bench_args *a)
 		usem_wait(&s[2]), usem_post(&s[2]);
 	bench_begin(&run, &u);
 	for (unsigned i = 0; i < run.p.iters && !run.check[0]; i++) {
+		bench_window(&run);
 		uint64_t t0 = bench_now();
 		int r1 = usem_wait(&s[2]), r2 = usem_post(&s[2]);
 		uint64_t t1 = bench_now();
