@@ -8,8 +8,15 @@
  * write phase writes a pattern of its own (a generation per slot of the
  * file), and the whole file is read back and checked after it, so a
  * write that did nothing would fail. Without a size: create, open+close
- * and unlink. Large sizes take fewer samples (at least 50): the result's
- * n says how many.
+ * and unlink.
+ *
+ * A call's cost depends on where in the file it lands (the first
+ * FS_NDIRECT blocks are found directly, the rest through the indirect
+ * block), so the measured samples of a phase cover the file in whole
+ * passes, each slot once per pass (random phases: a fresh permutation per
+ * pass): the figure is the file's own mix, whatever the iteration count.
+ * Samples: about iters (fewer for sizes above 4 KiB), rounded up to whole
+ * passes, at most BENCH_MAX_SAMPLES; the result's n says how many.
  */
 #include "bench.h"
 #include "fmt.h"
@@ -61,7 +68,26 @@ static int file_holds(int h, int64_t size, char *why, size_t cap)
 static unsigned samples_for(const struct bench_args *a, int64_t size)
 {
 	unsigned n = size > 4096 ? (unsigned)(a->iters * 4096 / size) : a->iters;
-	return n < MIN_SAMPLES ? (a->iters < MIN_SAMPLES ? a->iters : MIN_SAMPLES) : n;
+	unsigned slots = FILE_LEN / (unsigned)size;
+	if (n < MIN_SAMPLES)
+		n = a->iters < MIN_SAMPLES ? a->iters : MIN_SAMPLES;
+	n = (n + slots - 1) / slots * slots;   /* whole passes over the file */
+	return n > BENCH_MAX_SAMPLES ? BENCH_MAX_SAMPLES / slots * slots : n;
+}
+
+static uint16_t perm[FILE_LEN / 64];
+
+/* A fresh order of the slots for pass number pass (Fisher-Yates, seeded). */
+static void shuffle(uint32_t slots, uint32_t pass)
+{
+	uint32_t seed = 12345u + pass * 7919u;
+	for (uint32_t i = 0; i < slots; i++)
+		perm[i] = (uint16_t)i;
+	for (uint32_t i = slots - 1; i > 0; i--) {
+		seed = seed * 1103515245u + 12345u;
+		uint32_t j = (seed >> 8) % (i + 1), t = perm[i];
+		perm[i] = perm[j], perm[j] = (uint16_t)t;
+	}
 }
 
 /* One timed phase over file h: kind is 'w' or 'r', random if rnd. */
@@ -69,17 +95,21 @@ static int phase(const struct bench_args *a, const char *variant, int h, int64_t
 		 const char *shape)
 {
 	struct bench_params p = { "fileio", variant, size, "per_op", shape, samples_for(a, size), a->warmup };
-	uint32_t slots = FILE_LEN / (uint32_t)size, off = 0, seed = 12345;
+	uint32_t slots = FILE_LEN / (uint32_t)size, off = 0;
 	unsigned g = write ? (rnd ? 2 : 1) : 0;   /* the generation this phase writes */
 	bench_begin(&run, &p);
 	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
 		bench_fail(&run, "seek to 0 failed");
 	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
-		if (i == a->warmup)
+		if (i == a->warmup) {
 			os_counters(&run.ev0);
+			off = 0;   /* measured samples start a pass */
+		}
+		uint32_t k = i < a->warmup ? i : i - a->warmup;   /* index in this stretch */
 		if (rnd) {
-			seed = seed * 1103515245u + 12345u;
-			off = (seed >> 8) % slots * (uint32_t)size;
+			if (k % slots == 0)
+				shuffle(slots, k / slots + (i < a->warmup ? 1000 : 0));
+			off = perm[k % slots] * (uint32_t)size;
 		} else if (off >= FILE_LEN) {
 			off = 0;
 		}

@@ -35,3 +35,14 @@ def test_file_name_calls_count_only_the_timed_call(mode, entries):
     rs = results(mode, "workload=fileio sizes=4096")
     for variant in ("create", "unlink"):
         assert rs[(variant, None)]["events"]["kentries"] == entries, rs[(variant, None)]
+
+
+def test_file_figures_do_not_depend_on_the_iteration_count():
+    """Samples cover the file in whole passes, so the direct-block and
+    indirect-block calls always come in the file's own proportion."""
+    def medians(iters):
+        b = boot("mono", f"run=bench workload=fileio sizes=4096 iters={iters} warmup=5")
+        return {r["variant"]: r["median"] for r in b.records
+                if r.get("type") == "result" and r["size"] == 4096 and r["check"] == "ok"}
+    few, many = medians(60), medians(400)
+    assert len(few) == 4 and few == many, (few, many)
