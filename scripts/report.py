@@ -181,7 +181,9 @@ def headline_html(run, out):
     if not rows:
         return "<p>No guest results in this run.</p>", ""
     events = table.brief_events(results)
-    return (table.render_html(*table.brief_headline(results)),
+    note = table.mechanisms_note(results)
+    return (table.render_html(*table.brief_headline(results))
+            + (f"<p>{html.escape(note)}</p>" if note else ""),
             table.render_html(*events) if events[1] else "<p>No kernel events.</p>")
 
 

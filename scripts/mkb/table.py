@@ -267,6 +267,18 @@ def workload_summary(results):
     return headers, out
 
 
+def _wrap(text, width):
+    """text in lines of at most width characters."""
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    return "\n".join(lines + [cur])
+
+
 def _all(row, mode):
     return [row[mode]] + (list(row["alt"].values()) if mode == "micro" else [])
 
@@ -275,6 +287,29 @@ def _short(row):
     """A case named briefly: "call_replyrecv 8", "open_close"."""
     v = row["variant"].split(" / ")[-1]
     return v + ("" if row["size"] is None else " " + stats.fmt_size(row["size"]))
+
+
+def mechanisms_note(results):
+    """What the pingpong headline row compares, with the counts behind it,
+    and mono's other channel (mq) beside; "" without both kernels' rows."""
+    row = next((r for r in stats.headline(results) if r["workload"] == "pingpong"), None)
+    if not row or not row["mono"] or not row["micro"]:
+        return ""
+    ev = {m: row[m].get("events") or {} for m in ("mono", "micro")}
+
+    def n(m, e):
+        return stats.fmt_num(ev[m].get(e))
+    mq = next((r for r in results if r["mode"] == "mono" and r["workload"] == "pingpong"
+               and r["variant"] == "mq" and r["size"] == row["size"]), None)
+    note = (f"pingpong compares each kernel's own mechanism: mono a packet pipe "
+            f"({n('mono', 'kentries')} kernel entries, {n('mono', 'bytes_copied')} bytes "
+            f"copied per round trip), micro call/reply_recv ({n('micro', 'kentries')} "
+            f"entries, {n('micro', 'bytes_copied')} bytes copied). Mono has no "
+            "synchronous call")
+    if mq:
+        note += (f"; its message queue, the other channel it has, takes "
+                 f"{stats.fmt_num(mq['median'])} for the same round trip")
+    return note + "."
 
 
 def terminal(results):
@@ -287,6 +322,9 @@ def terminal(results):
     if h[1]:
         parts += ["", "Headline: one case per workload (medians; micro fileio: fs shape, "
                   "fs+blk beside)", render(*h)]
+        note = mechanisms_note(results)
+        if note:
+            parts += ["", _wrap(note, 120)]
     e = brief_events(results)
     if e[1] and len(e[0]) > 2:
         parts += ["", f"Kernel events per operation of those cases ({EVENT_WORDS})",
