@@ -59,7 +59,11 @@ mono_PROG_selftest := tests/guest/st_mono.c
 micro_PROG_selftest := tests/guest/st_micro.c
 PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \
 	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c
+mono_PROG_bench := bench/usem_mono.c
+micro_PROG_bench := bench/usem_micro.c
 PROG_bench-helper := bench/helper.c
+mono_PROG_bench-helper := bench/usem_mono.c
+micro_PROG_bench-helper := bench/usem_micro.c
 PROG_fuzz := tests/guest/fuzz.c
 PROG_console := kernels/micro/servers/console.c
 SRVLIB := kernels/micro/servers/srvlib.c

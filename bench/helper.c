@@ -4,8 +4,9 @@
  *   role=echo ch=N cap=M                receive on channel N into an M-byte
  *                                       buffer, reply with what came
  *   role=sem ping=A pong=B n=K          K times: wait A, post B
- *   role=usem seg=S n=K                 the same on user semaphores (usem.h)
- *                                       0 and 1 of shm segment S
+ *   role=usem seg=S n=K ep=E            the same on user semaphores (usem.h)
+ *                                       0 and 1 of shm segment S (E: the
+ *                                       parent's endpoint, for usem_waiter)
  *   role=mqecho req=A rep=B size=M      receive on queue A, send it to queue B
  *   role=shm seg=S full=F ack=A go=G done=D size=Z n=K
  *                                       K times: wait F, post A (the timed
@@ -38,11 +39,13 @@ static int sem_partner(const char *arg)
 
 static int usem_partner(const char *arg)
 {
-	long seg = arg_long(arg, "seg"), n = arg_long(arg, "n");
+	long seg = arg_long(arg, "seg"), n = arg_long(arg, "n"), ep = arg_long(arg, "ep");
 	long at = os_shm_attach((int)seg);
 	if (at <= 0)
 		return 16;
 	struct usem *s = (struct usem *)at;
+	if (usem_waiter(&s[0], ep) < 0)   /* we wait on ping */
+		return 16;
 	for (long i = 0; i < n; i++)
 		if (usem_wait(&s[0]) || usem_post(&s[1]))
 			return 17;

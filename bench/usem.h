@@ -1,40 +1,32 @@
-/* usem.h - a user-level counting semaphore in shared memory over the mono
- * kernel's futexes (the way Linux's POSIX semaphores work): wait and post
- * are atomic operations on a counter, and the kernel is entered only to
- * sleep when the count is zero or to wake a sleeper. Used by the
- * futex_* variants of the sem workload (wl_sem.c, helper.c). */
+/* usem.h - a user-level counting semaphore in shared memory: wait and
+ * post are atomic operations on a counter, and the kernel is entered only
+ * to sleep when no unit is free or to wake a sleeper. One interface, one
+ * implementation per kernel, chosen by linking: usem_mono.c sleeps on a
+ * futex (as glibc's POSIX semaphores do on Linux), usem_micro.c on a
+ * notification (as seL4's user-level semaphores do). Used by the sem
+ * workload's usem_* variants (wl_sem.c, helper.c). */
 #ifndef MKB_USEM_H
 #define MKB_USEM_H
 #include <stdint.h>
-#include "os.h"
 
 struct usem {
-	volatile uint32_t count;     /* free units */
-	volatile uint32_t sleepers;  /* processes in, or about to enter, futex_wait */
+	volatile int32_t count;      /* free units; below 0: -(sleepers) (micro) */
+	volatile uint32_t sleepers;  /* processes about to sleep or asleep (mono) */
+	volatile uint32_t wake;      /* the sleeper's wake-up channel (micro: notification) */
+	uint32_t pad;
 };
 
-static inline int usem_wait(struct usem *s)
-{
-	for (;;) {
-		uint32_t c = s->count;
-		if (c > 0 && __atomic_compare_exchange_n(&s->count, &c, c - 1, 0, __ATOMIC_ACQUIRE,
-							 __ATOMIC_RELAXED))
-			return 0;
-		if (c > 0)
-			continue;
-		__atomic_add_fetch(&s->sleepers, 1, __ATOMIC_SEQ_CST);
-		int r = os_futex_wait(&s->count, 0);   /* -E_AGAIN: a post came first */
-		__atomic_sub_fetch(&s->sleepers, 1, __ATOMIC_SEQ_CST);
-		if (r < 0 && r != -E_AGAIN)
-			return r;
-	}
-}
+extern const char usem_kind[];   /* "futex" or "ntfn": how a sleeper sleeps */
 
-static inline int usem_post(struct usem *s)
-{
-	__atomic_add_fetch(&s->count, 1, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&s->sleepers, __ATOMIC_SEQ_CST))
-		return os_futex_wake(&s->count, 1) < 0 ? -1 : 0;
-	return 0;
-}
+/* Set s up with initial units (before any process uses it). */
+void usem_init(struct usem *s, int32_t initial);
+/* The one process that will wait on s makes its wake-up channel; grant_ep
+ * (micro) is an endpoint of the process that will post, so that it may
+ * signal the channel. 0, or a negative error. */
+int usem_waiter(struct usem *s, long grant_ep);
+int usem_wait(struct usem *s);
+int usem_post(struct usem *s);
+/* An endpoint the posting process owns, for usem_waiter (micro); 0 in a
+ * kernel that needs none. */
+long usem_grant_ep(void);
 #endif

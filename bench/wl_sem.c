@@ -2,9 +2,10 @@
  * post ours and wait on the partner's: one round trip), and an
  * uncontended wait plus post in one process. Mono: system calls into the
  * kernel's semaphores; micro: requests to the semaphore server, blocking
- * on a notification. Mono also runs both over a user-level semaphore on
- * futexes (usem.h: futex_pingpong, futex_uncontended), which enters the
- * kernel only to sleep or wake. */
+ * on a notification. Both also run over a user-level semaphore in shared
+ * memory (usem.h), which enters the kernel only to sleep or wake: mono on
+ * futexes (futex_pingpong, futex_uncontended), micro on notifications
+ * (ntfn_pingpong, ntfn_uncontended). */
 #include "bench.h"
 #include "fmt.h"
 #include "os.h"
@@ -71,22 +72,30 @@ static int uncontended(const struct bench_args *a)
 	return bench_end(&run);
 }
 
-/* The futex variants: two user semaphores in one shared page. */
-static int futex_variants(const struct bench_args *a)
+/* The user-level semaphore variants: three in one shared page. */
+static int usem_variants(const struct bench_args *a)
 {
 	int seg = os_shm_create(USEM_KEY, 4096), failures = 0, pid = -1, st;
 	long at = seg >= 0 ? os_shm_attach(seg) : -1;
-	if (at < 0)
-		return 0;   /* no futexes or shared memory in this kernel */
-	struct usem *s = (struct usem *)at;   /* s[0]: ping, s[1]: pong, s[2]: uncontended */
-	s[0] = s[1] = (struct usem){ 0, 0 };
-	s[2] = (struct usem){ 1, 0 };
-	char arg[64];
-	fmt_snprintf(arg, sizeof arg, "role=usem seg=%d n=%u", seg, a->warmup + a->iters);
-	struct bench_params p = { "sem", "futex_pingpong", -1, "round_trip", 0, a->iters, a->warmup };
+	char name[2][32];
+	fmt_snprintf(name[0], sizeof name[0], "%s_pingpong", usem_kind);
+	fmt_snprintf(name[1], sizeof name[1], "%s_uncontended", usem_kind);
+	struct bench_params p = { "sem", name[0], -1, "round_trip", 0, a->iters, a->warmup };
 	bench_begin(&run, &p);
-	if ((pid = os_spawn("bench-helper", arg)) < 0)
-		bench_fail(&run, "cannot start the partner: %d", pid);
+	struct usem *s = (struct usem *)at;   /* s[0]: ping, s[1]: pong, s[2]: uncontended */
+	long ep = usem_grant_ep();
+	if (at < 0 || ep < 0) {
+		bench_fail(&run, "set-up failed: segment %ld, endpoint %ld", at, ep);
+		return bench_end(&run);
+	}
+	usem_init(&s[0], 0);
+	usem_init(&s[1], 0);
+	usem_init(&s[2], 1);
+	int r = usem_waiter(&s[1], 0);   /* we wait on pong; the partner waits on ping */
+	char arg[80];
+	fmt_snprintf(arg, sizeof arg, "role=usem seg=%d n=%u ep=%ld", seg, a->warmup + a->iters, ep);
+	if (r < 0 || (pid = os_spawn("bench-helper", arg)) < 0)
+		bench_fail(&run, "cannot set up: waiter %d, partner %d", r, pid);
 	for (unsigned i = 0; pid > 0 && i < a->warmup + run.p.iters && !run.check[0]; i++) {
 		if (i == a->warmup)
 			os_counters(&run.ev0);
@@ -101,8 +110,8 @@ static int futex_variants(const struct bench_args *a)
 	}
 	failures += bench_end(&run);
 	if (pid > 0 && (os_wait(pid, &st) != pid || st != 0))
-		failures++, os_printf("bench: futex partner exit status %d\n", st);
-	struct bench_params u = { "sem", "futex_uncontended", -1, "per_op", 0, a->iters, a->warmup };
+		failures++, os_printf("bench: usem partner exit status %d\n", st);
+	struct bench_params u = { "sem", name[1], -1, "per_op", 0, a->iters, a->warmup };
 	for (unsigned i = 0; i < a->warmup; i++)
 		usem_wait(&s[2]), usem_post(&s[2]);
 	bench_begin(&run, &u);
@@ -123,8 +132,5 @@ static int futex_variants(const struct bench_args *a)
 
 int wl_sem(const struct bench_args *a)
 {
-	int failures = pingpong(a) + uncontended(a);
-	if (os_futex_wake(&(uint32_t){ 0 }, 0) >= 0)   /* the kernel has futexes */
-		failures += futex_variants(a);
-	return failures;
+	return pingpong(a) + uncontended(a) + usem_variants(a);
 }
