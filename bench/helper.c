@@ -8,10 +8,11 @@
  *                                       0 and 1 of shm segment S (E: the
  *                                       parent's endpoint, for usem_waiter)
  *   role=mqecho req=A rep=B size=M      receive on queue A, send it to queue B
- *   role=shm seg=S full=F ack=A go=G done=D size=Z n=K
+ *   role=shm seg=S user=U ep=E sems=F,A,G,D size=Z n=K
  *                                       K times: wait F, post A (the timed
  *                                       hand-off), wait G, check the block,
- *                                       post D
+ *                                       post D (U=1: the user-level
+ *                                       semaphores in the segment's header)
  *   role=fscheck name=F len=L           read file F, check L bytes of it
  * Exit status 0 means every check held. */
 #include "fmt.h"
@@ -66,22 +67,32 @@ static int mq_echo(const char *arg)
 
 static int shm_consumer(const char *arg)
 {
-	long seg = arg_long(arg, "seg"), full = arg_long(arg, "full"), ack = arg_long(arg, "ack");
-	long go = arg_long(arg, "go"), done = arg_long(arg, "done");
+	long seg = arg_long(arg, "seg"), user = arg_long(arg, "user"), ep = arg_long(arg, "ep");
 	long size = arg_long(arg, "size"), n = arg_long(arg, "n");
 	long addr = os_shm_attach((int)seg);
-	if (addr <= 0)
+	char v[48];
+	if (addr <= 0 || fmt_getarg(arg, "sems", v, sizeof v) < 0)
 		return 7;
-	struct shm_hdr *h = (struct shm_hdr *)addr;
+	struct shm_sync s = { user == 1, { 0 }, (struct shm_hdr *)addr };
+	const char *p = v;
+	for (int k = 0; k < SHM_NSYNC; k++) {   /* "a,b,c,d" (ids; -1 for user-level) */
+		int neg = *p == '-';
+		s.id[k] = (int)fmt_parse_u64(p + neg, &p) * (neg ? -1 : 1);
+		p += *p == ',';
+	}
+	if (s.user && (usem_waiter(&s.h->u[SHM_FULL], ep) < 0 ||
+		       usem_waiter(&s.h->u[SHM_GO], ep) < 0))   /* we wait on full and go */
+		return 7;
+	struct shm_hdr *h = s.h;
 	for (long i = 0; i < n; i++) {
-		if (os_sem_wait((int)full) || os_sem_post((int)ack))
+		if (shm_wait(&s, SHM_FULL) || shm_post(&s, SHM_ACK))
 			return 8;
-		if (os_sem_wait((int)go))
+		if (shm_wait(&s, SHM_GO))
 			return 9;
 		if (h->seq != (uint32_t)i || !shm_check(h->data, (size_t)size, (unsigned)i))
 			h->bad++;
 		h->seen++;
-		if (os_sem_post((int)done))
+		if (shm_post(&s, SHM_DONE))
 			return 9;
 	}
 	return os_shm_detach((int)seg) ? 10 : 0;

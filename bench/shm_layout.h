@@ -4,14 +4,39 @@
 #define MKB_SHM_LAYOUT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "os.h"
+#include "usem.h"
+
+/* The hand-off's four semaphores: full, ack (the timed hand-off), go,
+ * done (the untimed check). */
+enum { SHM_FULL, SHM_ACK, SHM_GO, SHM_DONE, SHM_NSYNC };
 
 struct shm_hdr {
 	volatile uint32_t seq;    /* hand-off number of the block in data */
 	volatile uint32_t seen;   /* blocks the consumer drained */
 	volatile uint32_t bad;    /* blocks whose bytes were wrong */
 	uint32_t pad;
+	struct usem u[SHM_NSYNC]; /* the semaphores, when user-level ones are used */
 	uint8_t data[];
 };
+
+/* One of the hand-off's semaphores: the kernel's or server's (id) or a
+ * user-level one in the header (usem.h). */
+struct shm_sync {
+	int user;
+	int id[SHM_NSYNC];
+	struct shm_hdr *h;
+};
+
+static inline int shm_wait(const struct shm_sync *s, int k)
+{
+	return s->user ? usem_wait(&s->h->u[k]) : os_sem_wait(s->id[k]);
+}
+
+static inline int shm_post(const struct shm_sync *s, int k)
+{
+	return s->user ? usem_post(&s->h->u[k]) : os_sem_post(s->id[k]);
+}
 
 static inline uint8_t shm_byte(size_t i, unsigned seq)
 {

@@ -6,7 +6,9 @@
  * is written before the timed region, and the consumer checks every byte
  * of it after (told by "go", answering "done"), so neither the fill nor
  * the check is in the figure: a zero-copy hand-off costs the same at
- * every block size. Mismatches are counted in the segment header.
+ * every block size. Mismatches are counted in the segment header. Each
+ * size runs twice: over the kernel's or server's semaphores ("handoff")
+ * and over user-level ones (usem.h: "handoff_futex", "handoff_ntfn").
  */
 #include "bench.h"
 #include "fmt.h"
@@ -15,27 +17,38 @@
 
 static struct bench_run run;
 
-static int measure(const struct bench_args *a, int64_t size, unsigned key)
+/* One hand-off variant: over the kernel's (mono) or the server's (micro)
+ * semaphores, or over user-level ones (user: usem.h). */
+static int measure(const struct bench_args *a, int64_t size, unsigned key, int user)
 {
-	struct bench_params p = { "shm", "handoff", size, "per_handoff", 0, a->iters, a->warmup };
-	int seg = os_shm_create(key, sizeof(struct shm_hdr) + (size_t)size);
-	long addr = seg < 0 ? seg : os_shm_attach(seg);
-	int full = os_sem_create(0), ack = os_sem_create(0), go = os_sem_create(0);
-	int done = os_sem_create(0), pid = -1, st;
+	char variant[32];
+	fmt_snprintf(variant, sizeof variant, user ? "handoff_%s" : "handoff", usem_kind);
+	struct bench_params p = { "shm", variant, size, "per_handoff", 0, a->iters, a->warmup };
+	int seg = os_shm_create(key, sizeof(struct shm_hdr) + (size_t)size), pid = -1, st, ok = 1;
+	long addr = seg < 0 ? seg : os_shm_attach(seg), ep = user ? usem_grant_ep() : 0;
+	struct shm_sync sync = { user, { -1, -1, -1, -1 }, (struct shm_hdr *)addr };
 	unsigned total = a->warmup + (a->iters > BENCH_MAX_SAMPLES ? BENCH_MAX_SAMPLES : a->iters);
-	char arg[112];
+	char arg[128];
 	bench_begin(&run, &p);
-	if (addr > 0 && full >= 0 && ack >= 0 && go >= 0 && done >= 0) {
-		fmt_snprintf(arg, sizeof arg, "role=shm seg=%d full=%d ack=%d go=%d done=%d size=%ld n=%u",
-			     seg, full, ack, go, done, (long)size, total);
+	for (int k = 0; addr > 0 && k < SHM_NSYNC; k++) {
+		if (user) {
+			usem_init(&sync.h->u[k], 0);
+			if ((k == SHM_ACK || k == SHM_DONE) && usem_waiter(&sync.h->u[k], 0) < 0)
+				ok = 0;   /* we wait on ack and done */
+		} else if ((sync.id[k] = os_sem_create(0)) < 0) {
+			ok = 0;
+		}
+	}
+	if (addr > 0 && ok && ep >= 0) {
+		fmt_snprintf(arg, sizeof arg, "role=shm seg=%d user=%d ep=%ld sems=%d,%d,%d,%d size=%ld n=%u",
+			     seg, user, ep, sync.id[0], sync.id[1], sync.id[2], sync.id[3], (long)size, total);
 		pid = os_spawn("bench-helper", arg);
 	}
 	if (pid < 0) {
-		bench_fail(&run, "set-up failed: seg %d addr %ld sems %d %d %d %d partner %d", seg, addr,
-			   full, ack, go, done, pid);
+		bench_fail(&run, "set-up failed: seg %d addr %ld sems ok %d partner %d", seg, addr, ok, pid);
 		return bench_end(&run);
 	}
-	struct shm_hdr *h = (struct shm_hdr *)addr;
+	struct shm_hdr *h = sync.h;
 	for (unsigned i = 0; i < total && !run.check[0]; i++) {
 		shm_fill(h->data, (size_t)size, i);   /* before the timed hand-off */
 		h->seq = i;
@@ -43,13 +56,13 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key)
 			os_counters(&run.ev0);
 		bench_window(&run);
 		uint64_t t0 = bench_now();
-		int r1 = os_sem_post(full), r2 = os_sem_wait(ack);
+		int r1 = shm_post(&sync, SHM_FULL), r2 = shm_wait(&sync, SHM_ACK);
 		uint64_t t1 = bench_now();
 		if (r1 || r2)
 			bench_fail(&run, "hand-off %u: post %d wait %d", i, r1, r2);
 		else if (i >= a->warmup)
 			bench_sample(&run, t1 - t0);
-		if (os_sem_post(go) || os_sem_wait(done))   /* the consumer checks the block */
+		if (shm_post(&sync, SHM_GO) || shm_wait(&sync, SHM_DONE))   /* the consumer checks */
 			bench_fail(&run, "check %u: the consumer did not answer", i);
 	}
 	if (!run.check[0] && (h->bad || h->seen != total))
@@ -57,10 +70,8 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key)
 	int failures = bench_end(&run);
 	os_wait(pid, &st);
 	os_shm_detach(seg);
-	os_sem_destroy(full);
-	os_sem_destroy(ack);
-	os_sem_destroy(go);
-	os_sem_destroy(done);
+	for (int k = 0; !user && k < SHM_NSYNC; k++)
+		os_sem_destroy(sync.id[k]);
 	return failures;
 }
 
@@ -74,7 +85,8 @@ int wl_shm(const struct bench_args *a)
 			failures += bench_end(&run);
 			continue;
 		}
-		failures += measure(a, a->sizes[i], 0x5100 + i);
+		failures += measure(a, a->sizes[i], 0x5100 + i, 0);
+		failures += measure(a, a->sizes[i], 0x5180 + i, 1);
 	}
 	return failures;
 }
