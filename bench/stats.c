@@ -31,23 +31,6 @@ void bench_sort(uint64_t *v, unsigned n)
 	}
 }
 
-uint64_t bench_isqrt(uint64_t x)
-{
-	uint64_t r = 0, bit = 1ULL << 62;
-	while (bit > x)
-		bit >>= 2;
-	while (bit) {
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return r;
-}
-
 /* x / n for a 128-bit x and n < 2^32, by 32-bit limbs: 64-bit divisions
  * only (a 128-bit one would need libgcc, which the kernels do not link). */
 static unsigned __int128 div128(unsigned __int128 x, uint32_t n)
@@ -78,6 +61,11 @@ static uint64_t isqrt128(unsigned __int128 x)
 		bit >>= 2;
 	}
 	return (uint64_t)r;
+}
+
+uint64_t bench_isqrt(uint64_t x)
+{
+	return isqrt128(x);
 }
 
 /* Sorts v and fills s. Median of an even count is the lower middle; p99 is
