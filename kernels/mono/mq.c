@@ -8,6 +8,7 @@
  * and it goes when its owner dies. */
 #include "defs.h"
 #include "proc.h"
+#include "kpages.h"
 #include "syscall.h"
 
 #define NMQ 16
@@ -37,18 +38,9 @@ static uint64_t mq_gens;
 static struct mq *mq_get(uint64_t id, int close)
 {
 	struct mq *q = id < NMQ && mqs[id].used ? &mqs[id] : 0;
-	struct proc *cur = curproc;
-	if (!q || cur->pid == q->owner || (!close && cur->parent && cur->parent->pid == q->owner))
-		return q;
-	return 0;
+	return q && kobj_may_use(q->owner, close) ? q : 0;
 }
 
-static void wake_all(struct waitq *w)
-{
-	struct proc *p;
-	while ((p = waitq_pop(w)))
-		sched_ready(p);
-}
 
 static void mq_free(struct mq *q)
 {
@@ -106,16 +98,7 @@ void mq_proc_exit(struct proc *p)
 /* Copy n bytes between user memory and slot s of q. */
 static int slot_xfer(struct mq *q, uint32_t s, uint64_t ubuf, uint64_t n, int to_user)
 {
-	uint64_t off = (uint64_t)s * q->msgsize;
-	while (n) {
-		uint64_t k = PGSIZE - off % PGSIZE < n ? PGSIZE - off % PGSIZE : n;
-		uint8_t *kp = q->page[off / PGSIZE] + off % PGSIZE;
-		int r = to_user ? copyout(ubuf, kp, k) : copyin(kp, ubuf, k);
-		if (r < 0)
-			return r;
-		off += k, ubuf += k, n -= k;
-	}
-	return 0;
+	return kpages_xfer(q->page, MQ_BYTES, (uint64_t)s * q->msgsize, ubuf, n, to_user);
 }
 
 /* Sleep on w until q (id, gen) changes; 0, or -E_PIPE if it was closed. */

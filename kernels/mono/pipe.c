@@ -10,6 +10,7 @@
  */
 #include "defs.h"
 #include "proc.h"
+#include "kpages.h"
 #include "syscall.h"
 
 #define NPIPE 32
@@ -33,10 +34,7 @@ static uint64_t pipe_gens;
 static struct pipe *pipe_get(uint64_t id, int close)
 {
 	struct pipe *pp = id < NPIPE && pipes[id].used ? &pipes[id] : 0;
-	struct proc *cur = curproc;
-	if (!pp || cur->pid == pp->owner || (!close && cur->parent && cur->parent->pid == pp->owner))
-		return pp;
-	return 0;
+	return pp && kobj_may_use(pp->owner, close) ? pp : 0;
 }
 
 /* After sleeping: is the pipe the one we slept on? */
@@ -45,12 +43,6 @@ static int pipe_same(uint64_t id, uint64_t gen)
 	return pipes[id].used && pipes[id].gen == gen;
 }
 
-static void wake_all(struct waitq *q)
-{
-	struct proc *p;
-	while ((p = waitq_pop(q)))
-		sched_ready(p);
-}
 
 int64_t sys_pipe(struct sysframe *sf)
 {
@@ -104,17 +96,7 @@ void pipe_proc_exit(struct proc *p)
 /* Move n bytes between the ring at position pos and user memory. */
 static int ring_xfer(struct pipe *pp, uint64_t pos, uint64_t ubuf, uint64_t n, int to_user)
 {
-	while (n) {
-		uint64_t off = pos % PIPE_CAP, k = n;
-		if (k > PGSIZE - off % PGSIZE)
-			k = PGSIZE - off % PGSIZE;
-		uint8_t *kp = pp->page[off / PGSIZE] + off % PGSIZE;
-		int r = to_user ? copyout(ubuf, kp, k) : copyin(kp, ubuf, k);
-		if (r < 0)
-			return r;
-		pos += k, ubuf += k, n -= k;
-	}
-	return 0;
+	return kpages_xfer(pp->page, PIPE_CAP, pos, ubuf, n, to_user);
 }
 
 static uint64_t *ring_word(struct pipe *pp, uint64_t pos)

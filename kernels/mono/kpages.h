@@ -1,0 +1,44 @@
+/* kpages.h - what the mono kernel's page-backed channels share (pipe.c,
+ * mq.c): the owner rule, the copy between user memory and an array of
+ * kernel pages, and waking every sleeper. Inline, so each caller's copy
+ * is specialised for its constant capacity (these run on every pipe and
+ * queue call). Mono kernel only. */
+#ifndef MKB_KPAGES_H
+#define MKB_KPAGES_H
+#include <stdint.h>
+#include "defs.h"
+#include "proc.h"
+
+/* May the caller use an object owned by pid owner? Its owner and the
+ * owner's children may; with close set, the owner only. */
+static inline int kobj_may_use(int owner, int close)
+{
+	struct proc *cur = curproc;
+	return cur->pid == owner || (!close && cur->parent && cur->parent->pid == owner);
+}
+
+/* Copy n bytes between user memory at ubuf and the pages page[], starting
+ * at byte off of them, which wraps at cap (a ring); to_user: out of the
+ * pages. 0 or -E_FAULT. */
+static inline int kpages_xfer(uint8_t *const *page, uint64_t cap, uint64_t off, uint64_t ubuf,
+			      uint64_t n, int to_user)
+{
+	while (n) {
+		uint64_t at = off % cap, k = PGSIZE - at % PGSIZE < n ? PGSIZE - at % PGSIZE : n;
+		uint8_t *kp = page[at / PGSIZE] + at % PGSIZE;
+		int r = to_user ? copyout(ubuf, kp, k) : copyin(kp, ubuf, k);
+		if (r < 0)
+			return r;
+		off += k, ubuf += k, n -= k;
+	}
+	return 0;
+}
+
+/* Make every process blocked on w runnable. */
+static inline void wake_all(struct waitq *w)
+{
+	struct proc *p;
+	while ((p = waitq_pop(w)))
+		sched_ready(p);
+}
+#endif
