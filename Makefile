@@ -8,6 +8,24 @@ ifeq ($(filter $(MODE),$(MODES_ALL)),)
 $(error MODE=$(MODE) is not a mode: use MODE=mono or MODE=micro)
 endif
 
+# The micro kernel's IPC strategy: one kernel per strategy, each under
+# build/micro-<ipc>/ (kernels/micro/ipc/<ipc>.c, user/ipc/<ipc>.c). IPC
+# names those that `make`, `make test` and `make bench` build and run
+# (default: all); `make run MODE=micro` boots the first.
+IPCS_ALL := sel4 l4 mach qnx minix rc4000
+IPC ?= $(IPCS_ALL)
+ipc_comma := ,
+IPCS := $(strip $(subst $(ipc_comma), ,$(IPC)))
+ifneq ($(filter-out $(IPCS_ALL),$(IPCS)),)
+$(error IPC=$(IPC): unknown strategy $(filter-out $(IPCS_ALL),$(IPCS)) (valid: $(IPCS_ALL)))
+endif
+ifeq ($(IPCS),)
+$(error IPC is empty (valid: $(IPCS_ALL)))
+endif
+BUILDS_ALL := mono $(patsubst %,micro-%,$(IPCS_ALL))
+BUILDS := mono $(patsubst %,micro-%,$(IPCS))
+RUN_BUILD := $(if $(filter micro,$(MODE)),micro-$(firstword $(IPCS)),mono)
+
 BUILD := build
 
 # Quiet by default: one short line per finished program (kernel, host
@@ -48,6 +66,8 @@ CORE_SRC := $(wildcard kernels/core/*.c kernels/core/*.S) $(LIB_SRC)
 SVC_SRC := services/fs.c services/ramdisk.c services/sem.c services/shm.c
 mono_SRC := $(wildcard kernels/mono/*.c) $(SVC_SRC)
 micro_SRC := $(wildcard kernels/micro/*.c)
+IPC_SRC_sel4 := kernels/micro/ipc/sel4.c kernels/micro/ipc/sel4_fast.c
+$(foreach i,$(filter-out sel4,$(IPCS_ALL)),$(eval IPC_SRC_$(i) := kernels/micro/ipc/$(i).c))
 
 # User programs: name -> sources. Every mode gets the common ones; a mode
 # adds its servers. os_<mode>.c is linked into each program of that mode.
@@ -57,6 +77,8 @@ PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c tests/guest/st_svc
 	tests/guest/st_attack.c
 mono_PROG_selftest := tests/guest/st_mono.c
 micro_PROG_selftest := tests/guest/st_micro.c
+# ...and per micro IPC strategy: IPC_PROG_<program>_<ipc>
+$(foreach i,$(IPCS_ALL),$(eval IPC_PROG_selftest_$(i) := tests/guest/st_ipc_$(i).c))
 PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \
 	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c
 mono_PROG_bench := bench/usem_mono.c
@@ -82,16 +104,17 @@ all: kernels
 
 help:
 	@echo "make                      build both kernels (same as make all, make kernels)"
-	@echo "make all                  build both kernels (build/mono, build/micro)"
-	@echo "make kernels              build both kernels"
-	@echo "make run MODE=mono|micro  boot one kernel under QEMU (ARGS='run=test')"
+	@echo "make all                  build the kernels (build/mono, build/micro-<ipc>)"
+	@echo "make kernels              build the kernels [IPC=sel4,l4,mach,qnx,minix,rc4000]"
+	@echo "make run MODE=mono|micro  boot one kernel under QEMU (ARGS='run=test', IPC=sel4)"
 	@echo "make gdb MODE=mono|micro  boot it stopped, waiting for gdb on :1234"
 	@echo "make test                 unit tests, boot tests of both kernels, harness tests"
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
 	@echo "make bench                run the benchmark suite and write the report"
 	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
-	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=300]"
+	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=300"
+	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)]"
 	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest)"
 	@echo "make compare A=dir B=dir  what moved between two runs (exit 1 if anything did);"
 	@echo "                          FULL=1 adds every row"
@@ -101,7 +124,7 @@ help:
 	@echo "make clean                remove build/ (results/ and report/out/ are kept)"
 	@echo "make help                 this list; V=1 on any target shows full commands"
 
-kernels: $(foreach m,$(MODES_ALL),$(BUILD)/$(m)/kernel.elf)
+kernels: $(foreach b,$(BUILDS),$(BUILD)/$(b)/kernel.elf)
 
 # $(call objs,<mode-or-dir>,<sources>)
 objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(2))
@@ -112,6 +135,8 @@ $(BUILD)/kobj/%.c.o: %.c
 $(BUILD)/kobj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+# The IPC strategies (kernels/micro/ipc/) include the micro kernel's ipc.h.
+$(BUILD)/kobj/kernels/micro/ipc/%.o: KCFLAGS += -Ikernels/micro
 $(BUILD)/uobj/%.c.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
@@ -119,28 +144,29 @@ $(BUILD)/uobj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 
-define MODE_RULES
-$(1)_KOBJS := $$(patsubst %,$(BUILD)/kobj/%.o,$$(CORE_SRC) $$($(1)_SRC))
-$(1)_UOBJ_LIB := $$(patsubst %,$(BUILD)/uobj/%.o,$$(ULIB_SRC) user/os_$(1).c)
+# $(call BUILD_RULES,<build>,<mode>,<ipc or empty>)
+define BUILD_RULES
+$(1)_KOBJS := $$(patsubst %,$(BUILD)/kobj/%.o,$$(CORE_SRC) $$($(2)_SRC) $$(IPC_SRC_$(3)))
+$(1)_UOBJ_LIB := $$(patsubst %,$(BUILD)/uobj/%.o,$$(ULIB_SRC) user/os_$(2).c $(if $(3),user/ipc/$(3).c))
 
 $(BUILD)/$(1)/user/%.elf: $$($(1)_UOBJ_LIB) user/user.ld
 	@mkdir -p $$(@D)
 	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $$@ $$($(1)_UOBJ_LIB) \
-		$$(patsubst %,$(BUILD)/uobj/%.o,$$(PROG_$$*) $$($(1)_PROG_$$*))
+		$$(patsubst %,$(BUILD)/uobj/%.o,$$(PROG_$$*) $$($(2)_PROG_$$*) $$(IPC_PROG_$$*_$(3)))
 
 $(BUILD)/$(1)/images.S: Makefile
 	@mkdir -p $$(@D)
 	@{ echo '/* generated: user programs linked into the $(1) kernel */'; \
 	  echo '.section .rodata'; i=0; \
-	  for p in $$($(1)_PROGS); do i=$$$$((i+1)); \
+	  for p in $$($(2)_PROGS); do i=$$$$((i+1)); \
 	    echo ".balign 16"; echo "img$$$${i}_start: .incbin \"$(BUILD)/$(1)/user/$$$$p.elf\""; \
 	    echo "img$$$${i}_end:"; echo "img$$$${i}_name: .asciz \"$$$$p\""; done; \
 	  echo '.balign 8'; echo '.globl user_images, n_user_images'; echo 'user_images:'; i=0; \
-	  for p in $$($(1)_PROGS); do i=$$$$((i+1)); \
+	  for p in $$($(2)_PROGS); do i=$$$$((i+1)); \
 	    echo ".quad img$$$${i}_name, img$$$${i}_start, img$$$${i}_end"; done; \
-	  echo 'n_user_images: .long $$(words $$($(1)_PROGS))'; } > $$@
+	  echo 'n_user_images: .long $$(words $$($(2)_PROGS))'; } > $$@
 
-$(BUILD)/$(1)/images.o: $(BUILD)/$(1)/images.S $$(patsubst %,$(BUILD)/$(1)/user/%.elf,$$($(1)_PROGS))
+$(BUILD)/$(1)/images.o: $(BUILD)/$(1)/images.S $$(patsubst %,$(BUILD)/$(1)/user/%.elf,$$($(2)_PROGS))
 	$(Q)$(CC) -c $$< -o $$@
 
 $(BUILD)/$(1)/kernel64.elf: $$($(1)_KOBJS) $(BUILD)/$(1)/images.o kernels/core/kernel.ld
@@ -154,23 +180,26 @@ $(BUILD)/$(1)/kernel.elf: $(BUILD)/$(1)/kernel64.elf
 	@$$(call say,KERNEL,$$@)
 	$(Q)$(OBJCOPY) -O elf32-i386 $$< $$@
 endef
-$(foreach m,$(MODES_ALL),$(eval $(call MODE_RULES,$(m))))
+$(eval $(call BUILD_RULES,mono,mono,))
+$(foreach i,$(IPCS_ALL),$(eval $(call BUILD_RULES,micro-$(i),micro,$(i))))
 
 # Each program's own objects must exist before it links.
 define PROG_DEPS
-$(BUILD)/$(1)/user/$(2).elf: $(patsubst %,$(BUILD)/uobj/%.o,$(PROG_$(2)) $($(1)_PROG_$(2)))
+$(BUILD)/$(1)/user/$(3).elf: $(patsubst %,$(BUILD)/uobj/%.o,$(PROG_$(3)) $($(2)_PROG_$(3)) \
+	$(IPC_PROG_$(3)_$(4)))
 endef
-$(foreach m,$(MODES_ALL),$(foreach p,$($(m)_PROGS),$(eval $(call PROG_DEPS,$(m),$(p)))))
+$(foreach b,$(BUILDS_ALL),$(foreach m,$(firstword $(subst -, ,$(b))),\
+  $(foreach p,$($(m)_PROGS),$(eval $(call PROG_DEPS,$(b),$(m),$(p),$(patsubst micro-%,%,$(filter micro-%,$(b))))))))
 
 QEMU_FLAGS := -m 128M -display none -no-reboot -monitor none -cpu qemu64,+smep,+smap,+umip \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 ARGS ?= run=test
-run: $(BUILD)/$(MODE)/kernel.elf
+run: $(BUILD)/$(RUN_BUILD)/kernel.elf
 	$(QEMU) $(QEMU_FLAGS) -serial stdio -kernel $< -append "$(ARGS)"; \
 	s=$$?; echo "qemu exit status $$s (33 = success, 35 = failure, 37 = kernel panic)"; [ $$s = 33 ]
 
-gdb: $(BUILD)/$(MODE)/kernel.elf
-	@echo "QEMU waits for gdb: gdb $(BUILD)/$(MODE)/kernel64.elf -ex 'target remote :1234'"
+gdb: $(BUILD)/$(RUN_BUILD)/kernel.elf
+	@echo "QEMU waits for gdb: gdb $(BUILD)/$(RUN_BUILD)/kernel64.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_FLAGS) -serial stdio -kernel $< -append "$(ARGS)" -s -S
 
 deps:

@@ -19,6 +19,18 @@
 
 #define OVERHEAD_SAMPLES 256
 
+/* acc += b - a - less, word by word (struct kcounters is all words);
+ * the kbufs level is taken from b, not summed. */
+static void kc_add(struct kcounters *acc, const struct kcounters *b, const struct kcounters *a,
+		   const struct kcounters *less)
+{
+	uint64_t *w = (uint64_t *)acc;
+	const uint64_t *x = (const uint64_t *)b, *y = (const uint64_t *)a;
+	const uint64_t *z = (const uint64_t *)less;
+	for (unsigned i = 0; i < KC_WORDS; i++)
+		w[i] = i == KC_LEVEL ? x[i] : w[i] + x[i] - y[i] - (z ? z[i] : 0);
+}
+
 static uint64_t overhead_ticks;
 static int overhead_known;
 static struct kcounters window_cost;   /* events of an empty window */
@@ -41,9 +53,7 @@ uint64_t bench_overhead(void)
 	struct kcounters a, b;
 	os_counters(&a);
 	os_counters(&b);
-	window_cost = (struct kcounters){ b.kentries - a.kentries, b.switches - a.switches,
-					  b.as_switches - a.as_switches,
-					  b.bytes_copied - a.bytes_copied };
+	kc_add(&window_cost, &b, &a, 0);
 	overhead_known = 1;
 	return overhead_ticks;
 }
@@ -59,10 +69,7 @@ static void window_close(struct bench_run *r)
 {
 	struct kcounters w1;
 	os_counters(&w1);
-	r->acc.kentries += w1.kentries - r->w0.kentries - window_cost.kentries;
-	r->acc.switches += w1.switches - r->w0.switches - window_cost.switches;
-	r->acc.as_switches += w1.as_switches - r->w0.as_switches - window_cost.as_switches;
-	r->acc.bytes_copied += w1.bytes_copied - r->w0.bytes_copied - window_cost.bytes_copied;
+	kc_add(&r->acc, &w1, &r->w0, &window_cost);
 	r->windows++;
 }
 
@@ -74,7 +81,8 @@ void bench_begin(struct bench_run *r, const struct bench_params *p)
 	r->n = 0;
 	r->check[0] = '\0';
 	r->windows = r->window_open = 0;
-	r->acc = r->w0 = (struct kcounters){ 0, 0, 0, 0 };
+	memset(&r->acc, 0, sizeof r->acc);
+	memset(&r->w0, 0, sizeof r->w0);
 	bench_overhead();
 	os_counters(&r->ev0);
 }
@@ -117,6 +125,25 @@ static const char *per(char *buf, size_t cap, uint64_t total, unsigned n)
 	return buf;
 }
 
+static const char *const copy_names[COPY_KINDS] = { "reg", "direct", "kbuf_in", "kbuf_out", "grant" };
+
+/* The events object of a result line: per-sample counts, two decimals. */
+static void events_json(char *out, size_t cap, const struct kcounters *ev, unsigned n)
+{
+	char a[24], b[24], c[24], d[24], e[24], f[24];
+	size_t k = fmt_snprintf(out, cap, "{\"kentries\":%s,\"switches\":%s,\"as_switches\":%s,"
+				"\"bytes_copied\":%s,\"sched_picks\":%s,\"direct_switches\":%s",
+				per(a, sizeof a, ev->kentries, n), per(b, sizeof b, ev->switches, n),
+				per(c, sizeof c, ev->as_switches, n), per(d, sizeof d, ev->bytes_copied, n),
+				per(e, sizeof e, ev->sched_picks, n), per(f, sizeof f, ev->direct_switches, n));
+	for (int i = 0; i < COPY_KINDS && k < cap; i++)
+		k += fmt_snprintf(out + k, cap - k, ",\"copies_%s\":%s,\"bytes_%s\":%s", copy_names[i],
+				  per(a, sizeof a, ev->copies[i], n), copy_names[i],
+				  per(b, sizeof b, ev->copy_bytes[i], n));
+	if (k < cap)
+		fmt_snprintf(out + k, cap - k, ",\"kbufs\":%lu}", (unsigned long)ev->kbufs);
+}
+
 /* Finish a run: counters, statistics, the result line. Returns 1 if the
  * run failed its data check (or took no samples), else 0. */
 int bench_end(struct bench_run *r)
@@ -126,7 +153,8 @@ int bench_end(struct bench_run *r)
 		bench_fail(r, "no samples");
 	struct bench_stats s;
 	bench_stats(r->samples, r->n, &s);
-	char size[24], mean[32], sd[32], e0[24], e1[24], e2[24], e3[24], shape[48] = "";
+	char size[24], mean[32], sd[32], shape[48] = "";
+	static char events[640];
 	if (r->p.size >= 0)
 		fmt_snprintf(size, sizeof size, "%ld", (long)r->p.size);
 	else
@@ -136,22 +164,22 @@ int bench_end(struct bench_run *r)
 	/* Windows: the measured work only. Otherwise the whole loop, less the
 	 * os_counters calls themselves (the second call's kernel entry and the
 	 * first call's copy-out). */
-	struct kcounters ev = r->windows ? r->acc : (struct kcounters){
-		r->ev1.kentries - r->ev0.kentries - 1, r->ev1.switches - r->ev0.switches,
-		r->ev1.as_switches - r->ev0.as_switches,
-		r->ev1.bytes_copied - r->ev0.bytes_copied - sizeof(struct kcounters) };
+	struct kcounters ev = r->acc;
+	if (!r->windows) {
+		memset(&ev, 0, sizeof ev);
+		kc_add(&ev, &r->ev1, &r->ev0, 0);
+		ev.kentries -= 1;
+		ev.bytes_copied -= sizeof(struct kcounters);
+	}
 	unsigned nev = r->windows ? (unsigned)r->windows : r->n;
-	os_printf(MKB_PREFIX "{\"type\":\"result\",\"workload\":\"%s\",\"mode\":\"%s\",\"variant\":\"%s\","
-		  "\"size\":%s,\"what\":\"%s\",\"unit\":\"tsc\",\"n\":%u,\"warmup\":%u,"
+	events_json(events, sizeof events, &ev, nev);
+	os_printf(MKB_PREFIX "{\"type\":\"result\",\"workload\":\"%s\",\"mode\":\"%s\",\"ipc\":\"%s\","
+		  "\"variant\":\"%s\",\"size\":%s,\"what\":\"%s\",\"unit\":\"tsc\",\"n\":%u,\"warmup\":%u,"
 		  "\"min\":%lu,\"median\":%lu,\"mean\":%s,\"stddev\":%s,\"p99\":%lu,\"max\":%lu,"
-		  "\"overhead\":%lu,\"events\":{\"kentries\":%s,\"switches\":%s,\"as_switches\":%s,"
-		  "\"bytes_copied\":%s},\"check\":\"%s\"%s}\n",
-		  r->p.workload, os_mode, r->p.variant, size, r->p.what, r->n, r->p.warmup,
+		  "\"overhead\":%lu,\"events\":%s,\"check\":\"%s\"%s}\n",
+		  r->p.workload, os_mode, os_ipc, r->p.variant, size, r->p.what, r->n, r->p.warmup,
 		  (unsigned long)s.min, (unsigned long)s.median, milli(mean, sizeof mean, s.mean_milli),
 		  milli(sd, sizeof sd, s.stddev_milli), (unsigned long)s.p99, (unsigned long)s.max,
-		  (unsigned long)overhead_ticks, per(e0, sizeof e0, ev.kentries, nev),
-		  per(e1, sizeof e1, ev.switches, nev), per(e2, sizeof e2, ev.as_switches, nev),
-		  per(e3, sizeof e3, ev.bytes_copied, nev),
-		  r->check[0] ? r->check : "ok", shape);
+		  (unsigned long)overhead_ticks, events, r->check[0] ? r->check : "ok", shape);
 	return r->check[0] ? 1 : 0;
 }

@@ -6,8 +6,8 @@
  * waiter owns the notification and grants it to the poster's endpoint,
  * as the kernel's rules ask (kernels/micro/notify.c). Linked into the
  * micro bench programs. */
+#include "ipc.h"
 #include "os.h"
-#include "syscall.h"
 #include "usem.h"
 
 const char usem_kind[] = "ntfn";
@@ -19,10 +19,10 @@ void usem_init(struct usem *s, int32_t initial)
 
 int usem_waiter(struct usem *s, long grant_ep)
 {
-	long n = syscall3(SYS_NTFN_CREATE, 0, 0, 0);
+	long n = ntfn_create();
 	if (n < 0)
 		return (int)n;
-	if (grant_ep > 0 && syscall3(SYS_NTFN_GRANT, (uint64_t)n, (uint64_t)grant_ep, 0) < 0)
+	if (grant_ep > 0 && ntfn_grant(n, grant_ep) < 0)
 		return -E_PERM;
 	s->wake = (uint32_t)n;
 	return 0;
@@ -40,7 +40,7 @@ int usem_wait(struct usem *s)
 {
 	if (__atomic_sub_fetch(&s->count, 1, __ATOMIC_ACQUIRE) >= 0)
 		return 0;   /* a unit was free: no kernel entry */
-	long r = syscall3(SYS_NTFN_WAIT, s->wake, 0, 0);
+	long r = ntfn_wait(s->wake);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -48,6 +48,6 @@ int usem_post(struct usem *s)
 {
 	if (__atomic_add_fetch(&s->count, 1, __ATOMIC_RELEASE) > 0)
 		return 0;   /* nobody sleeps */
-	long r = syscall3(SYS_NTFN_SIGNAL, s->wake, 1, 0);
+	long r = ntfn_signal(s->wake, 1, 0);
 	return r < 0 ? (int)r : 0;
 }

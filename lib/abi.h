@@ -61,7 +61,25 @@ enum sysnum {
 				 or by a server into anyone */
 	SYS_UNMAP,            /* (pid, va, npages): undo a SYS_MAP of ours */
 	SYS_NTFN_GRANT,       /* (id, ep): the owner of endpoint ep may signal it */
-	NSYSCALLS = 64
+	/* micro, one group per IPC strategy (kernels/micro/ipc/<name>.c;
+	 * a build offers only its own strategy's calls; user/ipc/<name>.c
+	 * is their only caller) */
+	SYS_L4_IPC = 64,      /* (dest | rcv << 32 | flags, tag, mr0, mr1, mr2, *desc) */
+	SYS_MACH_MSG = 68,    /* (options, dest port, *send msg, rcv port, *rcv msg) */
+	SYS_QNX_SEND = 72,    /* (coid, *siov, sparts, *riov, rparts) -> reply status */
+	SYS_QNX_RECEIVE,      /* (chid, *iov, parts) -> rcvid; rdx = source length */
+	SYS_QNX_REPLY,        /* (rcvid, status, *iov, parts) */
+	SYS_MX_SEND = 76,     /* (dest, *msg): rendezvous (to a process: only if it waits) */
+	SYS_MX_RECEIVE,       /* (ep, *msg) -> 0; msg->m_source set */
+	SYS_MX_SENDREC,       /* (ep, *msg): send, then the reply lands in *msg */
+	SYS_MX_SETGRANT,      /* (*table, n): where our grant table lives */
+	SYS_MX_SAFECOPY,      /* (granter, grant, offset, addr, len | to_granter << 63) */
+	SYS_RC_SEND_MESSAGE = 84, /* (ep, *words, *area) -> buffer */
+	SYS_RC_WAIT_ANSWER,   /* (buffer, *words) -> result */
+	SYS_RC_WAIT_MESSAGE,  /* (ep, *words) -> buffer; rdi = sender */
+	SYS_RC_SEND_ANSWER,   /* (buffer, *words, result) */
+	SYS_RC_COPY,          /* (buffer, offset, addr, len | to_sender << 63): its area */
+	NSYSCALLS = 96
 };
 
 /* User space is [ABI_USER_BASE, ABI_USER_TOP) in every process. Shared
@@ -110,13 +128,26 @@ struct ipc_desc {
 	uint64_t rcap;
 };
 
-/* Kernel event counters (monotonic since boot). */
+/* How an IPC moved a message (kcounters.copies / copy_bytes): in
+ * registers, by one kernel copy between two address spaces, into a
+ * kernel buffer, out of one, or by a copy on a grant (MINIX safecopy). */
+enum copy_kind { COPY_REG, COPY_DIRECT, COPY_KBUF_IN, COPY_KBUF_OUT, COPY_GRANT, COPY_KINDS };
+
+/* Kernel event counters (monotonic since boot, except kbufs). All words,
+ * so user code may walk them as an array. */
 struct kcounters {
 	uint64_t kentries;       /* system calls + interrupts + exceptions */
 	uint64_t switches;       /* thread switches */
 	uint64_t as_switches;    /* address-space (CR3) switches */
 	uint64_t bytes_copied;   /* bytes the kernel copied for user data */
+	uint64_t sched_picks;    /* scheduler decisions (sched_pick) */
+	uint64_t direct_switches;   /* switches straight to an IPC partner */
+	uint64_t copies[COPY_KINDS];      /* message moves, by kind */
+	uint64_t copy_bytes[COPY_KINDS];  /* their bytes */
+	uint64_t kbufs;          /* kernel message buffers in use now (a level) */
 };
+#define KC_WORDS (sizeof(struct kcounters) / sizeof(uint64_t))
+#define KC_LEVEL (KC_WORDS - 1)   /* index of kbufs: not a count */
 
 #define CONSOLE_WRITE 1      /* console server label */
 #endif

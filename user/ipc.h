@@ -1,6 +1,15 @@
-/* ipc.h - micro-kernel IPC calls with message registers and buffers, for
- * os_micro.c and the ring-3 servers. A message carries a label, three
- * registers and optionally a buffer (which the kernel copies). */
+/* ipc.h - the one IPC interface of the micro kernel's user side: what
+ * os_micro.c, the ring-3 servers and the tests call, whatever strategy
+ * the build links (user/ipc/<name>.c, one per kernel strategy in
+ * kernels/micro/ipc/). A message is a label, three words and optionally
+ * a buffer:
+ * - no buffer (sbuf == 0): len (at most IPC_INLINE_MAX) bytes of data
+ *   are the words themselves (pingpong's short messages);
+ * - a buffer: the words are arguments and len bytes of sbuf arrive in
+ *   the receiver's rbuf (inbuf set, len cut to its rcap).
+ * A reply is the same shape, into the caller's words or its rbuf. How the
+ * bytes move (registers, one copy, two copies through the kernel, a
+ * grant) is the strategy's; the answer is the same. */
 #ifndef MKB_UIPC_H
 #define MKB_UIPC_H
 #include <stddef.h>
@@ -14,16 +23,37 @@ struct ipc_in {
 	uint64_t mr[3];
 };
 
-/* One IPC system call (SYS_IPC_CALL, _RECV, _REPLY_RECV, _SEND). */
-static inline struct ipc_in ipc_op(uint64_t num, long ep, uint32_t label, uint64_t m0, uint64_t m1,
-				   uint64_t m2, const void *sbuf, size_t slen, void *rbuf, size_t rcap)
+/* A new channel (endpoint, port, ...) the caller owns. */
+long ipc_chan_create(void);
+
+/* Call ep with a message and wait for the reply. */
+struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
+		       void *rbuf, size_t rcap);
+
+/* Wait for the next request on ep (its data into rbuf). */
+struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap);
+
+/* Answer the request last received, then wait for the next on ep. */
+struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen,
+			     void *rbuf, size_t rcap);
+
+/* The strategy's name ("sel4", "l4", ...), for results. */
+extern const char ipc_strategy[];
+
+/* Notifications (every strategy: kernels/micro/notify.c). */
+static inline long ntfn_create(void) { return syscall3(SYS_NTFN_CREATE, 0, 0, 0); }
+static inline long ntfn_wait(long n) { return syscall3(SYS_NTFN_WAIT, (uint64_t)n, 0, 0); }
+static inline long ntfn_signal(long n, uint64_t bits, long pid)
 {
-	struct ipc_desc d = { sbuf, slen, rbuf, rcap };
-	int use_desc = sbuf || rcap;
-	struct sysret6 r = syscall6(num, (uint64_t)ep, IPC_TAG(label, slen), m0, m1, m2,
-				    use_desc ? (uint64_t)&d : 0);
-	struct ipc_in in = { r.rax, (long)r.rdi, IPC_LABEL(r.rsi), IPC_LEN(r.rsi),
-			     (r.rsi & IPC_INBUF) != 0, { r.rdx, r.r10, r.r8 } };
-	return in;
+	return syscall3(SYS_NTFN_SIGNAL, (uint64_t)n, bits, (uint64_t)pid);
+}
+static inline long ntfn_grant(long n, long ep) { return syscall3(SYS_NTFN_GRANT, (uint64_t)n, (uint64_t)ep, 0); }
+
+/* Short forms: a call with words only, and a call by argument words. */
+static inline struct ipc_in ipc_call3(long ep, uint32_t label, uint64_t m0, uint64_t m1, uint64_t m2,
+				      const void *sbuf, size_t slen, void *rbuf, size_t rcap)
+{
+	const uint64_t mr[3] = { m0, m1, m2 };
+	return ipc_call(ep, label, mr, sbuf, slen, rbuf, rcap);
 }
 #endif

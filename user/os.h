@@ -76,4 +76,5 @@ int os_mq_close(int q);
 /* What this build is, for results. */
 extern const char os_mode[];
 extern const char os_chan_variant[];
+extern const char *const os_ipc;   /* "mono", or the micro IPC strategy */
 #endif

@@ -71,7 +71,7 @@ void os_exit(int status)
 
 int os_printf(const char *fmt, ...)
 {
-	char buf[512];
+	static char buf[1280];   /* one result line (bench/runtime.c) fits */
 	va_list ap;
 	va_start(ap, fmt);
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);

@@ -1,9 +1,9 @@
 /*
  * os_micro.c - os_* for the micro kernel: the console, file system,
  * semaphores and shared memory are ring-3 servers reached by IPC on their
- * well-known endpoints (svcproto.h), and a channel is an IPC endpoint. Up to
- * 24 bytes travel in registers (the kernel's fast path); longer messages
- * name their buffers in a struct ipc_desc and the kernel copies them.
+ * well-known endpoints (svcproto.h), and a channel is an IPC endpoint.
+ * Written against user/ipc.h, so it is one source for every IPC strategy:
+ * up to 24 bytes travel in the message words, longer messages by buffer.
  * Console writes always go by buffer, so the kernel checks the pointer.
  */
 #include "ipc.h"
@@ -14,30 +14,33 @@
 
 const char os_mode[] = "micro";
 const char os_chan_variant[] = "call_replyrecv";
+const char *const os_ipc = ipc_strategy;
 
 #define CONSOLE_CHUNK 4096
 
-/* One IPC system call; unpacks an inline reply/request into buf. */
-static long ipc(uint64_t num, long ep, uint32_t label, const void *sbuf, size_t slen,
-		void *rbuf, size_t rcap, int copy_by_kernel)
+/* A channel message: up to 24 bytes in the words, longer ones by buffer
+ * (copy_by_buffer forces the buffer); a reply or request that came in
+ * the words is unpacked into rbuf. rbuf is named to the strategy only if
+ * it is longer than the words, so short messages stay short. */
+static long chan_msg(int op, long ep, uint32_t label, const void *sbuf, size_t slen, void *rbuf,
+		     size_t rcap, int copy_by_buffer)
 {
 	uint64_t mr[3] = { 0, 0, 0 };
-	int long_send = copy_by_kernel || slen > IPC_INLINE_MAX;
-	struct ipc_desc d = { long_send ? sbuf : 0, slen, rbuf, rcap };
-	int use_desc = long_send || rcap > IPC_INLINE_MAX;
-	if (!long_send && slen)
+	int by_buffer = copy_by_buffer || slen > IPC_INLINE_MAX;
+	if (!by_buffer && slen)
 		memcpy(mr, sbuf, slen);
-	struct sysret6 r = syscall6(num, (uint64_t)ep, IPC_TAG(label, slen), mr[0], mr[1], mr[2],
-				    use_desc ? (uint64_t)&d : 0);
-	if (r.rax < 0)
-		return r.rax;
-	uint32_t len = IPC_LEN(r.rsi);
-	if (!(r.rsi & IPC_INBUF)) {
-		uint64_t in[3] = { r.rdx, r.r10, r.r8 };
+	const void *sb = by_buffer ? sbuf : 0;
+	size_t rc = rcap > IPC_INLINE_MAX ? rcap : 0;
+	struct ipc_in r = op == 0 ? ipc_call(ep, label, mr, sb, slen, rbuf, rc)
+			: op == 1 ? ipc_recv(ep, rbuf, rc) : ipc_reply_recv(ep, mr, sb, slen, rbuf, rc);
+	if (r.status < 0)
+		return r.status;
+	uint32_t len = r.len;
+	if (!r.inbuf) {
 		if (len > rcap)
 			len = (uint32_t)rcap;
 		if (len)
-			memcpy(rbuf, in, len);
+			memcpy(rbuf, r.mr, len);
 	}
 	return len;
 }
@@ -54,7 +57,7 @@ long os_write(const void *buf, size_t len)
 	while (done < len) {
 		size_t n = len - done > CONSOLE_CHUNK ? CONSOLE_CHUNK : len - done;
 		uint64_t written = 0;
-		long r = ipc(SYS_IPC_CALL, EP_CONSOLE, CONSOLE_WRITE, p + done, n, &written, sizeof written, 1);
+		long r = chan_msg(0, EP_CONSOLE, CONSOLE_WRITE, p + done, n, &written, sizeof written, 1);
 		if (r < 0)
 			return done ? (long)done : r;
 		if (written != n)
@@ -66,22 +69,22 @@ long os_write(const void *buf, size_t len)
 
 long os_chan_create(void)
 {
-	return syscall3(SYS_EP_CREATE, 0, 0, 0);
+	return ipc_chan_create();
 }
 
 long os_chan_call(long ch, const void *req, size_t len, void *resp, size_t cap)
 {
-	return ipc(SYS_IPC_CALL, ch, 0, req, len, resp, cap, 0);
+	return chan_msg(0, ch, 0, req, len, resp, cap, 0);
 }
 
 long os_chan_recv(long ch, void *req, size_t cap)
 {
-	return ipc(SYS_IPC_RECV, ch, 0, 0, 0, req, cap, 0);
+	return chan_msg(1, ch, 0, 0, 0, req, cap, 0);
 }
 
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap)
 {
-	return ipc(SYS_IPC_REPLY_RECV, ch, 0, resp, len, req, cap, 0);
+	return chan_msg(2, ch, 0, resp, len, req, cap, 0);
 }
 
 /* One request to a server: mr0 of the reply is the result. IPC errors
@@ -89,7 +92,7 @@ long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t
 static long svc(long ep, uint32_t label, uint64_t m0, uint64_t m1, uint64_t m2, const void *sbuf,
 		size_t slen, void *rbuf, size_t rcap)
 {
-	struct ipc_in r = ipc_op(SYS_IPC_CALL, ep, label, m0, m1, m2, sbuf, slen, rbuf, rcap);
+	struct ipc_in r = ipc_call3(ep, label, m0, m1, m2, sbuf, slen, rbuf, rcap);
 	if (r.status < 0)
 		return r.status == -E_FAULT ? SVC_EFAULT : SVC_EIO;
 	return (long)(int64_t)r.mr[0];
@@ -135,18 +138,18 @@ int os_sem_destroy(int id) { return (int)svc(EP_SEM, SEM_DESTROY, (uint64_t)id, 
 int os_sem_wait(int id)
 {
 	static long ntfn;
-	if (!ntfn && (ntfn = syscall3(SYS_NTFN_CREATE, 0, 0, 0)) < 0) {
+	if (!ntfn && (ntfn = ntfn_create()) < 0) {
 		long e = ntfn;
 		ntfn = 0;
 		return (int)(e == -E_NOMEM ? SVC_ENOMEM : SVC_EIO);
 	}
 	static int granted;   /* the semaphore server may signal it */
-	if (!granted && syscall3(SYS_NTFN_GRANT, (uint64_t)ntfn, EP_SEM, 0) == 0)
+	if (!granted && ntfn_grant(ntfn, EP_SEM) == 0)
 		granted = 1;
 	long r = svc(EP_SEM, SEM_WAIT, (uint64_t)id, (uint64_t)ntfn, 0, 0, 0, 0, 0);
 	if (r != SVC_EWOULDBLOCK)
 		return (int)r;
-	return syscall3(SYS_NTFN_WAIT, (uint64_t)ntfn, 0, 0) < 0 ? SVC_EIO : 0;
+	return ntfn_wait(ntfn) < 0 ? SVC_EIO : 0;
 }
 
 int os_shm_create(unsigned key, size_t size) { return (int)svc(EP_SHM, SHM_CREATE, key, size, 0, 0, 0, 0, 0); }

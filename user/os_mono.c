@@ -6,6 +6,7 @@
 
 const char os_mode[] = "mono";
 const char os_chan_variant[] = "pipe";
+const char *const os_ipc = "mono";
 
 long os_write(const void *buf, size_t len)
 {

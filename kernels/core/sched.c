@@ -85,6 +85,7 @@ void sched_unready(struct proc *p)
  * none), with a fresh time slice. */
 struct proc *sched_pick(void)
 {
+	kstat.sched_picks++;
 	for (int i = NPRIO - 1; i >= 0; i--)
 		if (runq[i].head) {
 			struct proc *p = waitq_pop(&runq[i]);

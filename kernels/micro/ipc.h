@@ -1,4 +1,8 @@
-/* ipc.h - the micro kernel's IPC objects, shared by ipc.c and ipc_fast.c. */
+/* ipc.h - the micro kernel's IPC layer: what every strategy shares
+ * (endpoints and their owners, notifications, the copy counters, the
+ * direct switch) and the three names each strategy file provides. One
+ * strategy is linked into a build (kernels/micro/ipc/<name>.c, chosen by
+ * the Makefile's IPC=); kernels/micro/ep.c holds the shared part. */
 #ifndef MKB_IPC_H
 #define MKB_IPC_H
 #include "proc.h"
@@ -8,25 +12,50 @@
 
 /* An endpoint belongs to one process, which (with its children, for a
  * channel a parent made for a child to serve) alone may receive on it; a
- * server's well-known endpoint is its server's alone. Anyone may send or call, unless call_ep names an
- * endpoint whose owner alone may (MINIX 3-style IPC permissions: only the
- * file server may call the block server). A well-known endpoint whose
- * server died has no owner until the restarted server claims it. */
+ * server's well-known endpoint is its server's alone. Anyone may send or
+ * call, unless call_ep names an endpoint whose owner alone may (MINIX
+ * 3-style IPC permissions: only the file server may call the block
+ * server). A well-known endpoint whose server died has no owner until the
+ * restarted server claims it. Strategies that buffer messages in the
+ * kernel (mach, rc4000) queue them on kq. Each strategy names it in its
+ * own words: an endpoint (seL4), a thread id (L4), a port (Mach), a
+ * channel (QNX), an endpoint (MINIX), a process (RC 4000). */
 struct endpoint {
 	int used;
 	struct proc *owner;
 	int call_ep;          /* 0: anyone may call; else only that endpoint's owner */
 	struct waitq sendq;   /* senders and callers waiting for a receiver */
 	struct waitq recvq;   /* receivers waiting for a sender */
+	void *kq_head, *kq_tail;   /* queued kernel message buffers (mach, rc4000) */
+	int kq_len;
 };
 
 extern struct endpoint endpoints[NEP];
 
+/* A strategy's system calls, {0, 0} at the end. */
+struct ipc_sysent {
+	int num;
+	int64_t (*fn)(struct sysframe *sf);
+};
+
+// ipc/<strategy>.c: one of them is linked
+extern const char ipc_name[];
+extern const struct ipc_sysent ipc_syscalls[];
+void ipc_proc_exit(struct proc *p);   /* free the strategy's state of a dying p */
+void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
+
+// ep.c
 struct endpoint *ep_get(uint64_t id);
 int ep_alloc_at(int id, struct proc *owner);
+int ep_owned(struct endpoint *ep, uint64_t id);
+int ep_may_recv(struct endpoint *ep, uint64_t id);
+int ep_may_call(const struct endpoint *ep);
+void ipc_fail_all(struct waitq *q);
+void ipc_handoff(struct proc *next);
+int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_t sva, size_t len);
+int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write);
+void ipc_await_reply(struct proc *caller, struct proc *server);
+
+// notify.c
 void ntfn_proc_exit(struct proc *p);
-void ipc_deliver(struct proc *src, const struct ipc_msg *m, struct proc *dst);
-void ipc_take_sender(struct proc *snd, struct proc *rcv);
-int64_t sys_ipc_call_slow(struct sysframe *sf);
-int64_t sys_ipc_reply_recv_slow(struct sysframe *sf);
 #endif

@@ -1,6 +1,7 @@
 /* mode.c - the micro kernel's mode group: its system-call table (only
- * IPC, notifications, memory mapping and process control) and the
- * start-up of the ring-3 servers. */
+ * IPC, notifications, memory mapping and process control; the IPC calls
+ * are those of the strategy linked in, ipc/<name>.c) and the start-up of
+ * the ring-3 servers. */
 #include "defs.h"
 #include "ipc.h"
 #include "syscall.h"
@@ -8,10 +9,6 @@
 #define SERVER_PRIO 6
 
 int64_t sys_ep_create(struct sysframe *sf);
-int64_t sys_ipc_send(struct sysframe *sf);
-int64_t sys_ipc_recv(struct sysframe *sf);
-int64_t sys_ipc_call_fast(struct sysframe *sf);
-int64_t sys_ipc_reply_recv_fast(struct sysframe *sf);
 int64_t sys_ntfn_create(struct sysframe *sf);
 int64_t sys_ntfn_signal(struct sysframe *sf);
 int64_t sys_ntfn_wait(struct sysframe *sf);
@@ -21,13 +18,10 @@ int64_t sys_ntfn_grant(struct sysframe *sf);
 
 const char *const mode_name = "micro";
 
-const syscall_fn mode_syscalls[NSYSCALLS] = {
+/* The strategy's calls are added by mode_init. */
+syscall_fn mode_syscalls[NSYSCALLS] = {
 	COMMON_SYSCALLS,
 	[SYS_EP_CREATE] = sys_ep_create,
-	[SYS_IPC_SEND] = sys_ipc_send,
-	[SYS_IPC_RECV] = sys_ipc_recv,
-	[SYS_IPC_CALL] = sys_ipc_call_fast,
-	[SYS_IPC_REPLY_RECV] = sys_ipc_reply_recv_fast,
 	[SYS_NTFN_CREATE] = sys_ntfn_create,
 	[SYS_NTFN_SIGNAL] = sys_ntfn_signal,
 	[SYS_NTFN_WAIT] = sys_ntfn_wait,
@@ -70,6 +64,9 @@ static void server_start(const char *image, const char *arg, int ep, int io_cons
 void mode_init(const char *cmdline)
 {
 	char shape[16] = "fs", arg[32];
+	for (const struct ipc_sysent *e = ipc_syscalls; e->fn; e++)
+		mode_syscalls[e->num] = e->fn;
+	kprintf("mkb: ipc strategy %s\n", ipc_name);
 	fmt_getarg(cmdline, "fsshape", shape, sizeof shape);
 	if (strcmp(shape, "fs") && strcmp(shape, "fs+blk"))
 		panic("fsshape=%s: use fsshape=fs or fsshape=fs+blk", shape);

@@ -23,6 +23,7 @@ static inline int kobj_may_use(int owner, int close)
 static inline int kpages_xfer(uint8_t *const *page, uint64_t cap, uint64_t off, uint64_t ubuf,
 			      uint64_t n, int to_user)
 {
+	kstat_copy(to_user ? COPY_KBUF_OUT : COPY_KBUF_IN, n);
 	while (n) {
 		uint64_t at = off % cap, k = PGSIZE - at % PGSIZE < n ? PGSIZE - at % PGSIZE : n;
 		uint8_t *kp = page[at / PGSIZE] + at % PGSIZE;

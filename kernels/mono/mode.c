@@ -38,7 +38,7 @@ int64_t sys_mq_close(struct sysframe *sf);
 
 const char *const mode_name = "mono";
 
-const syscall_fn mode_syscalls[NSYSCALLS] = {
+syscall_fn mode_syscalls[NSYSCALLS] = {
 	COMMON_SYSCALLS,
 	[SYS_WRITE] = sys_write,
 	[SYS_PIPE] = sys_pipe,

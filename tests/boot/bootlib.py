@@ -14,6 +14,19 @@ from mkb import protocol, qemu  # noqa: E402
 
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 BOOT_TIMEOUT = 60
+# The micro kernel's IPC strategies, one build each (build/micro-<ipc>/).
+IPCS = ("sel4", "l4", "mach", "qnx", "minix", "rc4000")
+MICRO_BUILDS = tuple(f"micro-{i}" for i in IPCS)
+
+
+def build_of(mode):
+    """The build directory of mode: "micro" is the default strategy's."""
+    return "micro-sel4" if mode == "micro" else mode
+
+
+def mode_of(build):
+    """The kernel mode of a build name ("micro-l4" -> "micro")."""
+    return build.split("-")[0]
 
 
 class Boot:
@@ -27,7 +40,7 @@ class Boot:
 
 
 def boot(mode, args, timeout=BOOT_TIMEOUT):
-    kernel = os.path.join(REPO, "build", mode, "kernel.elf")
+    kernel = os.path.join(REPO, "build", build_of(mode), "kernel.elf")
     if not os.path.exists(kernel):
         pytest.fail(f"{kernel} missing: run `make` first")
     argv = [QEMU, "-kernel", kernel, "-append", args, "-m", "128M", "-display", "none",

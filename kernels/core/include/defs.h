@@ -105,11 +105,12 @@ void syscall_dispatch(struct sysframe *sf);
 void syscall_compat(void) __attribute__((noreturn));
 
 extern struct kcounters kstat;
+void kstat_copy(int kind, uint64_t bytes);   /* count a message move (enum copy_kind) */
 
 // mode group: kernels/mono/*.c or kernels/micro/*.c
 extern const char *const mode_name;
 typedef int64_t (*syscall_fn)(struct sysframe *sf);
-extern const syscall_fn mode_syscalls[NSYSCALLS];
+extern syscall_fn mode_syscalls[NSYSCALLS];
 void mode_init(const char *cmdline);
 void mode_proc_exit(struct proc *p);
 int mode_spawn_allowed(const char *image);   /* may a user process start it? */

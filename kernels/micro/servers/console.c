@@ -1,11 +1,11 @@
 /*
  * console.c - the micro kernel's console server: a ring-3 process that
  * owns COM1 (the kernel opens those I/O ports to it alone through the TSS
- * bitmap) and prints what clients send on EP_CONSOLE. It replies with
- * the number of bytes written. If it dies, the kernel restarts it.
+ * bitmap) and prints what clients send on EP_CONSOLE (user/ipc.h, any
+ * strategy). It replies with the number of bytes written. If it dies,
+ * the kernel restarts it.
  */
-#include "abi.h"
-#include "syscall.h"
+#include "ipc.h"
 
 #define COM1 0x3F8
 
@@ -25,21 +25,13 @@ static void com1_write(const char *s, uint32_t n)
 
 int main(void)
 {
-	struct ipc_desc d = { 0, 0, buf, sizeof buf };
-	struct sysret6 r = syscall6(SYS_IPC_RECV, EP_CONSOLE, 0, 0, 0, 0, (uint64_t)&d);
+	struct ipc_in r = ipc_recv(EP_CONSOLE, buf, sizeof buf);
 	for (;;) {
-		uint64_t written = 0;
-		if (r.rax == 0 && IPC_LABEL(r.rsi) == CONSOLE_WRITE) {
-			uint32_t len = IPC_LEN(r.rsi);
-			if (!(r.rsi & IPC_INBUF)) {
-				uint64_t in[3] = { r.rdx, r.r10, r.r8 };
-				com1_write((const char *)in, len);
-			} else {
-				com1_write(buf, len);
-			}
-			written = len;
+		uint64_t written[3] = { 0, 0, 0 };
+		if (r.status == 0 && r.label == CONSOLE_WRITE) {
+			com1_write(r.inbuf ? buf : (const char *)r.mr, r.len);
+			written[0] = r.len;
 		}
-		r = syscall6(SYS_IPC_REPLY_RECV, EP_CONSOLE, IPC_TAG(0, sizeof written), written, 0, 0,
-			     (uint64_t)&d);
+		r = ipc_reply_recv(EP_CONSOLE, written, 0, sizeof written[0], buf, sizeof buf);
 	}
 }

@@ -26,14 +26,14 @@ static struct fs fs;
 static int blk_read(void *ctx, uint32_t blk, void *buf)
 {
 	(void)ctx;
-	struct ipc_in r = ipc_op(SYS_IPC_CALL, EP_BLK, BLK_READ, blk, 0, 0, 0, 0, buf, FS_BLOCK_SIZE);
+	struct ipc_in r = ipc_call3(EP_BLK, BLK_READ, blk, 0, 0, 0, 0, buf, FS_BLOCK_SIZE);
 	return r.status < 0 ? SVC_EIO : (int)(int64_t)r.mr[0];
 }
 
 static int blk_write(void *ctx, uint32_t blk, const void *buf)
 {
 	(void)ctx;
-	struct ipc_in r = ipc_op(SYS_IPC_CALL, EP_BLK, BLK_WRITE, blk, 0, 0, buf, FS_BLOCK_SIZE, 0, 0);
+	struct ipc_in r = ipc_call3(EP_BLK, BLK_WRITE, blk, 0, 0, buf, FS_BLOCK_SIZE, 0, 0);
 	return r.status < 0 ? SVC_EIO : (int)(int64_t)r.mr[0];
 }
 
@@ -105,7 +105,7 @@ int main(const char *arg)
 {
 	char shape[16];
 	if (fmt_getarg(arg, "shape", shape, sizeof shape) >= 0 && !strcmp(shape, "fs+blk")) {
-		struct ipc_in info = ipc_op(SYS_IPC_CALL, EP_BLK, BLK_INFO, 0, 0, 0, 0, 0, 0, 0);
+		struct ipc_in info = ipc_call3(EP_BLK, BLK_INFO, 0, 0, 0, 0, 0, 0, 0);
 		dev = (struct blkdev){ 0, (uint32_t)info.mr[0], (uint32_t)info.mr[1], blk_read, blk_write };
 	} else if (ramdisk_init(&rd, disk, sizeof disk, FS_BLOCK_SIZE, &dev) < 0) {
 		return 1;

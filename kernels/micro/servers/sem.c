@@ -24,7 +24,7 @@ static int post(int id)
 	uint32_t woken;
 	int res;
 	while ((res = sem_post(&sems, id, &woken)) == 1)
-		if (syscall3(SYS_NTFN_SIGNAL, woken & 0xFF, 1, woken >> 8) == 0)
+		if (ntfn_signal(woken & 0xFF, 1, woken >> 8) == 0)
 			return 0;
 	return res;
 }

@@ -1,5 +1,6 @@
-/* srvlib.c - the server loop: reply to the last request and wait for the
- * next in one reply_recv system call. Linked into every micro server. */
+/* srvlib.c - the server loop: answer the last request and wait for the
+ * next (user/ipc.h: one reply_recv, however the strategy does it).
+ * Linked into every micro server. */
 #include "srvlib.h"
 
 int srv_alive(uint32_t pid)
@@ -9,14 +10,13 @@ int srv_alive(uint32_t pid)
 
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle)
 {
-	struct ipc_in req = ipc_op(SYS_IPC_RECV, ep, 0, 0, 0, 0, 0, 0, rbuf, rcap);
+	struct ipc_in req = ipc_recv(ep, rbuf, rcap);
 	for (;;) {
 		struct srv_reply out = { { 0, 0, 0 }, 0, 0 };
 		if (req.status == 0)
 			handle(&req, rbuf, &out);
 		else
 			out.mr[0] = (uint64_t)req.status;
-		req = ipc_op(SYS_IPC_REPLY_RECV, ep, 0, out.mr[0], out.mr[1], out.mr[2], out.buf,
-			     out.len, rbuf, rcap);
+		req = ipc_reply_recv(ep, out.mr, out.buf, out.len, rbuf, rcap);
 	}
 }

@@ -1,13 +1,16 @@
 /*
- * ipc_fast.c - the IPC fast path for call and reply_recv (seL4 style).
- * Each precondition is a guard; when any fails the general path in ipc.c
- * runs instead. The fast case: a message of at most 24 bytes in
+ * sel4_fast.c - the sel4 strategy's fast path for call and reply_recv
+ * (seL4 style). Each precondition is a guard; when any fails the general
+ * path in sel4.c runs instead. The fast case: a message of at most 24 bytes in
  * registers, no descriptor, and a partner already waiting, so the kernel
  * copies three registers and switches straight to the partner.
  */
 #include "defs.h"
 #include "ipc.h"
 #include "syscall.h"
+
+int64_t sys_ipc_call_slow(struct sysframe *sf);
+int64_t sys_ipc_reply_recv_slow(struct sysframe *sf);
 
 int64_t sys_ipc_call_fast(struct sysframe *sf)
 {
@@ -25,13 +28,10 @@ int64_t sys_ipc_call_fast(struct sysframe *sf)
 	df->rdi = (uint64_t)cur->pid;
 	df->rax = 0;
 	cur->msg.rcap = 0;
-	rcv->reply_to = cur;
-	cur->callee = rcv;
-	cur->state = P_BLOCKED;
-	cur->wait = W_REPLY;
-	cur->waitobj = 0;
+	kstat_copy(COPY_REG, IPC_LEN(ARG1(sf)));
+	ipc_await_reply(cur, rcv);
 	sf->rax = (uint64_t)-E_PEER;
-	sched_switch_to(rcv);
+	ipc_handoff(rcv);
 	return (int64_t)sf->rax;
 }
 
@@ -52,11 +52,12 @@ int64_t sys_ipc_reply_recv_fast(struct sysframe *sf)
 	caller->callee = 0;
 	cur->reply_to = 0;
 	cur->msg.rcap = 0;
+	kstat_copy(COPY_REG, IPC_LEN(ARG1(sf)));
 	cur->state = P_BLOCKED;
 	cur->wait = W_RECV;
 	cur->waitobj = &ep->recvq;
 	waitq_push(&ep->recvq, cur);
 	sf->rax = (uint64_t)-E_PEER;
-	sched_switch_to(caller);
+	ipc_handoff(caller);
 	return (int64_t)sf->rax;
 }

@@ -1,0 +1,142 @@
+/*
+ * ep.c - what every IPC strategy of the micro kernel shares: the
+ * endpoint table and its ownership rules, the direct switch, the copy
+ * counters, and the undoing of a dying process's IPC links. The strategy
+ * itself (how a message moves, who blocks) is kernels/micro/ipc/<name>.c.
+ */
+#include "defs.h"
+#include "ipc.h"
+#include "syscall.h"
+
+struct endpoint endpoints[NEP];
+
+struct endpoint *ep_get(uint64_t id)
+{
+	return id < NEP && endpoints[id].used ? &endpoints[id] : 0;
+}
+
+/* Claim endpoint id (or the first free one from EP_FIRST_FREE if id < 0)
+ * for owner. */
+int ep_alloc_at(int id, struct proc *owner)
+{
+	for (int i = id < 0 ? EP_FIRST_FREE : id; i < NEP; i++) {
+		if (!endpoints[i].used) {
+			memset(&endpoints[i], 0, sizeof endpoints[i]);
+			endpoints[i].used = 1;
+			endpoints[i].owner = owner;
+			return i;
+		}
+		if (id >= 0)
+			break;
+	}
+	return -E_NOMEM;
+}
+
+int64_t sys_ep_create(struct sysframe *sf)
+{
+	(void)sf;
+	return ep_alloc_at(-1, curproc);
+}
+
+/* Does the caller own endpoint id? A restarted server claims its
+ * well-known endpoint the first time it uses it. */
+int ep_owned(struct endpoint *ep, uint64_t id)
+{
+	struct proc *cur = curproc;
+	if (!ep->owner && cur->server_ep == (int)id)
+		ep->owner = cur;
+	return ep->owner == cur;
+}
+
+/* May the caller receive on ep (id)? Its owner, or a child of its owner
+ * (a channel made by a parent for the child that serves it); a server's
+ * well-known endpoint, only its server. */
+int ep_may_recv(struct endpoint *ep, uint64_t id)
+{
+	if (ep_owned(ep, id))
+		return 1;
+	return ep->owner && id >= EP_FIRST_FREE && curproc->parent == ep->owner;
+}
+
+/* May the caller send or call on ep? */
+int ep_may_call(const struct endpoint *ep)
+{
+	return !ep->call_ep || ep_owned(&endpoints[ep->call_ep], (uint64_t)ep->call_ep);
+}
+
+/* Is [va, va+len) p's memory (writable if write)? Checked when a call
+ * starts, so a later copy between address spaces cannot fail. */
+int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write)
+{
+	return vm_check(p->pml4, va, len, write);
+}
+
+/* Copy len bytes from src's space at sva to dst's at dva (a null proc
+ * means kernel memory, the address a kernel pointer) and count it. */
+int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_t sva, size_t len)
+{
+	kstat_copy(kind, len);
+	return vm_copy_between(dst ? dst->pml4 : 0, dva, src ? src->pml4 : 0, sva, len);
+}
+
+/* Switch to the IPC partner without asking the scheduler. */
+void ipc_handoff(struct proc *next)
+{
+	kstat.direct_switches++;
+	sched_switch_to(next);
+}
+
+/* caller now waits for server's reply (the caller is current or blocked). */
+void ipc_await_reply(struct proc *caller, struct proc *server)
+{
+	caller->state = P_BLOCKED;
+	caller->wait = W_REPLY;
+	caller->waitobj = 0;
+	caller->callee = server;
+	server->reply_to = caller;
+}
+
+/* Wake every process blocked on q with -E_PEER. */
+void ipc_fail_all(struct waitq *q)
+{
+	struct proc *w;
+	while ((w = waitq_pop(q))) {
+		w->sf->rax = (uint64_t)-E_PEER;
+		sched_ready(w);
+	}
+}
+
+/* Undo p's IPC links when it dies: every caller waiting for its reply
+ * gets -E_PEER (not only the last one it received), a server holding p
+ * as caller forgets it, the strategy frees what p held, and p's
+ * endpoints and notifications are freed (their waiting senders get
+ * -E_PEER), except a restarting server's well-known endpoint, which keeps
+ * its queue for the next server. */
+void mode_proc_exit(struct proc *p)
+{
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *c = &ptable[i];
+		if (c->state == P_BLOCKED && c->wait == W_REPLY && c->callee == p) {
+			c->callee = 0;
+			c->sf->rax = (uint64_t)-E_PEER;
+			sched_ready(c);
+		}
+		if (c->reply_to == p)
+			c->reply_to = 0;
+	}
+	p->reply_to = 0;
+	ipc_proc_exit(p);
+	for (int i = 1; i < NEP; i++) {
+		struct endpoint *ep = &endpoints[i];
+		if (!ep->used || ep->owner != p)
+			continue;
+		ep->owner = 0;
+		if (p->restart && p->server_ep == i)
+			continue;
+		ipc_fail_all(&ep->sendq);
+		ipc_fail_all(&ep->recvq);
+		ipc_ep_free(ep);
+		ep->used = 0;
+	}
+	ntfn_proc_exit(p);
+}
