@@ -150,4 +150,37 @@ struct kcounters {
 #define KC_LEVEL (KC_WORDS - 1)   /* index of kbufs: not a count */
 
 #define CONSOLE_WRITE 1      /* console server label */
+
+/* l4: the first argument of SYS_L4_IPC. dest: an endpoint (a thread id
+ * bound to its receiver) or L4_TID | pid (a thread); rcv: 0 (no receive
+ * phase), L4_FROM_DEST (closed wait for dest's answer) or an endpoint to
+ * wait on (open wait); flags: timeouts of zero (never block). */
+#define L4_TID 0x80000000u
+#define L4_FROM_DEST 0xFFFFu
+#define L4_SND_NB 1u
+#define L4_RCV_NB 2u
+/* minix: a fixed-size message (a type word and a 56-byte payload;
+ * m_source is set by the kernel), a destination that is an endpoint or
+ * MX_PROC | pid (an answer to a process in sendrec), and the grant table
+ * entry a process keeps in its own memory for safecopy. A grantee of
+ * MX_GRANTEE_EP | ep means whoever may receive on endpoint ep. */
+struct mx_msg {
+	int32_t m_source;
+	int32_t m_type;
+	uint8_t m_payload[56];
+};
+struct mx_grant {
+	uint32_t flags;          /* MX_GRANT_* */
+	uint32_t grantee;        /* a pid, or MX_GRANTEE_EP | endpoint */
+	uint64_t addr, len;
+};
+#define MX_PROC 0x10000u
+#define MX_GRANTEE_EP 0x80000000u
+#define MX_GRANT_VALID 1u
+#define MX_GRANT_READ 2u      /* the grantee may copy from it */
+#define MX_GRANT_WRITE 4u     /* the grantee may copy into it */
+#define MX_TO_GRANTER (1ULL << 63)
+
+#define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \
+				  (uint64_t)(flags) << 56)
 #endif

@@ -56,6 +56,10 @@ int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_
 int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write);
 void ipc_await_reply(struct proc *caller, struct proc *server);
 
+// ipc/regs.c (sel4, l4)
+int ipc_msg_read(struct sysframe *sf, struct ipc_msg *m, int sending);
+void ipc_deliver_regs(struct proc *src, const struct ipc_msg *m, struct proc *dst);
+
 // notify.c
 void ntfn_proc_exit(struct proc *p);
 #endif

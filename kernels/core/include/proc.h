@@ -58,6 +58,8 @@ struct proc {
 	struct proc *reply_to;        /* caller awaiting this server's reply */
 	struct proc *callee;          /* server this caller awaits a reply from */
 	int ipc_is_call;              /* blocked sender expects a reply */
+	uint64_t grant_table;         /* minix: user address of its grant table */
+	uint32_t grant_count;         /* ... and its entries */
 	/* mono service state */
 	uint64_t svc_arg[4];
 };

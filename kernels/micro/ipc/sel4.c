@@ -6,7 +6,8 @@
  * by the kernel from the sender's buffer into the receiver's. A call
  * hands the CPU straight to a waiting receiver and a reply straight back
  * to the caller, without the scheduler. This is the general path;
- * sel4_fast.c handles the common short case first.
+ * sel4_fast.c handles the common short case first; regs.c reads and
+ * delivers the register-and-string message it shares with l4.
  */
 #include "defs.h"
 #include "ipc.h"
@@ -14,53 +15,11 @@
 
 const char ipc_name[] = "sel4";
 
-/* Read the message a syscall names: tag and inline words from registers,
- * buffers from the optional descriptor. Checks every buffer now, so the
- * later copy between address spaces cannot fail. */
-static int msg_from_frame(struct sysframe *sf, struct ipc_msg *m, int sending)
-{
-	struct ipc_desc d = { 0, 0, 0, 0 };
-	if (ARG5(sf) && copyin(&d, ARG5(sf), sizeof d) < 0)
-		return -E_FAULT;
-	m->tag = sending ? ARG1(sf) : 0;
-	m->mr[0] = ARG2(sf), m->mr[1] = ARG3(sf), m->mr[2] = ARG4(sf);
-	m->sbuf = (uint64_t)d.sbuf, m->slen = d.slen;
-	m->rbuf = (uint64_t)d.rbuf, m->rcap = d.rcap;
-	uint32_t len = IPC_LEN(m->tag);
-	if (sending && !m->sbuf && len > IPC_INLINE_MAX)
-		return -E_FAULT;   /* too long for registers and no buffer named */
-	if (sending && m->sbuf && (d.slen < len || !ipc_user_ok(curproc, m->sbuf, len, 0)))
-		return -E_FAULT;
-	if (m->rcap && !ipc_user_ok(curproc, m->rbuf, m->rcap, 1))
-		return -E_FAULT;
-	return 0;
-}
-
-/* Copy message m from src into the blocked dst's registers and buffer.
- * A long message larger than dst's buffer is truncated to it. */
-static void deliver(struct proc *src, const struct ipc_msg *m, struct proc *dst)
-{
-	struct sysframe *df = dst->sf;
-	uint32_t len = IPC_LEN(m->tag), inbuf = 0;
-	if (m->sbuf) {
-		if (len > dst->msg.rcap)
-			len = (uint32_t)dst->msg.rcap;
-		ipc_copy(COPY_DIRECT, dst, dst->msg.rbuf, src, m->sbuf, len);
-		inbuf = IPC_INBUF;
-	} else {
-		kstat_copy(COPY_REG, len);
-	}
-	df->rdx = m->mr[0], df->r10 = m->mr[1], df->r8 = m->mr[2];
-	df->rsi = IPC_TAG(IPC_LABEL(m->tag), len) | inbuf;
-	df->rdi = (uint64_t)src->pid;   /* badge: who sent it */
-	df->rax = 0;
-}
-
 /* Receiver rcv takes blocked sender snd: deliver, then the sender waits
  * for the reply (call) or runs on (send). */
 static void take_sender(struct proc *snd, struct proc *rcv)
 {
-	deliver(snd, &snd->msg, rcv);
+	ipc_deliver_regs(snd, &snd->msg, rcv);
 	if (snd->ipc_is_call) {
 		ipc_await_reply(snd, rcv);
 	} else {
@@ -79,7 +38,7 @@ static int64_t send_common(struct endpoint *ep, int is_call)
 		sched_block(W_SEND, &ep->sendq);
 		return (int64_t)cur->sf->rax;
 	}
-	deliver(cur, &cur->msg, rcv);
+	ipc_deliver_regs(cur, &cur->msg, rcv);
 	if (is_call) {
 		ipc_await_reply(cur, rcv);
 	} else {
@@ -110,7 +69,7 @@ static int64_t send_or_call(struct sysframe *sf, int is_call)
 		return -E_BADH;
 	if (!ep_may_call(ep))
 		return -E_PERM;
-	int r = msg_from_frame(sf, &curproc->msg, 1);
+	int r = ipc_msg_read(sf, &curproc->msg, 1);
 	return r < 0 ? r : send_common(ep, is_call);
 }
 
@@ -124,7 +83,7 @@ static int64_t sys_ipc_recv(struct sysframe *sf)
 		return -E_BADH;
 	if (!ep_may_recv(ep, ARG0(sf)))
 		return -E_PERM;
-	int r = msg_from_frame(sf, &curproc->msg, 0);
+	int r = ipc_msg_read(sf, &curproc->msg, 0);
 	return r < 0 ? r : recv_common(ep);
 }
 
@@ -139,14 +98,14 @@ int64_t sys_ipc_reply_recv_slow(struct sysframe *sf)
 	if (!ep_may_recv(ep, ARG0(sf)))
 		return -E_PERM;
 	struct ipc_msg reply;
-	int r = msg_from_frame(sf, &reply, 1);
+	int r = ipc_msg_read(sf, &reply, 1);
 	if (r < 0)
 		return r;
 	cur->msg.rbuf = reply.rbuf, cur->msg.rcap = reply.rcap;
 	cur->reply_to = 0;
 	if (!caller || caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur)
 		return recv_common(ep);   /* nobody to reply to (caller died) */
-	deliver(cur, &reply, caller);
+	ipc_deliver_regs(cur, &reply, caller);
 	caller->callee = 0;
 	struct proc *snd = waitq_pop(&ep->sendq);
 	if (snd) {

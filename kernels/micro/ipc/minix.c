@@ -1,0 +1,180 @@
+/*
+ * minix.c - IPC strategy "minix": MINIX 3 (Tanenbaum and Woodhull,
+ * "Operating Systems: Design and Implementation", 3rd ed., 2006; Herder et
+ * al., "MINIX 3: a highly reliable, self-repairing operating system",
+ * 2006). Fixed-size 64-byte messages (struct mx_msg) copied by the kernel
+ * from the sender's memory straight into the receiver's; rendezvous
+ * send/receive/sendrec with no kernel buffering (a sender blocks until
+ * the receiver receives); a server answers with a send to the caller,
+ * which must be waiting in its sendrec (else -E_AGAIN: the answer never
+ * blocks the server). Larger data moves by a separate safecopy call on a
+ * grant the client made in its own grant table (sys_setgrant), so a file
+ * read is a message each way plus one grant copy. The kernel does not
+ * switch straight to the partner: the receiver is made ready and the
+ * scheduler picks who runs (MINIX's pick_proc). notify is the shared
+ * notification (notify.c).
+ */
+#include "defs.h"
+#include "ipc.h"
+#include "syscall.h"
+
+const char ipc_name[] = "minix";
+
+#define MSG_SIZE sizeof(struct mx_msg)
+
+/* Copy the message at src's sva into dst's message buffer and stamp
+ * its source (the kernel's word, not the sender's). */
+static void copy_msg(struct proc *dst, struct proc *src, uint64_t sva)
+{
+	int32_t source = src->pid;
+	ipc_copy(COPY_DIRECT, dst, dst->msg.rbuf, src, sva, MSG_SIZE);
+	vm_copy_between(dst->pml4, dst->msg.rbuf, 0, (uint64_t)&source, sizeof source);
+	dst->sf->rax = 0;
+}
+
+/* The receiver rcv (current, or blocked) takes the blocked sender snd. */
+static void take_sender(struct proc *snd, struct proc *rcv)
+{
+	copy_msg(rcv, snd, snd->msg.sbuf);
+	if (snd->ipc_is_call) {
+		ipc_await_reply(snd, rcv);
+	} else {
+		snd->sf->rax = 0;
+		sched_ready(snd);
+	}
+}
+
+/* Block the caller until a partner wakes it, letting the scheduler pick. */
+static int64_t block(int why, struct waitq *q)
+{
+	curproc->sf->rax = (uint64_t)-E_PEER;
+	sched_block(why, q);
+	return (int64_t)curproc->sf->rax;
+}
+
+/* Send (or sendrec) the message at msg to endpoint ep. */
+static int64_t send_ep(uint64_t id, uint64_t msg, int call)
+{
+	struct proc *cur = curproc, *rcv;
+	struct endpoint *ep = ep_get(id);
+	if (!ep)
+		return -E_BADH;
+	if (!ep_may_call(ep))
+		return -E_PERM;
+	if (!ipc_user_ok(cur, msg, MSG_SIZE, call))
+		return -E_FAULT;
+	cur->msg.sbuf = msg, cur->msg.rbuf = msg;   /* sendrec: the answer lands here */
+	cur->ipc_is_call = call;
+	if (!(rcv = waitq_pop(&ep->recvq)))
+		return block(W_SEND, &ep->sendq);
+	copy_msg(rcv, cur, msg);
+	sched_ready(rcv);
+	if (!call)
+		return 0;
+	ipc_await_reply(cur, rcv);
+	cur->sf->rax = (uint64_t)-E_PEER;
+	sched_switch_to(sched_pick());
+	return (int64_t)cur->sf->rax;
+}
+
+/* An answer to process pid, which must be waiting in sendrec for us. */
+static int64_t send_proc(uint32_t pid, uint64_t msg)
+{
+	struct proc *cur = curproc, *dst = proc_find((int)pid);
+	if (!ipc_user_ok(cur, msg, MSG_SIZE, 0))
+		return -E_FAULT;
+	if (!dst || dst->state != P_BLOCKED || dst->wait != W_REPLY || dst->callee != cur)
+		return -E_AGAIN;
+	copy_msg(dst, cur, msg);
+	dst->callee = 0;
+	if (cur->reply_to == dst)
+		cur->reply_to = 0;
+	sched_ready(dst);
+	return 0;
+}
+
+static int64_t sys_mx_send(struct sysframe *sf)
+{
+	uint64_t dest = ARG0(sf);
+	if (dest & MX_PROC)
+		return send_proc((uint32_t)(dest & ~(uint64_t)MX_PROC), ARG1(sf));
+	return send_ep(dest, ARG1(sf), 0);
+}
+
+static int64_t sys_mx_sendrec(struct sysframe *sf)
+{
+	return send_ep(ARG0(sf), ARG1(sf), 1);
+}
+
+static int64_t sys_mx_receive(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *snd;
+	struct endpoint *ep = ep_get(ARG0(sf));
+	if (!ep)
+		return -E_BADH;
+	if (!ep_may_recv(ep, ARG0(sf)))
+		return -E_PERM;
+	if (!ipc_user_ok(cur, ARG1(sf), MSG_SIZE, 1))
+		return -E_FAULT;
+	cur->msg.rbuf = ARG1(sf);
+	if ((snd = waitq_pop(&ep->sendq))) {
+		take_sender(snd, cur);
+		return 0;
+	}
+	return block(W_RECV, &ep->recvq);
+}
+
+static int64_t sys_mx_setgrant(struct sysframe *sf)
+{
+	if (ARG1(sf) > 1024 || !ipc_user_ok(curproc, ARG0(sf), ARG1(sf) * sizeof(struct mx_grant), 0))
+		return -E_FAULT;
+	curproc->grant_table = ARG0(sf);
+	curproc->grant_count = (uint32_t)ARG1(sf);
+	return 0;
+}
+
+/* May the caller use grant g? It names the caller, or an endpoint the
+ * caller may receive on. */
+static int grantee_ok(const struct mx_grant *g)
+{
+	if (!(g->grantee & MX_GRANTEE_EP))
+		return g->grantee == (uint32_t)curproc->pid;
+	struct endpoint *ep = ep_get(g->grantee & ~MX_GRANTEE_EP);
+	return ep && ep_may_recv(ep, g->grantee & ~MX_GRANTEE_EP);
+}
+
+/* safecopy: len bytes between our addr and offset off of grant id of
+ * process granter, into the granter if MX_TO_GRANTER is set in len. */
+static int64_t sys_mx_safecopy(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *granter = proc_find((int)ARG0(sf));
+	uint64_t id = ARG1(sf), off = ARG2(sf), addr = ARG3(sf), len = ARG4(sf) & ~MX_TO_GRANTER;
+	int to_granter = (ARG4(sf) & MX_TO_GRANTER) != 0;
+	struct mx_grant g;
+	if (!granter || id >= granter->grant_count)
+		return -E_PERM;
+	if (vm_copy_between(0, (uint64_t)&g, granter->pml4, granter->grant_table + id * sizeof g,
+			    sizeof g) < 0)
+		return -E_FAULT;
+	uint32_t need = MX_GRANT_VALID | (to_granter ? MX_GRANT_WRITE : MX_GRANT_READ);
+	if ((g.flags & need) != need || !grantee_ok(&g) || off > g.len || len > g.len - off)
+		return -E_PERM;
+	if (!ipc_user_ok(cur, addr, len, !to_granter) ||
+	    !ipc_user_ok(granter, g.addr + off, len, to_granter))
+		return -E_FAULT;
+	if (to_granter)
+		return ipc_copy(COPY_GRANT, granter, g.addr + off, cur, addr, len);
+	return ipc_copy(COPY_GRANT, cur, addr, granter, g.addr + off, len);
+}
+
+const struct ipc_sysent ipc_syscalls[] = {
+	{ SYS_MX_SEND, sys_mx_send },
+	{ SYS_MX_RECEIVE, sys_mx_receive },
+	{ SYS_MX_SENDREC, sys_mx_sendrec },
+	{ SYS_MX_SETGRANT, sys_mx_setgrant },
+	{ SYS_MX_SAFECOPY, sys_mx_safecopy },
+	{ 0, 0 },
+};
+
+void ipc_proc_exit(struct proc *p) { p->grant_table = 0, p->grant_count = 0; }
+void ipc_ep_free(struct endpoint *ep) { (void)ep; }

@@ -1,0 +1,62 @@
+/* st_ipc_minix.c - self tests of the minix strategy (kernels/micro/ipc/
+ * minix.c): bad message pointers, answers to processes that are not
+ * waiting, and grants: a safecopy outside a grant, without the right
+ * access, or by a process the grant does not name is refused. Linked into
+ * the micro-minix selftest. */
+#include "fmt.h"
+#include "ipc.h"
+#include "os.h"
+#include "selftest.h"
+#include "str.h"
+
+static struct mx_grant table[2];
+static char data[64] = "granted bytes";
+
+void test_ipc_strategy(void)
+{
+	long ep = os_chan_create();
+	struct mx_msg m = { 0, 0, { 0 } };
+	report("minix_bad_endpoint", syscall3(SYS_MX_SENDREC, 999, (uint64_t)&m, 0) == -E_BADH, "");
+	report("minix_bad_message", syscall3(SYS_MX_SENDREC, (uint64_t)ep, 0x100000, 0) == -E_FAULT,
+	       "a message pointer into the kernel");
+	report("minix_answer_nobody", syscall3(SYS_MX_SEND, MX_PROC | 1, (uint64_t)&m, 0) == -E_AGAIN,
+	       "an answer to a process not in sendrec with us is refused");
+	int bits = run_child("grants", 0);
+	char d[80];
+	fmt_snprintf(d, sizeof d, "wrong (copy, past end, write a read grant, invalid, thief): 0x%x", bits);
+	report("minix_grants", bits == 0, d);
+	report("mono_call_absent", syscall3(SYS_PIPE, 0, 0, 0) == -E_NOSYS, "pipes are not in the micro kernel");
+}
+
+/* In a child, which may replace its grant table (the library's own is
+ * then gone, so it reports by exit status): bit i set = check i wrong. */
+static int grants_test(void)
+{
+	syscall3(SYS_MX_SETGRANT, (uint64_t)table, 2, 0);
+	int me = os_getpid(), bad = 0, st = -1;
+	table[0] = (struct mx_grant){ MX_GRANT_VALID | MX_GRANT_READ, (uint32_t)me, (uint64_t)data, 16 };
+	char got[32] = { 0 }, arg[48];
+	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 0, 0, (uint64_t)got, 13, 0).rax != 0 ||
+		memcmp(got, "granted bytes", 13)) << 0;
+	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 0, 8, (uint64_t)got, 16, 0).rax != -E_PERM) << 1;
+	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 0, 0, (uint64_t)got, 4 | MX_TO_GRANTER, 0).rax !=
+		-E_PERM) << 2;
+	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 1, 0, (uint64_t)got, 4, 0).rax != -E_PERM) << 3;
+	fmt_snprintf(arg, sizeof arg, "role=grantthief parent=%d", me);
+	int pid = os_spawn("selftest", arg);
+	bad |= (pid < 0 || os_wait(pid, &st) != pid || st != 0) << 4;
+	return bad;
+}
+
+int role_ipc(const char *role, const char *arg)
+{
+	if (!strcmp(role, "grants"))
+		return grants_test();
+	if (strcmp(role, "grantthief"))
+		return 100;
+	char v[16];
+	fmt_getarg(arg, "parent", v, sizeof v);
+	char got[16];
+	long r = syscall6(SYS_MX_SAFECOPY, fmt_parse_u64(v, 0), 0, 0, (uint64_t)got, 4, 0).rax;
+	return r == -E_PERM ? 0 : 1;
+}
