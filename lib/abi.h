@@ -181,6 +181,12 @@ struct mx_grant {
 #define MX_GRANT_WRITE 4u     /* the grantee may copy into it */
 #define MX_TO_GRANTER (1ULL << 63)
 
+/* qnx: one part of a multi-part message (MsgSendv and friends). */
+struct qnx_iov {
+	uint64_t base, len;
+};
+#define QNX_IOV_MAX 4
+
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \
 				  (uint64_t)(flags) << 56)
 #endif

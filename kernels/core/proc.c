@@ -106,7 +106,7 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio)
 	}
 	p->cr3 = (uint64_t)p->pml4;
 	p->pid = nextpid++;
-	p->prio = prio;
+	p->prio = p->base_prio = prio;
 	p->parent = parent;
 	p->image = img;
 	p->server_ep = -1;
@@ -139,7 +139,7 @@ struct proc *proc_find_name(const char *name)
 static void proc_restart(struct proc *dead)
 {
 	struct proc old = *dead;
-	int pid = proc_spawn(old.image->name, old.arg, 0, old.prio);
+	int pid = proc_spawn(old.image->name, old.arg, 0, old.base_prio);
 	struct proc *np = proc_find(pid);
 	kprintf("mkb: server %s (pid %d) died; restarted as pid %d\n", old.name, old.pid, pid);
 	if (np) {

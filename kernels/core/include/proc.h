@@ -58,6 +58,9 @@ struct proc {
 	struct proc *reply_to;        /* caller awaiting this server's reply */
 	struct proc *callee;          /* server this caller awaits a reply from */
 	int ipc_is_call;              /* blocked sender expects a reply */
+	uint64_t iov[2 * 2 * 4];      /* qnx: send then receive parts (base, len) */
+	int iov_send, iov_recv;       /* ... how many of each */
+	int base_prio;                /* its own priority (a qnx server inherits its callers') */
 	uint64_t grant_table;         /* minix: user address of its grant table */
 	uint32_t grant_count;         /* ... and its entries */
 	/* mono service state */

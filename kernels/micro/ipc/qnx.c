@@ -1,0 +1,148 @@
+/*
+ * qnx.c - IPC strategy "qnx": QNX Neutrino message passing (QNX
+ * Neutrino System Architecture guide, "Interprocess Communication"):
+ * a server's channel and a client's connection to it (here a connection
+ * is the channel's id; ConnectAttach is implicit), MsgSend / MsgReceive /
+ * MsgReply with multi-part messages (IOVs, at most QNX_IOV_MAX parts)
+ * copied by the kernel straight from the sender's parts into the
+ * receiver's: every byte, the header too, crosses by one copy, none in
+ * registers. A client is SEND-blocked until the server receives, then
+ * REPLY-blocked until it replies; the reply does not block the server,
+ * which then calls MsgReceive again (two system calls per request on its
+ * side). A send to a RECEIVE-blocked server switches to it at once; the
+ * server runs at its client's priority while it serves (priority
+ * inheritance) and returns to its own when it waits with nothing queued.
+ * Pulses are the shared notifications (notify.c).
+ */
+#include "defs.h"
+#include "ipc.h"
+#include "syscall.h"
+
+const char ipc_name[] = "qnx";
+
+/* Read parts iov[0..n) from the caller into p->iov at slot (0: send,
+ * QNX_IOV_MAX: receive), checking each range. Returns the total length. */
+static int64_t read_parts(uint64_t uiov, uint64_t n, int slot, int write)
+{
+	struct proc *cur = curproc;
+	struct qnx_iov v[QNX_IOV_MAX];
+	uint64_t total = 0;
+	if (n > QNX_IOV_MAX || (n && copyin(v, uiov, n * sizeof v[0]) < 0))
+		return -E_FAULT;
+	for (uint64_t i = 0; i < n; i++) {
+		if (!ipc_user_ok(cur, v[i].base, v[i].len, write))
+			return -E_FAULT;
+		cur->iov[2 * (slot + i)] = v[i].base, cur->iov[2 * (slot + i) + 1] = v[i].len;
+		total += v[i].len;
+	}
+	if (slot)
+		cur->iov_recv = (int)n;
+	else
+		cur->iov_send = (int)n;
+	return (int64_t)total;
+}
+
+/* Copy src's parts at sslot (ns of them) into dst's at dslot (nd), cut
+ * to what fits; one message copy between the two spaces. -> bytes. */
+static uint64_t copy_parts(struct proc *dst, int dslot, int nd, struct proc *src, int sslot, int ns)
+{
+	uint64_t total = 0, soff = 0, doff = 0;
+	int si = 0, di = 0;
+	while (si < ns && di < nd) {
+		uint64_t *s = &src->iov[2 * (sslot + si)], *d = &dst->iov[2 * (dslot + di)];
+		uint64_t n = s[1] - soff < d[1] - doff ? s[1] - soff : d[1] - doff;
+		if (n)
+			vm_copy_between(dst->pml4, d[0] + doff, src->pml4, s[0] + soff, n);
+		total += n, soff += n, doff += n;
+		if (soff == s[1])
+			si++, soff = 0;
+		if (doff == d[1])
+			di++, doff = 0;
+	}
+	kstat_copy(COPY_DIRECT, total);
+	return total;
+}
+
+/* The server rcv (current or RECEIVE-blocked) takes the SEND-blocked
+ * client snd: the message lands, rcv learns who (rcvid) and how long the
+ * message was, inherits snd's priority, and snd is REPLY-blocked. */
+static void take_client(struct proc *snd, struct proc *rcv, uint64_t srclen)
+{
+	copy_parts(rcv, QNX_IOV_MAX, rcv->iov_recv, snd, 0, snd->iov_send);
+	rcv->sf->rax = (uint64_t)snd->pid;
+	rcv->sf->rdx = srclen;
+	rcv->prio = snd->prio;
+	ipc_await_reply(snd, rcv);
+}
+
+static int64_t sys_qnx_send(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *rcv;
+	struct endpoint *ch = ep_get(ARG0(sf));
+	if (!ch)
+		return -E_BADH;
+	if (!ep_may_call(ch))
+		return -E_PERM;
+	int64_t len = read_parts(ARG1(sf), ARG2(sf), 0, 0);
+	if (len < 0 || read_parts(ARG3(sf), ARG4(sf), QNX_IOV_MAX, 1) < 0)
+		return -E_FAULT;
+	cur->msg.slen = (uint64_t)len;
+	cur->ipc_is_call = 1;
+	cur->sf->rax = (uint64_t)-E_PEER;
+	if (!(rcv = waitq_pop(&ch->recvq))) {
+		sched_block(W_SEND, &ch->sendq);
+		return (int64_t)cur->sf->rax;
+	}
+	take_client(cur, rcv, (uint64_t)len);
+	ipc_handoff(rcv);
+	return (int64_t)cur->sf->rax;
+}
+
+static int64_t sys_qnx_receive(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *snd;
+	struct endpoint *ch = ep_get(ARG0(sf));
+	if (!ch)
+		return -E_BADH;
+	if (!ep_may_recv(ch, ARG0(sf)))
+		return -E_PERM;
+	if (read_parts(ARG1(sf), ARG2(sf), QNX_IOV_MAX, 1) < 0)
+		return -E_FAULT;
+	if ((snd = waitq_pop(&ch->sendq))) {
+		take_client(snd, cur, snd->msg.slen);
+		return (int64_t)cur->sf->rax;
+	}
+	cur->prio = cur->base_prio;
+	cur->sf->rax = (uint64_t)-E_PEER;
+	sched_block(W_RECV, &ch->recvq);
+	return (int64_t)cur->sf->rax;
+}
+
+/* Reply to rcvid (a REPLY-blocked client of ours): its MsgSend returns
+ * status, with rdx the reply bytes that landed; it becomes ready, and
+ * the server runs on. */
+static int64_t sys_qnx_reply(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *c = proc_find((int)ARG0(sf));
+	if (read_parts(ARG2(sf), ARG3(sf), 0, 0) < 0)
+		return -E_FAULT;
+	if (!c || c->state != P_BLOCKED || c->wait != W_REPLY || c->callee != cur)
+		return -E_SRCH;
+	c->sf->rdx = copy_parts(c, QNX_IOV_MAX, c->iov_recv, cur, 0, cur->iov_send);
+	c->sf->rax = ARG1(sf);
+	c->callee = 0;
+	if (cur->reply_to == c)
+		cur->reply_to = 0;
+	sched_ready(c);
+	return 0;
+}
+
+const struct ipc_sysent ipc_syscalls[] = {
+	{ SYS_QNX_SEND, sys_qnx_send },
+	{ SYS_QNX_RECEIVE, sys_qnx_receive },
+	{ SYS_QNX_REPLY, sys_qnx_reply },
+	{ 0, 0 },
+};
+
+void ipc_proc_exit(struct proc *p) { (void)p; }
+void ipc_ep_free(struct endpoint *ep) { (void)ep; }

@@ -1,0 +1,66 @@
+/* ipc/qnx.c - user side of the qnx strategy (kernels/micro/ipc/qnx.c).
+ * A message is two parts: a header (label, length, the three words) and
+ * the data, if any; a reply the same. The client's MsgSend names both its
+ * parts and its reply parts; the server's library answers with MsgReply
+ * and then waits with MsgReceive (two system calls). */
+#include "ipc.h"
+
+const char ipc_strategy[] = "qnx";
+
+struct hdr {
+	uint32_t label, len;
+	uint32_t data, pad;   /* data: the second part carries the payload */
+	uint64_t mr[3];
+};
+
+static long client;   /* rcvid we owe a reply (servers) */
+
+long ipc_chan_create(void)
+{
+	return syscall3(SYS_EP_CREATE, 0, 0, 0);
+}
+
+static struct ipc_in in_of(long status, long badge, const struct hdr *h, uint64_t got, size_t rcap)
+{
+	uint64_t data = got > sizeof *h ? got - sizeof *h : 0;
+	uint32_t len = h->data ? (uint32_t)(data < h->len ? data : h->len) : h->len;
+	if (h->data && len > rcap)
+		len = (uint32_t)rcap;
+	struct ipc_in in = { status, badge, h->label, len, h->data != 0, { h->mr[0], h->mr[1], h->mr[2] } };
+	return in;
+}
+
+struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
+		       void *rbuf, size_t rcap)
+{
+	struct hdr h = { label, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } }, r = { 0 };
+	struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
+	struct qnx_iov v[2] = { { (uint64_t)&r, sizeof r }, { (uint64_t)rbuf, rcap } };
+	struct sysret6 x = syscall6(SYS_QNX_SEND, (uint64_t)ep, (uint64_t)s, sbuf ? 2 : 1, (uint64_t)v,
+				    rcap ? 2 : 1, 0);
+	if (x.rax < 0)
+		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
+	return in_of(0, 0, &r, x.rdx, rcap);
+}
+
+struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
+{
+	struct hdr h = { 0 };
+	struct qnx_iov v[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)rbuf, rcap } };
+	struct sysret6 x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, (uint64_t)v, rcap ? 2 : 1, 0, 0, 0);
+	client = x.rax > 0 ? x.rax : 0;
+	if (x.rax < 0)
+		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
+	return in_of(0, x.rax, &h, x.rdx < sizeof h + rcap ? x.rdx : sizeof h + rcap, rcap);
+}
+
+struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen, void *rbuf,
+			     size_t rcap)
+{
+	if (client) {
+		struct hdr h = { 0, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } };
+		struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
+		syscall6(SYS_QNX_REPLY, (uint64_t)client, 0, (uint64_t)s, sbuf ? 2 : 1, 0, 0);
+	}
+	return ipc_recv(ep, rbuf, rcap);
+}
