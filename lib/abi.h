@@ -187,6 +187,16 @@ struct qnx_iov {
 };
 #define QNX_IOV_MAX 4
 
+/* rc4000: a message and an answer are 8 words; a sender may name two
+ * storage areas of its own with a message (ours: the receiver may copy
+ * from the first and into the second, SYS_RC_COPY). */
+#define RC_WORDS 8
+struct rc_area {
+	uint64_t in, in_len;     /* the receiver may read it */
+	uint64_t out, out_len;   /* the receiver may write it */
+};
+#define RC_TO_SENDER (1ULL << 63)
+
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \
 				  (uint64_t)(flags) << 56)
 #endif
