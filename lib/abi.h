@@ -197,6 +197,24 @@ struct rc_area {
 };
 #define RC_TO_SENDER (1ULL << 63)
 
+/* mach: the message a mach_msg trap sends or receives. A body travels
+ * inline (copied into a kernel buffer on send and out of it on receive);
+ * MACH_PORT_REPLY names, as a destination, the send-once right of the
+ * request last received, and as a receive port, our own reply port. */
+struct mach_msg {
+	uint32_t label, len;      /* len: body bytes (received: those that landed) */
+	uint32_t flags, pad;      /* MACH_MSG_BODY: the body is in body / rbody */
+	uint64_t mr[3];
+	int64_t badge;            /* received: the sender's pid */
+	uint64_t body, body_len;  /* send: the body in our memory */
+	uint64_t rbody, rcap;     /* receive: where a body may land */
+};
+#define MACH_SEND_MSG 1u
+#define MACH_RCV_MSG 2u
+#define MACH_PORT_REPLY 0xFFFFu
+#define MACH_MSG_BODY 1u
+#define MACH_QLIMIT 5         /* queued messages per port (Mach's default) */
+
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \
 				  (uint64_t)(flags) << 56)
 #endif

@@ -1,0 +1,278 @@
+/*
+ * mach.c - IPC strategy "mach": Mach 3 ports (Rashid et al., "Mach: a
+ * foundation for open systems", 1989; Draves et al., "Using
+ * continuations to implement thread management and communication in
+ * operating systems", SOSP 1991). A port's receive right is held by one
+ * task (the endpoint's owner); anyone with a send right (here: anyone the
+ * endpoint rules allow) may send. Messages are asynchronous and queued in
+ * the kernel: the whole message is copied into a kernel buffer when it is
+ * sent and out of it when it is received (two copies), at most
+ * MACH_QLIMIT per port (a sender blocks while the port is full). RPC is
+ * one mach_msg trap that sends (with a send-once right to the caller's
+ * reply port) and then receives on the reply port; a server's loop sends
+ * the reply and receives the next request in one trap too. Nobody
+ * switches straight to the receiver: it is made ready and the scheduler
+ * picks who runs (Mach 3's handoff scheduling is not modelled; see the
+ * README). Out-of-line (virtual copy) transfer is not modelled either:
+ * every body is copied inline.
+ */
+#include "defs.h"
+#include "ipc.h"
+#include "syscall.h"
+
+const char ipc_name[] = "mach";
+
+#define NKMSG 64
+#define BODY_MAX (64u << 10)
+#define BODY_PAGES (BODY_MAX / PGSIZE)
+
+/* A message in the kernel: the header words and the body, page by page. */
+struct kmsg {
+	int used;
+	int sender;               /* pid, for the badge */
+	struct proc *reply_to;    /* the send-once right it carries (RPC), or 0 */
+	uint32_t label, len, flags;
+	uint64_t mr[3];
+	uint8_t *page[BODY_PAGES];
+	struct kmsg *next;
+};
+
+static struct kmsg kmsgs[NKMSG];
+
+static void kmsg_free(struct kmsg *k)
+{
+	for (uint32_t i = 0; i < BODY_PAGES && k->page[i]; i++)
+		page_free(k->page[i]);
+	memset(k, 0, sizeof *k);
+	kstat.kbufs--;
+}
+
+/* Copy n body bytes between the kmsg's pages and user memory at u. */
+static int body_xfer(struct kmsg *k, uint64_t u, uint32_t n, int out)
+{
+	for (uint32_t off = 0; off < n; off += PGSIZE) {
+		uint32_t c = n - off < PGSIZE ? n - off : PGSIZE;
+		int r = out ? copyout(u + off, k->page[off / PGSIZE], c) : copyin(k->page[off / PGSIZE], u + off, c);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A kernel copy of the message m (its body in the caller's memory). */
+static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to)
+{
+	struct kmsg *k = 0;
+	for (int i = 0; i < NKMSG && !k; i++)
+		if (!kmsgs[i].used)
+			k = &kmsgs[i];
+	if (!k)
+		return 0;
+	k->used = 1;
+	kstat.kbufs++;
+	uint32_t len = m->flags & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
+	for (uint32_t i = 0; i * PGSIZE < len; i++)
+		if (!(k->page[i] = page_alloc())) {
+			kmsg_free(k);
+			return 0;
+		}
+	k->sender = curproc->pid, k->reply_to = reply_to;
+	k->label = m->label, k->flags = m->flags & MACH_MSG_BODY;
+	k->len = k->flags ? len : m->len;
+	memcpy(k->mr, m->mr, sizeof k->mr);
+	kstat_copy(COPY_KBUF_IN, sizeof *m + len);
+	body_xfer(k, m->body, len, 0);
+	return k;
+}
+
+static void enqueue(void **head, void **tail, struct kmsg *k)
+{
+	k->next = 0;
+	if (*tail)
+		((struct kmsg *)*tail)->next = k;
+	else
+		*head = k;
+	*tail = k;
+}
+
+static struct kmsg *dequeue(void **head, void **tail)
+{
+	struct kmsg *k = *head;
+	if (k && !(*head = k->next))
+		*tail = 0;
+	return k;
+}
+
+/* Is p blocked waiting on its reply port? */
+static int awaits_reply(const struct proc *p)
+{
+	return p->state == P_BLOCKED && p->wait == W_REPLY;
+}
+
+/* Send m to port id (or to the send-once right we hold). call: it
+ * carries a send-once right to our reply port. */
+static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
+{
+	struct proc *cur = curproc;
+	if ((m->flags & MACH_MSG_BODY) && (m->body_len > BODY_MAX || !ipc_user_ok(cur, m->body, m->body_len, 0)))
+		return -E_FAULT;
+	if (id == MACH_PORT_REPLY) {   /* a reply: to the caller whose right we hold */
+		struct proc *c = cur->reply_to;
+		cur->reply_to = 0;
+		if (!c || c->callee != cur)
+			return -E_SRCH;
+		struct kmsg *k = copy_in(m, 0);
+		if (!k)
+			return -E_NOMEM;
+		struct kmsg *t = c->reply_q;
+		while (t && t->next)
+			t = t->next;
+		void *tail = t;
+		enqueue(&c->reply_q, &tail, k);
+		c->callee = 0;
+		if (awaits_reply(c))
+			sched_ready(c);
+		return 0;
+	}
+	struct endpoint *ep = ep_get(id);
+	if (!ep)
+		return -E_BADH;
+	if (!ep_may_call(ep))
+		return -E_PERM;
+	while (ep->kq_len >= MACH_QLIMIT) {   /* the port is full: wait for room */
+		cur->sf->rax = 0;
+		sched_block(W_SEND, &ep->sendq);
+		if ((int64_t)cur->sf->rax < 0 || !ep->used)
+			return -E_PEER;
+	}
+	struct kmsg *k = copy_in(m, call ? cur : 0);
+	if (!k)
+		return -E_NOMEM;
+	enqueue(&ep->kq_head, &ep->kq_tail, k);
+	ep->kq_len++;
+	struct proc *rcv = waitq_pop(&ep->recvq);
+	if (rcv)
+		sched_ready(rcv);
+	return 0;
+}
+
+/* Copy the message k out into m (user) and its body into m's rbody. */
+static void copy_out(struct kmsg *k, uint64_t um, struct mach_msg *m)
+{
+	uint32_t len = k->len;
+	if (k->flags && len > m->rcap)
+		len = (uint32_t)m->rcap;
+	m->label = k->label, m->len = len, m->flags = k->flags;
+	memcpy(m->mr, k->mr, sizeof m->mr);
+	m->badge = k->sender;
+	kstat_copy(COPY_KBUF_OUT, sizeof *m + (k->flags ? len : 0));
+	copyout(um, m, sizeof *m);
+	if (k->flags)
+		body_xfer(k, m->rbody, len, 1);
+	if (k->reply_to) {   /* we now hold the right to answer its sender */
+		curproc->reply_to = k->reply_to;
+		k->reply_to->callee = curproc;
+	}
+	kmsg_free(k);
+}
+
+/* Receive on port id, or on our reply port. */
+static int64_t msg_receive(uint64_t id, uint64_t um, struct mach_msg *m)
+{
+	struct proc *cur = curproc;
+	if (m->rcap && !ipc_user_ok(cur, m->rbody, m->rcap, 1))
+		return -E_FAULT;
+	if (id == MACH_PORT_REPLY) {
+		struct kmsg *k;
+		void *tail = 0;
+		while (!(k = cur->reply_q)) {
+			if (!cur->ipc_is_call)
+				return -E_AGAIN;   /* no request of ours is out */
+			cur->sf->rax = 0;
+			sched_block(W_REPLY, 0);
+			if ((int64_t)cur->sf->rax < 0) {
+				cur->ipc_is_call = 0;
+				return (int64_t)cur->sf->rax;
+			}
+		}
+		dequeue(&cur->reply_q, &tail);
+		cur->ipc_is_call = 0;
+		copy_out(k, um, m);
+		return 0;
+	}
+	struct endpoint *ep = ep_get(id);
+	if (!ep)
+		return -E_BADH;
+	if (!ep_may_recv(ep, id))
+		return -E_PERM;
+	struct kmsg *k;
+	while (!(k = dequeue(&ep->kq_head, &ep->kq_tail))) {
+		cur->sf->rax = 0;
+		sched_block(W_RECV, &ep->recvq);
+		if ((int64_t)cur->sf->rax < 0)
+			return (int64_t)cur->sf->rax;
+	}
+	ep->kq_len--;
+	struct proc *s = waitq_pop(&ep->sendq);   /* room for one more */
+	if (s)
+		sched_ready(s);
+	copy_out(k, um, m);
+	return 0;
+}
+
+static int64_t sys_mach_msg(struct sysframe *sf)
+{
+	uint64_t opt = ARG0(sf);
+	struct proc *cur = curproc;
+	struct mach_msg m;
+	if (opt & MACH_SEND_MSG) {
+		if (copyin(&m, ARG2(sf), sizeof m) < 0)
+			return -E_FAULT;
+		int call = (opt & MACH_RCV_MSG) && ARG3(sf) == MACH_PORT_REPLY;
+		if (call)
+			cur->callee = 0;   /* set when a server takes the request */
+		int64_t r = msg_send(ARG1(sf), &m, call);
+		if (r < 0)
+			return r;
+		cur->ipc_is_call = call;
+	}
+	if (!(opt & MACH_RCV_MSG))
+		return 0;
+	if (copyin(&m, ARG4(sf), sizeof m) < 0 || !ipc_user_ok(cur, ARG4(sf), sizeof m, 1))
+		return -E_FAULT;
+	return msg_receive(ARG3(sf), ARG4(sf), &m);
+}
+
+const struct ipc_sysent ipc_syscalls[] = {
+	{ SYS_MACH_MSG, sys_mach_msg },
+	{ 0, 0 },
+};
+
+/* p dies: its reply port's messages go; queued requests of p lose their
+ * reply right (the server answers nobody). */
+void ipc_proc_exit(struct proc *p)
+{
+	struct kmsg *k;
+	void *tail = 0;
+	while ((k = dequeue(&p->reply_q, &tail)))
+		kmsg_free(k);
+	for (int i = 0; i < NKMSG; i++)
+		if (kmsgs[i].used && kmsgs[i].reply_to == p)
+			kmsgs[i].reply_to = 0;
+}
+
+/* The port goes: its queued messages are destroyed, and a caller
+ * waiting on a reply right one of them carried hears the port died. */
+void ipc_ep_free(struct endpoint *ep)
+{
+	struct kmsg *k;
+	while ((k = dequeue(&ep->kq_head, &ep->kq_tail))) {
+		struct proc *c = k->reply_to;
+		if (c && awaits_reply(c) && !c->reply_q) {
+			c->sf->rax = (uint64_t)-E_PEER;
+			sched_ready(c);
+		}
+		kmsg_free(k);
+	}
+	ep->kq_len = 0;
+}

@@ -1,0 +1,68 @@
+/* st_ipc_mach.c - self tests of the mach strategy (kernels/micro/ipc/
+ * mach.c): asynchronous sends queued in the kernel up to the port's
+ * limit (then the sender blocks), received in order with their bodies;
+ * a reply with no right to answer; a receive on the reply port with no
+ * request out. Linked into the micro-mach selftest. */
+#include "fmt.h"
+#include "ipc.h"
+#include "os.h"
+#include "selftest.h"
+#include "str.h"
+
+static long msg(uint64_t opt, uint64_t dest, struct mach_msg *s, uint64_t rcv, struct mach_msg *r)
+{
+	return syscall6(SYS_MACH_MSG, opt, dest, (uint64_t)s, rcv, (uint64_t)r, 0).rax;
+}
+
+void test_ipc_strategy(void)
+{
+	long port = os_chan_create();
+	struct mach_msg m = { 0 }, bad = { 1, 16, MACH_MSG_BODY, 0, { 0 }, 0, 0x100000, 16, 0, 0 };
+	report("mach_bad_port", msg(MACH_SEND_MSG, 999, &m, 0, 0) == -E_BADH, "");
+	report("mach_bad_body", msg(MACH_SEND_MSG, (uint64_t)port, &bad, 0, 0) == -E_FAULT, "a body in kernel memory");
+	report("mach_reply_without_right", msg(MACH_SEND_MSG, MACH_PORT_REPLY, &m, 0, 0) == -E_SRCH, "");
+	report("mach_reply_port_idle", msg(MACH_RCV_MSG, 0, 0, MACH_PORT_REPLY, &m) == -E_AGAIN,
+	       "no request out: nothing will come");
+	long sent = 0;
+	for (int i = 0; i < MACH_QLIMIT; i++) {
+		struct mach_msg s = { 10 + i, 6, MACH_MSG_BODY, 0, { (uint64_t)i }, 0, (uint64_t)"queued", 6, 0, 0 };
+		sent += msg(MACH_SEND_MSG, (uint64_t)port, &s, 0, 0) == 0;
+	}
+	report("mach_async_queue", sent == MACH_QLIMIT, "five sends return before anyone receives");
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=machdrain ch=%ld parent=%d", port, os_getpid());
+	int pid = os_spawn("selftest", arg), st = -1;
+	struct mach_msg s = { 99, 0, 0, 0, { 99 }, 0, 0, 0, 0, 0 };
+	long blocked = msg(MACH_SEND_MSG, (uint64_t)port, &s, 0, 0);   /* full: waits for the drain */
+	os_wait(pid, &st);
+	report("mach_queue_limit", blocked == 0 && st == 0,
+	       "a sixth send waits for room; the receiver gets all six in order with their bodies");
+	report("mono_call_absent", syscall3(SYS_PIPE, 0, 0, 0) == -E_NOSYS, "pipes are not in the micro kernel");
+}
+
+static int drain(long port, long parent)
+{
+	for (int i = 0; i < MACH_QLIMIT + 1; i++) {
+		char body[16] = { 0 };
+		struct mach_msg r = { 0, 0, 0, 0, { 0 }, 0, 0, 0, (uint64_t)body, sizeof body };
+		if (msg(MACH_RCV_MSG, 0, 0, (uint64_t)port, &r) != 0)
+			return 1;
+		if (i < MACH_QLIMIT && (r.label != 10u + i || r.mr[0] != (uint64_t)i || r.len != 6 ||
+					memcmp(body, "queued", 6) || r.badge != parent))
+			return 2;
+		if (i == MACH_QLIMIT && (r.label != 99 || r.mr[0] != 99))
+			return 3;
+	}
+	return 0;
+}
+
+int role_ipc(const char *role, const char *arg)
+{
+	char v[16];
+	fmt_getarg(arg, "ch", v, sizeof v);
+	long port = (long)fmt_parse_u64(v, 0);
+	fmt_getarg(arg, "parent", v, sizeof v);
+	if (!strcmp(role, "machdrain"))
+		return drain(port, (long)fmt_parse_u64(v, 0));
+	return 100;
+}

@@ -1,0 +1,64 @@
+/* ipc/mach.c - user side of the mach strategy (kernels/micro/ipc/
+ * mach.c). A call is one mach_msg trap: send the request (label, words,
+ * body) to the server's port with a reply right, receive the answer on
+ * our reply port. A server's loop is mach_msg_server's: send the reply
+ * to the right it holds and receive the next request, one trap. */
+#include "ipc.h"
+
+const char ipc_strategy[] = "mach";
+
+static int holds_reply;   /* servers: a request is unanswered */
+
+long ipc_chan_create(void)
+{
+	return syscall3(SYS_EP_CREATE, 0, 0, 0);
+}
+
+static struct mach_msg msg_of(uint32_t label, const uint64_t *mr, const void *sbuf, size_t slen,
+			      void *rbuf, size_t rcap)
+{
+	struct mach_msg m = { label, (uint32_t)slen, sbuf ? MACH_MSG_BODY : 0, 0,
+			      { mr ? mr[0] : 0, mr ? mr[1] : 0, mr ? mr[2] : 0 }, 0,
+			      (uint64_t)sbuf, sbuf ? slen : 0, (uint64_t)rbuf, rcap };
+	return m;
+}
+
+static struct ipc_in in_of(long status, const struct mach_msg *m)
+{
+	if (status < 0)
+		return (struct ipc_in){ status, 0, 0, 0, 0, { 0, 0, 0 } };
+	struct ipc_in in = { 0, (long)m->badge, m->label, m->len, (m->flags & MACH_MSG_BODY) != 0,
+			     { m->mr[0], m->mr[1], m->mr[2] } };
+	return in;
+}
+
+struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
+		       void *rbuf, size_t rcap)
+{
+	struct mach_msg m = msg_of(label, mr, sbuf, slen, rbuf, rcap);
+	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, (uint64_t)ep, (uint64_t)&m,
+			  MACH_PORT_REPLY, (uint64_t)&m, 0).rax;
+	return in_of(r, &m);
+}
+
+struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
+{
+	struct mach_msg m = msg_of(0, 0, 0, 0, rbuf, rcap);
+	long r = syscall6(SYS_MACH_MSG, MACH_RCV_MSG, 0, 0, (uint64_t)ep, (uint64_t)&m, 0).rax;
+	holds_reply = r == 0;
+	return in_of(r, &m);
+}
+
+struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen, void *rbuf,
+			     size_t rcap)
+{
+	if (!holds_reply)
+		return ipc_recv(ep, rbuf, rcap);
+	struct mach_msg out = msg_of(0, mr, sbuf, slen, 0, 0), in = msg_of(0, 0, 0, 0, rbuf, rcap);
+	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, MACH_PORT_REPLY, (uint64_t)&out,
+			  (uint64_t)ep, (uint64_t)&in, 0).rax;
+	if (r == -E_SRCH)   /* the caller died: nobody to answer */
+		return ipc_recv(ep, rbuf, rcap);
+	holds_reply = r == 0;
+	return in_of(r, &in);
+}
