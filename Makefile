@@ -138,22 +138,25 @@ $(BUILD)/kobj/%.S.o: %.S
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 # The IPC strategies (kernels/micro/ipc/) include the micro kernel's ipc.h.
 $(BUILD)/kobj/kernels/micro/ipc/%.o: KCFLAGS += -Ikernels/micro
-$(BUILD)/uobj/%.c.o: %.c
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/uobj/%.S.o: %.S
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 
 # $(call BUILD_RULES,<build>,<mode>,<ipc or empty>)
 define BUILD_RULES
 $(1)_KOBJS := $$(patsubst %,$(BUILD)/kobj/%.o,$$(CORE_SRC) $$($(2)_SRC) $$(IPC_SRC_$(3)))
-$(1)_UOBJ_LIB := $$(patsubst %,$(BUILD)/uobj/%.o,$$(ULIB_SRC) user/os_$(2).c $(if $(3),user/ipc/$(3).c))
+$(1)_UOBJ_LIB := $$(patsubst %,$(BUILD)/$(1)/uobj/%.o,$$(ULIB_SRC) user/os_$(2).c)
+
+# User objects are per build: the micro ones inline their strategy's
+# user side (user/ipc.h includes user/ipc/<ipc>.h).
+$(BUILD)/$(1)/uobj/%.c.o: %.c
+	@mkdir -p $$(@D)
+	$(Q)$(CC) $(UCFLAGS) $(if $(3),-DMKB_IPC_IMPL='"ipc/$(3).h"') -MMD -MP -c $$< -o $$@
+$(BUILD)/$(1)/uobj/%.S.o: %.S
+	@mkdir -p $$(@D)
+	$(Q)$(CC) $(UCFLAGS) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/$(1)/user/%.elf: $$($(1)_UOBJ_LIB) user/user.ld
 	@mkdir -p $$(@D)
 	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $$@ $$($(1)_UOBJ_LIB) \
-		$$(patsubst %,$(BUILD)/uobj/%.o,$$(PROG_$$*) $$($(2)_PROG_$$*) $$(IPC_PROG_$$*_$(3)))
+		$$(patsubst %,$(BUILD)/$(1)/uobj/%.o,$$(PROG_$$*) $$($(2)_PROG_$$*) $$(IPC_PROG_$$*_$(3)))
 
 $(BUILD)/$(1)/images.S: Makefile
 	@mkdir -p $$(@D)
@@ -186,7 +189,7 @@ $(foreach i,$(IPCS_ALL),$(eval $(call BUILD_RULES,micro-$(i),micro,$(i))))
 
 # Each program's own objects must exist before it links.
 define PROG_DEPS
-$(BUILD)/$(1)/user/$(3).elf: $(patsubst %,$(BUILD)/uobj/%.o,$(PROG_$(3)) $($(2)_PROG_$(3)) \
+$(BUILD)/$(1)/user/$(3).elf: $(patsubst %,$(BUILD)/$(1)/uobj/%.o,$(PROG_$(3)) $($(2)_PROG_$(3)) \
 	$(IPC_PROG_$(3)_$(4)))
 endef
 $(foreach b,$(BUILDS_ALL),$(foreach m,$(firstword $(subst -, ,$(b))),\

@@ -23,22 +23,27 @@ struct ipc_in {
 	uint64_t mr[3];
 };
 
-/* A new channel (endpoint, port, ...) the caller owns. */
-long ipc_chan_create(void);
-
-/* Call ep with a message and wait for the reply. */
-struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
-		       void *rbuf, size_t rcap);
-
-/* Wait for the next request on ep (its data into rbuf). */
-struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap);
-
-/* Answer the request last received, then wait for the next on ep. */
-struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen,
-			     void *rbuf, size_t rcap);
-
-/* The strategy's name ("sel4", "l4", ...), for results. */
-extern const char ipc_strategy[];
+/* The strategy's implementation, chosen by the build (the Makefile
+ * passes MKB_IPC_IMPL="ipc/<strategy>.h", as seL4's include paths pick
+ * an architecture): static inline functions, so a call costs what the
+ * strategy's system calls cost and no extra layer. Each provides:
+ *
+ *   long ipc_chan_create(void);
+ *       a new channel (endpoint, port, ...) the caller owns;
+ *   struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
+ *                          const void *sbuf, size_t slen, void *rbuf, size_t rcap);
+ *       call ep with a message and wait for the reply;
+ *   struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap);
+ *       wait for the next request on ep (its data into rbuf);
+ *   struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
+ *                                size_t slen, void *rbuf, size_t rcap);
+ *       answer the request last received, then wait for the next on ep;
+ *   IPC_STRATEGY, its name ("sel4", "l4", ...), for results.
+ *
+ * A server's "request last received" is state of the translation unit
+ * that received it (each server's loop lives in one). */
+#include "str.h"
+#include MKB_IPC_IMPL
 
 /* Notifications (every strategy: kernels/micro/notify.c). */
 static inline long ntfn_create(void) { return syscall3(SYS_NTFN_CREATE, 0, 0, 0); }

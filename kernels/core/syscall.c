@@ -11,13 +11,6 @@
 extern void syscall_entry(void), syscall_compat_entry(void);
 struct kcounters kstat;
 
-/* Count one message move of kind (enum copy_kind, abi.h) and its bytes. */
-void kstat_copy(int kind, uint64_t bytes)
-{
-	kstat.copies[kind]++;
-	kstat.copy_bytes[kind] += bytes;
-}
-
 /* syscall/sysret set-up. Only 64-bit code may enter: a syscall from
  * 32-bit compatibility mode lands in syscall_compat_entry (CSTAR), and
  * SYSENTER_CS = 0 makes sysenter a #GP in ring 3. FMASK clears every flag

@@ -79,23 +79,6 @@ int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_
 	return vm_copy_between(dst ? dst->pml4 : 0, dva, src ? src->pml4 : 0, sva, len);
 }
 
-/* Switch to the IPC partner without asking the scheduler. */
-void ipc_handoff(struct proc *next)
-{
-	kstat.direct_switches++;
-	sched_switch_to(next);
-}
-
-/* caller now waits for server's reply (the caller is current or blocked). */
-void ipc_await_reply(struct proc *caller, struct proc *server)
-{
-	caller->state = P_BLOCKED;
-	caller->wait = W_REPLY;
-	caller->waitobj = 0;
-	caller->callee = server;
-	server->reply_to = caller;
-}
-
 /* Wake every process blocked on q with -E_PEER. */
 void ipc_fail_all(struct waitq *q)
 {

@@ -5,6 +5,7 @@
  * the Makefile's IPC=); kernels/micro/ep.c holds the shared part. */
 #ifndef MKB_IPC_H
 #define MKB_IPC_H
+#include "defs.h"
 #include "proc.h"
 
 #define NEP 32
@@ -51,10 +52,26 @@ int ep_owned(struct endpoint *ep, uint64_t id);
 int ep_may_recv(struct endpoint *ep, uint64_t id);
 int ep_may_call(const struct endpoint *ep);
 void ipc_fail_all(struct waitq *q);
-void ipc_handoff(struct proc *next);
 int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_t sva, size_t len);
 int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write);
-void ipc_await_reply(struct proc *caller, struct proc *server);
+
+/* Inline: both run on every call of the fast paths. */
+/* Switch to the IPC partner without asking the scheduler. */
+static inline void ipc_handoff(struct proc *next)
+{
+	kstat.direct_switches++;
+	sched_switch_to(next);
+}
+
+/* caller now waits for server's reply (the caller is current or blocked). */
+static inline void ipc_await_reply(struct proc *caller, struct proc *server)
+{
+	caller->state = P_BLOCKED;
+	caller->wait = W_REPLY;
+	caller->waitobj = 0;
+	caller->callee = server;
+	server->reply_to = caller;
+}
 
 // ipc/regs.c (sel4, l4)
 int ipc_msg_read(struct sysframe *sf, struct ipc_msg *m, int sending);

@@ -1,20 +1,21 @@
-/* ipc/mach.c - user side of the mach strategy (kernels/micro/ipc/
+/* ipc/mach.h - user side of the mach strategy (kernels/micro/ipc/
  * mach.c). A call is one mach_msg trap: send the request (label, words,
  * body) to the server's port with a reply right, receive the answer on
  * our reply port. A server's loop is mach_msg_server's: send the reply
  * to the right it holds and receive the next request, one trap. */
-#include "ipc.h"
+#ifndef MKB_UIPC_MACH_H
+#define MKB_UIPC_MACH_H
 
-const char ipc_strategy[] = "mach";
+#define IPC_STRATEGY "mach"
 
 static int holds_reply;   /* servers: a request is unanswered */
 
-long ipc_chan_create(void)
+static inline long ipc_chan_create(void)
 {
 	return syscall3(SYS_EP_CREATE, 0, 0, 0);
 }
 
-static struct mach_msg msg_of(uint32_t label, const uint64_t *mr, const void *sbuf, size_t slen,
+static inline struct mach_msg msg_of(uint32_t label, const uint64_t *mr, const void *sbuf, size_t slen,
 			      void *rbuf, size_t rcap)
 {
 	struct mach_msg m = { label, (uint32_t)slen, sbuf ? MACH_MSG_BODY : 0, 0,
@@ -23,7 +24,7 @@ static struct mach_msg msg_of(uint32_t label, const uint64_t *mr, const void *sb
 	return m;
 }
 
-static struct ipc_in in_of(long status, const struct mach_msg *m)
+static inline struct ipc_in in_of(long status, const struct mach_msg *m)
 {
 	if (status < 0)
 		return (struct ipc_in){ status, 0, 0, 0, 0, { 0, 0, 0 } };
@@ -32,8 +33,8 @@ static struct ipc_in in_of(long status, const struct mach_msg *m)
 	return in;
 }
 
-struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
-		       void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
+				     const void *sbuf, size_t slen, void *rbuf, size_t rcap)
 {
 	struct mach_msg m = msg_of(label, mr, sbuf, slen, rbuf, rcap);
 	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, (uint64_t)ep, (uint64_t)&m,
@@ -41,7 +42,7 @@ struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void
 	return in_of(r, &m);
 }
 
-struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct mach_msg m = msg_of(0, 0, 0, 0, rbuf, rcap);
 	long r = syscall6(SYS_MACH_MSG, MACH_RCV_MSG, 0, 0, (uint64_t)ep, (uint64_t)&m, 0).rax;
@@ -49,8 +50,8 @@ struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 	return in_of(r, &m);
 }
 
-struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen, void *rbuf,
-			     size_t rcap)
+static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
+					   size_t slen, void *rbuf, size_t rcap)
 {
 	if (!holds_reply)
 		return ipc_recv(ep, rbuf, rcap);
@@ -62,3 +63,4 @@ struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, si
 	holds_reply = r == 0;
 	return in_of(r, &in);
 }
+#endif

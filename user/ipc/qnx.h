@@ -1,11 +1,12 @@
-/* ipc/qnx.c - user side of the qnx strategy (kernels/micro/ipc/qnx.c).
+/* ipc/qnx.h - user side of the qnx strategy (kernels/micro/ipc/qnx.c).
  * A message is two parts: a header (label, length, the three words) and
  * the data, if any; a reply the same. The client's MsgSend names both its
  * parts and its reply parts; the server's library answers with MsgReply
  * and then waits with MsgReceive (two system calls). */
-#include "ipc.h"
+#ifndef MKB_UIPC_QNX_H
+#define MKB_UIPC_QNX_H
 
-const char ipc_strategy[] = "qnx";
+#define IPC_STRATEGY "qnx"
 
 struct hdr {
 	uint32_t label, len;
@@ -15,12 +16,12 @@ struct hdr {
 
 static long client;   /* rcvid we owe a reply (servers) */
 
-long ipc_chan_create(void)
+static inline long ipc_chan_create(void)
 {
 	return syscall3(SYS_EP_CREATE, 0, 0, 0);
 }
 
-static struct ipc_in in_of(long status, long badge, const struct hdr *h, uint64_t got, size_t rcap)
+static inline struct ipc_in in_of(long status, long badge, const struct hdr *h, uint64_t got, size_t rcap)
 {
 	uint64_t data = got > sizeof *h ? got - sizeof *h : 0;
 	uint32_t len = h->data ? (uint32_t)(data < h->len ? data : h->len) : h->len;
@@ -30,8 +31,8 @@ static struct ipc_in in_of(long status, long badge, const struct hdr *h, uint64_
 	return in;
 }
 
-struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
-		       void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
+				     const void *sbuf, size_t slen, void *rbuf, size_t rcap)
 {
 	struct hdr h = { label, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } }, r = { 0 };
 	struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
@@ -43,7 +44,7 @@ struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void
 	return in_of(0, 0, &r, x.rdx, rcap);
 }
 
-struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct hdr h = { 0 };
 	struct qnx_iov v[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)rbuf, rcap } };
@@ -54,8 +55,8 @@ struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 	return in_of(0, x.rax, &h, x.rdx < sizeof h + rcap ? x.rdx : sizeof h + rcap, rcap);
 }
 
-struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen, void *rbuf,
-			     size_t rcap)
+static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
+					   size_t slen, void *rbuf, size_t rcap)
 {
 	if (client) {
 		struct hdr h = { 0, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } };
@@ -64,3 +65,4 @@ struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, si
 	}
 	return ipc_recv(ep, rbuf, rcap);
 }
+#endif

@@ -1,14 +1,14 @@
-/* ipc/minix.c - user side of the minix strategy (kernels/micro/ipc/
+/* ipc/minix.h - user side of the minix strategy (kernels/micro/ipc/
  * minix.c). A request is one 64-byte message: the label is m_type, the
  * payload holds the three words and, for a buffer, a grant the client
  * made in its own grant table (read for the data it sends, write for the
  * reply it wants). The server's library copies the request data in with
  * safecopy before the handler runs and the reply data out before it
  * answers with a send; then it receives the next request. */
-#include "ipc.h"
-#include "str.h"
+#ifndef MKB_UIPC_MINIX_H
+#define MKB_UIPC_MINIX_H
 
-const char ipc_strategy[] = "minix";
+#define IPC_STRATEGY "minix"
 
 /* The payload of every message (56 bytes at most). */
 struct body {
@@ -22,20 +22,22 @@ _Static_assert(sizeof(struct body) <= sizeof(((struct mx_msg *)0)->m_payload), "
 #define B_RGRANT 2u
 #define B_INBUF 4u
 
+/* The process's one grant table: weak, so every translation unit that
+ * includes this names the same table (the kernel knows only one). */
 enum { G_SEND, G_REPLY, NGRANTS };
-static struct mx_grant grants[NGRANTS];
-static int grants_set;
+__attribute__((weak)) struct mx_grant mx_grants[NGRANTS];
+__attribute__((weak)) int mx_grants_set;
 static struct { long src; uint32_t rgrant, rcap; int has_rgrant; } last;   /* servers */
 
-static struct body *body_of(struct mx_msg *m) { return (struct body *)m->m_payload; }
+static inline struct body *body_of(struct mx_msg *m) { return (struct body *)m->m_payload; }
 
-static void grant(int slot, uint32_t flags, long ep, const void *addr, size_t len)
+static inline void grant(int slot, uint32_t flags, long ep, const void *addr, size_t len)
 {
-	grants[slot] = (struct mx_grant){ MX_GRANT_VALID | flags, MX_GRANTEE_EP | (uint32_t)ep,
+	mx_grants[slot] = (struct mx_grant){ MX_GRANT_VALID | flags, MX_GRANTEE_EP | (uint32_t)ep,
 					  (uint64_t)addr, len };
 }
 
-static struct ipc_in in_of(long status, struct mx_msg *m)
+static inline struct ipc_in in_of(long status, struct mx_msg *m)
 {
 	struct body *b = body_of(m);
 	struct ipc_in in = { status, m->m_source, (uint32_t)m->m_type, b->len, (b->flags & B_INBUF) != 0,
@@ -43,18 +45,18 @@ static struct ipc_in in_of(long status, struct mx_msg *m)
 	return in;
 }
 
-long ipc_chan_create(void)
+static inline long ipc_chan_create(void)
 {
 	return syscall3(SYS_EP_CREATE, 0, 0, 0);
 }
 
-struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
-		       void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
+				     const void *sbuf, size_t slen, void *rbuf, size_t rcap)
 {
 	struct mx_msg m = { 0, (int32_t)label, { 0 } };
 	struct body *b = body_of(&m);
-	if (!grants_set && syscall3(SYS_MX_SETGRANT, (uint64_t)grants, NGRANTS, 0) == 0)
-		grants_set = 1;
+	if (!mx_grants_set && syscall3(SYS_MX_SETGRANT, (uint64_t)mx_grants, NGRANTS, 0) == 0)
+		mx_grants_set = 1;
 	memcpy(b->mr, mr, sizeof b->mr);
 	b->len = (uint32_t)slen;
 	if (sbuf) {
@@ -66,13 +68,13 @@ struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void
 		b->flags |= B_RGRANT, b->rgrant = G_REPLY, b->rcap = (uint32_t)rcap;
 	}
 	long r = syscall3(SYS_MX_SENDREC, (uint64_t)ep, (uint64_t)&m, 0);
-	grants[G_SEND].flags = grants[G_REPLY].flags = 0;   /* revoked */
+	mx_grants[G_SEND].flags = mx_grants[G_REPLY].flags = 0;   /* revoked */
 	if (r < 0)
 		return (struct ipc_in){ r, 0, 0, 0, 0, { 0, 0, 0 } };
 	return in_of(0, &m);
 }
 
-struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct mx_msg m;
 	long r = syscall3(SYS_MX_RECEIVE, (uint64_t)ep, (uint64_t)&m, 0);
@@ -94,8 +96,8 @@ struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 	return in;
 }
 
-struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen, void *rbuf,
-			     size_t rcap)
+static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
+					   size_t slen, void *rbuf, size_t rcap)
 {
 	if (last.src) {
 		struct mx_msg m = { 0, 0, { 0 } };
@@ -113,3 +115,4 @@ struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, si
 	}
 	return ipc_recv(ep, rbuf, rcap);
 }
+#endif

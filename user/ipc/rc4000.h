@@ -1,12 +1,13 @@
-/* ipc/rc4000.c - user side of the rc4000 strategy (kernels/micro/ipc/
+/* ipc/rc4000.h - user side of the rc4000 strategy (kernels/micro/ipc/
  * rc4000.c). A call is send message + wait answer; a server's loop is
  * wait message, then send answer. The 8 words carry the label and
  * length, the three words and what the storage areas hold; the server's
  * library copies request data from the sender's in area and reply data
  * into its out area (SYS_RC_COPY) while it holds the buffer. */
-#include "ipc.h"
+#ifndef MKB_UIPC_RC4000_H
+#define MKB_UIPC_RC4000_H
 
-const char ipc_strategy[] = "rc4000";
+#define IPC_STRATEGY "rc4000"
 
 /* Word 0: label | len << 32; 1-3: the words; 4: flags; 5: data length
  * in the in area; 6: room in the out area. */
@@ -15,20 +16,20 @@ const char ipc_strategy[] = "rc4000";
 
 static struct { uint64_t buf, rcap; } last;   /* servers: the message we hold */
 
-long ipc_chan_create(void)
+static inline long ipc_chan_create(void)
 {
 	return syscall3(SYS_EP_CREATE, 0, 0, 0);
 }
 
-static struct ipc_in in_of(long status, long badge, const uint64_t *w)
+static inline struct ipc_in in_of(long status, long badge, const uint64_t *w)
 {
 	struct ipc_in in = { status, badge, (uint32_t)w[0], (uint32_t)(w[0] >> 32), (w[4] & F_INBUF) != 0,
 			     { w[1], w[2], w[3] } };
 	return in;
 }
 
-struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void *sbuf, size_t slen,
-		       void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
+				     const void *sbuf, size_t slen, void *rbuf, size_t rcap)
 {
 	uint64_t w[RC_WORDS] = { label | (uint64_t)slen << 32, mr[0], mr[1], mr[2], sbuf ? F_DATA : 0,
 				 slen, rcap, 0 };
@@ -42,7 +43,7 @@ struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3], const void
 	return in_of(0, 0, w);
 }
 
-struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
+static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	uint64_t w[RC_WORDS];
 	struct sysret6 x = syscall6(SYS_RC_WAIT_MESSAGE, (uint64_t)ep, (uint64_t)w, 0, 0, 0, 0);
@@ -61,8 +62,8 @@ struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 	return in;
 }
 
-struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, size_t slen, void *rbuf,
-			     size_t rcap)
+static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
+					   size_t slen, void *rbuf, size_t rcap)
 {
 	if (last.buf) {
 		uint64_t w[RC_WORDS] = { (uint64_t)slen << 32, mr[0], mr[1], mr[2], 0, 0, 0, 0 };
@@ -76,3 +77,4 @@ struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf, si
 	}
 	return ipc_recv(ep, rbuf, rcap);
 }
+#endif
