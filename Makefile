@@ -9,7 +9,7 @@ $(error MODE=$(MODE) is not a mode: use MODE=mono or MODE=micro)
 endif
 
 # The micro kernel's IPC strategy: one kernel per strategy, each under
-# build/micro-<ipc>/ (kernels/micro/ipc/<ipc>.c, user/ipc/<ipc>.c). IPC
+# build/micro-<ipc>/ (kernels/micro/ipc/<ipc>.c, user/ipc/<ipc>.h). IPC
 # names those that `make`, `make test` and `make bench` build and run
 # (default: all); `make run MODE=micro` boots the first.
 IPCS_ALL := sel4 l4 mach qnx minix rc4000

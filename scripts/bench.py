@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """bench.py - run the benchmark matrix and write results/<run-id>/.
 
-One QEMU boot per (mode, workload), all sizes in that boot (kernel command
-line: run=bench workload=... sizes=... iters=... warmup=...); micro fileio
-boots once per file-server shape (fsshape=fs, fsshape=fs+blk), each with
-its own log (logs/micro-fileio-fs+blk.log) and results tagged "shape". Mode "linux"
+One QEMU boot per (system, workload), all sizes in that boot (kernel
+command line: run=bench workload=... sizes=... iters=... warmup=...); a
+system is the mono kernel or the micro kernel built with one IPC strategy
+(build/micro-<ipc>/, --ipc); micro fileio boots once per file-server shape
+(fsshape=fs, fsshape=fs+blk), each with its own log
+(logs/micro-sel4-fileio-fs+blk.log) and results tagged "shape". Mode "linux"
 runs scripts/host_baseline.py instead. Every run has a time-out; a run that
 hangs, crashes, prints a malformed line, prints no results or a failed data
 check is recorded as a failure and the others go on. Exit status: 0 all
@@ -17,7 +19,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import accel, cli, matrix, parse, protocol, provenance, qemu, results, stats, table  # noqa: E402
+from mkb import (accel, cli, matrix, parse, protocol, provenance, qemu, results, stats,  # noqa: E402
+                 strategies, table)
 from mkb.units import map_unit  # noqa: E402
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
@@ -29,6 +32,9 @@ def parse_args(argv):
                     "baseline) and write results/<run-id>/.")
     p.add_argument("--modes", default="mono,micro,linux",
                    help=f"comma separated, of {','.join(matrix.MODES)} (default: all)")
+    p.add_argument("--ipc", default=",".join(matrix.IPCS),
+                   help=f"micro IPC strategies, comma separated, of {','.join(matrix.IPCS)} "
+                        "(default: all)")
     p.add_argument("--workloads", default=",".join(matrix.WORKLOADS),
                    help=f"comma separated, of {','.join(matrix.WORKLOADS)} (default: all)")
     p.add_argument("--accel", default="auto",
@@ -38,7 +44,7 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=300,
                    help="seconds allowed per QEMU run (default 300)")
     p.add_argument("--kernel-dir", default="build",
-                   help="directory holding <mode>/kernel.elf (default build)")
+                   help="directory holding <system>/kernel.elf: mono, micro-<ipc> (default build)")
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary (default qemu-system-x86_64)")
     p.add_argument("--results-dir", default="results", help="where run directories go (default results)")
     p.add_argument("--host-baseline", default=HOST_BASELINE,
@@ -55,6 +61,7 @@ def parse_args(argv):
     try:
         args.modes = matrix.parse_list(args.modes, matrix.MODES, "mode")
         args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload")
+        args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
         accels = matrix.parse_list(args.accel, ("icount", "tcg", "kvm", "auto"),
                                    "accelerator")
     except matrix.MatrixError as e:
@@ -74,7 +81,7 @@ def parse_args(argv):
     return args
 
 
-def judge_guest(records, mode, workload, outcome, proto, shape=None):
+def judge_guest(records, system, workload, outcome, proto, shape=None):
     """Return (results, reasons): result records and what went wrong."""
     reasons = []
     if outcome.error:
@@ -95,8 +102,9 @@ def judge_guest(records, mode, workload, outcome, proto, shape=None):
     if not found:
         reasons.append("no results")
     for r in found:
-        if (r["mode"], r["workload"]) != (mode, workload):
-            reasons.append(f"result for {r['mode']} {r['workload']} in this boot")
+        got = matrix.system(r["mode"], r.get("ipc"))
+        if (got, r["workload"]) != (system, workload):
+            reasons.append(f"result for {got} {r['workload']} in this boot")
         if shape and r.get("shape", shape) != shape:
             reasons.append(f"result with shape {r['shape']!r} in a fsshape={shape} boot")
         elif shape:
@@ -117,9 +125,9 @@ def read_log(path, proto):
     return records, f"malformed protocol line {e.lineno}{more}: {e.why}: {e.text[:120]}"
 
 
-def run_name(mode, workload, shape=None):
-    """How a boot is named in progress lines and failures: "micro fileio fs+blk"."""
-    return " ".join(x for x in (mode, workload, shape) if x)
+def run_name(system, workload, shape=None):
+    """How a boot is named in progress lines and failures: "micro-sel4 fileio fs+blk"."""
+    return " ".join(x for x in (system, workload, shape) if x)
 
 
 def qemu_failed(outcome, proto):
@@ -129,13 +137,14 @@ def qemu_failed(outcome, proto):
     return bool(outcome.error) or (not outcome.timed_out and outcome.status not in guest)
 
 
-def run_guest(args, ctx, mode, workload, shape=None):
-    """Boot one (mode, workload, shape); return (results, reasons, run info)."""
-    kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
+def run_guest(args, ctx, system, workload, shape=None):
+    """Boot one (system, workload, shape); return (results, reasons, run info)."""
+    kernel = os.path.join(args.kernel_dir, system, "kernel.elf")
     append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape)
     argv = qemu.command(args.qemu, kernel, append, ctx["accel"])
-    log = os.path.join("logs", run_name(mode, workload, shape).replace(" ", "-") + ".log")
-    info = {"mode": mode, "workload": workload, "command": argv, "log": log}
+    log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
+    info = {"mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system), "workload": workload,
+            "command": argv, "log": log}
     if shape:
         info["shape"] = shape
     if not os.path.isfile(kernel):
@@ -143,7 +152,7 @@ def run_guest(args, ctx, mode, workload, shape=None):
     outcome = qemu.run(argv, os.path.join(ctx["dir"], log), args.timeout)
     info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
     records, problem = read_log(os.path.join(ctx["dir"], log), ctx["proto"])
-    found, reasons = judge_guest(records, mode, workload, outcome, ctx["proto"], shape)
+    found, reasons = judge_guest(records, system, workload, outcome, ctx["proto"], shape)
     if problem:
         reasons.insert(0, problem)
     if qemu_failed(outcome, ctx["proto"]):
@@ -201,7 +210,7 @@ def build_meta(args, ctx):
         "accel": ctx["accel"], "accel_requested": args.accel,
         "accel_reason": ctx["accel_reason"], "host_cpu": provenance.host_cpu(),
         "python": sys.version.split()[0],
-        "matrix": {"modes": args.modes, "workloads": args.workloads,
+        "matrix": {"modes": args.modes, "ipc": args.ipc, "workloads": args.workloads,
                    "quick": args.quick, "timeout": args.timeout,
                    "iters": args.iters, "warmup": args.warmup,
                    "cmdlines": {w: matrix.cmdline(w, args.quick, args.iters, args.warmup)
@@ -236,27 +245,27 @@ def main(argv=None):
     results.update_latest(args.results_dir, run_id)
     print(f"run {run_id}: accelerator {chosen} ({reason})")
 
-    plan = matrix.plan(args.modes, args.workloads)
+    plan = matrix.plan(args.modes, args.workloads, args.ipc)
     plan += [("linux", "all", None)] if "linux" in args.modes else []
     everything, stop_guests = [], None
-    for i, (mode, workload, shape) in enumerate(plan, 1):
-        name = run_name(mode, workload, shape)
-        if stop_guests and mode != "linux":
-            meta["failures"].append(record_failure(run_dir, run_id, mode, workload, shape,
+    for i, (system, workload, shape) in enumerate(plan, 1):
+        name = run_name(system, workload, shape)
+        if stop_guests and system != "linux":
+            meta["failures"].append(record_failure(run_dir, run_id, system, workload, shape,
                                                    [f"not run: {stop_guests}"], None, 0))
             continue
         print(f"[{i}/{len(plan)}] {name} ... ", end="", flush=True)
         ctx["echo"].start()
         start = time.monotonic()
-        if mode == "linux":
+        if system == "linux":
             found, reasons, info = run_linux(args, ctx)
         else:
-            found, reasons, info = run_guest(args, ctx, mode, workload, shape)
+            found, reasons, info = run_guest(args, ctx, system, workload, shape)
         info.update(results=len(found), ok=not reasons)
         meta["runs"].append(info)
         results.append_jsonl(os.path.join(run_dir, "results.jsonl"), found)
         if reasons:
-            meta["failures"].append(record_failure(run_dir, run_id, mode, workload, shape,
+            meta["failures"].append(record_failure(run_dir, run_id, system, workload, shape,
                                                    reasons, info["log"], len(found)))
         everything += found
         verdict = "ok" if not reasons else f"FAILED ({'; '.join(reasons)})"
@@ -266,7 +275,7 @@ def main(argv=None):
             said = qemu.qemu_messages(os.path.join(run_dir, info["log"]), args.qemu, limit=1)
             stop_guests = (f"KVM cannot run the guest here (QEMU on {name}: "
                            f"{said or qemu_words(info)})")
-            left = sum(1 for m, _, _ in plan[i:] if m != "linux")
+            left = sum(1 for y, _, _ in plan[i:] if y != "linux")
             if left:
                 print(f"bench.py: {stop_guests}; the {left} other guest runs are "
                       f"skipped (use ACCEL=icount)", file=sys.stderr)
@@ -275,20 +284,24 @@ def main(argv=None):
     meta["complete"] = True
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
-    shown = stats.comparable([r for r in everything if r["check"] == "ok"])
-    results.write_tables(os.path.join(run_dir, "table.txt"), shown)
+    ok = [r for r in everything if r["check"] == "ok"]
+    shown = stats.comparable(ok)
+    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok)
     if shown:
         print()
         print(table.terminal(shown))
+    if len(strategies.systems(ok)) > 2:
+        print("\nIPC strategies: the same workloads on each micro IPC design (medians)")
+        print(table.render(*strategies.table_rows(ok)))
     print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")
     if meta["failures"]:
         ran = [f for f in meta["failures"] if not f["reason"].startswith("not run: ")]
         skipped = [f for f in meta["failures"] if f not in ran]
-        names = ", ".join(f"{run_name(f['mode'], f['workload'], f.get('shape'))} "
+        names = ", ".join(f"{run_name(f['system'], f['workload'], f.get('shape'))} "
                           f"({f['reason']})" for f in ran)
         if skipped:
             names += "; not run: " + ", ".join(
-                run_name(f["mode"], f["workload"], f.get("shape")) for f in skipped)
+                run_name(f["system"], f["workload"], f.get("shape")) for f in skipped)
         print(f"bench.py: {len(meta['failures'])} of {len(plan)} runs failed: {names}",
               file=sys.stderr)
         return 1
@@ -302,9 +315,10 @@ def qemu_words(info):
         else f"exit status {status}"
 
 
-def record_failure(run_dir, run_id, mode, workload, shape, reasons, log, kept):
+def record_failure(run_dir, run_id, system, workload, shape, reasons, log, kept):
     """Append a failure line to results.jsonl and return it."""
-    failure = {"type": "failure", "mode": mode, "workload": workload,
+    failure = {"type": "failure", "mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system),
+               "system": system, "workload": workload,
                "reason": "; ".join(reasons), "log": log or "-",
                "results_kept": kept, "run_id": run_id}
     if shape:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """compare.py - what changed between two benchmark runs (A before, B after)?
 
-Rows pair on (mode, workload, variant, size, what, shape, CPU placement);
+Rows pair on (system: mono, micro-<ipc>, linux; workload, variant, size, what, shape, CPU placement);
 the delta is of the median, B - A, and in percent of A. A row has moved
 when the change is beyond what the runs themselves can tell apart:
   - exact units (instructions under icount, which repeat exactly): any change;
@@ -19,10 +19,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import cli, results, stats, table  # noqa: E402
+from mkb import cli, matrix, results, stats, table  # noqa: E402
 
 EXACT_UNITS = ("instructions",)
-HEADERS = ["mode", "workload", "variant", "size", "what", "unit", "A median", "B median",
+HEADERS = ["system", "workload", "variant", "size", "what", "unit", "A median", "B median",
            "B - A", "change"]
 
 
@@ -40,15 +40,17 @@ def parse_args(argv):
 
 
 def _key(r):
-    mode = r["mode"] + (f" cpus={r['cpus']}" if "cpus" in r else "")
-    return (mode,) + stats.key_of(r)
+    """A row's identity across runs: its system (micro-<ipc>: micro rows of
+    runs older than the IPC strategies are the default's) and case."""
+    system = stats.system(r) + (f" cpus={r['cpus']}" if "cpus" in r else "")
+    return (system,) + stats.key_of(r)
 
 
 def _order(k):
-    mode = k[0].split()[0]
-    host = mode not in stats.GUEST_MODES
-    modes = stats.GUEST_MODES + ("linux",)
-    return (host, stats.sort_key(k[1:]), modes.index(mode) if mode in modes else 9, k[0])
+    system = k[0].split()[0]
+    host = system == "linux"
+    order = ["mono"] + [matrix.system("micro", i) for i in matrix.IPCS] + ["linux"]
+    return (host, stats.sort_key(k[1:]), order.index(system) if system in order else 99, k[0])
 
 
 def moved(ra, rb):
@@ -99,7 +101,7 @@ def summary(ps):
     out = [f"{len(changed)} of {len(ps)} rows changed"]
     groups = {}
     for k, ra, rb, verdict in changed:
-        host = k[0].split()[0] not in stats.GUEST_MODES
+        host = k[0].split()[0] == "linux"
         groups.setdefault((host, k[1]), []).append(row_cells(k, ra, rb, verdict))
     for (host, workload), rows in groups.items():
         out += ["", f"{workload} ({'Linux host' if host else 'guests'}): {len(rows)} changed",

@@ -32,7 +32,9 @@ def parse_args(argv):
                    help="tcg (fast, default) or icount (every boot repeats exactly)")
     p.add_argument("--timeout", type=float,
                    help="seconds per boot (default 120 + calls / 20,000)")
-    p.add_argument("--kernel-dir", default="build", help="holds <mode>/kernel.elf (default build)")
+    p.add_argument("--kernel-dir", default="build",
+                   help="holds mono/ and micro-sel4/kernel.elf (micro: the default IPC strategy; "
+                        "default build)")
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
     p.add_argument("--results-dir", default=os.path.join("results", "fuzz"),
                    help="where run directories go (default results/fuzz)")
@@ -101,7 +103,7 @@ def main(argv=None):
             "qemu": qemu.version(args.qemu), "accel": args.accel, "modes": []}
     status = 0
     for mode in args.modes:
-        kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
+        kernel = os.path.join(args.kernel_dir, matrix.system(mode), "kernel.elf")
         append = (f"run=fuzz calls={args.calls} seed={args.seed} first={args.first} "
                   f"chunk={args.chunk} {args.append}").strip()
         argv = qemu.command(args.qemu, kernel, append, args.accel)

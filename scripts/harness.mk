@@ -1,6 +1,7 @@
 # scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
 #
-#   make bench   [MODES=mono,micro,linux] [WORKLOADS=...] [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
+#   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
+#                [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
 #   make fuzz    [MODES=mono,micro] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
@@ -27,7 +28,7 @@ harness_space := $(subst ,, )
 harness_list = $(subst $(harness_comma),$(harness_space),$(strip $(1)))
 harness_csv = $(subst $(harness_space),$(harness_comma),$(strip $(call harness_list,$(1))))
 HARNESS_MODES := $(call harness_list,$(MODES))
-HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' \
+HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
 	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
@@ -48,8 +49,9 @@ bench: deps
 	  "(it holds $(BENCH_LOCK)); wait for it to finish, then run this again" >&2; fi; exit $$s
 
 # bench-check comes first so a bad MODES/WORKLOADS/ACCEL stops before any build.
-bench-run: bench-check \
-	$(foreach m,$(filter mono micro,$(HARNESS_MODES)),$(BUILD)/$(m)/kernel.elf) \
+HARNESS_KERNELS = $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
+	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
+bench-run: bench-check $(HARNESS_KERNELS) \
 	$(if $(filter linux,$(HARNESS_MODES)),host-bench)
 	@status=0; $(PYTHON) scripts/bench.py $(HARNESS_ARGS) \
 		--cc '$(CC)' --cflags '$(BENCH_CFLAGS)' || status=$$?; \
@@ -75,7 +77,8 @@ FUZZ_MODES = $(or $(filter mono micro,$(HARNESS_MODES)),$(error MODES=$(MODES) n
 fuzz: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-run
 
-fuzz-run: $(foreach m,$(filter mono micro,$(HARNESS_MODES)),$(BUILD)/$(m)/kernel.elf)
+fuzz-run: $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
+	$(if $(filter micro,$(HARNESS_MODES)),$(BUILD)/micro-sel4/kernel.elf)
 	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' --calls '$(CALLS)' \
 		--seed '$(SEED)' --first '$(FIRST)' --accel '$(FUZZ_ACCEL)' --kernel-dir '$(BUILD)' \
 		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz'

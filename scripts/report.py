@@ -23,7 +23,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "report"))
 from mkb import cli  # noqa: E402
 cli.require("matplotlib")
-from mkb import extract, published, results, stats, table  # noqa: E402
+from mkb import extract, published, results, stats, strategies, table  # noqa: E402
 import plot_mpl  # noqa: E402
 
 REPORT_DIR = os.path.join(REPO, "report")
@@ -119,7 +119,8 @@ def bars_ymin(rows):
 
 def draw(fig, run, out, gnuplot):
     """Extract, write CSV and draw one figure; return a dict for the page."""
-    ex = extract.run_query(fig["query"], run.comparable())
+    ex = extract.run_query(fig["query"], run.ok_results() if fig.get("rows") == "all"
+                           else run.comparable())
     item = {"fig": fig, "empty": ex.empty()}
     if item["empty"]:
         return item
@@ -190,7 +191,7 @@ def headline_html(run, out):
 def published_html(run, path):
     """The "ours beside published" tables, from report/published.json."""
     data = published.load(path)
-    results = run.ok_results()
+    results = run.comparable()
     accel = run.meta.get("accel", "accelerator not recorded")
     return "\n".join([
         "<h3>Published figures, as published</h3>",
@@ -204,6 +205,28 @@ def published_html(run, path):
         "for what it measures.</p>",
         '<div class="scroll">' + table.render_html(*published.ratio_rows(data, results))
         + "</div>"])
+
+
+def strategies_html(run, path):
+    """The IPC strategies section: cases per strategy, the round trip's
+    breakdown, and Liedtke 1993's claim beside our l4 and mach."""
+    results = run.ok_results()
+    if len(strategies.systems(results)) < 2:
+        return "<p>No IPC strategies beside each other in this run.</p>"
+    data = published.load(path)
+    return "\n".join([
+        '<div class="scroll">' + table.render_html(*strategies.table_rows(results)) + "</div>",
+        "<h3>What a round trip is made of</h3>",
+        "<p>Per round trip, counted by the kernel: kernel entries, thread switches, "
+        "scheduler decisions against direct switches to the partner, and message moves "
+        "by kind, as count (bytes): in registers, one copy between the two address "
+        "spaces (direct), into and out of a kernel buffer, and on a grant.</p>",
+        '<div class="scroll">' + table.render_html(*strategies.breakdown_rows(results))
+        + "</div>",
+        "<h3>Liedtke 1993 reproduced: l4 against mach</h3>",
+        '<div class="scroll">' + table.render_html(*strategies.liedtke_rows(
+            results, data["ratios"])) + "</div>",
+        f"<p>{html.escape(strategies.liedtke_text(results))}</p>"])
 
 
 def provenance_html(run):
@@ -302,6 +325,7 @@ def write_report(args, run, figs, out, final):
                              or "no guest results in this run"),
             headline=headline, events=events,
             published=published_html(run, args.published),
+            strategies=strategies_html(run, args.published),
             figures="\n".join(figure_html(i, redraw) for i in items),
             table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))

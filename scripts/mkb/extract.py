@@ -8,7 +8,7 @@ report/figures.json names a query by its key in QUERIES plus arguments.
 import csv
 import math
 
-from . import stats
+from . import parse, stats, strategies
 
 NAN = float("nan")
 
@@ -186,8 +186,41 @@ def events(results, modes=("mono", "micro")):
                            "address-space switches"])
 
 
-QUERIES = {"by_size": by_size, "mode_bars": mode_bars, "size_panels": size_panels,
-           "throughput_panels": throughput_panels,
+def ipc_by_size(results, workload="pingpong", what="round_trip"):
+    """Round trip against size, one series per system: mono's pipe and
+    each micro IPC strategy's call (every strategy runs the same code)."""
+    ys = strategies.systems(results)
+    rs = [r for r in results if r["workload"] == workload and r["what"] == what
+          and r["size"] is not None and stats.system(r) in ys
+          and r["variant"] == ("pipe" if r["mode"] == "mono" else "call_replyrecv")]
+    names = [y.replace("micro-", "micro ") for y in ys if any(stats.system(r) == y for r in rs)]
+    points = {(stats.system(r).replace("micro-", "micro "), r["size"]): r["median"] for r in rs}
+    sizes = sorted({r["size"] for r in rs})
+    rows = [[s] + [points.get((n, s), NAN) for n in names] for s in sizes]
+    return Extract(["size"] + names, rows, _units(rs), sizes)
+
+
+def ipc_events(results, size=8):
+    """Per system, what the round trip at size is made of (per sample):
+    kernel entries, switches, scheduler decisions, direct switches and
+    message moves by kind."""
+    fields = ("kentries", "switches", "sched_picks", "direct_switches") + tuple(
+        f"copies_{k}" for k in parse.COPY_KINDS)
+    out, used = [], []
+    for y in strategies.systems(results):
+        r = strategies.find(results, y, "pingpong", "pipe" if y == "mono" else "call_replyrecv",
+                            size, None)
+        if r:
+            used.append(r)
+            ev = r.get("events") or {}
+            out.append([y.replace("micro-", "")] + [ev.get(f, 0) for f in fields])
+    cols = ["system", "kernel entries", "switches", "scheduler", "direct"] + [
+        f"moves {k.replace('_', ' ')}" for k in parse.COPY_KINDS]
+    return Extract(cols, out, "events")
+
+
+QUERIES = {"by_size": by_size, "ipc_by_size": ipc_by_size, "ipc_events": ipc_events,
+           "mode_bars": mode_bars, "size_panels": size_panels, "throughput_panels": throughput_panels,
            "ratio_bars": ratio_bars, "events": events}
 
 

@@ -8,6 +8,11 @@ gets one boot per shape, told by fsshape=<shape> on the command line.
 
 MODES = ("mono", "micro", "linux")
 GUEST_MODES = ("mono", "micro")
+# The micro kernel's IPC strategies (kernels/micro/ipc/<ipc>.c), one build
+# each: build/micro-<ipc>/. The first is the default, the one "micro"
+# means in the mono-against-micro comparisons.
+IPCS = ("sel4", "l4", "mach", "qnx", "minix", "rc4000")
+DEFAULT_IPC = IPCS[0]
 WORKLOADS = ("null", "pingpong", "shm", "sem", "fileio")
 
 SIZES = {
@@ -65,10 +70,27 @@ def primary_shape(workload):
     return None
 
 
-def plan(modes, workloads):
-    """[(mode, workload, shape)]: the guest boots of a run, in order."""
-    return [(m, w, s) for m in modes if m in GUEST_MODES for w in workloads
-            for s in shapes(m, w)]
+def system(mode, ipc=None):
+    """A build's name: "mono", or "micro-<ipc>" (kernels under build/<system>/)."""
+    return f"micro-{ipc or DEFAULT_IPC}" if mode == "micro" else mode
+
+
+def mode_of(system_name):
+    """The kernel mode of a system name ("micro-l4" -> "micro")."""
+    return system_name.split("-", 1)[0]
+
+
+def ipc_of(system_name):
+    """The IPC strategy of a system name: the micro strategy, or the mode."""
+    return system_name.split("-", 1)[1] if "-" in system_name else system_name
+
+
+def plan(modes, workloads, ipcs=IPCS):
+    """[(system, workload, shape)]: the guest boots of a run, in order;
+    mode micro boots once per IPC strategy in ipcs."""
+    systems = [system(m, i) for m in modes if m in GUEST_MODES
+               for i in (ipcs if m == "micro" else (None,))]
+    return [(y, w, s) for y in systems for w in workloads for s in shapes(mode_of(y), w)]
 
 
 def cmdline(workload, quick, iters=None, warmup=None, shape=None):

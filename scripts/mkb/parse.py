@@ -14,6 +14,11 @@ RESULT_FIELDS = ("workload", "mode", "variant", "size", "what", "unit",
                  "n", "min", "median", "mean", "stddev", "p99", "check")
 NUMBER_FIELDS = ("n", "min", "median", "mean", "stddev", "p99")
 EVENT_FIELDS = ("kentries", "switches", "as_switches", "bytes_copied")
+# What separates the IPC designs (bench/runtime.c): scheduler decisions
+# against direct switches, and message moves (count and bytes) per kind.
+COPY_KINDS = ("reg", "direct", "kbuf_in", "kbuf_out", "grant")
+IPC_EVENT_FIELDS = ("sched_picks", "direct_switches") + tuple(
+    f"{w}_{k}" for k in COPY_KINDS for w in ("copies", "bytes"))
 KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary")
 
 
@@ -60,6 +65,8 @@ def check_result(obj):
     if not all(isinstance(obj[f], str) and obj[f] for f in ("workload", "mode", "variant",
                                                              "what", "unit", "check")):
         return "result workload, mode, variant, what, unit and check must be strings"
+    if "ipc" in obj and not (isinstance(obj["ipc"], str) and obj["ipc"]):
+        return "result ipc must be a non-empty string"
     events = obj.get("events", {})
     if not isinstance(events, dict) or not all(_is_number(v) and v >= 0
                                                for v in events.values()):

@@ -10,11 +10,12 @@ import json
 import os
 import time
 
-from . import parse, stats, table
+from . import parse, stats, strategies, table
 
-SUMMARY_COLUMNS = ("workload", "mode", "variant", "size", "what", "unit", "accel",
+SUMMARY_COLUMNS = ("workload", "mode", "ipc", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
-                   "switches", "as_switches", "bytes_copied", "check", "shape", "cpus")
+                   "switches", "as_switches", "bytes_copied") + parse.IPC_EVENT_FIELDS + (
+                   "check", "shape", "cpus")
 
 
 class ResultsError(Exception):
@@ -63,7 +64,7 @@ def summary_row(r):
     """One summary.csv row (a dict over SUMMARY_COLUMNS) for a result."""
     events = r.get("events") or {}
     row = {c: r.get(c) for c in SUMMARY_COLUMNS}
-    for e in parse.EVENT_FIELDS:
+    for e in parse.EVENT_FIELDS + parse.IPC_EVENT_FIELDS:
         row[e] = events.get(e)
     return {c: ("" if v is None else v) for c, v in row.items()}
 
@@ -76,9 +77,10 @@ def write_summary(path, results):
             w.writerow(summary_row(r))
 
 
-def write_tables(path, results):
+def write_tables(path, results, every=None):
     """table.txt: every result (the comparison table) and the headline with
-    its kernel events, in full width; the terminal shows a summary."""
+    its kernel events, in full width, then (every: all strategies' rows)
+    the IPC strategies side by side; the terminal shows a summary."""
     with open(path, "w", encoding="utf-8") as f:
         if not results:
             f.write("no results\n")
@@ -87,6 +89,10 @@ def write_tables(path, results):
         f.write(table.render(*table.comparison(results)) + "\n\n")
         f.write("Headline: one case per workload, events per operation\n")
         f.write(table.render(*table.headline(results)) + "\n")
+        if every and len(strategies.systems(every)) > 1:
+            f.write("\nIPC strategies (medians)\n" + table.render(*strategies.table_rows(every)))
+            f.write("\n\nIPC strategies: what a round trip is made of (per round trip)\n")
+            f.write(table.render(*strategies.breakdown_rows(every)) + "\n")
 
 
 class Run:

@@ -257,10 +257,19 @@ def operations(results):
     return out
 
 
+def system(r):
+    """Which system a row is from: "mono", "micro-<ipc>" or "linux" (micro
+    rows of runs older than the IPC strategies are the default's)."""
+    return matrix.system(r["mode"], r.get("ipc")) if r["mode"] == "micro" else r["mode"]
+
+
 def comparable(results):
-    """Results to set side by side: the guests run on one CPU, so of the
-    Linux rows only the one-CPU placement (cpus 1, or unstated) is kept."""
-    return [r for r in results if r["mode"] != "linux" or r.get("cpus", 1) == 1]
+    """Results to set side by side as mono against micro: the micro rows
+    of the default IPC strategy only (the strategies have their own
+    tables, strategies.py), and, as the guests run on one CPU, of the
+    Linux rows only the one-CPU placement (cpus 1, or unstated)."""
+    return [r for r in results if (r["mode"] != "linux" or r.get("cpus", 1) == 1)
+            and (r["mode"] != "micro" or system(r) == matrix.system("micro"))]
 
 
 def label(r, with_size=True):

@@ -20,12 +20,11 @@
  * the fuzzer prints can look like a protocol line.
  */
 #include "fmt.h"
-#include "ipc.h"
+#include "syscall.h"
 #include "os.h"
 #include "protocol.h"
 #include "str.h"
 #include "svcproto.h"
-#include "syscall.h"
 
 #define DEFAULT_CHUNK 4000
 #define STUCK_YIELDS 300      /* driver yields without progress: the child is blocked */
@@ -58,8 +57,10 @@ static const uint16_t numbers[] = {
 	SYS_SEM_DESTROY, SYS_SHM_CREATE, SYS_SHM_ATTACH, SYS_SHM_DETACH, SYS_EP_CREATE,
 	SYS_IPC_SEND, SYS_IPC_RECV, SYS_IPC_CALL, SYS_IPC_REPLY_RECV, SYS_NTFN_CREATE,
 	SYS_NTFN_SIGNAL, SYS_NTFN_WAIT, SYS_MAP, SYS_UNMAP, SYS_NTFN_GRANT, SYS_FUTEX_WAIT,
-	SYS_FUTEX_WAKE, SYS_MQ_CREATE, SYS_MQ_SEND, SYS_MQ_RECEIVE, SYS_MQ_CLOSE, 11, 15, 47, 63, 64,
-	999,
+	SYS_FUTEX_WAKE, SYS_MQ_CREATE, SYS_MQ_SEND, SYS_MQ_RECEIVE, SYS_MQ_CLOSE, SYS_L4_IPC,
+	SYS_MACH_MSG, SYS_QNX_SEND, SYS_QNX_RECEIVE, SYS_QNX_REPLY, SYS_MX_SEND, SYS_MX_RECEIVE,
+	SYS_MX_SENDREC, SYS_MX_SETGRANT, SYS_MX_SAFECOPY, SYS_RC_SEND_MESSAGE, SYS_RC_WAIT_ANSWER,
+	SYS_RC_WAIT_MESSAGE, SYS_RC_SEND_ANSWER, SYS_RC_COPY, 11, 15, 47, 63, 66, 95, 96, 999,
 };
 
 /* Calls that may wait for another process: mostly given a bad handle,
@@ -69,7 +70,9 @@ static int may_block(uint64_t n)
 	return n == SYS_WAIT || n == SYS_PIPE_READ || n == SYS_PIPE_WRITE || n == SYS_SEM_WAIT ||
 	       n == SYS_FUTEX_WAIT || n == SYS_MQ_SEND || n == SYS_MQ_RECEIVE ||
 	       n == SYS_IPC_SEND || n == SYS_IPC_RECV || n == SYS_IPC_CALL ||
-	       n == SYS_IPC_REPLY_RECV || n == SYS_NTFN_WAIT;
+	       n == SYS_IPC_REPLY_RECV || n == SYS_NTFN_WAIT || n == SYS_MACH_MSG ||
+	       n == SYS_QNX_SEND || n == SYS_QNX_RECEIVE || n == SYS_MX_SEND || n == SYS_MX_RECEIVE ||
+	       n == SYS_MX_SENDREC || n == SYS_RC_WAIT_ANSWER || n == SYS_RC_WAIT_MESSAGE;
 }
 
 static const char *const strings[] = { "selftest", "fuzz", "fs", "console", "no-such", "" };

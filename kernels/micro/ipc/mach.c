@@ -39,10 +39,30 @@ struct kmsg {
 
 static struct kmsg kmsgs[NKMSG];
 
+/* Body pages come from a zone that keeps freed pages for reuse (as Mach's
+ * zone allocator keeps kmsgs), so a message does not pay for zeroing a
+ * fresh page it is about to overwrite. */
+#define ZONE_PAGES 64
+static uint8_t *zone[ZONE_PAGES];
+static int nzone;
+
+static uint8_t *zone_get(void)
+{
+	return nzone ? zone[--nzone] : page_alloc();
+}
+
+static void zone_put(uint8_t *pg)
+{
+	if (nzone < ZONE_PAGES)
+		zone[nzone++] = pg;
+	else
+		page_free(pg);
+}
+
 static void kmsg_free(struct kmsg *k)
 {
 	for (uint32_t i = 0; i < BODY_PAGES && k->page[i]; i++)
-		page_free(k->page[i]);
+		zone_put(k->page[i]);
 	memset(k, 0, sizeof *k);
 	kstat.kbufs--;
 }
@@ -72,7 +92,7 @@ static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to)
 	kstat.kbufs++;
 	uint32_t len = m->flags & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
 	for (uint32_t i = 0; i * PGSIZE < len; i++)
-		if (!(k->page[i] = page_alloc())) {
+		if (!(k->page[i] = zone_get())) {
 			kmsg_free(k);
 			return 0;
 		}
