@@ -13,6 +13,7 @@
 # (exit 2). Uses BUILD and PYTHON from the top-level Makefile.
 
 MODES ?= mono,micro,linux
+IPC ?= sel4,l4,mach,qnx,minix,rc4000
 WORKLOADS ?= null,pingpong,shm,sem,fileio
 ACCEL ?= auto
 QUICK ?=
@@ -28,6 +29,7 @@ harness_space := $(subst ,, )
 harness_list = $(subst $(harness_comma),$(harness_space),$(strip $(1)))
 harness_csv = $(subst $(harness_space),$(harness_comma),$(strip $(call harness_list,$(1))))
 HARNESS_MODES := $(call harness_list,$(MODES))
+IPCS ?= $(call harness_list,$(IPC))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
 	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \

@@ -10,12 +10,15 @@ import pytest
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootlib import REPO, boot, protocol  # noqa: E402
+from bootlib import IPCS, MICRO_BUILDS, REPO, boot, build_of, mode_of, protocol  # noqa: E402
+
+BUILDS = ("mono",) + MICRO_BUILDS
 
 
-@pytest.fixture(scope="module", params=["mono", "micro"])
+@pytest.fixture(scope="module", params=BUILDS)
 def selftest_boot(request):
-    """One self-test boot per mode, shared by the tests that inspect it."""
+    """One self-test boot per build (mono, and micro with each IPC
+    strategy), shared by the tests that inspect it."""
     return boot(request.param, "run=test")
 
 # Tests every build must report, and the ones each mode adds.
@@ -39,12 +42,32 @@ MODE_TESTS = {
              "mq_priority_order", "mq_sizes", "mq_bad_buffers", "mq_full_blocks_sender",
              "mq_close", "futex_value_changed", "futex_bad_address", "futex_wake_nobody",
              "futex_wake_across_processes"],
-    "micro": ["ipc_bad_endpoint", "ipc_bad_desc_pointer", "ipc_long_msg_kernel_buffer",
-              "ipc_peer_death", "notification", "mono_call_absent",
+    "micro": ["ipc_peer_death", "notification", "mono_call_absent",
               "console_server_process", "console_server_restart", "attack_ownership",
-              "attack_server_alive", "attack_fast_path_tag", "attack_server_dies_two_callers",
+              "attack_server_alive", "attack_server_dies_two_callers",
               "attack_sem_forged_waiter", "attack_page_refcount", "attack_block_server_direct"],
 }
+# ...and each IPC strategy's own (tests/guest/st_ipc_<ipc>.c).
+STRATEGY_TESTS = {
+    "sel4": ["ipc_bad_endpoint", "ipc_bad_desc_pointer", "ipc_long_msg_kernel_buffer",
+             "ipc_short_desc", "attack_fast_path_tag"],
+    "l4": ["l4_bad_thread", "l4_send_timeout_zero", "l4_receive_timeout_zero", "l4_answer_nobody",
+           "l4_long_without_string"],
+    "mach": ["mach_bad_port", "mach_bad_body", "mach_reply_without_right", "mach_reply_port_idle",
+             "mach_async_queue", "mach_queue_limit"],
+    "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",
+            "qnx_multipart"],
+    "minix": ["minix_bad_endpoint", "minix_bad_message", "minix_answer_nobody", "minix_grants"],
+    "rc4000": ["rc4000_asynchronous_send", "rc4000_claim", "rc4000_not_our_buffer",
+               "rc4000_answers_in_order", "rc4000_dummy_answer"],
+}
+assert set(STRATEGY_TESTS) == set(IPCS)
+
+
+def expected_tests(build):
+    mode = mode_of(build)
+    ipc = build.split("-")[1] if mode == "micro" else None
+    return COMMON + MODE_TESTS[mode] + STRATEGY_TESTS.get(ipc, [])
 
 
 def test_selftests_all_pass(selftest_boot):
@@ -52,14 +75,14 @@ def test_selftests_all_pass(selftest_boot):
     tests = b.tests()
     failed = [n for n, r in tests.items() if not r["ok"]]
     assert not failed, f"{b.mode}: failed in-guest tests {failed}\n{b.out[-3000:]}"
-    missing = [n for n in COMMON + MODE_TESTS[b.mode] if n not in tests]
+    missing = [n for n in expected_tests(b.mode) if n not in tests]
     assert not missing, f"{b.mode}: tests not reported: {missing}"
 
 
 def test_selftest_exit_status_and_done(selftest_boot):
     b = selftest_boot
     assert b.status == protocol.load().exit_success, f"{b.mode}: exit {b.status}\n{b.out[-2000:]}"
-    assert b.records[0]["type"] == "boot" and b.records[0]["mode"] == b.mode
+    assert b.records[0]["type"] == "boot" and b.records[0]["mode"] == mode_of(b.mode)
     assert b.records[-1] == {"type": "done", "status": 0}
 
 
@@ -74,7 +97,7 @@ def test_user_faults_are_one_console_line_and_kernel_survives(selftest_boot):
 
 
 def test_console_path(selftest_boot):
-    assert f"selftest: {selftest_boot.mode} kernel" in selftest_boot.out
+    assert f"selftest: {mode_of(selftest_boot.mode)} kernel" in selftest_boot.out
     assert "selftest: hello from pid" in selftest_boot.out
 
 
@@ -106,8 +129,11 @@ def test_cpu_protections_are_on(selftest_boot):
     assert (boot_line["smep"], boot_line["smap"], boot_line["umip"]) == (1, 1, 1), boot_line
 
 
-def test_micro_block_server_takes_the_file_servers_calls_only():
-    b = boot("micro", "run=test fsshape=fs+blk")
+@pytest.mark.parametrize("build", MICRO_BUILDS)
+def test_micro_two_hop_file_server_self_tests(build):
+    """The fs+blk shape under every strategy: the block server takes the
+    file server's calls only, and the file system still works."""
+    b = boot(build, "run=test fsshape=fs+blk")
     t = b.tests()
     assert b.status == protocol.load().exit_success, b.out[-3000:]
     assert t["attack_block_server_direct"]["detail"] == "refused: EPERM"
@@ -130,9 +156,9 @@ def test_boot_is_fast(mode):
     assert took < 10, f"{mode} self-test boot took {took:.1f}s"
 
 
-@pytest.mark.parametrize("mode", ["mono", "micro"])
+@pytest.mark.parametrize("mode", BUILDS)
 def test_kernel_is_multiboot(mode):
-    path = os.path.join(REPO, "build", mode, "kernel.elf")
+    path = os.path.join(REPO, "build", build_of(mode), "kernel.elf")
     if shutil.which("grub-file"):
         assert subprocess.run(["grub-file", "--is-x86-multiboot", path]).returncode == 0
     # The header itself: magic, flags, checksum in the first 8 KiB, 4-aligned.
@@ -145,6 +171,19 @@ def test_kernel_is_multiboot(mode):
             break
     else:
         pytest.fail("no Multiboot header in the first 8 KiB")
+
+
+def test_micro_kernel_names_its_strategy(selftest_boot):
+    if mode_of(selftest_boot.mode) == "micro":
+        ipc = selftest_boot.mode.split("-")[1]
+        assert f"mkb: ipc strategy {ipc}\n" in selftest_boot.out
+
+
+def test_make_rejects_unknown_ipc_strategy():
+    p = subprocess.run(["make", "-C", REPO, "kernels", "IPC=sel4,bogus"], capture_output=True,
+                       text=True)
+    assert p.returncode != 0
+    assert "IPC=sel4,bogus: unknown strategy bogus (valid: sel4 l4 mach qnx minix rc4000)" in p.stderr
 
 
 def test_make_rejects_unknown_mode():

@@ -2,7 +2,7 @@
 """fake_qemu.py - a stand-in for qemu-system-x86_64 in the harness tests.
 
 It takes QEMU's command line, reads the -kernel file as a JSON spec
-{"mode": "micro", "do": {"<workload>": "<behaviour>"}} and prints what a
+{"mode": "micro", "ipc": "sel4", "do": {"<workload>": "<behaviour>"}} and prints what a
 guest would: protocol lines for -append's workload and sizes, then exits
 with the code the real guest would cause. Behaviours: ok (default), hang,
 crash, panic, malformed, noresults, checkfail, nodone, error, abort (QEMU's
@@ -24,9 +24,16 @@ WHAT = {"null": "per_op", "pingpong": "round_trip", "shm": "per_handoff",
         "sem": "per_op", "fileio": "per_op"}
 
 
+# A micro kernel's cost per IPC strategy, so strategies differ (kernel spec "ipc").
+IPC_FACTOR = {"sel4": 1.0, "l4": 1.5, "mach": 6.0, "qnx": 2.0, "minix": 2.5, "rc4000": 3.0}
+IPC = {"name": "sel4"}
+
+
 def result(mode, workload, variant, size, shape=None, what=None, extra=0):
     micro = mode == "micro"
     cost = BASE[workload] * (3 if micro else 1) + (size or 0) // 2 + extra
+    if micro:
+        cost = int(cost * IPC_FACTOR[IPC["name"]])
     if shape == "fs+blk":
         cost += 4000
     r = {"type": "result", "workload": workload, "mode": mode, "variant": variant,
@@ -85,6 +92,7 @@ def main(argv):
         return 1
     proto = protocol.load()
     mode, workload = spec["mode"], append.get("workload")
+    IPC["name"] = spec.get("ipc") or "sel4"
     do = spec.get("do", {}).get(workload, "ok")
     sizes = [int(s) for s in append.get("sizes", "").split(",") if s]
     out = sys.stdout
@@ -111,6 +119,8 @@ def main(argv):
         return proto.exit_panic
     do = spec.get("do", {}).get(f"{workload} {shape}", do)  # e.g. "fileio fs+blk"
     rs = [] if do == "noresults" else results_for(mode, workload, sizes, shape)
+    for r in rs:
+        r["ipc"] = IPC["name"] if mode == "micro" else mode
     if do == "checkfail":
         rs[0]["check"] = "data mismatch at byte 3"
     for r in rs:

@@ -16,13 +16,15 @@ FAKE_HOST = os.path.join(HERE, "fake_host_baseline.py")
 sys.path.insert(0, SCRIPTS)
 
 
-def write_kernels(root, mono=None, micro=None):
-    """Create root/build/<mode>/kernel.elf specs; mono/micro map workload->behaviour."""
+def write_kernels(root, mono=None, micro=None, ipcs=("sel4",)):
+    """Create root/build/<system>/kernel.elf specs (mono, micro-<ipc> for
+    each of ipcs); mono/micro map workload->behaviour."""
     build = os.path.join(root, "build")
-    for mode, do in (("mono", mono), ("micro", micro)):
-        os.makedirs(os.path.join(build, mode), exist_ok=True)
-        with open(os.path.join(build, mode, "kernel.elf"), "w") as f:
-            json.dump({"mode": mode, "do": do or {}}, f)
+    systems = [("mono", "mono", None, mono)] + [(f"micro-{i}", "micro", i, micro) for i in ipcs]
+    for system, mode, ipc, do in systems:
+        os.makedirs(os.path.join(build, system), exist_ok=True)
+        with open(os.path.join(build, system, "kernel.elf"), "w") as f:
+            json.dump({"mode": mode, "ipc": ipc, "do": do or {}}, f)
     return build
 
 
@@ -39,14 +41,14 @@ class Bench:
         self.root = str(root)
         self.results = os.path.join(self.root, "results")
 
-    def kernels(self, mono=None, micro=None):
-        self.build = write_kernels(self.root, mono, micro)
+    def kernels(self, mono=None, micro=None, ipcs=("sel4",)):
+        self.build = write_kernels(self.root, mono, micro, ipcs)
         return self
 
-    def run(self, *args, modes="mono,micro", workloads="null,pingpong", timeout=20):
+    def run(self, *args, modes="mono,micro", workloads="null,pingpong", timeout=20, ipc="sel4"):
         base = ["--qemu", FAKE_QEMU, "--kernel-dir", self.build, "--results-dir",
                 self.results, "--accel", "icount", "--quick", "--timeout", str(timeout),
-                "--modes", modes, "--workloads", workloads,
+                "--modes", modes, "--workloads", workloads, "--ipc", ipc,
                 "--host-baseline", os.path.join(self.root, "no_host_baseline.py")]
         return run_script("bench.py", *base, *args)
 

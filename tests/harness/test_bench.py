@@ -34,15 +34,15 @@ def test_clean_run_writes_results_meta_summary_and_latest(bench):
         rows = list(csv.DictReader(f))
     assert list(rows[0])[:len(results.SUMMARY_COLUMNS)] == list(results.SUMMARY_COLUMNS)
     assert len(rows) == 15
-    assert os.path.exists(os.path.join(bench.latest(), "logs", "micro-pingpong.log"))
+    assert os.path.exists(os.path.join(bench.latest(), "logs", "micro-sel4-pingpong.log"))
 
 
 def test_hanging_guest_is_timed_out_and_other_results_are_kept(tmp_path, bench):
     bench.kernels(micro={"pingpong": "hang"})
     p = bench.run(timeout=1)
     assert p.returncode == 1
-    assert "micro pingpong ... FAILED (timed out after 1s" in p.stdout
-    assert "micro pingpong (timed out" in p.stderr
+    assert "micro-sel4 pingpong ... FAILED (timed out after 1s" in p.stdout
+    assert "micro-sel4 pingpong (timed out" in p.stderr
     failures = [x for x in bench.lines() if x["type"] == "failure"]
     assert [(f["mode"], f["workload"]) for f in failures] == [("micro", "pingpong")]
     assert bench.meta()["failures"][0]["reason"].startswith("timed out")
@@ -82,7 +82,7 @@ def test_failed_check_no_results_and_guest_error_are_failures(bench):
 
 
 def test_missing_kernel_is_a_failure(bench):
-    os.remove(os.path.join(bench.build, "micro", "kernel.elf"))
+    os.remove(os.path.join(bench.build, "micro-sel4", "kernel.elf"))
     p = bench.run(workloads="null")
     assert p.returncode == 1 and "kernel not built" in p.stderr
 
@@ -137,11 +137,11 @@ def test_auto_accel_records_its_decision(bench):
 def test_micro_fileio_runs_once_per_shape_with_own_log_and_rows(bench):
     p = bench.run(workloads="null,fileio")
     assert p.returncode == 0, p.stderr
-    for line in ("[2/5] mono fileio ... ok", "[4/5] micro fileio fs ... ok",
-                 "[5/5] micro fileio fs+blk ... ok"):
+    for line in ("[2/5] mono fileio ... ok", "[4/5] micro-sel4 fileio fs ... ok",
+                 "[5/5] micro-sel4 fileio fs+blk ... ok"):
         assert line in p.stdout
     logs = sorted(os.listdir(os.path.join(bench.latest(), "logs")))
-    assert logs == ["micro-fileio-fs+blk.log", "micro-fileio-fs.log", "micro-null.log",
+    assert logs == ["micro-sel4-fileio-fs+blk.log", "micro-sel4-fileio-fs.log", "micro-sel4-null.log",
                     "mono-fileio.log", "mono-null.log"]
     runs = {(r["mode"], r["workload"], r.get("shape")): r for r in bench.meta()["runs"]}
     blk = runs[("micro", "fileio", "fs+blk")]["command"]
@@ -175,11 +175,11 @@ def test_one_failing_shape_keeps_the_other(bench):
     bench.kernels(micro={"fileio fs+blk": "crash"})
     p = bench.run(modes="micro", workloads="fileio")
     assert p.returncode == 1
-    assert "micro fileio fs ... ok" in p.stdout
-    assert "micro fileio fs+blk ... FAILED (exit 1" in p.stdout
-    assert "micro fileio fs+blk (exit 1" in p.stderr
+    assert "micro-sel4 fileio fs ... ok" in p.stdout
+    assert "micro-sel4 fileio fs+blk ... FAILED (exit 1" in p.stdout
+    assert "micro-sel4 fileio fs+blk (exit 1" in p.stderr
     failure = bench.meta()["failures"][0]
-    assert (failure["shape"], failure["log"]) == ("fs+blk", "logs/micro-fileio-fs+blk.log")
+    assert (failure["shape"], failure["log"]) == ("fs+blk", "logs/micro-sel4-fileio-fs+blk.log")
     kept = {x.get("shape") for x in bench.lines() if x["type"] == "result"}
     assert "fs" in kept
 

@@ -3,8 +3,9 @@
 Under -icount shift=0,sleep=off every guest instruction advances rdtsc by
 one and idle time is skipped, so two runs of the same kernels must agree
 exactly: every statistic and every event count of every result. Runs
-bench.py itself (as a user would) against build/<mode>/kernel.elf and real
-QEMU; skipped only when those are missing.
+bench.py itself (as a user would) against build/mono/ and every
+build/micro-<ipc>/kernel.elf (each IPC strategy) and real QEMU; skipped
+only when those are missing.
 """
 import json
 import os
@@ -14,13 +15,15 @@ import pytest
 
 from harness_support import REPO, run_script
 
-KERNELS = [os.path.join(REPO, "build", m, "kernel.elf") for m in ("mono", "micro")]
+SYSTEMS = ("mono",) + tuple(f"micro-{i}" for i in ("sel4", "l4", "mach", "qnx", "minix", "rc4000"))
+KERNELS = [os.path.join(REPO, "build", m, "kernel.elf") for m in SYSTEMS]
 STATS = ("min", "median", "mean", "stddev", "p99", "max")
 QEMU = "qemu-system-x86_64"
 
 
 def key(r):
-    return (r["mode"], r["workload"], r["variant"], r["size"], r["what"], r.get("shape"))
+    return (r["mode"], r.get("ipc"), r["workload"], r["variant"], r["size"], r["what"],
+            r.get("shape"))
 
 
 def measured(r):
@@ -46,14 +49,15 @@ def bench_once(results_dir):
 
 
 @pytest.mark.skipif(not all(os.path.isfile(k) for k in KERNELS),
-                    reason="kernels not built (no build/mono/kernel.elf or "
-                           "build/micro/kernel.elf); run `make kernels`")
+                    reason="kernels not built (build/mono/, build/micro-<ipc>/kernel.elf); "
+                           "run `make kernels`")
 @pytest.mark.skipif(shutil.which(QEMU) is None, reason=f"{QEMU} not installed")
 def test_two_icount_runs_are_identical(tmp_path):
     first = bench_once(tmp_path / "a")
     second = bench_once(tmp_path / "b")
-    assert {k[:2] for k in first} == {(m, w) for m in ("mono", "micro")
-                                      for w in ("null", "pingpong")}
+    systems = {(m, i) for m, i, *_ in first}
+    assert systems == {("mono", "mono")} | {("micro", y.split("-")[1]) for y in SYSTEMS[1:]}
+    assert {k[2] for k in first} == {"null", "pingpong"}
     assert set(first) == set(second), "the two runs produced different result sets"
     differ = {k: (first[k], second[k]) for k in first if first[k] != second[k]}
     assert not differ, "icount runs differ:\n" + "\n".join(

@@ -25,9 +25,9 @@ def make(tmp_path, *args, mono=None):
 
 
 def test_make_bench_runs_matrix_and_report(tmp_path):
-    p = make(tmp_path, "bench", "MODES=mono micro", "WORKLOADS=null", "ACCEL=icount", "QUICK=1")
+    p = make(tmp_path, "bench", "MODES=mono micro", "IPC=sel4", "WORKLOADS=null", "ACCEL=icount", "QUICK=1")
     assert p.returncode == 0, p.stderr
-    assert "[2/2] micro null ... ok" in p.stdout and "host-bench ran" not in p.stdout
+    assert "[2/2] micro-sel4 null ... ok" in p.stdout and "host-bench ran" not in p.stdout
     assert os.path.exists(tmp_path / "out" / "index.html")
 
 

@@ -155,7 +155,7 @@ def test_compare_summarises_what_moved_and_exits_1(run_dir, tmp_path):
     p = run_script("compare.py", run_dir, other, "--html", str(html))
     assert p.returncode == 1, p.stderr
     assert "2 of " in p.stdout and "null (guests): 2 changed" in p.stdout
-    row = next(x for x in p.stdout.splitlines() if x.split()[:2] == ["micro", "syscall"])
+    row = next(x for x in p.stdout.splitlines() if x.split()[:2] == ["micro-sel4", "syscall"])
     assert "+10.0%" in row and "+150" in row
     assert "fileio" not in p.stdout  # unchanged rows are not in the summary
     p = run_script("compare.py", run_dir, other, "--all")

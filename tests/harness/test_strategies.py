@@ -1,0 +1,93 @@
+"""test_strategies.py - the IPC strategies through bench.py, report.py and
+compare.py: one boot per strategy's build, rows that say which, the
+mono-against-micro tables on the default strategy only, and the
+strategies' own tables (fake guests whose cost differs per strategy,
+tests/harness/fake_qemu.py)."""
+import json
+import os
+import shutil
+
+import pytest
+
+from harness_support import Bench, run_script
+
+ALL = ("sel4", "l4", "mach", "qnx", "minix", "rc4000")
+
+
+@pytest.fixture(scope="module")
+def strategies_run(tmp_path_factory):
+    b = Bench(tmp_path_factory.mktemp("ipc")).kernels(ipcs=ALL)
+    p = b.run(modes="mono,micro", workloads="null,pingpong", ipc=",".join(ALL))
+    assert p.returncode == 0, p.stderr
+    return b, p
+
+
+def test_each_strategy_boots_its_own_build_and_rows_say_which(strategies_run):
+    b, p = strategies_run
+    for i in ALL:
+        assert f"micro-{i} pingpong ... ok" in p.stdout
+        assert os.path.exists(os.path.join(b.latest(), "logs", f"micro-{i}-pingpong.log"))
+    rows = b.lines()
+    assert {r["ipc"] for r in rows if r["mode"] == "micro"} == set(ALL)
+    assert {r["ipc"] for r in rows if r["mode"] == "mono"} == {"mono"}
+    commands = {r["ipc"]: r["command"] for r in b.meta()["runs"] if r["workload"] == "pingpong"}
+    assert commands["mach"][commands["mach"].index("-kernel") + 1].endswith("micro-mach/kernel.elf")
+    assert b.meta()["matrix"]["ipc"] == list(ALL)
+
+
+def test_mono_against_micro_uses_the_default_strategy(strategies_run):
+    b, p = strategies_run
+    sel4 = next(r for r in b.lines() if r.get("ipc") == "sel4" and r["variant"] == "call_replyrecv"
+                and r["size"] == 8)
+    head = next(x for x in p.stdout.splitlines() if x.startswith("pingpong  pipe"))
+    assert f" {sel4['median']} " in head   # not mach's, nor an average
+
+
+def test_terminal_shows_the_strategies_side_by_side(strategies_run):
+    _, p = strategies_run
+    lines = p.stdout.splitlines()
+    i = lines.index("IPC strategies: the same workloads on each micro IPC design (medians)")
+    assert lines[i + 1].split()[2:] == ["mono", "sel4", "l4", "mach", "qnx", "minix", "rc4000"]
+    assert max(len(x) for x in lines if not x.startswith("results:")) <= 120
+
+
+def test_report_has_strategies_and_liedtke_tables(strategies_run, tmp_path):
+    b, _ = strategies_run
+    out = str(tmp_path / "out")
+    p = run_script("report.py", "--run", b.latest(), "--out", out)
+    assert p.returncode == 0, p.stderr
+    page = open(os.path.join(out, "index.html")).read()
+    assert "IPC strategies: the same servers and workloads" in page
+    rows = b.lines()
+    med = {r["ipc"]: r["median"] for r in rows if r["workload"] == "pingpong" and r["size"] == 8
+           and r["variant"] in ("call_replyrecv", "pipe")}
+    assert f"{med['mach'] / med['l4']:.2f}x at 8 B" in page   # ours: mach / l4
+    assert "22x" in page and "L3" in page
+    for fig in ("ipc_strategies_size", "ipc_strategies_events"):
+        assert f'src="fig/{fig}.png"' in page
+    csv_head = open(os.path.join(out, "data", "ipc_strategies_size.csv")).readline().strip()
+    assert csv_head == "size,mono," + ",".join(f"micro {i}" for i in ALL)
+
+
+def test_unknown_strategy_is_refused(tmp_path):
+    b = Bench(tmp_path).kernels()
+    p = b.run(ipc="sel4,hurd")
+    assert p.returncode == 2
+    assert "unknown IPC strategy 'hurd' (valid: sel4, l4, mach, qnx, minix, rc4000)" in p.stderr
+    assert not os.path.exists(b.results)
+
+
+def test_compare_pairs_rows_by_strategy(strategies_run, tmp_path):
+    b, _ = strategies_run
+    other = tmp_path / "b"
+    shutil.copytree(b.latest(), other)
+    path = other / "results.jsonl"
+    rows = [json.loads(x) for x in path.read_text().splitlines()]
+    for r in rows:
+        if r.get("ipc") == "mach" and r["workload"] == "null":
+            r["median"] += 7
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    p = run_script("compare.py", b.latest(), str(other))
+    assert p.returncode == 1
+    moved = [x.split()[0] for x in p.stdout.splitlines() if "+7" in x]
+    assert moved and set(moved) == {"micro-mach"}, p.stdout
