@@ -8,7 +8,7 @@ hang (no end within the time-out), a failed sanity check (another
 process, a file, a semaphore, the servers) or a malformed line is a
 failure, reported with the seed and the calls in flight and the command
 that replays them. Results go to results/fuzz/<run-id>/ (summary.json and
-one serial log per mode). Exit status: 0 nothing broke, 1 something did,
+one serial log per kernel: mono, micro-<ipc>). Exit status: 0 nothing broke, 1 something did,
 2 bad command line.
 """
 import argparse
@@ -24,7 +24,9 @@ def parse_args(argv):
                                 epilog="\n\n".join(__doc__.split("\n\n")[1:]),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--modes", default="mono,micro", help="comma separated, of mono,micro")
-    p.add_argument("--calls", type=int, default=10_000_000, help="calls per mode (default 10 million)")
+    p.add_argument("--ipc", default="sel4",
+                   help=f"micro IPC strategies to fuzz, of {','.join(matrix.IPCS)} (default sel4)")
+    p.add_argument("--calls", type=int, default=10_000_000, help="calls per kernel (default 10 million)")
     p.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     p.add_argument("--first", type=int, default=0, help="index of the first call (default 0)")
     p.add_argument("--chunk", type=int, default=4000, help="calls per child process (default 4000)")
@@ -33,8 +35,7 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float,
                    help="seconds per boot (default 120 + calls / 20,000)")
     p.add_argument("--kernel-dir", default="build",
-                   help="holds mono/ and micro-sel4/kernel.elf (micro: the default IPC strategy; "
-                        "default build)")
+                   help="holds mono/ and micro-<ipc>/kernel.elf (default build)")
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
     p.add_argument("--results-dir", default=os.path.join("results", "fuzz"),
                    help="where run directories go (default results/fuzz)")
@@ -42,6 +43,7 @@ def parse_args(argv):
     args = p.parse_args(argv)
     try:
         args.modes = matrix.parse_list(args.modes, matrix.GUEST_MODES, "mode")
+        args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
     except matrix.MatrixError as e:
         p.error(str(e))
     if args.calls < 1 or args.chunk < 1 or args.first < 0 or args.seed < 0:
@@ -59,7 +61,8 @@ def judge(mode, args, outcome, log, proto):
     summary = next((r for r in records if r["type"] == "fuzz_summary"), None)
     done = next((r for r in records if r["type"] == "done"), None)
     calls = summary["calls"] if summary else sum(c.get("done", 0) for c in chunks)
-    out = {"mode": mode, "seed": args.seed, "first": args.first, "calls_asked": args.calls,
+    out = {"mode": matrix.mode_of(mode), "system": mode, "seed": args.seed, "first": args.first,
+           "calls_asked": args.calls,
            "calls": calls, "issued": summary and summary.get("issued"),
            "chunks": len(chunks), "seconds": round(outcome.seconds, 2),
            "calls_per_second": round(calls / outcome.seconds) if outcome.seconds else None,
@@ -88,7 +91,9 @@ def judge(mode, args, outcome, log, proto):
         nxt = min(args.chunk, args.first + args.calls - last)
         flight = failed[0] if failed else {"first": last, "count": max(nxt, 1)}
         out["in_flight"] = {"first": flight["first"], "count": flight["count"]}
-        out["replay"] = (f"make fuzz MODES={mode} SEED={args.seed} FIRST={flight['first']} "
+        where = (f"MODES=micro IPC={matrix.ipc_of(mode)}" if matrix.mode_of(mode) == "micro"
+                 else f"MODES={mode}")
+        out["replay"] = (f"make fuzz {where} SEED={args.seed} FIRST={flight['first']} "
                          f"CALLS={flight['count']} FUZZ_ACCEL=icount")
     out["problems"] = problems
     out["ok"] = not problems
@@ -102,8 +107,10 @@ def main(argv=None):
     meta = {"run_id": run_id, "date": provenance.now_iso(), "git": provenance.git_state(),
             "qemu": qemu.version(args.qemu), "accel": args.accel, "modes": []}
     status = 0
-    for mode in args.modes:
-        kernel = os.path.join(args.kernel_dir, matrix.system(mode), "kernel.elf")
+    systems = [matrix.system(m, i) for m in args.modes
+               for i in (args.ipc if m == "micro" else (None,))]
+    for mode in systems:
+        kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
         append = (f"run=fuzz calls={args.calls} seed={args.seed} first={args.first} "
                   f"chunk={args.chunk} {args.append}").strip()
         argv = qemu.command(args.qemu, kernel, append, args.accel)
@@ -111,7 +118,8 @@ def main(argv=None):
         print(f"fuzz {mode}: {args.calls:,} calls from {args.first}, seed {args.seed}, "
               f"{args.accel} ...", flush=True)
         if not os.path.isfile(kernel):
-            res = {"mode": mode, "ok": False, "problems": [f"kernel not built: {kernel}"]}
+            res = {"mode": matrix.mode_of(mode), "system": mode, "ok": False,
+                   "problems": [f"kernel not built: {kernel}"]}
         else:
             outcome = qemu.run(argv, log, args.timeout)
             res = judge(mode, args, outcome, log, proto)

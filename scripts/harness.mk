@@ -4,7 +4,7 @@
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
-#   make fuzz    [MODES=mono,micro] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
+#   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
 #                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
 #   make compare A=results/<id> B=results/<id> [FULL=1]   what moved (exit 1
 #                if anything did); FULL=1 adds the table of every row
@@ -80,7 +80,8 @@ fuzz: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-run
 
 fuzz-run: $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
-	$(if $(filter micro,$(HARNESS_MODES)),$(BUILD)/micro-sel4/kernel.elf)
-	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' --calls '$(CALLS)' \
+	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
+	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' \
+		--ipc '$(call harness_csv,$(IPC))' --calls '$(CALLS)' \
 		--seed '$(SEED)' --first '$(FIRST)' --accel '$(FUZZ_ACCEL)' --kernel-dir '$(BUILD)' \
 		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz'

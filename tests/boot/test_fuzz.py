@@ -22,9 +22,12 @@ def fuzz(tmp_path, *args):
     return p, summary
 
 
-@pytest.mark.parametrize("mode", ["mono", "micro"])
-def test_fuzzer_leaves_the_kernel_working(tmp_path, mode):
-    p, s = fuzz(tmp_path, "--modes", mode, "--calls", "150000", "--seed", "11")
+@pytest.mark.parametrize("mode, ipc", [("mono", "sel4")] + [("micro", i) for i in
+                                                            ("sel4", "l4", "mach", "qnx", "minix",
+                                                             "rc4000")])
+def test_fuzzer_leaves_the_kernel_working(tmp_path, mode, ipc):
+    """Every kernel, each IPC strategy's too, survives the fuzzer."""
+    p, s = fuzz(tmp_path, "--modes", mode, "--ipc", ipc, "--calls", "150000", "--seed", "11")
     assert p.returncode == 0, p.stdout + p.stderr
     m = s["modes"][0]
     assert m["ok"] and m["problems"] == [] and m["calls"] >= 149000, m
@@ -37,7 +40,7 @@ def test_fuzz_calls_are_a_function_of_seed_and_index(tmp_path):
                     "--accel", "icount", "--chunk", "3000")
         assert p.returncode == 0, p.stderr
         log = os.path.join(tmp_path / sub, os.listdir(tmp_path / sub)[0], "logs",
-                           "fuzz-micro.log")
+                           "fuzz-micro-sel4.log")
         return [line for line in open(log, errors="replace") if '"type":"fuzz"' in line]
     assert chunks("a", "5") == chunks("b", "5")   # icount: the same run, line for line
     assert chunks("a2", "5") != chunks("c", "6")
