@@ -112,10 +112,12 @@ help:
 	@echo "make test                 unit tests, boot tests of both kernels, harness tests"
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
+	@echo "make model                build the cycle model, a QEMU plugin (build/model/mkbmodel.so)"
 	@echo "make bench                run the benchmark suite and write the report"
 	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
 	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=300"
-	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)]"
+	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
+	@echo "                          MODEL=skylake|zen3|off (modeled cycles beside instructions)]"
 	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest)"
 	@echo "make compare A=dir B=dir  what moved between two runs (exit 1 if anything did);"
 	@echo "                          FULL=1 adds every row"
@@ -211,6 +213,7 @@ deps:
 
 -include scripts/harness.mk
 -include bench/host/host.mk
+-include bench/model/model.mk
 -include tests/unit/unit.mk
 UNIT_SRC_test_fmt := lib/fmt.c
 # lib/string.c under other names, beside the C library's (and without
@@ -222,7 +225,7 @@ $(BUILD)/unit/obj/lib/string.o: UNIT_CFLAGS += -fno-builtin -Dmemcpy=mkb_memcpy 
 UNIT_SRC_test_stats := bench/stats.c
 UNIT_CFLAGS += -Ilib -Ibench
 
-TEST_PREREQS := kernels $(if $(wildcard tests/unit/unit.mk),unit) \
+TEST_PREREQS := kernels model $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)

@@ -14,12 +14,23 @@
 #define BENCH_MAX_SAMPLES 4096
 #define BENCH_CHECK_MAX 96
 
+/* Timing points for the cycle model (bench/model/mkbmodel.c, a QEMU
+ * plugin): multi-byte NOPs with a tag it recognises (0x4B4D = "MK" in
+ * the displacement); without the plugin they are plain NOPs. */
+#define BENCH_MARK_CLOCK "nopl 0x4b4d0001(%%rax)"   /* a clock read */
+#define BENCH_MARK(code) __asm__ volatile("nopl 0x4b4d000" #code "(%%rax)" ::: "memory")
+#define BENCH_MARK_SAMPLE() BENCH_MARK(2)     /* a sample: the last two clock reads */
+#define BENCH_MARK_OVERHEAD() BENCH_MARK(3)   /* an empty pair of the calibration */
+#define BENCH_MARK_END() BENCH_MARK(4)        /* a run's end: its result line follows */
+
 /* Fenced time stamp: earlier instructions finish before rdtsc reads, and
- * later ones do not start before it has. */
+ * later ones do not start before it has. The clock mark sits between
+ * the two fences, so both ends of a sample include one (the overhead
+ * subtraction takes it out again). */
 static inline uint64_t bench_now(void)
 {
 	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
+	__asm__ volatile("lfence; rdtsc; " BENCH_MARK_CLOCK "; lfence" : "=a"(lo), "=d"(hi) :: "memory");
 	return ((uint64_t)hi << 32) | lo;
 }
 

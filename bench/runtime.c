@@ -45,6 +45,7 @@ uint64_t bench_overhead(void)
 	for (unsigned i = 0; i < OVERHEAD_SAMPLES; i++) {
 		uint64_t t0 = bench_now();
 		uint64_t t1 = bench_now();
+		BENCH_MARK_OVERHEAD();
 		v[i] = t1 - t0;
 	}
 	struct bench_stats s;
@@ -93,6 +94,7 @@ void bench_sample(struct bench_run *r, uint64_t ticks)
 {
 	if (r->n >= BENCH_MAX_SAMPLES)
 		return;
+	BENCH_MARK_SAMPLE();
 	r->samples[r->n++] = ticks > overhead_ticks ? ticks - overhead_ticks : 0;
 	if (r->window_open)
 		window_close(r);
@@ -148,6 +150,7 @@ static void events_json(char *out, size_t cap, const struct kcounters *ev, unsig
  * run failed its data check (or took no samples), else 0. */
 int bench_end(struct bench_run *r)
 {
+	BENCH_MARK_END();
 	os_counters(&r->ev1);
 	if (!r->check[0] && r->n == 0)
 		bench_fail(r, "no samples");

@@ -19,8 +19,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import (accel, cli, matrix, parse, protocol, provenance, qemu, results, stats,  # noqa: E402
-                 strategies, table)
+from mkb import (accel, cli, matrix, model, parse, protocol, provenance, qemu, results,  # noqa: E402
+                 stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
@@ -49,6 +49,11 @@ def parse_args(argv):
     p.add_argument("--results-dir", default="results", help="where run directories go (default results)")
     p.add_argument("--host-baseline", default=HOST_BASELINE,
                    help="script run for mode linux (default scripts/host_baseline.py)")
+    p.add_argument("--model", default="off",
+                   help=f"cycle-model profile ({', '.join(model.profiles())}) or off (default "
+                        "off; make bench turns skylake on): modeled cycles beside instructions")
+    p.add_argument("--model-plugin", default=model.DEFAULT_PLUGIN,
+                   help="the cycle model plugin (default build/model/mkbmodel.so)")
     p.add_argument("--check", action="store_true",
                    help="only validate the options and exit (used by make)")
     p.add_argument("--iters", type=int, help="measured iterations (default 1000, --quick 100)")
@@ -78,6 +83,10 @@ def parse_args(argv):
         p.error("--timeout must be positive")
     if args.iters < 1 or args.warmup < 0:
         p.error("--iters must be at least 1 and --warmup at least 0")
+    if args.model != "off" and args.model not in model.profiles():
+        p.error(f"unknown model profile {args.model!r} (valid: {', '.join(model.profiles())}, off)")
+    if args.model != "off" and args.accel == "kvm":
+        p.error("the cycle model runs under TCG only (a QEMU plugin): use MODEL=off with ACCEL=kvm")
     return args
 
 
@@ -143,6 +152,9 @@ def run_guest(args, ctx, system, workload, shape=None):
     append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape)
     argv = qemu.command(args.qemu, kernel, append, ctx["accel"])
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
+    model_out = os.path.join(ctx["dir"], log[:-4] + ".model.jsonl")
+    if ctx.get("model"):
+        argv += model.qemu_args(args.model_plugin, ctx["model"], model_out)
     info = {"mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system), "workload": workload,
             "command": argv, "log": log}
     if shape:
@@ -163,6 +175,11 @@ def run_guest(args, ctx, system, workload, shape=None):
     for r in found:
         r.update(accel=ctx["accel"], unit=map_unit(r["unit"], ctx["accel"]),
                  run_id=ctx["run_id"])
+    if ctx.get("model") and found and not outcome.timed_out:
+        try:
+            found = found + model.rows_for(found, model_out)
+        except model.ModelError as e:
+            reasons.append(str(e))
     return found, reasons, info
 
 
@@ -217,6 +234,8 @@ def build_meta(args, ctx):
                                 for w in args.workloads},
                    "shapes": {f"{m} {w}": list(s) for (m, w), s in matrix.SHAPES.items()
                               if m in args.modes and w in args.workloads}},
+        "model": (dict(model.describe(ctx["model"]), plugin=args.model_plugin)
+                  if ctx.get("model") else None),
         "runs": [], "failures": [], "complete": False,
     }
 
@@ -234,8 +253,18 @@ def main(argv=None):
         print(f"bench.py: --accel kvm: {accel.kvm_usable()[1]}", file=sys.stderr)
         return 2
     chosen, reason = accel.choose(args.accel, args.qemu)
+    use_model = args.model if args.model != "off" and chosen != "kvm" else None
+    if args.model != "off" and not use_model:
+        print(f"bench.py: no modeled cycles: the accelerator is {chosen} and the cycle model "
+              "runs under TCG only", file=sys.stderr)
+    if use_model:
+        try:
+            model.check(use_model, args.model_plugin)
+        except model.ModelError as e:
+            print(f"bench.py: {e}", file=sys.stderr)
+            return 2
     run_id, run_dir = results.new_run_dir(args.results_dir)
-    ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen,
+    ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model,
            "accel_reason": reason, "proto": proto, "echo": Progress()}
     meta = build_meta(args, ctx)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
@@ -284,7 +313,8 @@ def main(argv=None):
     meta["complete"] = True
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
-    ok = [r for r in everything if r["check"] == "ok"]
+    ok = model.measured([r for r in everything if r["check"] == "ok"])
+    modeled = model.modeled([r for r in everything if r["check"] == "ok"])
     shown = stats.comparable(ok)
     results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok)
     if shown:
@@ -293,6 +323,8 @@ def main(argv=None):
     if len(strategies.systems(ok)) > 2:
         print("\nIPC strategies: the same workloads on each micro IPC design (medians)")
         print(table.render(*strategies.table_rows(ok)))
+    if modeled:
+        print(table.modeled_summary(stats.comparable(ok), stats.comparable(modeled), ctx["model"]))
     print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")
     if meta["failures"]:
         ran = [f for f in meta["failures"] if not f["reason"].startswith("not run: ")]

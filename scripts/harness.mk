@@ -1,7 +1,7 @@
 # scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
 #
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
-#                [ACCEL=auto] [QUICK=1] [TIMEOUT=300]
+#                [ACCEL=auto] [QUICK=1] [TIMEOUT=300] [MODEL=skylake|zen3|off]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
 #   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
@@ -14,6 +14,8 @@
 
 MODES ?= mono,micro,linux
 IPC ?= sel4,l4,mach,qnx,minix,rc4000
+MODEL ?= skylake
+MODEL_SO ?= $(BUILD)/model/mkbmodel.so
 WORKLOADS ?= null,pingpong,shm,sem,fileio
 ACCEL ?= auto
 QUICK ?=
@@ -34,7 +36,7 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
 	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
-	--host-baseline '$(HOST_BASELINE)'
+	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)'
 
 .PHONY: bench bench-run bench-check report compare fuzz fuzz-run
 
@@ -53,7 +55,7 @@ bench: deps
 # bench-check comes first so a bad MODES/WORKLOADS/ACCEL stops before any build.
 HARNESS_KERNELS = $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
 	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
-bench-run: bench-check $(HARNESS_KERNELS) \
+bench-run: bench-check $(HARNESS_KERNELS) $(if $(filter-out off,$(MODEL)),$(MODEL_SO)) \
 	$(if $(filter linux,$(HARNESS_MODES)),host-bench)
 	@status=0; $(PYTHON) scripts/bench.py $(HARNESS_ARGS) \
 		--cc '$(CC)' --cflags '$(BENCH_CFLAGS)' || status=$$?; \

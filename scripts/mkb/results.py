@@ -10,7 +10,7 @@ import json
 import os
 import time
 
-from . import parse, stats, strategies, table
+from . import model, parse, stats, strategies, table
 
 SUMMARY_COLUMNS = ("workload", "mode", "ipc", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
@@ -104,8 +104,13 @@ class Run:
         self.run_id = meta.get("run_id", os.path.basename(path))
 
     def ok_results(self):
-        """Results whose data check passed (the ones to plot)."""
-        return [r for r in self.results if r.get("check") == "ok"]
+        """Measured results whose data check passed (the ones to plot);
+        the cycle model's rows are modeled_results()."""
+        return model.measured([r for r in self.results if r.get("check") == "ok"])
+
+    def modeled_results(self):
+        """The cycle model's rows (unit modeled_cycles) of results that passed."""
+        return model.modeled([r for r in self.results if r.get("check") == "ok"])
 
     def comparable(self):
         """ok_results() that are set side by side (see stats.comparable)."""

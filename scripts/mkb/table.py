@@ -168,6 +168,7 @@ UNIT_WORDS = {
     "tsc_ticks": "emulated TSC ticks (QEMU tcg: host-speed dependent, noisy)",
     "cycles": "CPU cycles (KVM)",
     "ns": "nanoseconds (Linux host)",
+    "modeled_cycles": "modeled cycles (the cycle model, bench/model/: a model, not a measurement)",
 }
 MODE_ORDER = ("mono", "micro", "linux")
 EVENT_WORDS = "kernel entries / thread switches / address-space switches / bytes copied"
@@ -334,4 +335,36 @@ def terminal(results):
         title = ("micro/mono of the medians over every case both ran" if len(s[0]) > 2
                  else "how many results each mode has (no case ran in both kernels)")
         parts += ["", f"Per workload: {title}", render(*s)]
+    return "\n".join(parts)
+
+
+def ratio_units(measured, modeled):
+    """(headers, rows): per headline case, micro/mono in the measured unit
+    beside micro/mono in modeled cycles (and the two-hop file server's)."""
+    a = {r["workload"]: r for r in stats.headline(measured)}
+    b = {r["workload"]: r for r in stats.headline(modeled)}
+    rows = []
+    for w, ra in a.items():
+        rb = b.get(w)
+        if not rb or ra["ratio"] is None:
+            continue
+        case = _case(dict(ra, shape="")) if (ra["mono"] or ra["micro"]) else "-"
+        rows.append([w, case, _x(ra["ratio"]), _x(rb["ratio"])]
+                    + [f"{_x(ra['alt_ratio'].get(s))} / {_x(rb['alt_ratio'].get(s))}"
+                       for s in sorted(ra["alt"]) if s in rb["alt"]])
+    unit = "/".join(sorted({r["unit"] for r in measured if r["mode"] != "linux"}))
+    alts = sorted({s for r in stats.headline(measured) for s in r["alt"]})
+    headers = ["workload", "case", f"micro/mono [{unit}]", "micro/mono [modeled cycles]"]
+    headers += [f"{s}/mono [both]" for s in alts]
+    return headers, [r + ["-"] * (len(headers) - len(r)) for r in rows]
+
+
+def modeled_summary(measured, modeled, profile):
+    """The terminal's modeled-cycles part: the headline in modeled cycles
+    and micro/mono in both units."""
+    parts = ["", f"Modeled cycles (cycle model, profile {profile}: a model of a CPU, not a "
+             "measurement; bench/model/)", render(*brief_headline(modeled))]
+    h, rows = ratio_units(measured, modeled)
+    if rows:
+        parts += ["", "micro/mono in both units", render(h, rows)]
     return "\n".join(parts)

@@ -1,0 +1,559 @@
+/*
+ * mkbmodel.c - a QEMU TCG plugin that prices what the guest executes in
+ * modeled cycles, beside icount's exact instruction counts (issue 11).
+ * Loaded by scripts/mkb/qemu.py with
+ *   -plugin build/model/mkbmodel.so,profile=<file>,out=<file>
+ * It models one CPU from a profile (bench/model/profiles/<name>.cfg, every
+ * value with its source): a cost per instruction class (base; syscall,
+ * sysret and iretq; mov to CR3; wrmsr; rdtsc; each rep movs/stos
+ * iteration by its bytes at a modeled copy bandwidth), set-associative
+ * TLBs (instruction and data, per page size, and a shared second level;
+ * a CR3 write flushes the non-global entries, as without PCID) whose
+ * misses walk the page tables through the caches, and L1I, L1D and L2
+ * caches by physical address, a miss costing the next level's latency.
+ *
+ * The guest's benchmark runtime (bench/bench.h, bench/runtime.c) marks
+ * its timing points with multi-byte NOPs the plugin recognises: a clock
+ * read (right after each rdtsc of bench_now), a sample taken (the last
+ * two clock reads), an empty pair of the overhead calibration, and the
+ * end of a run, where the plugin writes one JSON line of statistics (the
+ * guest's: min, median, mean, stddev, p99, max, after subtracting the
+ * median empty pair) and per-sample events. The harness pairs the k-th
+ * line with the k-th result line of the boot.
+ *
+ * Everything is integer arithmetic on the instruction stream and guest
+ * physical addresses, so a run repeats exactly. Single vCPU (the guest
+ * is uniprocessor).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "qemu_plugin_api.h"
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
+
+#define MODEL_VERSION "1"
+#define MARK_TAG 0x4B4Du       /* "MK": bench/bench.h's marker NOPs */
+#define LINE 64u
+#define KERNEL_TOP 0x40000000u /* kernel identity map: global pages (kernels/core/boot.S) */
+#define SMALL_TOP 0x200000u    /* ... in 4 KiB pages below 2 MiB, 2 MiB pages above */
+#define PT_REGION 0x800000000ULL   /* where modeled page-table entries live */
+
+/* ---- parameters (a profile) ---- */
+struct params {
+	char name[64], cpu[128];
+	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* milli-cycles */
+	uint64_t copy_bpc;                 /* rep movs/stos: bytes per cycle */
+	unsigned l1i_kib, l1i_ways, l1d_kib, l1d_ways, l2_kib, l2_ways;
+	uint64_t l2_lat_m, mem_lat_m;      /* an L1 miss that hits L2; an L2 miss */
+	unsigned itlb, itlb_ways, itlb2m, itlb2m_ways, dtlb, dtlb_ways, dtlb2m, dtlb2m_ways;
+	unsigned stlb, stlb_ways;
+	uint64_t stlb_lat_m;               /* an L1 TLB miss that hits the STLB */
+};
+static struct params P;
+
+/* ---- caches and TLBs: set-associative, LRU ---- */
+struct assoc {
+	unsigned sets, ways;
+	uint64_t *tag;      /* sets * ways; 0 = empty, else key + 1 */
+	uint64_t *used;     /* last use, for LRU */
+	uint64_t clock;
+};
+
+static int assoc_init(struct assoc *a, unsigned entries, unsigned ways)
+{
+	if (!entries || !ways || entries % ways)
+		return -1;
+	a->ways = ways, a->sets = entries / ways, a->clock = 0;
+	a->tag = calloc(entries, sizeof *a->tag);
+	a->used = calloc(entries, sizeof *a->used);
+	return a->tag && a->used ? 0 : -1;
+}
+
+/* Look key up; on a miss insert it (evicting the LRU way). 1 = hit. */
+static int assoc_access(struct assoc *a, uint64_t key)
+{
+	uint64_t *t = a->tag + (key % a->sets) * a->ways, *u = a->used + (key % a->sets) * a->ways;
+	unsigned victim = 0;
+	a->clock++;
+	for (unsigned w = 0; w < a->ways; w++) {
+		if (t[w] == key + 1) {
+			u[w] = a->clock;
+			return 1;
+		}
+		if (u[w] < u[victim])
+			victim = w;
+	}
+	t[victim] = key + 1, u[victim] = a->clock;
+	return 0;
+}
+
+/* Drop every entry whose key satisfies keep() == 0. */
+static void assoc_flush(struct assoc *a, int (*keep)(uint64_t key))
+{
+	for (unsigned i = 0; i < a->sets * a->ways; i++)
+		if (a->tag[i] && !keep(a->tag[i] - 1))
+			a->tag[i] = 0, a->used[i] = 0;
+}
+
+static struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
+
+/* ---- counters: what a sample is made of ---- */
+enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
+       C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES, NC };
+static const char *const cname[NC] = {
+	"cycles", "base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles", "tlb_cycles",
+	"cache_cycles", "insns", "itlb_misses", "dtlb_misses", "stlb_misses", "page_walks",
+	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes" };
+/* The *_cycles counters are milli-cycles; the rest are counts. */
+static uint64_t now[NC];
+
+static void charge(int what, uint64_t m)
+{
+	now[what] += m;
+	now[C_CYCLES] += m;
+}
+
+/* A data-side access of physical line addr: L1D, then L2, then memory. */
+static void data_line(uint64_t pa)
+{
+	if (assoc_access(&l1d, pa / LINE))
+		return;
+	now[C_L1D_MISS]++;
+	if (assoc_access(&l2, pa / LINE)) {
+		charge(C_CACHE, P.l2_lat_m);
+		return;
+	}
+	now[C_L2_MISS]++;
+	charge(C_CACHE, P.mem_lat_m);
+}
+
+static void inst_line(uint64_t pa)
+{
+	if (assoc_access(&l1i, pa / LINE))
+		return;
+	now[C_L1I_MISS]++;
+	if (assoc_access(&l2, pa / LINE)) {
+		charge(C_CACHE, P.l2_lat_m);
+		return;
+	}
+	now[C_L2_MISS]++;
+	charge(C_CACHE, P.mem_lat_m);
+}
+
+/* TLB keys: the virtual page number, shifted left one, low bit = 2 MiB page. */
+static int is_large(uint64_t va) { return va >= SMALL_TOP && va < KERNEL_TOP; }
+static uint64_t page_key(uint64_t va) { return is_large(va) ? (va >> 21) << 1 | 1 : (va >> 12) << 1; }
+static int global_key(uint64_t key) { return ((key & 1 ? key >> 1 << 21 : key >> 1 << 12)) < KERNEL_TOP; }
+
+/* A page walk: one entry per level (3 for a 2 MiB page), each a data
+ * access through the caches, at a modeled place per page-table page. */
+static void walk(uint64_t va)
+{
+	int levels = is_large(va) ? 3 : 4;
+	now[C_WALKS]++;
+	for (int l = 0; l < levels; l++) {
+		uint64_t index = va >> (39 - 9 * l);
+		uint64_t before = now[C_CYCLES];
+		data_line(PT_REGION + ((uint64_t)l << 30) + index * 8);
+		now[C_CACHE] -= now[C_CYCLES] - before;   /* its misses count as TLB cost */
+		now[C_TLB] += now[C_CYCLES] - before;
+	}
+}
+
+static void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_counter)
+{
+	uint64_t key = page_key(va);
+	if (assoc_access(key & 1 ? l1_2m : l1, key))
+		return;
+	now[miss_counter]++;
+	if (assoc_access(&stlb, key)) {
+		charge(C_TLB, P.stlb_lat_m);
+		return;
+	}
+	now[C_STLB_MISS]++;
+	walk(va);
+}
+
+/* ---- the timing points (bench/bench.h markers) and their statistics ---- */
+enum { M_CLOCK = 1, M_SAMPLE, M_OVERHEAD, M_END };
+static uint64_t clk_prev[NC], clk_cur[NC];
+static uint64_t *samples, nsamples, cap_samples, sums[NC];
+static uint64_t overheads[256], noverheads, overhead_m;
+static int overhead_known;
+static unsigned runs;
+static FILE *out;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* milli-cycles -> "12.345" */
+static void fmt_m(char *buf, size_t cap, double m) { snprintf(buf, cap, "%.3f", m / 1000.0); }
+
+static void end_run(void)
+{
+	uint64_t n = nsamples;
+	for (uint64_t i = 0; i < n; i++)
+		samples[i] = samples[i] > overhead_m ? samples[i] - overhead_m : 0;
+	qsort(samples, n, sizeof *samples, cmp_u64);
+	double mean = 0, var = 0;
+	for (uint64_t i = 0; i < n; i++)
+		mean += (double)samples[i];
+	mean = n ? mean / n : 0;
+	for (uint64_t i = 0; i < n; i++)
+		var += ((double)samples[i] - mean) * ((double)samples[i] - mean);
+	double sd = n ? sqrt(var / n) : 0;   /* population, as bench/stats.c */
+	uint64_t r99 = (99 * n + 99) / 100;
+	char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
+	fmt_m(a, sizeof a, n ? samples[0] : 0);
+	fmt_m(b, sizeof b, n ? samples[(n - 1) / 2] : 0);
+	fmt_m(c, sizeof c, mean);
+	fmt_m(d, sizeof d, sd);
+	fmt_m(e, sizeof e, n ? samples[(r99 ? r99 : 1) - 1] : 0);   /* rank ceil(0.99 n) */
+	fmt_m(f, sizeof f, n ? samples[n - 1] : 0);
+	fmt_m(g, sizeof g, overhead_m);
+	fprintf(out, "{\"run\":%u,\"n\":%" PRIu64 ",\"min\":%s,\"median\":%s,\"mean\":%s,\"stddev\":%s,"
+		"\"p99\":%s,\"max\":%s,\"overhead\":%s,\"profile\":\"%s\",\"model_version\":\"%s\",\"events\":{",
+		runs, n, a, b, c, d, e, f, g, P.name, MODEL_VERSION);
+	for (int i = 1; i < NC; i++) {
+		double per = n ? (double)sums[i] / n : 0;
+		if (strstr(cname[i], "cycles"))
+			per /= 1000.0;
+		fprintf(out, "%s\"%s\":%.2f", i > 1 ? "," : "", cname[i], per);
+	}
+	fprintf(out, "}}\n");
+	fflush(out);
+	runs++;
+	nsamples = 0;
+	memset(sums, 0, sizeof sums);
+}
+
+static void marker(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	switch ((int)(uintptr_t)udata) {
+	case M_CLOCK:
+		memcpy(clk_prev, clk_cur, sizeof clk_cur);
+		memcpy(clk_cur, now, sizeof now);
+		break;
+	case M_SAMPLE:
+		if (nsamples == cap_samples) {
+			cap_samples = cap_samples ? 2 * cap_samples : 4096;
+			samples = realloc(samples, cap_samples * sizeof *samples);
+		}
+		samples[nsamples++] = clk_cur[C_CYCLES] - clk_prev[C_CYCLES];
+		for (int i = 0; i < NC; i++)
+			sums[i] += clk_cur[i] - clk_prev[i];
+		break;
+	case M_OVERHEAD:
+		if (!overhead_known && noverheads < 256)
+			overheads[noverheads++] = clk_cur[C_CYCLES] - clk_prev[C_CYCLES];
+		if (!overhead_known && noverheads == 256) {
+			qsort(overheads, noverheads, sizeof *overheads, cmp_u64);
+			overhead_m = overheads[(noverheads - 1) / 2];
+			overhead_known = 1;
+		}
+		break;
+	case M_END:
+		end_run();
+		break;
+	}
+}
+
+/* ---- instructions: classes, segments of translation blocks ---- */
+enum cls { K_PLAIN, K_SYSCALL, K_SYSRET, K_IRET, K_CR3, K_WRMSR, K_RDTSC, K_REP, K_MARK };
+
+/* Classify an instruction from its bytes; *bytes_per_iter for rep
+ * movs/stos, *mark for a marker. */
+static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, unsigned *mark)
+{
+	size_t i = 0;
+	int rep = 0, opsize16 = 0, rexw = 0;
+	for (; i < n; i++) {   /* legacy prefixes, then REX */
+		if (b[i] == 0xF3 || b[i] == 0xF2)
+			rep = 1;
+		else if (b[i] == 0x66)
+			opsize16 = 1;
+		else if (!(b[i] == 0xF0 || b[i] == 0x2E || b[i] == 0x36 || b[i] == 0x3E || b[i] == 0x26 ||
+			   b[i] == 0x64 || b[i] == 0x65 || b[i] == 0x67))
+			break;
+	}
+	if (i < n && (b[i] & 0xF0) == 0x40)
+		rexw = (b[i++] & 8) != 0;
+	if (i >= n)
+		return K_PLAIN;
+	uint8_t op = b[i], op2 = i + 1 < n ? b[i + 1] : 0;
+	if (op == 0xCF)
+		return K_IRET;
+	if (rep && (op == 0xA4 || op == 0xA5 || op == 0xAA || op == 0xAB)) {
+		*bytes_per_iter = (op & 1) == 0 ? 1 : rexw ? 8 : opsize16 ? 2 : 4;
+		return K_REP;
+	}
+	if (op != 0x0F)
+		return K_PLAIN;
+	if (op2 == 0x05)
+		return K_SYSCALL;
+	if (op2 == 0x07)
+		return K_SYSRET;
+	if (op2 == 0x30)
+		return K_WRMSR;
+	if (op2 == 0x31)
+		return K_RDTSC;
+	if (op2 == 0x22 && i + 2 < n && (b[i + 2] & 0x38) == 0x18)   /* mov %reg, %cr3 */
+		return K_CR3;
+	if (op2 == 0x1F && n - i == 7 && b[i + 2] == 0x80) {   /* nopl disp32(%rax) */
+		uint32_t disp;
+		memcpy(&disp, b + i + 3, 4);
+		if (disp >> 16 == MARK_TAG && (disp & 0xFFFF) >= M_CLOCK && (disp & 0xFFFF) <= M_END) {
+			*mark = disp & 0xFFFF;
+			return K_MARK;
+		}
+	}
+	return K_PLAIN;
+}
+
+/* A run of instructions that executes as a unit (a translation block is
+ * cut after each marker and CR3 write, whose effect has a place): its
+ * static cost, its instruction-fetch lines and pages, and what ends it. */
+struct segment {
+	uint64_t cost[NC];
+	uint64_t *lines, *pages;
+	unsigned nlines, npages, ninsns;
+	int end_mark, end_cr3;
+	struct segment *next;
+};
+
+static uint64_t host_base;   /* host address of guest physical 0 */
+static int host_base_known;
+
+static void run_segment(const struct segment *s)
+{
+	for (unsigned i = 0; i < s->npages; i++)
+		translate(&itlb, &itlb2m, s->pages[i], C_ITLB_MISS);
+	for (unsigned i = 0; i < s->nlines; i++)
+		inst_line(s->lines[i]);
+	for (int i = 0; i < NC; i++)
+		now[i] += s->cost[i];
+}
+
+static int keep_global(uint64_t key) { return global_key(key); }
+
+/* Run the segments of a block in order; a marker or CR3 write takes
+ * effect where it stands. */
+static void tb_exec(unsigned int vcpu, void *udata)
+{
+	for (const struct segment *s = udata; s; s = s->next) {
+		run_segment(s);
+		if (s->end_cr3) {
+			assoc_flush(&itlb, keep_global);
+			assoc_flush(&dtlb, keep_global);
+			assoc_flush(&stlb, keep_global);
+		}
+		if (s->end_mark)
+			marker(vcpu, (void *)(uintptr_t)s->end_mark);
+	}
+}
+
+static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va, void *udata)
+{
+	(void)vcpu, (void)udata;
+	struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, va);
+	if (!hw || qemu_plugin_hwaddr_is_io(hw))
+		return;
+	translate(&dtlb, &dtlb2m, va, C_DTLB_MISS);
+	data_line(qemu_plugin_hwaddr_phys_addr(hw));
+}
+
+static void add_unique(uint64_t **v, unsigned *n, uint64_t x)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if ((*v)[i] == x)
+			return;
+	*v = realloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = x;
+}
+
+static void price(struct segment *s, enum cls k, unsigned bytes_per_iter)
+{
+	uint64_t m = 0;
+	int what = C_KENTRY;
+	switch (k) {
+	case K_SYSCALL: m = P.syscall_m; break;
+	case K_SYSRET: m = P.sysret_m; break;
+	case K_IRET: m = P.iret_m; break;
+	case K_WRMSR: m = P.wrmsr_m; break;
+	case K_RDTSC: m = P.rdtsc_m, what = C_BASE; break;
+	case K_CR3: m = P.cr3_m, what = C_CR3; s->cost[C_CR3_WRITES]++; break;
+	case K_REP:   /* one iteration (each counts one instruction under icount too) */
+		m = bytes_per_iter * 1000 / P.copy_bpc, what = C_COPY;
+		break;
+	default: m = P.base_m, what = C_BASE;
+	}
+	s->cost[what] += m;
+	s->cost[C_CYCLES] += m;
+}
+
+static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	(void)id;
+	size_t n = qemu_plugin_tb_n_insns(tb);
+	struct segment *head = calloc(1, sizeof *head), *s = head;
+	for (size_t i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		const uint8_t *b = qemu_plugin_insn_data(insn);
+		size_t size = qemu_plugin_insn_size(insn);
+		uint64_t va = qemu_plugin_insn_vaddr(insn), ha = (uint64_t)(uintptr_t)qemu_plugin_insn_haddr(insn);
+		if (!host_base_known && va >= 0x100000 && va < KERNEL_TOP && ha) {
+			/* the kernel (from 1 MiB; below it the firmware's ROMs) runs
+			 * identity-mapped, so this pins guest RAM in host memory */
+			host_base = ha - va;
+			host_base_known = 1;
+		}
+		unsigned bpi = 1, mark = 0;
+		enum cls k = classify(b, size, &bpi, &mark);
+		qemu_plugin_register_vcpu_mem_cb(insn, mem_access, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
+						 NULL);
+		if (host_base_known && ha) {
+			uint64_t pa = ha - host_base;
+			add_unique(&s->lines, &s->nlines, pa / LINE * LINE);
+			if (pa / LINE != (pa + size - 1) / LINE)
+				add_unique(&s->lines, &s->nlines, (pa + size - 1) / LINE * LINE);
+		}
+		add_unique(&s->pages, &s->npages, is_large(va) ? va >> 21 << 21 : va >> 12 << 12);
+		s->ninsns++;
+		s->cost[C_INSNS]++;
+		price(s, k, bpi);
+		if ((k == K_MARK || k == K_CR3) && i + 1 < n) {
+			s->end_mark = k == K_MARK ? (int)mark : 0;
+			s->end_cr3 = k == K_CR3;
+			s->next = calloc(1, sizeof *s);
+			s = s->next;
+		} else if (k == K_MARK || k == K_CR3) {
+			s->end_mark = k == K_MARK ? (int)mark : 0;
+			s->end_cr3 = k == K_CR3;
+		}
+	}
+	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, head);
+}
+
+/* ---- the profile: "key value  # source" lines ---- */
+static const struct { const char *key; uint64_t *m; unsigned *u; } keys[] = {
+	{ "base_cycles", &P.base_m, 0 }, { "syscall_cycles", &P.syscall_m, 0 },
+	{ "sysret_cycles", &P.sysret_m, 0 }, { "iret_cycles", &P.iret_m, 0 },
+	{ "cr3_write_cycles", &P.cr3_m, 0 }, { "wrmsr_cycles", &P.wrmsr_m, 0 },
+	{ "rdtsc_cycles", &P.rdtsc_m, 0 }, { "l2_latency", &P.l2_lat_m, 0 },
+	{ "memory_latency", &P.mem_lat_m, 0 }, { "stlb_latency", &P.stlb_lat_m, 0 },
+	{ "copy_bytes_per_cycle", 0, 0 },
+	{ "l1i_kib", 0, &P.l1i_kib }, { "l1i_ways", 0, &P.l1i_ways }, { "l1d_kib", 0, &P.l1d_kib },
+	{ "l1d_ways", 0, &P.l1d_ways }, { "l2_kib", 0, &P.l2_kib }, { "l2_ways", 0, &P.l2_ways },
+	{ "itlb_entries", 0, &P.itlb }, { "itlb_ways", 0, &P.itlb_ways },
+	{ "itlb_2m_entries", 0, &P.itlb2m }, { "itlb_2m_ways", 0, &P.itlb2m_ways },
+	{ "dtlb_entries", 0, &P.dtlb }, { "dtlb_ways", 0, &P.dtlb_ways },
+	{ "dtlb_2m_entries", 0, &P.dtlb2m }, { "dtlb_2m_ways", 0, &P.dtlb2m_ways },
+	{ "stlb_entries", 0, &P.stlb }, { "stlb_ways", 0, &P.stlb_ways },
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static int fail(const char *why, const char *what)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "mkbmodel: %s%s%.512s\n", why, what ? ": " : "", what ? what : "");
+	qemu_plugin_outs(buf);
+	fputs(buf, stderr);
+	return -1;
+}
+
+static int load_profile(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return fail("cannot open the profile", path);
+	char line[512];
+	int seen[NKEYS] = { 0 };
+	while (fgets(line, sizeof line, f)) {
+		char *hash = strchr(line, '#'), key[64], val[192];
+		if (hash)
+			*hash = 0;
+		if (sscanf(line, "%63s %191[^\n]", key, val) != 2)
+			continue;
+		for (char *e = val + strlen(val); e > val && (e[-1] == ' ' || e[-1] == '\t'); )
+			*--e = 0;
+		if (!strcmp(key, "name")) {
+			snprintf(P.name, sizeof P.name, "%s", val);
+			continue;
+		}
+		if (!strcmp(key, "cpu")) {
+			snprintf(P.cpu, sizeof P.cpu, "%s", val);
+			continue;
+		}
+		size_t k = 0;
+		while (k < NKEYS && strcmp(keys[k].key, key))
+			k++;
+		char *end;
+		double v = strtod(val, &end);
+		if (k == NKEYS || end == val || v < 0) {
+			fclose(f);
+			return fail("unknown key or bad value in the profile", line);
+		}
+		seen[k] = 1;
+		if (!strcmp(key, "copy_bytes_per_cycle"))
+			P.copy_bpc = (uint64_t)llround(v);
+		else if (keys[k].m)
+			*keys[k].m = (uint64_t)llround(v * 1000);
+		else
+			*keys[k].u = (unsigned)llround(v);
+	}
+	fclose(f);
+	for (size_t k = 0; k < NKEYS; k++)
+		if (!seen[k])
+			return fail("the profile lacks", keys[k].key);
+	if (!P.name[0] || !P.copy_bpc)
+		return fail("the profile needs a name and copy_bytes_per_cycle > 0", path);
+	return 0;
+}
+
+static void at_exit(qemu_plugin_id_t id, void *udata)
+{
+	(void)id, (void)udata;
+	if (out)
+		fclose(out);
+	out = 0;
+}
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+					   char **argv)
+{
+	if (info->version.min > MKB_PLUGIN_API_VERSION || info->version.cur < MKB_PLUGIN_API_VERSION)
+		return fail("this QEMU does not offer plugin API version 1", 0);
+	if (!info->system_emulation)
+		return fail("system emulation only", 0);
+	const char *profile = 0, *outpath = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "profile=", 8))
+			profile = argv[i] + 8;
+		else if (!strncmp(argv[i], "out=", 4))
+			outpath = argv[i] + 4;
+		else
+			return fail("unknown argument (use profile=<file>,out=<file>)", argv[i]);
+	}
+	if (!profile || !outpath)
+		return fail("needs profile=<file> and out=<file>", 0);
+	if (load_profile(profile) < 0)
+		return -1;
+	unsigned line_sets = 1024 / LINE;   /* KiB -> lines */
+	if (assoc_init(&l1i, P.l1i_kib * line_sets, P.l1i_ways) || assoc_init(&l1d, P.l1d_kib * line_sets, P.l1d_ways) ||
+	    assoc_init(&l2, P.l2_kib * line_sets, P.l2_ways) || assoc_init(&itlb, P.itlb, P.itlb_ways) ||
+	    assoc_init(&itlb2m, P.itlb2m, P.itlb2m_ways) || assoc_init(&dtlb, P.dtlb, P.dtlb_ways) ||
+	    assoc_init(&dtlb2m, P.dtlb2m, P.dtlb2m_ways) || assoc_init(&stlb, P.stlb, P.stlb_ways))
+		return fail("a cache or TLB geometry in the profile is not sets x ways", profile);
+	if (!(out = fopen(outpath, "w")))
+		return fail("cannot write", outpath);
+	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+	qemu_plugin_register_atexit_cb(id, at_exit, 0);
+	return 0;
+}

@@ -1,0 +1,18 @@
+# bench/model/model.mk - the cycle model, a QEMU TCG plugin (included by
+# the top-level Makefile; BUILD, CC, HOST_CFLAGS come from there).
+#
+#   make model   -> $(BUILD)/model/mkbmodel.so
+#
+# A host shared library that QEMU loads with -plugin; its API header is
+# our own (bench/model/qemu_plugin_api.h), as Debian ships none.
+
+MODEL_DIR := bench/model
+MODEL_SO := $(BUILD)/model/mkbmodel.so
+
+.PHONY: model
+model: $(MODEL_SO)
+
+$(MODEL_SO): $(MODEL_DIR)/mkbmodel.c $(MODEL_DIR)/qemu_plugin_api.h
+	@mkdir -p $(@D)
+	@$(call say,PLUGIN,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $< -lm
