@@ -55,47 +55,52 @@ struct params {
 static struct params P;
 
 /* ---- caches and TLBs: set-associative, LRU ---- */
+/* Each set keeps its ways in recency order, most recent first, so a hit
+ * is usually found at once and LRU is exact. Sets are a power of two. */
 struct assoc {
 	unsigned sets, ways;
+	uint64_t mask;
 	uint64_t *tag;      /* sets * ways; 0 = empty, else key + 1 */
-	uint64_t *used;     /* last use, for LRU */
-	uint64_t clock;
 };
 
 static int assoc_init(struct assoc *a, unsigned entries, unsigned ways)
 {
-	if (!entries || !ways || entries % ways)
+	if (!entries || !ways || entries % ways || (entries / ways) & (entries / ways - 1))
 		return -1;
-	a->ways = ways, a->sets = entries / ways, a->clock = 0;
+	a->ways = ways, a->sets = entries / ways, a->mask = a->sets - 1;
 	a->tag = calloc(entries, sizeof *a->tag);
-	a->used = calloc(entries, sizeof *a->used);
-	return a->tag && a->used ? 0 : -1;
+	return a->tag ? 0 : -1;
 }
 
 /* Look key up; on a miss insert it (evicting the LRU way). 1 = hit. */
 static int assoc_access(struct assoc *a, uint64_t key)
 {
-	uint64_t *t = a->tag + (key % a->sets) * a->ways, *u = a->used + (key % a->sets) * a->ways;
-	unsigned victim = 0;
-	a->clock++;
-	for (unsigned w = 0; w < a->ways; w++) {
-		if (t[w] == key + 1) {
-			u[w] = a->clock;
-			return 1;
-		}
-		if (u[w] < u[victim])
-			victim = w;
-	}
-	t[victim] = key + 1, u[victim] = a->clock;
-	return 0;
+	uint64_t *t = a->tag + (key & a->mask) * a->ways, want = key + 1;
+	if (t[0] == want)
+		return 1;
+	unsigned w = 1;
+	while (w < a->ways && t[w] != want)
+		w++;
+	int hit = w < a->ways;
+	if (!hit)
+		w = a->ways - 1;
+	memmove(t + 1, t, w * sizeof *t);
+	t[0] = want;
+	return hit;
 }
 
 /* Drop every entry whose key satisfies keep() == 0. */
 static void assoc_flush(struct assoc *a, int (*keep)(uint64_t key))
 {
-	for (unsigned i = 0; i < a->sets * a->ways; i++)
-		if (a->tag[i] && !keep(a->tag[i] - 1))
-			a->tag[i] = 0, a->used[i] = 0;
+	for (unsigned set = 0; set < a->sets; set++) {
+		uint64_t *t = a->tag + set * a->ways;
+		unsigned k = 0;
+		for (unsigned w = 0; w < a->ways; w++)
+			if (t[w] && keep(t[w] - 1))
+				t[k++] = t[w];
+		while (k < a->ways)
+			t[k++] = 0;
+	}
 }
 
 static struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
@@ -266,7 +271,7 @@ static void marker(unsigned int vcpu, void *udata)
 }
 
 /* ---- instructions: classes, segments of translation blocks ---- */
-enum cls { K_PLAIN, K_SYSCALL, K_SYSRET, K_IRET, K_CR3, K_WRMSR, K_RDTSC, K_REP, K_MARK };
+enum cls { K_PLAIN, K_SYSCALL, K_SYSRET, K_IRET, K_CR3, K_WRMSR, K_RDTSC, K_REP, K_MARK, K_INVLPG };
 
 /* Classify an instruction from its bytes; *bytes_per_iter for rep
  * movs/stos, *mark for a marker. */
@@ -306,6 +311,8 @@ static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, u
 		return K_RDTSC;
 	if (op2 == 0x22 && i + 2 < n && (b[i + 2] & 0x38) == 0x18)   /* mov %reg, %cr3 */
 		return K_CR3;
+	if (op2 == 0x01 && i + 2 < n && (b[i + 2] & 0x38) == 0x38 && (b[i + 2] & 0xC0) != 0xC0)
+		return K_INVLPG;   /* 0f 01 /7 with a memory operand */
 	if (op2 == 0x1F && n - i == 7 && b[i + 2] == 0x80) {   /* nopl disp32(%rax) */
 		uint32_t disp;
 		memcpy(&disp, b + i + 3, 4);
@@ -318,27 +325,59 @@ static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, u
 }
 
 /* A run of instructions that executes as a unit (a translation block is
- * cut after each marker and CR3 write, whose effect has a place): its
+ * cut after each marker, CR3 write and invlpg, whose effect has a place): its
  * static cost, its instruction-fetch lines and pages, and what ends it. */
 struct segment {
 	uint64_t cost[NC];
+	unsigned ncost;              /* the non-zero costs, for tb_exec */
+	uint8_t cidx[NC];
+	uint64_t cval[NC];
 	uint64_t *lines, *pages;
 	unsigned nlines, npages, ninsns;
-	int end_mark, end_cr3;
+	int end_mark, end_cr3, end_invlpg;
 	struct segment *next;
 };
 
 static uint64_t host_base;   /* host address of guest physical 0 */
 static int host_base_known;
 
+/* The last segment whose fetches ran, and the last data line touched:
+ * repeating either right away finds everything where it was left (most
+ * recent in its set), so the lookups are skipped; exact, and most of the
+ * model's speed (rep movs iterations, tight loops, one field after
+ * another). A CR3 write forgets both. */
+static const struct segment *last_seg;
+static uint64_t last_dline = ~0ULL, last_dpage = ~0ULL, last_ipage = ~0ULL, last_iline = ~0ULL;
+
+/* Guest virtual page -> physical page, as QEMU's own lookup (slow) last
+ * gave it; forgotten on every CR3 write and invlpg, when the guest's own
+ * TLB would be. Direct-mapped; key = page + 1 (0 = empty). */
+#define XLATE 1024
+static uint64_t xlate_key[XLATE], xlate_pa[XLATE];
+
+static void forget_translations(void)
+{
+	memset(xlate_key, 0, sizeof xlate_key);
+	last_seg = 0, last_dline = last_dpage = last_ipage = last_iline = ~0ULL;
+}
+
 static void run_segment(const struct segment *s)
 {
-	for (unsigned i = 0; i < s->npages; i++)
-		translate(&itlb, &itlb2m, s->pages[i], C_ITLB_MISS);
-	for (unsigned i = 0; i < s->nlines; i++)
-		inst_line(s->lines[i]);
-	for (int i = 0; i < NC; i++)
-		now[i] += s->cost[i];
+	if (s != last_seg) {
+		last_seg = s;
+		for (unsigned i = 0; i < s->npages; i++)
+			if (s->pages[i] != last_ipage) {   /* else the ITLB's most recent entry */
+				last_ipage = s->pages[i];
+				translate(&itlb, &itlb2m, s->pages[i], C_ITLB_MISS);
+			}
+		for (unsigned i = 0; i < s->nlines; i++)
+			if (s->lines[i] != last_iline) {   /* else L1I's most recent line */
+				last_iline = s->lines[i];
+				inst_line(s->lines[i]);
+			}
+	}
+	for (unsigned i = 0; i < s->ncost; i++)
+		now[s->cidx[i]] += s->cval[i];
 }
 
 static int keep_global(uint64_t key) { return global_key(key); }
@@ -349,6 +388,8 @@ static void tb_exec(unsigned int vcpu, void *udata)
 {
 	for (const struct segment *s = udata; s; s = s->next) {
 		run_segment(s);
+		if (s->end_cr3 || s->end_invlpg)
+			forget_translations();
 		if (s->end_cr3) {
 			assoc_flush(&itlb, keep_global);
 			assoc_flush(&dtlb, keep_global);
@@ -362,11 +403,24 @@ static void tb_exec(unsigned int vcpu, void *udata)
 static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va, void *udata)
 {
 	(void)vcpu, (void)udata;
-	struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, va);
-	if (!hw || qemu_plugin_hwaddr_is_io(hw))
+	if (va / LINE == last_dline)
 		return;
-	translate(&dtlb, &dtlb2m, va, C_DTLB_MISS);
-	data_line(qemu_plugin_hwaddr_phys_addr(hw));
+	last_dline = va / LINE;
+	uint64_t page = va >> 12, slot = page % XLATE, pa;
+	if (xlate_key[slot] == page + 1) {
+		pa = xlate_pa[slot] | (va & 0xFFF);
+	} else {
+		struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, va);
+		if (!hw || qemu_plugin_hwaddr_is_io(hw))
+			return;
+		pa = qemu_plugin_hwaddr_phys_addr(hw);
+		xlate_key[slot] = page + 1, xlate_pa[slot] = pa & ~0xFFFULL;
+	}
+	if (page != last_dpage) {   /* else the DTLB's most recent entry */
+		last_dpage = page;
+		translate(&dtlb, &dtlb2m, va, C_DTLB_MISS);
+	}
+	data_line(pa);
 }
 
 static void add_unique(uint64_t **v, unsigned *n, uint64_t x)
@@ -428,16 +482,22 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		s->ninsns++;
 		s->cost[C_INSNS]++;
 		price(s, k, bpi);
-		if ((k == K_MARK || k == K_CR3) && i + 1 < n) {
+		if (k == K_MARK || k == K_CR3 || k == K_INVLPG) {   /* its effect has a place */
 			s->end_mark = k == K_MARK ? (int)mark : 0;
 			s->end_cr3 = k == K_CR3;
-			s->next = calloc(1, sizeof *s);
-			s = s->next;
-		} else if (k == K_MARK || k == K_CR3) {
-			s->end_mark = k == K_MARK ? (int)mark : 0;
-			s->end_cr3 = k == K_CR3;
+			s->end_invlpg = k == K_INVLPG;
+			if (i + 1 < n) {
+				s->next = calloc(1, sizeof *s);
+				s = s->next;
+			}
 		}
 	}
+	for (struct segment *x = head; x; x = x->next)
+		for (int i = 0; i < NC; i++)
+			if (x->cost[i]) {
+				x->cidx[x->ncost] = (uint8_t)i;
+				x->cval[x->ncost++] = x->cost[i];
+			}
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, head);
 }
 
