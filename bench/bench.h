@@ -89,4 +89,5 @@ int wl_pingpong(const struct bench_args *a);
 int wl_sem(const struct bench_args *a);
 int wl_shm(const struct bench_args *a);
 int wl_fileio(const struct bench_args *a);
+int wl_calib(const struct bench_args *a);   /* wl_calib.c: the cycle model's check */
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "sem", wl_sem },
 	{ "shm", wl_shm },
 	{ "fileio", wl_fileio },
+	{ "calib", wl_calib },   /* the cycle model's check, not a benchmark */
 };
 
 static void fail(const char *msg, const char *what)

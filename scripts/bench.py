@@ -13,6 +13,7 @@ check is recorded as a failure and the others go on. Exit status: 0 all
 runs ok, 1 some run failed, 2 bad command line.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import sys
@@ -54,6 +55,9 @@ def parse_args(argv):
                         "off; make bench turns skylake on): modeled cycles beside instructions")
     p.add_argument("--model-plugin", default=model.DEFAULT_PLUGIN,
                    help="the cycle model plugin (default build/model/mkbmodel.so)")
+    p.add_argument("--jobs", type=int,
+                   help="guest boots at a time (default: under icount, whose figures do not "
+                        "depend on the host, one per CPU up to 2; otherwise 1)")
     p.add_argument("--check", action="store_true",
                    help="only validate the options and exit (used by make)")
     p.add_argument("--iters", type=int, help="measured iterations (default 1000, --quick 100)")
@@ -81,6 +85,8 @@ def parse_args(argv):
         args.warmup = matrix.QUICK_WARMUP if args.quick else matrix.WARMUP
     if args.timeout <= 0:
         p.error("--timeout must be positive")
+    if args.jobs is not None and args.jobs < 1:
+        p.error("--jobs must be at least 1")
     if args.iters < 1 or args.warmup < 0:
         p.error("--iters must be at least 1 and --warmup at least 0")
     if args.model != "off" and args.model not in model.profiles():
@@ -276,7 +282,29 @@ def main(argv=None):
 
     plan = matrix.plan(args.modes, args.workloads, args.ipc)
     plan += [("linux", "all", None)] if "linux" in args.modes else []
-    everything, stop_guests = [], None
+    everything = []
+    # Under icount a boot's figures do not depend on the host, so boots may
+    # run side by side; the Linux baseline (last in the plan) runs alone.
+    jobs = args.jobs or (min(2, os.cpu_count() or 1) if chosen == "icount" else 1)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    ahead = {i: pool.submit(run_guest, args, ctx, y, w, s) for i, (y, w, s) in enumerate(plan, 1)
+             if y != "linux"} if pool else {}
+    try:
+        run_plan(args, ctx, meta, plan, ahead, everything)
+    except KeyboardInterrupt:
+        qemu.kill_all()
+        raise
+    finally:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+    finish_run(args, ctx, meta, plan, everything)
+    return 1 if meta["failures"] else 0
+
+
+def run_plan(args, ctx, meta, plan, ahead, everything):
+    """Run (or collect, from ahead: boots already submitted to a pool) every
+    boot of plan in order, recording results and failures."""
+    run_dir, run_id, chosen, stop_guests = ctx["dir"], ctx["run_id"], ctx["accel"], None
     for i, (system, workload, shape) in enumerate(plan, 1):
         name = run_name(system, workload, shape)
         if stop_guests and system != "linux":
@@ -288,6 +316,8 @@ def main(argv=None):
         start = time.monotonic()
         if system == "linux":
             found, reasons, info = run_linux(args, ctx)
+        elif i in ahead:
+            found, reasons, info = ahead[i].result()
         else:
             found, reasons, info = run_guest(args, ctx, system, workload, shape)
         info.update(results=len(found), ok=not reasons)
@@ -299,7 +329,8 @@ def main(argv=None):
         everything += found
         verdict = "ok" if not reasons else f"FAILED ({'; '.join(reasons)})"
         ctx["echo"].finish(f"[{i}/{len(plan)}] {name}: ")
-        print(f"{verdict} {len(found)} results {time.monotonic() - start:.1f}s")
+        took = info.get("seconds", time.monotonic() - start) if i in ahead else time.monotonic() - start
+        print(f"{verdict} {len(found)} results {took:.1f}s")
         if chosen == "kvm" and info.get("qemu_failed"):
             said = qemu.qemu_messages(os.path.join(run_dir, info["log"]), args.qemu, limit=1)
             stop_guests = (f"KVM cannot run the guest here (QEMU on {name}: "
@@ -310,6 +341,10 @@ def main(argv=None):
                       f"skipped (use ACCEL=icount)", file=sys.stderr)
         results.write_json(os.path.join(run_dir, "meta.json"), meta)
 
+
+def finish_run(args, ctx, meta, plan, everything):
+    """Close the run: summary, tables, the terminal summary, failures."""
+    run_dir = ctx["dir"]
     meta["complete"] = True
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
@@ -336,8 +371,6 @@ def main(argv=None):
                 run_name(f["system"], f["workload"], f.get("shape")) for f in skipped)
         print(f"bench.py: {len(meta['failures'])} of {len(plan)} runs failed: {names}",
               file=sys.stderr)
-        return 1
-    return 0
 
 
 def qemu_words(info):

@@ -119,8 +119,9 @@ def bars_ymin(rows):
 
 def draw(fig, run, out, gnuplot):
     """Extract, write CSV and draw one figure; return a dict for the page."""
-    ex = extract.run_query(fig["query"], run.ok_results() if fig.get("rows") == "all"
-                           else run.comparable())
+    rows = {"all": run.ok_results, "modeled": lambda: stats.comparable(run.modeled_results()),
+            "both": lambda: stats.comparable(run.ok_results() + run.modeled_results())}
+    ex = extract.run_query(fig["query"], rows.get(fig.get("rows"), run.comparable)())
     item = {"fig": fig, "empty": ex.empty()}
     if item["empty"]:
         return item
@@ -229,6 +230,38 @@ def strategies_html(run, path):
         f"<p>{html.escape(strategies.liedtke_text(results))}</p>"])
 
 
+def modeled_html(run, path):
+    """The modeled-cycles section: the headline and the comparisons in
+    modeled cycles, micro/mono in both units, where the cycles went, and
+    the published cycle figures beside our modeled sel4 and l4."""
+    modeled = run.modeled_results()
+    if not modeled:
+        return ("<p>No modeled cycles in this run (it ran with MODEL=off, or under KVM, where "
+                "the plugin cannot run).</p>")
+    m = run.meta.get("model") or {}
+    shown, both = stats.comparable(modeled), stats.comparable(run.ok_results())
+    parts = [f"<p>Profile <b>{html.escape(m.get('profile', '?'))}</b> "
+             f"({html.escape(m.get('cpu', 'CPU not recorded'))}; <code>{html.escape(m.get('file', ''))}"
+             f"</code>, every value with its source), model version "
+             f"{html.escape(str(modeled[0].get('model_version')))}.</p>",
+             "<h3>Headline in modeled cycles</h3>",
+             '<div class="scroll">' + table.render_html(*table.brief_headline(shown)) + "</div>",
+             "<h3>micro / mono in both units</h3>",
+             '<div class="scroll">' + table.render_html(*table.ratio_units(both, shown)) + "</div>"]
+    if len(strategies.systems(modeled)) > 2:
+        parts += ["<h3>IPC strategies in modeled cycles</h3>",
+                  '<div class="scroll">' + table.render_html(*strategies.table_rows(modeled))
+                  + "</div>",
+                  "<h3>Liedtke 1993 in modeled cycles</h3>",
+                  '<div class="scroll">' + table.render_html(*strategies.liedtke_rows(
+                      modeled, published.load(path)["ratios"])) + "</div>"]
+    parts += ["<h3>Published cycles beside our modeled round trips (8-byte message)</h3>",
+              '<div class="scroll">' + table.render_html(*published.modeled_rows(
+                  published.load(path), modeled)) + "</div>",
+              f"<p>{html.escape(published.TRUST)}</p>"]
+    return "\n".join(parts)
+
+
 def provenance_html(run):
     m, e = run.meta, html.escape
     git = m.get("git", {})
@@ -326,6 +359,7 @@ def write_report(args, run, figs, out, final):
             headline=headline, events=events,
             published=published_html(run, args.published),
             strategies=strategies_html(run, args.published),
+            modeled=modeled_html(run, args.published),
             figures="\n".join(figure_html(i, redraw) for i in items),
             table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))

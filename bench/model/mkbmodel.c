@@ -44,10 +44,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
 /* ---- parameters (a profile) ---- */
 struct params {
 	char name[64], cpu[128];
-	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* milli-cycles */
+	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* in UNITS */
 	uint64_t copy_bpc;                 /* rep movs/stos: bytes per cycle */
 	unsigned l1i_kib, l1i_ways, l1d_kib, l1d_ways, l2_kib, l2_ways;
-	uint64_t l2_lat_m, mem_lat_m;      /* an L1 miss that hits L2; an L2 miss */
+	uint64_t l2_lat_m, mem_lat_m;      /* an L1 miss that hits L2; an L2 miss (UNITS) */
 	unsigned itlb, itlb_ways, itlb2m, itlb2m_ways, dtlb, dtlb_ways, dtlb2m, dtlb2m_ways;
 	unsigned stlb, stlb_ways;
 	uint64_t stlb_lat_m;               /* an L1 TLB miss that hits the STLB */
@@ -112,7 +112,9 @@ static const char *const cname[NC] = {
 	"cycles", "base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles", "tlb_cycles",
 	"cache_cycles", "insns", "itlb_misses", "dtlb_misses", "stlb_misses", "page_walks",
 	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes" };
-/* The *_cycles counters are milli-cycles; the rest are counts. */
+/* The *_cycles counters are in UNITS per cycle (exact for 1/32 cycle a
+ * byte); the rest are counts. */
+#define UNITS 1000000ULL
 static uint64_t now[NC];
 
 static void charge(int what, uint64_t m)
@@ -197,8 +199,8 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* milli-cycles -> "12.345" */
-static void fmt_m(char *buf, size_t cap, double m) { snprintf(buf, cap, "%.3f", m / 1000.0); }
+/* UNITS -> cycles, "12.345" */
+static void fmt_m(char *buf, size_t cap, double m) { snprintf(buf, cap, "%.3f", m / UNITS); }
 
 static void end_run(void)
 {
@@ -228,7 +230,7 @@ static void end_run(void)
 	for (int i = 1; i < NC; i++) {
 		double per = n ? (double)sums[i] / n : 0;
 		if (strstr(cname[i], "cycles"))
-			per /= 1000.0;
+			per /= UNITS;
 		fprintf(out, "%s\"%s\":%.2f", i > 1 ? "," : "", cname[i], per);
 	}
 	fprintf(out, "}}\n");
@@ -444,7 +446,7 @@ static void price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 	case K_RDTSC: m = P.rdtsc_m, what = C_BASE; break;
 	case K_CR3: m = P.cr3_m, what = C_CR3; s->cost[C_CR3_WRITES]++; break;
 	case K_REP:   /* one iteration (each counts one instruction under icount too) */
-		m = bytes_per_iter * 1000 / P.copy_bpc, what = C_COPY;
+		m = bytes_per_iter * UNITS / P.copy_bpc, what = C_COPY;
 		break;
 	default: m = P.base_m, what = C_BASE;
 	}
@@ -564,7 +566,7 @@ static int load_profile(const char *path)
 		if (!strcmp(key, "copy_bytes_per_cycle"))
 			P.copy_bpc = (uint64_t)llround(v);
 		else if (keys[k].m)
-			*keys[k].m = (uint64_t)llround(v * 1000);
+			*keys[k].m = (uint64_t)llround(v * UNITS);
 		else
 			*keys[k].u = (unsigned)llround(v);
 	}

@@ -219,7 +219,44 @@ def ipc_events(results, size=8):
     return Extract(cols, out, "events")
 
 
-QUERIES = {"by_size": by_size, "ipc_by_size": ipc_by_size, "ipc_events": ipc_events,
+def ratio_units(results):
+    """micro/mono per comparable operation in the measured unit beside the
+    same ratio in modeled cycles (rows "both": measured and modeled)."""
+    measured = [r for r in results if r["unit"] != "modeled_cycles"]
+    modeled = [r for r in results if r["unit"] == "modeled_cycles"]
+    b = {op["label"]: op for op in stats.operations(modeled)}
+    rows = []
+    for op in stats.operations(measured):
+        other = b.get(op["label"])
+        if op["ratio"] is None or not other or other["ratio"] is None:
+            continue
+        rows.append([op["label"], op["ratio"], other["ratio"]])
+    unit = _units([r for r in measured if r["mode"] != "linux"])
+    return Extract(["operation", f"micro/mono [{unit}]", "micro/mono [modeled cycles]"], rows,
+                   "x mono")
+
+
+MODEL_PARTS = (("base_cycles", "instructions"), ("kentry_cycles", "kernel entry/exit"),
+               ("cr3_cycles", "CR3 writes"), ("copy_cycles", "rep movs/stos"),
+               ("tlb_cycles", "TLB refills"), ("cache_cycles", "cache misses"))
+
+
+def model_breakdown(results):
+    """Modeled cycles per sample of the headline cases by what they went
+    on (rows "modeled"): one bar group per case and mode."""
+    out = []
+    for r in stats.headline(results):
+        case = r["workload"] + ("" if r["size"] is None else " " + stats.fmt_bytes(r["size"]))
+        for m, x in [(m, r[m]) for m in ("mono", "micro")] + [(f"micro {a}", x)
+                                                              for a, x in r["alt"].items()]:
+            if x and x.get("events"):
+                out.append([f"{case}, {m}"] + [x["events"].get(k, NAN) for k, _ in MODEL_PARTS])
+    return Extract(["case"] + [k for k, _ in MODEL_PARTS], out, "modeled_cycles",
+                   titles=["case"] + [t for _, t in MODEL_PARTS])
+
+
+QUERIES = {"ratio_units": ratio_units, "model_breakdown": model_breakdown,
+           "by_size": by_size, "ipc_by_size": ipc_by_size, "ipc_events": ipc_events,
            "mode_bars": mode_bars, "size_panels": size_panels, "throughput_panels": throughput_panels,
            "ratio_bars": ratio_bars, "events": events}
 

@@ -109,3 +109,36 @@ def ratio_rows(data, results):
         rows.append([q["claim"], f"{q['factor']}x", q["source"],
                      f"{x:.2f}x at {stats.fmt_bytes(size)}" if x else "not in this run"])
     return headers, rows
+
+
+TRUST = (
+    "How far to trust the model: it prices exactly what the guest executes, with published "
+    "cache and TLB geometries and latencies, and repeats exactly. But it has no pipeline: every "
+    "instruction costs the base cost whatever its dependencies, branch mispredictions are not "
+    "modelled, the kernel entry, exit and CR3-write costs are our assumptions (no vendor "
+    "publishes them; the profile says so), copies have no start-up cost, an L2 miss is an L3 hit "
+    "(no DRAM), and page-walk entries sit where the model puts them, not in the guest's page "
+    "tables. It shows where cycles go and how designs rank once entries, switches, TLB refills "
+    "and copies are priced; its absolute figures are estimates, which is why the published "
+    "cycle counts stand beside them, on their own hardware, and are not divided by them.")
+
+
+def modeled_rows(data, modeled):
+    """(headers, rows): our modeled 8-byte round trips (sel4 fast and
+    general path, l4, mono pipe) beside the published kernels' derived
+    round trips, each with its CPU."""
+    want = (("micro-sel4", "call_replyrecv", "mkbench sel4, fast path"),
+            ("micro-sel4", "call_replyrecv_slowpath", "mkbench sel4, general path"),
+            ("micro-l4", "call_replyrecv", "mkbench l4"),
+            ("mono", "pipe", "mkbench mono pipe"))
+    headers = ["kernel", "8-byte round trip [cycles]", "CPU", "where it comes from"]
+    rows = []
+    for system, variant, what in want:
+        r = next((r for r in modeled if stats.system(r) == system and r["workload"] == "pingpong"
+                  and r["variant"] == variant and r["size"] == 8), None)
+        if r:
+            rows.append([what, stats.fmt_num(r["median"]), f"modeled: profile {r.get('profile')}",
+                         "this run, cycle model (median)"])
+    rows += [[k, str(c), cpu, f"published, derived: {how}"]
+             for k, cpu, c, how in derived_round_trips(data)]
+    return headers, rows

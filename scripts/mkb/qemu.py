@@ -50,11 +50,27 @@ class Outcome:
         self.seconds, self.error = seconds, error
 
 
+_live = set()   # processes run() has started and not reaped (boots may run in threads)
+_live_lock = threading.Lock()
+
+
+def kill_all():
+    """Kill every process run() is waiting for (an interrupted parallel run)."""
+    with _live_lock:
+        procs = list(_live)
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def run(argv, log_path, timeout, echo=None):
     """Run argv with stdout and stderr into log_path; return an Outcome.
 
     echo: called with each output line (str) as it arrives, for progress;
-    None: the output only goes to the log."""
+    None: the output only goes to the log. Safe to call from several
+    threads at once."""
     start = time.monotonic()
     with open(log_path, "wb") as log:
         try:
@@ -63,6 +79,8 @@ def run(argv, log_path, timeout, echo=None):
                                     stderr=subprocess.STDOUT, start_new_session=True)
         except OSError as e:
             return Outcome(error=f"cannot run {argv[0]}: {e.strerror}")
+        with _live_lock:
+            _live.add(proc)
         copier = None
         if echo:
             copier = threading.Thread(target=_copy_lines, args=(proc.stdout, log, echo),
@@ -77,6 +95,8 @@ def run(argv, log_path, timeout, echo=None):
             _kill_group(proc)
             raise
         finally:
+            with _live_lock:
+                _live.discard(proc)
             if copier:
                 copier.join(timeout=5)
     return Outcome(status=status, seconds=time.monotonic() - start)

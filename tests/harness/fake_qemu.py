@@ -4,8 +4,10 @@
 It takes QEMU's command line, reads the -kernel file as a JSON spec
 {"mode": "micro", "ipc": "sel4", "do": {"<workload>": "<behaviour>"}} and prints what a
 guest would: protocol lines for -append's workload and sizes, then exits
-with the code the real guest would cause. Behaviours: ok (default), hang,
-crash, panic, malformed, noresults, checkfail, nodone, error, abort (QEMU's
+with the code the real guest would cause; with -plugin (the cycle model)
+it writes the model's lines too. Behaviours: ok (default), hang,
+crash, panic, malformed, noresults, checkfail, nodone, error, modelshort
+(one model line too few), abort (QEMU's
 own error line on stderr, then SIGABRT, as QEMU does when KVM refuses an
 MSR); "do" may also name one shape of a boot: {"fileio fs+blk": "crash"}. Micro fileio
 results carry "shape" from fsshape= on the command line (default fs).
@@ -125,6 +127,15 @@ def main(argv):
         rs[0]["check"] = "data mismatch at byte 3"
     for r in rs:
         emit(r)
+    if "-plugin" in argv:   # the cycle model: one line per result, 2.5 cycles an instruction
+        opts = dict(kv.split("=", 1) for kv in argv[argv.index("-plugin") + 1].split(",")[1:])
+        with open(opts["out"], "w") as f:
+            for i, r in enumerate(rs[:-1] if do == "modelshort" else rs):
+                m = {k: r[k] * 2.5 for k in ("min", "median", "mean", "stddev", "p99", "max",
+                                             "overhead")}
+                f.write(json.dumps(dict(m, run=i, n=r["n"], model_version="1",
+                                        profile=os.path.basename(opts["profile"])[:-4],
+                                        events={"tlb_cycles": 3.0, "cr3_writes": 2.0})) + "\n")
     if do == "crash":
         return 1
     if do == "panic":

@@ -18,7 +18,7 @@ def make(tmp_path, *args, mono=None):
                    "deps:\n\t@echo deps ran\n"
                    "host-bench:\n\t@echo host-bench ran\n")
     return subprocess.run(["make", "-s", "-f", str(top), *args,
-                           f"QEMU={FAKE_QEMU}", f"HOST_BASELINE={FAKE_HOST}",
+                           f"QEMU={FAKE_QEMU}", f"HOST_BASELINE={FAKE_HOST}", "MODEL=off",
                            f"RESULTS={tmp_path}/results",
                            f"REPORT_OUT={tmp_path}/out"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)

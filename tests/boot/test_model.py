@@ -1,0 +1,112 @@
+"""test_model.py - the cycle model (bench/model/mkbmodel.c) on real boots.
+
+A guest sequence with known instruction classes and a known TLB and cache
+behaviour (bench/wl_calib.c) must cost what the profile says; the model
+must not change the instruction counts; two boots must model the same;
+a bad profile or argument must stop QEMU with the plugin's message."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from bootlib import QEMU, REPO, qemu
+
+PLUGIN = os.path.join(REPO, "build", "model", "mkbmodel.so")
+SKYLAKE = os.path.join(REPO, "bench", "model", "profiles", "skylake.cfg")
+
+
+def profile(tmp_path, **changes):
+    """The skylake profile with some values changed, as a file."""
+    lines = []
+    for line in open(SKYLAKE):
+        key = line.split(None, 1)[0] if line.strip() and not line.startswith("#") else None
+        lines.append(f"{key} {changes[key]}\n" if key in changes else line)
+    path = tmp_path / "test.cfg"
+    path.write_text("".join(lines))
+    return str(path)
+
+
+def boot(tmp_path, append, cfg=None, build="mono"):
+    if not os.path.exists(PLUGIN):
+        pytest.fail(f"{PLUGIN} missing: run `make model`")
+    out = tmp_path / "model.jsonl"
+    argv = [QEMU, "-kernel", os.path.join(REPO, "build", build, "kernel.elf"), "-append", append,
+            "-m", "128M", "-display", "none", "-serial", "stdio", "-no-reboot", "-monitor", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-accel", "tcg",
+            "-icount", "shift=0,sleep=off"] + qemu.TCG_CPU
+    if cfg is not False:
+        argv += ["-plugin", f"{PLUGIN},profile={cfg or SKYLAKE},out={out}"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    guest = [json.loads(x[x.index("{"):]) for x in p.stdout.splitlines() if '"type":"result"' in x]
+    model = [json.loads(x) for x in open(out)] if out.exists() else []
+    return p, guest, model
+
+
+def test_known_sequences_cost_what_the_profile_says(tmp_path):
+    cfg = profile(tmp_path, base_cycles=2)
+    p, guest, model = boot(tmp_path, "run=bench workload=calib iters=50 warmup=5", cfg)
+    assert p.returncode == 33, p.stdout[-2000:] + p.stderr
+    g = {r["variant"]: r for r in guest}
+    m = {r["variant"]: x for r, x in zip(guest, model)}
+    assert [x["n"] for x in model] == [r["n"] for r in guest] == [50, 50, 50]
+    # 100 NOPs (and the two instructions around them): the base cost only
+    assert m["nops_100"]["median"] == 2 * g["nops_100"]["median"]
+    # rep movsb of 4 KiB: 4,097 executions of the instruction (4,096
+    # iterations and the one that finds the count zero), 1/32 cycle a byte
+    rep = g["rep_movsb_4k"]["median"]
+    assert abs(m["rep_movsb_4k"]["median"] - (2 * (rep - 4097) + 4097 / 32)) < 0.001
+    assert m["rep_movsb_4k"]["events"]["l1d_misses"] == 0
+    # 128 pages 4 KiB apart: each load misses the L1 DTLB (8 pages per
+    # 4-way set) and hits the STLB (9 cycles), misses L1D and L2 (42)
+    ev = m["page_sweep_128"]["events"]
+    assert 128 <= ev["dtlb_misses"] <= 130 and ev["stlb_misses"] == 0 and ev["page_walks"] == 0
+    assert ev["l2_misses"] >= 128 and ev["l1i_misses"] == 0
+    assert ev["tlb_cycles"] == 9 * ev["dtlb_misses"]
+    assert ev["cache_cycles"] == 42 * ev["l2_misses"] + 12 * (ev["l1d_misses"] - ev["l2_misses"])
+    want = 2 * g["page_sweep_128"]["median"] + ev["tlb_cycles"] + ev["cache_cycles"]
+    assert abs(m["page_sweep_128"]["median"] - want) <= 2, (m["page_sweep_128"], want)
+
+
+def test_cr3_writes_flush_the_tlb_and_cost_their_price(tmp_path):
+    """A micro 8-byte round trip switches address spaces twice: two CR3
+    writes at their price, and user pages refilled after each."""
+    p, guest, model = boot(tmp_path, "run=bench workload=pingpong sizes=8 iters=50 warmup=5",
+                           build="micro-sel4")
+    assert p.returncode == 33, p.stderr
+    ev = model[0]["events"]
+    assert ev["cr3_writes"] == 2 and ev["cr3_cycles"] == 2 * 200
+    assert ev["dtlb_misses"] + ev["itlb_misses"] >= 2   # the other side's pages, again
+    assert ev["kentry_cycles"] == 2 * (50 + 40)          # two syscall + sysret pairs
+
+
+def test_the_model_leaves_instruction_counts_alone_and_repeats(tmp_path):
+    append = "run=bench workload=fileio sizes=4096 iters=60 warmup=5"
+    a = boot(tmp_path / "a", append, cfg=False)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c").mkdir()
+    b = boot(tmp_path / "b", append)
+    c = boot(tmp_path / "c", append)
+    key = [(r["variant"], r["median"], r["mean"], r["events"]) for r in a[1]]
+    assert key and key == [(r["variant"], r["median"], r["mean"], r["events"]) for r in b[1]]
+    assert b[2] and b[2] == c[2]
+
+
+@pytest.mark.parametrize("arg, said", [
+    ("profile=/nonexistent.cfg,out=/tmp/x", "cannot open the profile"),
+    ("profile={skylake},bogus=1,out=/tmp/x", "unknown argument"),
+])
+def test_bad_plugin_arguments_stop_qemu_with_the_reason(tmp_path, arg, said):
+    argv = [QEMU, "-kernel", os.path.join(REPO, "build", "mono", "kernel.elf"), "-display", "none",
+            "-accel", "tcg", "-plugin", f"{PLUGIN},{arg.format(skylake=SKYLAKE)}"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and said in p.stderr
+
+
+def test_a_profile_missing_a_value_is_refused(tmp_path):
+    cfg = tmp_path / "short.cfg"
+    cfg.write_text("".join(x for x in open(SKYLAKE) if not x.startswith("stlb_latency")))
+    argv = [QEMU, "-kernel", os.path.join(REPO, "build", "mono", "kernel.elf"), "-display", "none",
+            "-accel", "tcg", "-plugin", f"{PLUGIN},profile={cfg},out={tmp_path / 'o'}"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and "the profile lacks: stlb_latency" in p.stderr
