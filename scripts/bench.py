@@ -55,6 +55,9 @@ def parse_args(argv):
                         "off; make bench turns skylake on): modeled cycles beside instructions")
     p.add_argument("--model-plugin", default=model.DEFAULT_PLUGIN,
                    help="the cycle model plugin (default build/model/mkbmodel.so)")
+    p.add_argument("--kvm-cpu", default="host",
+                   help="QEMU CPU model under KVM (default host; if host aborts, one retry with "
+                        f"{qemu.KVM_FALLBACK_CPU}, recorded in meta.json)")
     p.add_argument("--jobs", type=int,
                    help="guest boots at a time (default: under icount, whose figures do not "
                         "depend on the host, one per CPU up to 2; otherwise 1)")
@@ -91,8 +94,6 @@ def parse_args(argv):
         p.error("--iters must be at least 1 and --warmup at least 0")
     if args.model != "off" and args.model not in model.profiles():
         p.error(f"unknown model profile {args.model!r} (valid: {', '.join(model.profiles())}, off)")
-    if args.model != "off" and args.accel == "kvm":
-        p.error("the cycle model runs under TCG only (a QEMU plugin): use MODEL=off with ACCEL=kvm")
     return args
 
 
@@ -156,7 +157,7 @@ def run_guest(args, ctx, system, workload, shape=None):
     """Boot one (system, workload, shape); return (results, reasons, run info)."""
     kernel = os.path.join(args.kernel_dir, system, "kernel.elf")
     append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape)
-    argv = qemu.command(args.qemu, kernel, append, ctx["accel"])
+    argv = qemu.command(args.qemu, kernel, append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"])
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     model_out = os.path.join(ctx["dir"], log[:-4] + ".model.jsonl")
     if ctx.get("model"):
@@ -231,6 +232,7 @@ def build_meta(args, ctx):
                      "cflags": args.cflags},
         "qemu": {"binary": args.qemu, "version": qemu.version(args.qemu)},
         "accel": ctx["accel"], "accel_requested": args.accel,
+        "kvm_cpu": ctx["kvm_cpu"] if ctx["accel"] == "kvm" else None,
         "accel_reason": ctx["accel_reason"], "host_cpu": provenance.host_cpu(),
         "python": sys.version.split()[0],
         "matrix": {"modes": args.modes, "ipc": args.ipc, "workloads": args.workloads,
@@ -271,6 +273,7 @@ def main(argv=None):
             return 2
     run_id, run_dir = results.new_run_dir(args.results_dir)
     ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model,
+           "kvm_cpu": args.kvm_cpu,
            "accel_reason": reason, "proto": proto, "echo": Progress()}
     meta = build_meta(args, ctx)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
@@ -320,6 +323,12 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
             found, reasons, info = ahead[i].result()
         else:
             found, reasons, info = run_guest(args, ctx, system, workload, shape)
+            if chosen == "kvm" and info.get("qemu_failed") and ctx["kvm_cpu"] == "host":
+                ctx["kvm_cpu"] = meta["kvm_cpu"] = qemu.KVM_FALLBACK_CPU   # and for the rest
+                meta["kvm_cpu_fallback"] = f"-cpu host failed on {name}: {'; '.join(reasons)}"
+                print(f"(-cpu host failed; again with -cpu {qemu.KVM_FALLBACK_CPU}) ", end="",
+                      flush=True)
+                found, reasons, info = run_guest(args, ctx, system, workload, shape)
         info.update(results=len(found), ok=not reasons)
         meta["runs"].append(info)
         results.append_jsonl(os.path.join(run_dir, "results.jsonl"), found)
@@ -351,7 +360,7 @@ def finish_run(args, ctx, meta, plan, everything):
     ok = model.measured([r for r in everything if r["check"] == "ok"])
     modeled = model.modeled([r for r in everything if r["check"] == "ok"])
     shown = stats.comparable(ok)
-    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok)
+    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok, modeled)
     if shown:
         print()
         print(table.terminal(shown))

@@ -15,6 +15,7 @@
 MODES ?= mono,micro,linux
 IPC ?= sel4,l4,mach,qnx,minix,rc4000
 MODEL ?= skylake
+KVM_CPU ?= host
 MODEL_SO ?= $(BUILD)/model/mkbmodel.so
 WORKLOADS ?= null,pingpong,shm,sem,fileio
 ACCEL ?= auto
@@ -36,7 +37,8 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
 	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
-	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)'
+	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
+	--kvm-cpu '$(KVM_CPU)'
 
 .PHONY: bench bench-run bench-check report compare fuzz fuzz-run
 

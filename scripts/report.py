@@ -255,6 +255,8 @@ def modeled_html(run, path):
                   "<h3>Liedtke 1993 in modeled cycles</h3>",
                   '<div class="scroll">' + table.render_html(*strategies.liedtke_rows(
                       modeled, published.load(path)["ratios"])) + "</div>"]
+    parts += ["<details><summary>All results in modeled cycles (medians)</summary>"
+              '<div class="scroll">' + table.render_html(*table.comparison(shown)) + "</div></details>"]
     parts += ["<h3>Published cycles beside our modeled round trips (8-byte message)</h3>",
               '<div class="scroll">' + table.render_html(*published.modeled_rows(
                   published.load(path), modeled)) + "</div>",

@@ -77,7 +77,7 @@ def write_summary(path, results):
             w.writerow(summary_row(r))
 
 
-def write_tables(path, results, every=None):
+def write_tables(path, results, every=None, modeled=None):
     """table.txt: every result (the comparison table) and the headline with
     its kernel events, in full width, then (every: all strategies' rows)
     the IPC strategies side by side; the terminal shows a summary."""
@@ -93,6 +93,16 @@ def write_tables(path, results, every=None):
             f.write("\nIPC strategies (medians)\n" + table.render(*strategies.table_rows(every)))
             f.write("\n\nIPC strategies: what a round trip is made of (per round trip)\n")
             f.write(table.render(*strategies.breakdown_rows(every)) + "\n")
+        if modeled:
+            shown = stats.comparable(modeled)
+            f.write(f"\nThe same in modeled cycles (cycle model, profile {modeled[0].get('profile')}; "
+                    "a model, not a measurement)\n")
+            f.write(table.render(*table.comparison(shown)) + "\n\n")
+            f.write("micro/mono in both units\n" + table.render(*table.ratio_units(results, shown)))
+            f.write("\n")
+            if len(strategies.systems(modeled)) > 1:
+                f.write("\nIPC strategies in modeled cycles\n")
+                f.write(table.render(*strategies.table_rows(modeled)) + "\n")
 
 
 class Run:

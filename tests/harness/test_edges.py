@@ -39,6 +39,19 @@ def test_kvm_that_aborts_stops_the_guest_runs_with_qemus_own_message(bench):
     assert all(r.startswith("not run: KVM cannot run the guest") for r in reasons[1:])
 
 
+@pytest.mark.skipif(not kvm_usable(), reason="bench.py refuses --accel kvm without /dev/kvm")
+def test_kvm_host_cpu_that_aborts_falls_back_to_a_named_model(bench):
+    bench.kernels(mono={"null": "aborthost"}, micro={"null": "aborthost"})
+    p = bench.run("--accel", "kvm", workloads="null")
+    assert p.returncode == 0, p.stderr
+    assert "(-cpu host failed; again with -cpu qemu64" in p.stdout
+    meta = bench.meta()
+    assert meta["kvm_cpu"].startswith("qemu64") and "-cpu host failed on mono null" in \
+        meta["kvm_cpu_fallback"]
+    cmds = [r["command"] for r in meta["runs"]]
+    assert all(c[c.index("-cpu") + 1].startswith("qemu64") for c in cmds)
+
+
 def test_a_list_of_accelerators_is_refused(bench, tmp_path):
     p = bench.run("--accel", "icount,tcg")
     assert p.returncode == 2 and "one accelerator per run" in p.stderr
