@@ -123,12 +123,13 @@ static void charge(int what, uint64_t m)
 	now[C_CYCLES] += m;
 }
 
-/* A data-side access of physical line addr: L1D, then L2, then memory. */
-static void data_line(uint64_t pa)
+/* An access of physical address pa through an L1 (l1i or l1d), then L2,
+ * then memory; miss_counter counts the L1's misses. */
+static void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
 {
-	if (assoc_access(&l1d, pa / LINE))
+	if (assoc_access(l1, pa / LINE))
 		return;
-	now[C_L1D_MISS]++;
+	now[miss_counter]++;
 	if (assoc_access(&l2, pa / LINE)) {
 		charge(C_CACHE, P.l2_lat_m);
 		return;
@@ -137,18 +138,7 @@ static void data_line(uint64_t pa)
 	charge(C_CACHE, P.mem_lat_m);
 }
 
-static void inst_line(uint64_t pa)
-{
-	if (assoc_access(&l1i, pa / LINE))
-		return;
-	now[C_L1I_MISS]++;
-	if (assoc_access(&l2, pa / LINE)) {
-		charge(C_CACHE, P.l2_lat_m);
-		return;
-	}
-	now[C_L2_MISS]++;
-	charge(C_CACHE, P.mem_lat_m);
-}
+static void data_line(uint64_t pa) { cache_line(&l1d, C_L1D_MISS, pa); }
 
 /* TLB keys: the virtual page number, shifted left one, low bit = 2 MiB page. */
 static int is_large(uint64_t va) { return va >= SMALL_TOP && va < KERNEL_TOP; }
@@ -375,7 +365,7 @@ static void run_segment(const struct segment *s)
 		for (unsigned i = 0; i < s->nlines; i++)
 			if (s->lines[i] != last_iline) {   /* else L1I's most recent line */
 				last_iline = s->lines[i];
-				inst_line(s->lines[i]);
+				cache_line(&l1i, C_L1I_MISS, s->lines[i]);
 			}
 	}
 	for (unsigned i = 0; i < s->ncost; i++)

@@ -77,6 +77,7 @@ static inline void ipc_await_reply(struct proc *caller, struct proc *server)
 int ipc_msg_read(struct sysframe *sf, struct ipc_msg *m, int sending);
 void ipc_deliver_regs(struct proc *src, const struct ipc_msg *m, struct proc *dst);
 
+
 // notify.c
 void ntfn_proc_exit(struct proc *p);
 #endif

@@ -5,20 +5,16 @@
 #ifndef MKB_UIPC_L4_H
 #define MKB_UIPC_L4_H
 
+#include "ipc/regs.h"
+
 #define IPC_STRATEGY "l4"
 
 static long client;   /* thread we owe an answer (servers) */
 
 static inline struct ipc_in l4_ipc(uint64_t a0, uint32_t label, const uint64_t *mr, const void *sbuf,
-			    size_t slen, void *rbuf, size_t rcap)
+				   size_t slen, void *rbuf, size_t rcap)
 {
-	struct ipc_desc d = { sbuf, slen, rbuf, rcap };
-	int use_desc = sbuf || rcap;
-	struct sysret6 r = syscall6(SYS_L4_IPC, a0, IPC_TAG(label, slen), mr ? mr[0] : 0,
-				    mr ? mr[1] : 0, mr ? mr[2] : 0, use_desc ? (uint64_t)&d : 0);
-	struct ipc_in in = { r.rax, (long)r.rdi, IPC_LABEL(r.rsi), IPC_LEN(r.rsi),
-			     (r.rsi & IPC_INBUF) != 0, { r.rdx, r.r10, r.r8 } };
-	return in;
+	return ipc_regs_op(SYS_L4_IPC, a0, label, mr, sbuf, slen, rbuf, rcap);
 }
 
 static inline long ipc_chan_create(void)

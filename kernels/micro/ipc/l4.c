@@ -15,6 +15,7 @@
  */
 #include "defs.h"
 #include "ipc.h"
+#include "rendezvous.h"
 #include "syscall.h"
 
 const char ipc_name[] = "l4";
@@ -22,75 +23,6 @@ const char ipc_name[] = "l4";
 #define DEST(a) ((uint32_t)(a))
 #define RCV(a) ((uint32_t)((a) >> 32) & 0xFFFF)
 #define FLAGS(a) ((uint32_t)((a) >> 56))
-
-/* A receiver takes the blocked sender snd; a sender with a receive phase
- * from its destination (a call) now waits for the answer. */
-static void take_sender(struct proc *snd, struct proc *rcv)
-{
-	ipc_deliver_regs(snd, &snd->msg, rcv);
-	if (snd->ipc_is_call) {
-		ipc_await_reply(snd, rcv);
-	} else {
-		snd->sf->rax = 0;
-		sched_ready(snd);
-	}
-}
-
-/* Open wait on ep: a queued sender, else block (or -E_AGAIN with a zero
- * receive timeout). handoff: switch to it while blocking (the client
- * just answered). */
-static int64_t open_wait(struct endpoint *ep, uint32_t flags, struct proc *handoff)
-{
-	struct proc *cur = curproc, *snd = waitq_pop(&ep->sendq);
-	if (snd) {
-		take_sender(snd, cur);
-		if (handoff)
-			sched_ready(handoff);
-		return 0;
-	}
-	if (flags & L4_RCV_NB) {
-		if (handoff)
-			sched_ready(handoff);
-		return -E_AGAIN;
-	}
-	cur->sf->rax = (uint64_t)-E_PEER;
-	if (!handoff || handoff->ticks_left <= 0) {
-		if (handoff)
-			sched_ready(handoff);
-		sched_block(W_RECV, &ep->recvq);
-		return (int64_t)cur->sf->rax;
-	}
-	cur->state = P_BLOCKED;
-	cur->wait = W_RECV;
-	cur->waitobj = &ep->recvq;
-	waitq_push(&ep->recvq, cur);
-	ipc_handoff(handoff);
-	return (int64_t)cur->sf->rax;
-}
-
-/* Send to thread id ep (its waiting receiver); with a closed receive
- * phase, wait for the answer from it. */
-static int64_t send_to_ep(struct endpoint *ep, int call, uint32_t flags)
-{
-	struct proc *cur = curproc, *rcv = waitq_pop(&ep->recvq);
-	cur->ipc_is_call = call;
-	cur->sf->rax = (uint64_t)-E_PEER;
-	if (!rcv) {
-		if (flags & L4_SND_NB)
-			return -E_AGAIN;
-		sched_block(W_SEND, &ep->sendq);
-		return (int64_t)cur->sf->rax;
-	}
-	ipc_deliver_regs(cur, &cur->msg, rcv);
-	if (call) {
-		ipc_await_reply(cur, rcv);
-	} else {
-		cur->sf->rax = 0;
-		sched_ready(cur);
-	}
-	ipc_handoff(rcv);
-	return (int64_t)cur->sf->rax;
-}
 
 /* Send to the thread pid, which must be in a closed wait for us (our
  * client awaiting its answer); then the receive phase, if any. */
@@ -119,7 +51,7 @@ static int64_t send_to_thread(struct sysframe *sf, uint32_t pid, uint32_t rcv, u
 			sched_ready(dst);
 		return waiting ? 0 : (flags & L4_SND_NB) ? -E_AGAIN : -E_SRCH;
 	}
-	return open_wait(ep, flags, waiting ? dst : 0);
+	return ipc_wait_regs(ep, flags & L4_RCV_NB, waiting ? dst : 0);
 }
 
 static int64_t sys_l4_ipc(struct sysframe *sf)
@@ -136,7 +68,7 @@ static int64_t sys_l4_ipc(struct sysframe *sf)
 		if (!ep_may_call(ep))
 			return -E_PERM;
 		int r = ipc_msg_read(sf, &curproc->msg, 1);
-		return r < 0 ? r : send_to_ep(ep, rcv == L4_FROM_DEST, flags);
+		return r < 0 ? r : ipc_send_regs(ep, rcv == L4_FROM_DEST, flags & L4_SND_NB);
 	}
 	struct endpoint *ep = ep_get(rcv);   /* receive only: open wait */
 	if (!ep)
@@ -144,7 +76,7 @@ static int64_t sys_l4_ipc(struct sysframe *sf)
 	if (!ep_may_recv(ep, rcv))
 		return -E_PERM;
 	int r = ipc_msg_read(sf, &curproc->msg, 0);
-	return r < 0 ? r : open_wait(ep, flags, 0);
+	return r < 0 ? r : ipc_wait_regs(ep, flags & L4_RCV_NB, 0);
 }
 
 const struct ipc_sysent ipc_syscalls[] = {

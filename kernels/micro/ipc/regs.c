@@ -1,7 +1,7 @@
 /* regs.c - the message of the register-based strategies (sel4, l4): a
  * tag and three words in registers, and a string (struct ipc_desc)
- * copied once between the two address spaces. Linked into the micro-sel4
- * and micro-l4 kernels. */
+ * copied once between the two address spaces. Linked into the
+ * micro-sel4 and micro-l4 kernels; their rendezvous is rendezvous.h. */
 #include "defs.h"
 #include "ipc.h"
 #include "syscall.h"
@@ -47,4 +47,3 @@ void ipc_deliver_regs(struct proc *src, const struct ipc_msg *m, struct proc *ds
 	df->rdi = (uint64_t)src->pid;   /* badge: who sent it */
 	df->rax = 0;
 }
-

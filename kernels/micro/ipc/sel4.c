@@ -11,56 +11,10 @@
  */
 #include "defs.h"
 #include "ipc.h"
+#include "rendezvous.h"
 #include "syscall.h"
 
 const char ipc_name[] = "sel4";
-
-/* Receiver rcv takes blocked sender snd: deliver, then the sender waits
- * for the reply (call) or runs on (send). */
-static void take_sender(struct proc *snd, struct proc *rcv)
-{
-	ipc_deliver_regs(snd, &snd->msg, rcv);
-	if (snd->ipc_is_call) {
-		ipc_await_reply(snd, rcv);
-	} else {
-		snd->sf->rax = 0;
-		sched_ready(snd);
-	}
-}
-
-/* Send or call on ep with the message in cur->msg. */
-static int64_t send_common(struct endpoint *ep, int is_call)
-{
-	struct proc *cur = curproc, *rcv = waitq_pop(&ep->recvq);
-	cur->ipc_is_call = is_call;
-	cur->sf->rax = (uint64_t)-E_PEER;   /* what we see if the partner dies */
-	if (!rcv) {
-		sched_block(W_SEND, &ep->sendq);
-		return (int64_t)cur->sf->rax;
-	}
-	ipc_deliver_regs(cur, &cur->msg, rcv);
-	if (is_call) {
-		ipc_await_reply(cur, rcv);
-	} else {
-		cur->sf->rax = 0;
-		sched_ready(cur);
-	}
-	ipc_handoff(rcv);
-	return (int64_t)cur->sf->rax;
-}
-
-/* Receive on ep into cur->msg's buffer: a waiting sender or block. */
-static int64_t recv_common(struct endpoint *ep)
-{
-	struct proc *cur = curproc, *snd = waitq_pop(&ep->sendq);
-	if (snd) {
-		take_sender(snd, cur);
-		return 0;
-	}
-	cur->sf->rax = (uint64_t)-E_PEER;
-	sched_block(W_RECV, &ep->recvq);
-	return (int64_t)cur->sf->rax;
-}
 
 static int64_t send_or_call(struct sysframe *sf, int is_call)
 {
@@ -70,7 +24,7 @@ static int64_t send_or_call(struct sysframe *sf, int is_call)
 	if (!ep_may_call(ep))
 		return -E_PERM;
 	int r = ipc_msg_read(sf, &curproc->msg, 1);
-	return r < 0 ? r : send_common(ep, is_call);
+	return r < 0 ? r : ipc_send_regs(ep, is_call, 0);
 }
 
 static int64_t sys_ipc_send(struct sysframe *sf) { return send_or_call(sf, 0); }
@@ -84,7 +38,7 @@ static int64_t sys_ipc_recv(struct sysframe *sf)
 	if (!ep_may_recv(ep, ARG0(sf)))
 		return -E_PERM;
 	int r = ipc_msg_read(sf, &curproc->msg, 0);
-	return r < 0 ? r : recv_common(ep);
+	return r < 0 ? r : ipc_wait_regs(ep, 0, 0);
 }
 
 /* Reply to the caller this server holds, then wait on ep. With no queued
@@ -104,26 +58,10 @@ int64_t sys_ipc_reply_recv_slow(struct sysframe *sf)
 	cur->msg.rbuf = reply.rbuf, cur->msg.rcap = reply.rcap;
 	cur->reply_to = 0;
 	if (!caller || caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur)
-		return recv_common(ep);   /* nobody to reply to (caller died) */
+		return ipc_wait_regs(ep, 0, 0);   /* nobody to reply to (caller died) */
 	ipc_deliver_regs(cur, &reply, caller);
 	caller->callee = 0;
-	struct proc *snd = waitq_pop(&ep->sendq);
-	if (snd) {
-		take_sender(snd, cur);
-		sched_ready(caller);
-		return 0;
-	}
-	if (caller->ticks_left <= 0) {   /* its slice went on this request */
-		sched_ready(caller);
-		return recv_common(ep);
-	}
-	cur->sf->rax = (uint64_t)-E_PEER;
-	cur->state = P_BLOCKED;
-	cur->wait = W_RECV;
-	cur->waitobj = &ep->recvq;
-	waitq_push(&ep->recvq, cur);
-	ipc_handoff(caller);
-	return (int64_t)cur->sf->rax;
+	return ipc_wait_regs(ep, 0, caller);
 }
 
 int64_t sys_ep_create(struct sysframe *sf);
