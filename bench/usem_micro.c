@@ -41,7 +41,7 @@ int usem_wait(struct usem *s)
 	if (__atomic_sub_fetch(&s->count, 1, __ATOMIC_ACQUIRE) >= 0)
 		return 0;   /* a unit was free: no kernel entry */
 	long r = ntfn_wait(s->wake);
-	return r < 0 ? (int)r : 0;
+	return ntfn_failed(r) ? (r < 0 && r >= -4095 ? (int)r : -E_PEER) : 0;
 }
 
 int usem_post(struct usem *s)

@@ -151,6 +151,10 @@ struct kcounters {
 
 #define CONSOLE_WRITE 1      /* console server label */
 
+/* A notification granted to an endpoint whose owner died gets this bit
+ * (kernels/micro/notify.c): a client waiting on a dead server wakes. */
+#define NTFN_PEER_DIED (1ULL << 63)
+
 /* l4: the first argument of SYS_L4_IPC. dest: an endpoint (a thread id
  * bound to its receiver) or L4_TID | pid (a thread); rcv: 0 (no receive
  * phase), L4_FROM_DEST (closed wait for dest's answer) or an endpoint to

@@ -54,6 +54,14 @@ static inline long ntfn_signal(long n, uint64_t bits, long pid)
 }
 static inline long ntfn_grant(long n, long ep) { return syscall3(SYS_NTFN_GRANT, (uint64_t)n, (uint64_t)ep, 0); }
 
+/* Did a wait end badly: an error (-E_*), or NTFN_PEER_DIED (the server
+ * or partner that would signal died)? Errors are -1..-4095; bits are
+ * anything else. */
+static inline int ntfn_failed(long bits)
+{
+	return (bits < 0 && bits >= -4095) || ((uint64_t)bits & NTFN_PEER_DIED);
+}
+
 /* Short forms: a call with words only, and a call by argument words. */
 static inline struct ipc_in ipc_call3(long ep, uint32_t label, uint64_t m0, uint64_t m1, uint64_t m2,
 				      const void *sbuf, size_t slen, void *rbuf, size_t rcap)

@@ -152,7 +152,7 @@ int os_sem_wait(int id)
 	long r = svc(EP_SEM, SEM_WAIT, (uint64_t)id, (uint64_t)ntfn, 0, 0, 0, 0, 0);
 	if (r != SVC_EWOULDBLOCK)
 		return (int)r;
-	return ntfn_wait(ntfn) < 0 ? SVC_EIO : 0;
+	return ntfn_failed(ntfn_wait(ntfn)) ? SVC_EIO : 0;   /* e.g. the server died */
 }
 
 int os_shm_create(unsigned key, size_t size) { return (int)svc(EP_SHM, SHM_CREATE, key, size, 0, 0, 0, 0, 0); }

@@ -114,6 +114,7 @@ void mode_proc_exit(struct proc *p)
 		if (!ep->used || ep->owner != p)
 			continue;
 		ep->owner = 0;
+		ntfn_peer_died(i);
 		if (p->restart && p->server_ep == i)
 			continue;
 		ipc_fail_all(&ep->sendq);

@@ -80,4 +80,5 @@ void ipc_deliver_regs(struct proc *src, const struct ipc_msg *m, struct proc *ds
 
 // notify.c
 void ntfn_proc_exit(struct proc *p);
+void ntfn_peer_died(int ep);
 #endif

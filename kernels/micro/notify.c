@@ -49,6 +49,25 @@ int64_t sys_ntfn_grant(struct sysframe *sf)
 	return 0;
 }
 
+/* The owner of endpoint ep died: every notification granted to it gets
+ * NTFN_PEER_DIED, and its waiter wakes (a client of a semaphore server
+ * that died must not sleep forever on a wake-up that will not come). */
+void ntfn_peer_died(int ep)
+{
+	for (int i = 1; i < NNTFN; i++) {
+		struct ntfn *n = &ntfns[i];
+		if (!n->used || n->signal_ep != ep)
+			continue;
+		n->bits |= NTFN_PEER_DIED;
+		struct proc *w = n->waiters.head;
+		if (w) {
+			w->sf->rax = n->bits;
+			n->bits = 0;
+			sched_wakeup(w);
+		}
+	}
+}
+
 /* The notifications of a dying process go with it. */
 void ntfn_proc_exit(struct proc *p)
 {

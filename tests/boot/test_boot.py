@@ -45,7 +45,8 @@ MODE_TESTS = {
     "micro": ["ipc_peer_death", "notification", "mono_call_absent",
               "console_server_process", "console_server_restart", "attack_ownership",
               "attack_server_alive", "attack_server_dies_two_callers",
-              "attack_sem_forged_waiter", "attack_page_refcount", "attack_block_server_direct"],
+              "attack_sem_forged_waiter", "attack_page_refcount", "attack_block_server_direct",
+              "recovery_fs_restarts_empty", "recovery_sem_waiter_woken"],
 }
 # ...and each IPC strategy's own (tests/guest/st_ipc_<ipc>.c).
 STRATEGY_TESTS = {
@@ -138,6 +139,10 @@ def test_micro_two_hop_file_server_self_tests(build):
     assert b.status == protocol.load().exit_success, b.out[-3000:]
     assert t["attack_block_server_direct"]["detail"] == "refused: EPERM"
     assert t["fs_full_disk"]["ok"] and t["fs_cross_process"]["ok"]  # the fs still works
+    for name in ("recovery_fs_remounts", "recovery_blk_lost_disk_is_an_error",
+                 "recovery_fs_after_blk", "recovery_sem_waiter_woken"):
+        assert t[name]["ok"], (name, t[name])
+    assert "fs: mounted the disk it found (files kept)" in b.out
 
 
 @pytest.mark.parametrize("mode", ["mono", "micro"])

@@ -111,6 +111,55 @@ static void test_map_flood(void)
 	report("attack_page_refcount", st == 0, "mapping one page past its reference count fails");
 }
 
+/* Recovery: a killed file server comes back; over a block server that
+ * kept the disk (fs+blk) it remounts it and a completed write survives;
+ * with the disk inside it (fs) the file is gone, cleanly (ENOENT, not
+ * garbage). A killed block server loses the disk: the file server then
+ * fails requests (EIO), never returns zeros; a second restart of the file
+ * server formats the new disk, so the tests after this one have a file
+ * system again. */
+static void test_server_recovery(void)
+{
+	static char data[600], got[600];
+	int two_hops = os_findproc("blk") > 0, st = -1;
+	for (unsigned i = 0; i < sizeof data; i++)
+		data[i] = (char)('a' + i % 23);
+	int h = os_fs_open("survivor", FS_O_RDWR | FS_O_CREATE | FS_O_TRUNC);
+	long w = os_fs_write(h, data, sizeof data);
+	os_fs_close(h);
+	int k = os_kill(os_findproc("fs"));
+	h = os_fs_open("survivor", FS_O_READ);
+	long r = h >= 0 ? os_fs_read(h, got, sizeof got) : h;
+	os_fs_close(h);
+	char d[96];
+	fmt_snprintf(d, sizeof d, "%s: wrote %ld, kill %d, then open %d read %ld", two_hops ? "fs+blk" : "fs",
+		     w, k, h, r);
+	if (two_hops)
+		report("recovery_fs_remounts", w == 600 && k == 0 && r == 600 && !memcmp(got, data, 600), d);
+	else
+		report("recovery_fs_restarts_empty", w == 600 && k == 0 && h == SVC_ENOENT, d);
+	if (two_hops) {
+		int kb = os_kill(os_findproc("blk"));
+		h = os_fs_open("survivor", FS_O_READ);
+		r = h >= 0 ? os_fs_read(h, got, sizeof got) : h;
+		fmt_snprintf(d, sizeof d, "kill blk %d, then open %d read %ld", kb, h, r);
+		report("recovery_blk_lost_disk_is_an_error", kb == 0 && (h == SVC_EIO || r == SVC_EIO), d);
+		os_kill(os_findproc("fs"));   /* a fresh file system on the new disk */
+		report("recovery_fs_after_blk", os_fs_create("after_blk") == 0, "the next file server formats");
+	}
+	/* A waiter blocked on a semaphore whose server dies wakes with an error. */
+	int sem = os_sem_create(0);
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=semsleeper sem=%d", sem);
+	int pid = os_spawn("selftest", arg);
+	for (int i = 0; i < 50; i++)
+		os_yield();   /* it is asleep now */
+	int ks = os_kill(os_findproc("sem"));
+	os_wait(pid, &st);
+	fmt_snprintf(d, sizeof d, "kill sem %d, sleeper's wait returned %d", ks, st);
+	report("recovery_sem_waiter_woken", ks == 0 && st == SVC_EIO + 1000, d);
+}
+
 void test_mode(void)
 {
 	test_ipc_strategy();   /* st_ipc_<strategy>.c */
@@ -121,6 +170,7 @@ void test_mode(void)
 	test_two_callers();
 	test_sem_forge();
 	test_map_flood();
+	test_server_recovery();
 	/* Raw block writes are the file server's alone (fsshape=fs+blk; with
 	 * fsshape=fs there is no block server and no endpoint). */
 	static uint8_t blk[4096];
@@ -194,5 +244,9 @@ int role_mode(const char *role, const char *arg)
 	}
 	if (!strcmp(role, "mapflood"))
 		return map_flood();
+	if (!strcmp(role, "semsleeper")) {   /* exit status: what the wait returned, + 1000 */
+		fmt_getarg(arg, "sem", chs, sizeof chs);
+		return os_sem_wait((int)fmt_parse_u64(chs, 0)) + 1000;
+	}
 	return role_ipc(role, arg);   /* st_ipc_<strategy>.c */
 }

@@ -48,6 +48,8 @@ struct proc {
 	int restart;                  /* kernel restarts it when it dies */
 	unsigned privs;               /* PRIV_* (abi.h): what it may do beyond its own */
 	int server_ep;                /* endpoint it serves, or -1 */
+	int busy_ticks;               /* a server: consecutive timer ticks it was running at */
+	uint64_t last_tick;           /* ... the last of them */
 	const struct user_image *image;
 	char arg[USER_ARG_MAX];       /* kept for a restart */
 	struct proc *qnext;           /* run queue or wait queue link */

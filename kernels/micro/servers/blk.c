@@ -1,8 +1,11 @@
 /* blk.c - the block-device server (micro kernel): a 4 MiB RAM disk behind
  * EP_BLK, one block per request. With it the file server is two hops
- * from a client, as in MINIX (client -> fs -> blk). */
+ * from a client, as in MINIX (client -> fs -> blk). Every reply carries
+ * this server's instance (its pid, never reused): a restarted block
+ * server has lost the disk, and the file server must know it. */
 #include "blkdev.h"
 #include "fs.h"
+#include "os.h"
 #include "ramdisk.h"
 #include "srvlib.h"
 #include "svc_err.h"
@@ -20,16 +23,18 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	uint32_t blk = (uint32_t)req->mr[0];
 	switch (req->label) {
 	case BLK_READ:
+		r->mr[1] = (uint64_t)os_getpid();   /* the instance: which disk this is */
 		r->mr[0] = (uint64_t)(int64_t)dev.read(dev.ctx, blk, out);
 		if ((int64_t)r->mr[0] == 0)
 			r->buf = out, r->len = FS_BLOCK_SIZE;
 		break;
 	case BLK_WRITE:
+		r->mr[1] = (uint64_t)os_getpid();
 		r->mr[0] = req->len != FS_BLOCK_SIZE || !req->inbuf ? (uint64_t)SVC_EINVAL
 			 : (uint64_t)(int64_t)dev.write(dev.ctx, blk, rbuf);
 		break;
 	case BLK_INFO:
-		r->mr[0] = dev.block_size, r->mr[1] = dev.nblocks;
+		r->mr[0] = dev.block_size, r->mr[1] = dev.nblocks, r->mr[2] = (uint64_t)os_getpid();
 		break;
 	default:
 		r->mr[0] = (uint64_t)SVC_EINVAL;

@@ -9,6 +9,7 @@
 #include "blkdev.h"
 #include "fmt.h"
 #include "fs.h"
+#include "os.h"
 #include "ramdisk.h"
 #include "srvlib.h"
 #include "str.h"
@@ -22,19 +23,37 @@ static uint8_t req_buf[FS_IO_MAX], reply_buf[FS_IO_MAX];
 static struct ramdisk rd;
 static struct blkdev dev;
 static struct fs fs;
+static uint64_t blk_instance;   /* the block server holding our disk */
+static int disk_lost;           /* it was restarted: the disk we mounted is gone */
+
+/* A block server's reply: its result, unless it came from another
+ * instance than the one we mounted (a restarted block server starts with
+ * an empty disk), which fails this and every later request: a file
+ * server must never hand out zeros for data it wrote. */
+static int blk_result(const struct ipc_in *r)
+{
+	if (r->status < 0)
+		return SVC_EIO;
+	if (r->mr[1] != blk_instance && !disk_lost) {
+		disk_lost = 1;
+		const char *why = "fs: the block server lost the disk; every request fails now\n";
+		os_debug_write(why, strlen(why));
+	}
+	return disk_lost ? SVC_EIO : (int)(int64_t)r->mr[0];
+}
 
 static int blk_read(void *ctx, uint32_t blk, void *buf)
 {
 	(void)ctx;
 	struct ipc_in r = ipc_call3(EP_BLK, BLK_READ, blk, 0, 0, 0, 0, buf, FS_BLOCK_SIZE);
-	return r.status < 0 ? SVC_EIO : (int)(int64_t)r.mr[0];
+	return blk_result(&r);
 }
 
 static int blk_write(void *ctx, uint32_t blk, const void *buf)
 {
 	(void)ctx;
 	struct ipc_in r = ipc_call3(EP_BLK, BLK_WRITE, blk, 0, 0, buf, FS_BLOCK_SIZE, 0, 0);
-	return r.status < 0 ? SVC_EIO : (int)(int64_t)r.mr[0];
+	return blk_result(&r);
 }
 
 /* The request's name, NUL-terminated; SVC_ENAMETOOLONG/EINVAL if not. */
@@ -65,6 +84,10 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	struct fs_stat st;
 	uint32_t owner = (uint32_t)req->badge;
 	int h = (int)req->mr[0], res;
+	if (disk_lost) {   /* nothing this server holds can be trusted */
+		r->mr[0] = (uint64_t)(int64_t)SVC_EIO;
+		return;
+	}
 	switch (req->label) {
 	case FS_CREATE:
 	case FS_OPEN:
@@ -107,10 +130,18 @@ int main(const char *arg)
 	if (fmt_getarg(arg, "shape", shape, sizeof shape) >= 0 && !strcmp(shape, "fs+blk")) {
 		struct ipc_in info = ipc_call3(EP_BLK, BLK_INFO, 0, 0, 0, 0, 0, 0, 0);
 		dev = (struct blkdev){ 0, (uint32_t)info.mr[0], (uint32_t)info.mr[1], blk_read, blk_write };
+		blk_instance = info.mr[2];
 	} else if (ramdisk_init(&rd, disk, sizeof disk, FS_BLOCK_SIZE, &dev) < 0) {
 		return 1;
 	}
-	if (fs_format(&fs, &dev) < 0)
+	/* A file server restarted over a block server that kept the disk
+	 * mounts it: every write that returned success is still there. A
+	 * fresh disk (first start, or the RAM disk inside this server) is
+	 * formatted. Open handles are not kept: old ones are EBADF. */
+	if (fs_mount(&fs, &dev) == 0)
+		os_debug_write("fs: mounted the disk it found (files kept)\n",
+			       strlen("fs: mounted the disk it found (files kept)\n"));
+	else if (fs_format(&fs, &dev) < 0)
 		return 2;
 	srv_loop(EP_FS, req_buf, sizeof req_buf, handle);
 }
