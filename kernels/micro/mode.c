@@ -63,7 +63,7 @@ static void server_start(const char *image, const char *arg, int ep, int io_cons
  * (fsshape=fs) keeps it inside the file server. */
 void mode_init(const char *cmdline)
 {
-	char shape[16] = "fs", arg[32];
+	char shape[16] = "fs", arg[96], fault[48] = "", farg[64] = "";
 	for (const struct ipc_sysent *e = ipc_syscalls; e->fn; e++)
 		mode_syscalls[e->num] = e->fn;
 	kprintf("mkb: ipc strategy %s\n", ipc_name);
@@ -73,9 +73,11 @@ void mode_init(const char *cmdline)
 	server_start("console", "", EP_CONSOLE, 1);
 	if (!strcmp(shape, "fs+blk"))
 		server_start("blk", "", EP_BLK, 0);
-	fmt_snprintf(arg, sizeof arg, "shape=%s", shape);
+	if (fmt_getarg(cmdline, "fault", fault, sizeof fault) >= 0)   /* fault injection (fault.h) */
+		fmt_snprintf(farg, sizeof farg, "fault=%s", fault);
+	fmt_snprintf(arg, sizeof arg, "shape=%s%s%s", shape, *farg ? " " : "", farg);
 	server_start("fs", arg, EP_FS, 0);
-	server_start("sem", "", EP_SEM, 0);
-	server_start("shm", "", EP_SHM, 0);
+	server_start("sem", farg, EP_SEM, 0);
+	server_start("shm", farg, EP_SHM, 0);
 	endpoints[EP_BLK].call_ep = EP_FS;   /* raw blocks: the file server's alone */
 }

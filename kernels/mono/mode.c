@@ -25,7 +25,7 @@ int64_t sys_sem_destroy(struct sysframe *sf);
 int64_t sys_shm_create(struct sysframe *sf);
 int64_t sys_shm_attach(struct sysframe *sf);
 int64_t sys_shm_detach(struct sysframe *sf);
-void svc_init(void);
+void svc_init(const char *cmdline);
 void svc_proc_exit(struct proc *p);
 void pipe_proc_exit(struct proc *p);
 void mq_proc_exit(struct proc *p);
@@ -70,8 +70,7 @@ syscall_fn mode_syscalls[NSYSCALLS] = {
 
 void mode_init(const char *cmdline)
 {
-	(void)cmdline;
-	svc_init();
+	svc_init(cmdline);
 }
 
 void mode_proc_exit(struct proc *p)

@@ -6,6 +6,7 @@
  * kernel's servers call. Results are the services' SVC_E* codes.
  */
 #include "defs.h"
+#include "fault.h"
 #include "proc.h"
 #include "syscall.h"
 #include "fs.h"
@@ -43,8 +44,21 @@ static void pager_free(void *ctx, uintptr_t page)
 
 static const struct shm_pager pager = { 0, pager_alloc, pager_free };
 
-void svc_init(void)
+/* fault.h's environment in the mono kernel: the line goes to the
+ * console; an early exit skips the request (the call returns as if done). */
+void fault_say(const char *line) { kprintf("%s", line); }
+int fault_exit(void) { return 2; }
+
+/* A request of service svc: run its fault if due. Returns 0 to go on, 1 to
+ * corrupt the result, 2 to skip the request. */
+static int svc_fault(const char *svc) { return fault_point(svc); }
+
+void svc_init(const char *cmdline)
 {
+	char spec[48];
+	if (fmt_getarg(cmdline, "fault", spec, sizeof spec) >= 0)
+		for (const char *const *svc = (const char *const[]){ "fs", "sem", "shm", 0 }; *svc; svc++)
+			fault_configure(*svc, spec, 0);
 	if (ramdisk_init(&rd, disk, sizeof disk, FS_BLOCK_SIZE, &dev) < 0 || fs_format(&fs, &dev) < 0)
 		panic("cannot format the RAM disk");
 	sem_init(&sems);
@@ -66,14 +80,14 @@ static int get_name(char *name, uint64_t uva)
 	return r == -E_INVAL ? SVC_ENAMETOOLONG : r < 0 ? SVC_EFAULT : 0;
 }
 
-int64_t sys_fs_create(struct sysframe *sf)
+static int64_t sys_fs_create_body(struct sysframe *sf)
 {
 	char name[FS_NAME_MAX + 2];
 	int r = get_name(name, ARG0(sf));
 	return r < 0 ? r : fs_create(&fs, name);
 }
 
-int64_t sys_fs_open(struct sysframe *sf)
+static int64_t sys_fs_open_body(struct sysframe *sf)
 {
 	char name[FS_NAME_MAX + 2];
 	int r = get_name(name, ARG0(sf));
@@ -98,7 +112,7 @@ int64_t sys_fs_stat(struct sysframe *sf)
 }
 
 /* Read or write through the bounce buffer (one chunk: len <= FS_IO_MAX). */
-int64_t sys_fs_read(struct sysframe *sf)
+static int64_t sys_fs_read_body(struct sysframe *sf)
 {
 	uint64_t ubuf = ARG1(sf), len = ARG2(sf), done = 0;
 	int h = (int)ARG0(sf);
@@ -119,7 +133,7 @@ int64_t sys_fs_read(struct sysframe *sf)
 	return (int64_t)done;
 }
 
-int64_t sys_fs_write(struct sysframe *sf)
+static int64_t sys_fs_write_body(struct sysframe *sf)
 {
 	uint64_t ubuf = ARG1(sf), len = ARG2(sf), done = 0;
 	int h = (int)ARG0(sf);
@@ -148,7 +162,7 @@ int64_t sys_fs_close(struct sysframe *sf)
 	return fs_close(&fs, (uint32_t)curproc->pid, (int)ARG0(sf));
 }
 
-int64_t sys_sem_create(struct sysframe *sf)
+static int64_t sys_sem_create_body(struct sysframe *sf)
 {
 	return sem_create_for(&sems, (int32_t)ARG0(sf), (uint32_t)curproc->pid);
 }
@@ -160,7 +174,7 @@ int64_t sys_sem_destroy(struct sysframe *sf)
 
 /* Wait: take a unit, or queue in the service and block until a post
  * hands us one (the post wakes exactly the waiter it chose). */
-int64_t sys_sem_wait(struct sysframe *sf)
+static int64_t sys_sem_wait_body(struct sysframe *sf)
 {
 	int r = sem_wait(&sems, (int)ARG0(sf), (uint32_t)curproc->pid);
 	if (r != SVC_EWOULDBLOCK)
@@ -169,7 +183,7 @@ int64_t sys_sem_wait(struct sysframe *sf)
 	return 0;
 }
 
-int64_t sys_sem_post(struct sysframe *sf)
+static int64_t sys_sem_post_body(struct sysframe *sf)
 {
 	uint32_t woken;
 	int r = sem_post(&sems, (int)ARG0(sf), &woken);
@@ -182,13 +196,13 @@ int64_t sys_sem_post(struct sysframe *sf)
 	return r;
 }
 
-int64_t sys_shm_create(struct sysframe *sf)
+static int64_t sys_shm_create_body(struct sysframe *sf)
 {
 	return shm_create(&shms, (uint32_t)ARG0(sf), (size_t)ARG1(sf), (uint32_t)curproc->pid);
 }
 
 /* Map the segment's pages at its slot's fixed address in the caller. */
-int64_t sys_shm_attach(struct sysframe *sf)
+static int64_t sys_shm_attach_body(struct sysframe *sf)
 {
 	static uintptr_t pages[SHM_MAX_PAGES];
 	int id = (int)ARG0(sf);
@@ -219,3 +233,25 @@ int64_t sys_shm_detach(struct sysframe *sf)
 		vm_unmap(curproc->pml4, SHM_BASE + (uint64_t)(id % SHM_MAX) * SHM_SPAN, info.npages);
 	return r < 0 ? r : 0;
 }
+
+/* The fault-injected entry points (fault.h): each request of a service
+ * may run its fault first (svc_fault: 1 corrupts the result, 2 skips the
+ * request, as an early exit would). */
+static int64_t faulted(const char *svc, int64_t (*body)(struct sysframe *), struct sysframe *sf)
+{
+	int f = svc_fault(svc);
+	if (f == 2)
+		return 0;
+	int64_t r = body(sf);
+	return f ? r ^ 1 : r;
+}
+
+int64_t sys_fs_open(struct sysframe *sf) { return faulted("fs", sys_fs_open_body, sf); }
+int64_t sys_fs_create(struct sysframe *sf) { return faulted("fs", sys_fs_create_body, sf); }
+int64_t sys_fs_read(struct sysframe *sf) { return faulted("fs", sys_fs_read_body, sf); }
+int64_t sys_fs_write(struct sysframe *sf) { return faulted("fs", sys_fs_write_body, sf); }
+int64_t sys_sem_wait(struct sysframe *sf) { return faulted("sem", sys_sem_wait_body, sf); }
+int64_t sys_sem_post(struct sysframe *sf) { return faulted("sem", sys_sem_post_body, sf); }
+int64_t sys_sem_create(struct sysframe *sf) { return faulted("sem", sys_sem_create_body, sf); }
+int64_t sys_shm_create(struct sysframe *sf) { return faulted("shm", sys_shm_create_body, sf); }
+int64_t sys_shm_attach(struct sysframe *sf) { return faulted("shm", sys_shm_attach_body, sf); }

@@ -126,6 +126,7 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 
 int main(const char *arg)
 {
+	srv_fault_setup("fs", arg);
 	char shape[16];
 	if (fmt_getarg(arg, "shape", shape, sizeof shape) >= 0 && !strcmp(shape, "fs+blk")) {
 		struct ipc_in info = ipc_call3(EP_BLK, BLK_INFO, 0, 0, 0, 0, 0, 0, 0);

@@ -57,8 +57,9 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	r->mr[0] = (uint64_t)(int64_t)res;
 }
 
-int main(void)
+int main(const char *arg)
 {
+	srv_fault_setup("sem", arg);
 	sem_init(&sems);
 	srv_loop(EP_SEM, 0, 0, handle);
 }

@@ -90,8 +90,9 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	r->mr[0] = (uint64_t)res;
 }
 
-int main(void)
+int main(const char *arg)
 {
+	srv_fault_setup("shm", arg);
 	for (int i = POOL_PAGES - 1; i >= 0; i--)
 		free_pages[nfree++] = (uintptr_t)pool[i];
 	shm_init(&shms, &pager);

@@ -2,7 +2,27 @@
  * next (user/ipc.h: one reply_recv, however the strategy does it).
  * Linked into every micro server. */
 #include "srvlib.h"
+#include "fault.h"
+#include "fmt.h"
+#include "os.h"
+#include "str.h"
 #include "svc_err.h"
+
+static const char *fault_svc;   /* the service whose requests may fault (fault.h) */
+
+/* fault.h's environment in a micro server: the line goes to the kernel
+ * console; an early exit ends the server (the kernel restarts it). */
+void fault_say(const char *line) { os_debug_write(line, strlen(line)); }
+int fault_exit(void) { os_exit(3); }
+
+void srv_fault_setup(const char *svc, const char *arg)
+{
+	char spec[48];
+	if (arg && fmt_getarg(arg, "fault", spec, sizeof spec) >= 0) {
+		fault_configure(svc, spec, (uint64_t)os_getpid());
+		fault_svc = svc;
+	}
+}
 
 int srv_alive(uint32_t pid)
 {
@@ -14,12 +34,15 @@ void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle)
 	struct ipc_in req = ipc_recv(ep, rbuf, rcap);
 	for (;;) {
 		struct srv_reply out = { { 0, 0, 0 }, 0, 0 };
+		int corrupt = fault_svc && req.status == 0 ? fault_point(fault_svc) : 0;
 		if (req.status == 0)
 			handle(&req, rbuf, &out);
 		else if (req.status == -E_FAULT)   /* its data could not be fetched (a bad grant or area) */
 			out.mr[0] = (uint64_t)(int64_t)SVC_EFAULT;
 		else
 			out.mr[0] = (uint64_t)req.status;
+		if (corrupt)
+			out.mr[0] ^= 1;   /* a corrupted reply */
 		req = ipc_reply_recv(ep, out.mr, out.buf, out.len, rbuf, rcap);
 	}
 }

@@ -13,6 +13,10 @@ struct srv_reply {
 /* Handle one request (req's buffer data is in rbuf). */
 typedef void (*srv_handler)(const struct ipc_in *req, const void *rbuf, struct srv_reply *out);
 
+/* Take a fault plan for service svc from the server's argument
+ * ("fault=..."; fault.h): its requests may then fault. */
+void srv_fault_setup(const char *svc, const char *arg);
+
 /* Does process pid still live? (for sweeping a dead client's state) */
 int srv_alive(uint32_t pid);
 
