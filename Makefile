@@ -63,7 +63,7 @@ LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack
 
 LIB_SRC := lib/fmt.c lib/string.c
 CORE_SRC := $(wildcard kernels/core/*.c kernels/core/*.S) $(LIB_SRC)
-SVC_SRC := services/fs.c services/ramdisk.c services/sem.c services/shm.c services/fault.c
+SVC_SRC := services/fs.c services/ramdisk.c services/sem.c services/shm.c lib/fault.c
 mono_SRC := $(wildcard kernels/mono/*.c) $(SVC_SRC)
 micro_SRC := $(wildcard kernels/micro/*.c)
 $(foreach i,$(IPCS_ALL),$(eval IPC_SRC_$(i) := kernels/micro/ipc/$(i).c))
@@ -90,10 +90,10 @@ micro_PROG_bench-helper := bench/usem_micro.c
 PROG_fuzz := tests/guest/fuzz.c
 PROG_console := kernels/micro/servers/console.c
 SRVLIB := kernels/micro/servers/srvlib.c
-PROG_fs := kernels/micro/servers/fs.c $(SRVLIB) services/fs.c services/ramdisk.c services/fault.c
-PROG_blk := kernels/micro/servers/blk.c $(SRVLIB) services/ramdisk.c services/fault.c
-PROG_sem := kernels/micro/servers/sem.c $(SRVLIB) services/sem.c services/fault.c
-PROG_shm := kernels/micro/servers/shm.c $(SRVLIB) services/shm.c services/fault.c
+PROG_fs := kernels/micro/servers/fs.c $(SRVLIB) services/fs.c services/ramdisk.c lib/fault.c
+PROG_blk := kernels/micro/servers/blk.c $(SRVLIB) services/ramdisk.c lib/fault.c
+PROG_sem := kernels/micro/servers/sem.c $(SRVLIB) services/sem.c lib/fault.c
+PROG_shm := kernels/micro/servers/shm.c $(SRVLIB) services/shm.c lib/fault.c
 COMMON_PROGS := init selftest bench bench-helper fuzz
 mono_PROGS := $(COMMON_PROGS)
 micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
