@@ -88,13 +88,14 @@ PROG_bench-helper := bench/helper.c
 mono_PROG_bench-helper := bench/usem_mono.c
 micro_PROG_bench-helper := bench/usem_micro.c
 PROG_fuzz := tests/guest/fuzz.c
+PROG_faultload := tests/guest/faultload.c
 PROG_console := kernels/micro/servers/console.c
 SRVLIB := kernels/micro/servers/srvlib.c
 PROG_fs := kernels/micro/servers/fs.c $(SRVLIB) services/fs.c services/ramdisk.c lib/fault.c
 PROG_blk := kernels/micro/servers/blk.c $(SRVLIB) services/ramdisk.c lib/fault.c
 PROG_sem := kernels/micro/servers/sem.c $(SRVLIB) services/sem.c lib/fault.c
 PROG_shm := kernels/micro/servers/shm.c $(SRVLIB) services/shm.c lib/fault.c
-COMMON_PROGS := init selftest bench bench-helper fuzz
+COMMON_PROGS := init selftest bench bench-helper fuzz faultload
 mono_PROGS := $(COMMON_PROGS)
 micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 
@@ -123,6 +124,8 @@ help:
 	@echo "                          FULL=1 adds every row"
 	@echo "make fuzz                 system-call fuzzer in every kernel [CALLS=10000000 SEED=1"
 	@echo "                          FIRST=0 MODES=mono,micro IPC=... FUZZ_ACCEL=tcg|icount]"
+	@echo "make faults               fault injection into both kernels' services [FAULTS=1000"
+	@echo "                          RUNS=400 SEED=1]; results/faults/<id>/"
 	@echo "make deps                 install missing Debian packages (root) or print the line"
 	@echo "make clean                remove build/ (results/ and report/out/ are kept)"
 	@echo "make help                 this list; V=1 on any target shows full commands"

@@ -11,6 +11,7 @@ static struct {
 	int cls;
 	uint64_t rng;
 	uint32_t at, seen;
+	int any;   /* a class drawn for each fault */
 } plan;
 
 static uint64_t next(void)
@@ -38,8 +39,12 @@ void fault_configure(const char *svc, const char *spec, uint64_t salt)
 	for (int n = 1; n < FAULT_CLASSES; n++)
 		if (!strcmp(c, names[n]))
 			plan.cls = n;
-	plan.rng = fmt_parse_u64(seed, 0) * 0x9E3779B97F4A7C15ULL + salt;
-	if (!strcmp(c, "any"))
+	uint64_t z = fmt_parse_u64(seed, 0) * 0x9E3779B97F4A7C15ULL + salt * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;   /* splitmix64's finaliser */
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	plan.rng = z ^ (z >> 31);
+	plan.any = !strcmp(c, "any");
+	if (plan.any)
 		plan.cls = 1 + (int)(next() % (FAULT_CLASSES - 1));
 	memcpy(plan.svc, s, sizeof plan.svc);
 	plan.at = 1 + (uint32_t)(next() % 64);
@@ -52,9 +57,13 @@ int fault_point(const char *svc)
 		return 0;
 	char line[96];
 	fmt_snprintf(line, sizeof line, "fault: %s: %s at request %u\n", plan.svc, names[plan.cls],
-		     plan.at);
+		     plan.at);   /* scripts/faults.py counts these lines */
 	fault_say(line);
-	switch (plan.cls) {
+	int cls = plan.cls;
+	plan.at = plan.seen + 1 + (uint32_t)(next() % 64);   /* if we live on: the next one */
+	if (plan.any)
+		plan.cls = 1 + (int)(next() % (FAULT_CLASSES - 1));
+	switch (cls) {
 	case FAULT_WILD:   /* somewhere in the low 2 GiB: kernel memory, or ours */
 		*(volatile uint64_t *)(uintptr_t)((next() % 0x80000000ULL) & ~7ULL) = next();
 		return 0;

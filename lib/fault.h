@@ -11,9 +11,10 @@
  * loop, a corrupted reply, an early exit.
  *
  * The plan comes from "fault=<service>:<class>:<seed>" on the kernel
- * command line (mono) or the server's argument (micro): the fault fires
- * at a request number drawn from the seed (1 to 64), in each incarnation
- * of the server, so a restarted micro server injects again.
+ * command line (mono) or the server's argument (micro); class "any" draws
+ * one for each fault. A fault fires at a request number drawn from the
+ * seed (1 to 64 requests on), and if the service lives on, the next one
+ * as far again; a restarted micro server draws its own (salted by pid).
  */
 #ifndef MKB_FAULT_H
 #define MKB_FAULT_H

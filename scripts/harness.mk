@@ -6,6 +6,8 @@
 #   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
 #   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
 #                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
+#   make faults  [FAULTS=1000] [RUNS=400] [SEED=1]   fault injection, both kernels;
+#                results/faults/<run-id>/
 #   make compare A=results/<id> B=results/<id> [FULL=1]   what moved (exit 1
 #                if anything did); FULL=1 adds the table of every row
 #
@@ -40,7 +42,7 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
 	--kvm-cpu '$(KVM_CPU)'
 
-.PHONY: bench bench-run bench-check report compare fuzz fuzz-run
+.PHONY: bench bench-run bench-check report compare fuzz fuzz-run faults faults-run
 
 # make bench: install missing packages first (deps), then the run itself
 # under a lock, so two runs in one tree never overlap: both would write
@@ -89,3 +91,15 @@ fuzz-run: $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
 		--ipc '$(call harness_csv,$(IPC))' --calls '$(CALLS)' \
 		--seed '$(SEED)' --first '$(FIRST)' --accel '$(FUZZ_ACCEL)' --kernel-dir '$(BUILD)' \
 		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz'
+
+# make faults [FAULTS=1000] [RUNS=400] [SEED=1]: the fault-injection
+# campaign (scripts/faults.py) into results/faults/<run-id>/; make report
+# shows the latest beside the benchmarks.
+FAULTS ?= 1000
+RUNS ?= 400
+faults: deps
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) faults-run
+
+faults-run: $(BUILD)/mono/kernel.elf $(BUILD)/micro-sel4/kernel.elf
+	@$(PYTHON) scripts/faults.py --faults '$(FAULTS)' --runs '$(RUNS)' --seed '$(SEED)' \
+		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/faults'

@@ -19,8 +19,10 @@ int main(const char *cmdline)
 		prog = "bench";
 	else if (!strcmp(run, "fuzz"))
 		prog = "fuzz";
+	else if (!strcmp(run, "faults"))
+		prog = "faultload";
 	if (!prog) {
-		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown run=%s (use run=test, run=bench or run=fuzz)\"}\n", run);
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown run=%s (use run=test, run=bench, run=fuzz or run=faults)\"}\n", run);
 		return 1;
 	}
 	/* The program may kill processes it did not start (the self tests kill

@@ -19,7 +19,7 @@ EVENT_FIELDS = ("kentries", "switches", "as_switches", "bytes_copied")
 COPY_KINDS = ("reg", "direct", "kbuf_in", "kbuf_out", "grant")
 IPC_EVENT_FIELDS = ("sched_picks", "direct_switches") + tuple(
     f"{w}_{k}" for k in COPY_KINDS for w in ("copies", "bytes"))
-KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary")
+KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary", "faults")
 
 
 class MalformedLine(Exception):

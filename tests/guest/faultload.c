@@ -1,0 +1,152 @@
+/*
+ * faultload.c - the workload of a fault-injection run (run=faults,
+ * scripts/faults.py): one service used for ops operations, every result
+ * checked, then everything that completed verified. It expects faults
+ * (fault=... on the command line, lib/fault.h) and carries on after
+ * errors, so one boot sees many faults in the micro kernel (its servers
+ * restart); in the mono kernel a fault in the kernel's services may end
+ * the boot (a panic or a hang), which the driver records. Prints one
+ * {"type":"faults",...} line: operations done, client-visible errors, and
+ * what the final check found lost or corrupted.
+ *   fileio: write 8 files in turn (a fresh pattern each time), reading
+ *           the last completed one back after each write; at the end read
+ *           every file whose last write completed (retrying an error
+ *           three times, as a client would once a server is back);
+ *   sem:    post then wait on a semaphore (a new one after an error);
+ *   shm:    write a pattern into a segment, detach, attach, check it.
+ */
+#include "fmt.h"
+#include "os.h"
+#include "protocol.h"
+#include "str.h"
+
+#define NFILES 8
+#define LEN 512
+
+static char buf[LEN], got[LEN];
+static int committed[NFILES];   /* generation of the last completed write, or -1 */
+static unsigned long errors, done, lost, corrupt, verified;
+
+static void pattern(char *p, int gen, int file)
+{
+	for (int i = 0; i < LEN; i++)
+		p[i] = (char)(gen * 31 + file * 7 + i);
+}
+
+static int read_file(int f, char *out)
+{
+	char name[8];
+	fmt_snprintf(name, sizeof name, "ff%d", f);
+	int h = os_fs_open(name, FS_O_READ);
+	if (h < 0)
+		return h;
+	long r = os_fs_read(h, out, LEN);
+	os_fs_close(h);
+	return r == LEN ? 0 : r < 0 ? (int)r : SVC_EIO;
+}
+
+static void fileio(unsigned ops)
+{
+	for (int f = 0; f < NFILES; f++)
+		committed[f] = -1;
+	for (unsigned i = 0; i < ops; i++) {
+		int f = (int)(i % NFILES);
+		char name[8];
+		fmt_snprintf(name, sizeof name, "ff%d", f);
+		pattern(buf, (int)i, f);
+		committed[f] = -1;   /* the rewrite replaces what was there, by design */
+		int h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE | FS_O_TRUNC);
+		long w = h >= 0 ? os_fs_write(h, buf, LEN) : h;
+		int c = h >= 0 ? os_fs_close(h) : h;
+		if (w == LEN && c == 0) {
+			committed[f] = (int)i;
+			done++;
+		} else {
+			errors++;
+		}
+		if (read_file(f, got) == 0 && committed[f] == (int)i && memcmp(got, buf, LEN))
+			corrupt++;   /* read back at once, different */
+	}
+	for (int f = 0; f < NFILES; f++) {
+		if (committed[f] < 0)
+			continue;
+		pattern(buf, committed[f], f);
+		int r = -1;
+		for (int k = 0; k < 4 && r != 0; k++)
+			r = read_file(f, got);
+		if (r != 0 || memcmp(got, buf, LEN))
+			lost++;   /* a completed write that is not there */
+		else
+			verified++;
+	}
+}
+
+static void sem(unsigned ops)
+{
+	int s = os_sem_create(0);
+	for (unsigned i = 0; i < ops; i++) {
+		if (s < 0)
+			s = os_sem_create(0);
+		int p = s >= 0 ? os_sem_post(s) : s;
+		int w = p == 0 ? os_sem_wait(s) : p;
+		if (p == 0 && w == 0) {
+			done++;
+		} else {
+			errors++;
+			s = -1;   /* a fresh semaphore after an error */
+		}
+	}
+	verified = done;
+}
+
+static void shm(unsigned ops)
+{
+	for (unsigned i = 0; i < ops; i++) {
+		int id = os_shm_create(100 + i % 4, 4096);
+		long a = id >= 0 ? os_shm_attach(id) : id;
+		if (a < 0) {
+			errors++;
+			continue;
+		}
+		for (int k = 0; k < LEN; k++)
+			((volatile char *)a)[k] = (char)(i + k);
+		int d = os_shm_detach(id);
+		long b = d == 0 ? os_shm_attach(id) : d;
+		if (b < 0) {
+			errors++;
+			continue;
+		}
+		int bad = 0;
+		for (int k = 0; k < LEN; k++)
+			bad |= ((volatile char *)b)[k] != (char)(i + k);
+		os_shm_detach(id);
+		if (bad)
+			corrupt++;
+		else
+			done++;
+	}
+	verified = done;
+}
+
+int main(const char *arg)
+{
+	char w[16] = "", n[16] = "200";
+	fmt_getarg(arg, "workload", w, sizeof w);
+	fmt_getarg(arg, "ops", n, sizeof n);
+	unsigned ops = (unsigned)fmt_parse_u64(n, 0);
+	if (!strcmp(w, "fileio"))
+		fileio(ops);
+	else if (!strcmp(w, "sem"))
+		sem(ops);
+	else if (!strcmp(w, "shm"))
+		shm(ops);
+	else {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown workload: %s\"}\n", w);
+		return 1;
+	}
+	os_printf(MKB_PREFIX "{\"type\":\"faults\",\"workload\":\"%s\",\"ops\":%u,\"done\":%lu,\"errors\":%lu,"
+		  "\"verified\":%lu,\"lost\":%lu,\"corrupt\":%lu}\n", w, ops, done, errors, verified, lost,
+		  corrupt);
+	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":0}\n");
+	return 0;
+}
