@@ -12,8 +12,9 @@ seed per boot, until the configuration has seen --faults faults or
 --runs boots per workload. A boot counts: faults injected (the "fault:"
 lines), services restarted by the kernel and heartbeat kills, the
 workload's client-visible errors, completed writes lost and data
-corrupted (its final check), and whether the whole system failed: a
-kernel panic, a hang (time-out) or no final line. Results go to
+corrupted (its final check), whether the workload itself was killed (a
+corrupted reply it trusted), and whether the whole system failed: a
+kernel panic, a hang (time-out), or no final line with no client killed. Results go to
 results/faults/<run-id>/ (summary.json, a serial log per boot). Exit
 status: 0 if micro fs+blk had no whole-system failure and lost no
 completed write, 1 otherwise, 2 on a bad command line.
@@ -30,10 +31,10 @@ from mkb import cli, matrix, parse, protocol, provenance, qemu, results  # noqa:
 
 CONFIGS = (("mono", None), ("micro", "fs"), ("micro", "fs+blk"))
 WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm"}
-# Seconds per boot. A mono boot that does not finish in 1.5 s has hung (a
+# Seconds per boot. A mono boot that does not finish in 1 s has hung (a
 # healthy one takes a few tenths under TCG): with interrupts off in the
 # kernel's services an injected loop stops the whole system.
-TIMEOUT = {"mono": 1.5, "micro": 40}
+TIMEOUT = {"mono": 1.0, "micro": 40}
 
 
 def parse_args(argv):
@@ -79,13 +80,15 @@ def boot(args, run_dir, mode, shape, workload, seed):
     summary = next((r for r in records if r["type"] == "faults"), None)
     classes = re.findall(r"^fault: \w+: (\w+) at request", text, re.M)
     panic = out.status == proto.exit_panic or "kernel panic" in text
+    client_died = bool(re.search(r"^mkb: pid \d+ \(faultload\) killed", text, re.M))
     hang = out.timed_out
     return {"mode": mode, "shape": shape, "workload": workload, "seed": seed, "log": log,
             "faults": len(classes), "classes": classes,
             "restarts": len(re.findall(r"died; restarted as pid", text)),
             "heartbeat_kills": len(re.findall(r"stopped answering", text)),
             "panic": panic, "hang": hang,
-            "system_failure": panic or hang or summary is None,
+            "system_failure": panic or hang or (summary is None and not client_died),
+            "client_crashed": summary is None and client_died and not (panic or hang),
             "last_class": classes[-1] if classes else None,
             "errors": summary["errors"] if summary else None,
             "lost": summary["lost"] if summary else None,
@@ -94,17 +97,25 @@ def boot(args, run_dir, mode, shape, workload, seed):
 
 
 def campaign(args, run_dir, mode, shape, pool):
-    """Boots of one configuration until it saw args.faults faults."""
-    boots, seed, faults = [], args.seed, 0
-    while faults < args.faults and seed < args.seed + args.runs:
-        batch = [pool.submit(boot, args, run_dir, mode, shape, w, seed + i)
-                 for i in range(args.jobs) for w in WORKLOADS]
-        for f in batch:
+    """Boots of one configuration until it saw args.faults faults: every
+    job kept busy, each workload in turn, a new seed per round; boots
+    still running when the count is reached are waited for and kept."""
+    plan = [(w, seed) for seed in range(args.seed, args.seed + args.runs) for w in WORKLOADS]
+    boots, faults, running = [], 0, set()
+    while plan or running:
+        while plan and len(running) < args.jobs and faults < args.faults:
+            w, seed = plan.pop(0)
+            running.add(pool.submit(boot, args, run_dir, mode, shape, w, seed))
+        if not running:
+            break
+        finished, running = concurrent.futures.wait(running, return_when="FIRST_COMPLETED")
+        for f in finished:
             b = f.result()
             boots.append(b)
             faults += b["faults"]
-        seed += args.jobs
-    return boots
+        if faults >= args.faults:
+            plan = []
+    return sorted(boots, key=lambda b: (b["seed"], b["workload"]))
 
 
 def totals(boots):
@@ -121,6 +132,7 @@ def totals(boots):
     failures = sum(b["system_failure"] for b in boots)
     return {"boots": len(boots), "faults": faults, "system_failures": failures,
             "panics": sum(b["panic"] for b in boots), "hangs": sum(b["hang"] for b in boots),
+            "client_crashes": sum(b["client_crashed"] for b in boots),
             "services_restarted": n("restarts"), "heartbeat_kills": n("heartbeat_kills"),
             "client_errors": n("errors"), "completed_writes_lost": n("lost"),
             "corrupted": n("corrupt"), "operations_done": n("done"),
@@ -132,6 +144,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     run_id, run_dir = results.new_run_dir(args.results_dir)
     os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
+    results.update_latest(args.results_dir, run_id)
     meta = {"run_id": run_id, "date": provenance.now_iso(), "git": provenance.git_state(),
             "qemu": qemu.version(args.qemu), "accel": "tcg", "ipc": args.ipc, "ops": args.ops,
             "target_faults": args.faults, "configs": []}

@@ -43,6 +43,9 @@ def parse_args(argv):
     p.add_argument("--only", action="append", metavar="ID",
                    help="redraw only this figure (repeatable); index.html is left alone")
     p.add_argument("--gnuplot", default="gnuplot", help="gnuplot binary (default gnuplot)")
+    p.add_argument("--faults", default=os.path.join(REPO, "results", "faults"),
+                   help="where make faults writes its runs; the latest is shown (default "
+                        "results/faults)")
     p.add_argument("--published", default=os.path.join(REPORT_DIR, "published.json"),
                    help="other kernels' published figures (default report/published.json)")
     return p.parse_args(argv)
@@ -120,6 +123,7 @@ def bars_ymin(rows):
 def draw(fig, run, out, gnuplot):
     """Extract, write CSV and draw one figure; return a dict for the page."""
     rows = {"all": run.ok_results, "modeled": lambda: stats.comparable(run.modeled_results()),
+            "faults": lambda: fault_rows(run),
             "both": lambda: stats.comparable(run.ok_results() + run.modeled_results())}
     ex = extract.run_query(fig["query"], rows.get(fig.get("rows"), run.comparable)())
     item = {"fig": fig, "empty": ex.empty()}
@@ -264,6 +268,73 @@ def modeled_html(run, path):
     return "\n".join(parts)
 
 
+def load_faults(faults_dir):
+    """(summary path, data) of the latest fault campaign, or (path, None)."""
+    path = os.path.join(faults_dir, "latest", "summary.json") if faults_dir else ""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return path, json.load(f)
+    except (OSError, ValueError):
+        return path, None
+
+
+def fault_rows(run):
+    """Rows for the fault_benefit figure: per kernel of the latest
+    campaign, failures contained per 100 faults and this run's price."""
+    data = getattr(run, "faults", None)
+    if not data:
+        return []
+    ratios = sorted(r["ratio"] for r in stats.headline(run.comparable()) if r["ratio"])
+    price = 100 * ratios[len(ratios) // 2] if ratios else float("nan")
+    return [{"kernel": c["mode"] + (f" {c['shape']}" if c.get("shape") else ""),
+             "contained": c["contained_per_100_faults"],
+             "price": 100.0 if c["mode"] == "mono" else price} for c in data.get("configs", [])]
+
+
+def faults_html(run, faults_dir, path):
+    """The fault-isolation section: the price (micro/mono per workload, from
+    this run) beside the benefit (from the latest make faults run), and the
+    published CVE analysis for context."""
+    summary, data = load_faults(faults_dir)
+    if not data or not isinstance(data.get("configs"), list):
+        return ("<p>No fault-injection run yet (or none readable): <code>make faults</code> "
+                "writes one to results/faults/, and the report shows the latest.</p>")
+    configs = data["configs"]
+    headers = ["kernel", "faults injected", "whole-system failures", "panics", "hangs",
+               "contained per 100 faults", "clients killed", "services restarted", "heartbeat kills",
+               "client-visible errors", "completed writes lost", "corrupted results"]
+    rows = [[f"{c['mode']}" + (f" {c['shape']}" if c.get("shape") else ""), str(c["faults"]),
+             str(c["system_failures"]), str(c["panics"]), str(c["hangs"]),
+             str(c["contained_per_100_faults"]), str(c.get("client_crashes", 0)),
+             str(c["services_restarted"]),
+             str(c["heartbeat_kills"]), str(c["client_errors"]), str(c["completed_writes_lost"]),
+             str(c["corrupted"])] for c in configs]
+    classes = sorted({k for c in configs for k in c["by_class"]})
+    cls_rows = [[f"{c['mode']}" + (f" {c['shape']}" if c.get("shape") else ""), k,
+                 str(c["by_class"].get(k, {}).get("injected", 0)),
+                 str(c["by_class"].get(k, {}).get("then_panic", 0)),
+                 str(c["by_class"].get(k, {}).get("then_hang", 0))] for c in configs for k in classes]
+    price = table.ratio_price(run.comparable())
+    cve = published.load(path).get("cve")
+    parts = [f"<p>From <code>{html.escape(os.path.relpath(os.path.dirname(summary)))}</code> "
+             f"(run {html.escape(data.get('run_id', '?'))}, TCG, {data.get('ops')} operations per "
+             "boot; a fault is counted contained when the system went on: no kernel panic, no "
+             "hang, the workload finished).</p>",
+             "<h3>The benefit: what the faults did</h3>",
+             '<div class="scroll">' + table.render_html(headers, rows) + "</div>",
+             "<details><summary>Outcome by fault class (a boot's last fault, when it ended it)"
+             "</summary>" + table.render_html(["kernel", "class", "injected", "then panic",
+                                                "then hang"], cls_rows) + "</details>",
+             "<h3>The price: micro / mono per workload (this run)</h3>",
+             '<div class="scroll">' + table.render_html(*price) + "</div>"]
+    if cve:
+        parts += [f"<h3>Published, not measured here: {html.escape(cve['source'])}</h3>",
+                  "<p>Of " + str(cve["critical_linux_cves"]) + " critical Linux CVEs: " +
+                  "; ".join(f"{x['percent']}% {html.escape(x['what'])}" for x in cve["findings"])
+                  + ".</p>"]
+    return "\n".join(parts)
+
+
 def provenance_html(run):
     m, e = run.meta, html.escape
     git = m.get("git", {})
@@ -333,6 +404,7 @@ def write_report(args, run, figs, out, final):
     number of figures drawn."""
     for d in ("data", "fig", "gnuplot"):
         os.makedirs(os.path.join(out, d), exist_ok=True)
+    run.faults = load_faults(args.faults)[1]
     items = [draw(f, run, out, args.gnuplot) for f in figs]
     problems = sorted({i["gnuplot_error"] for i in items if i.get("gnuplot_error")})
     for p in problems:
@@ -362,6 +434,7 @@ def write_report(args, run, figs, out, final):
             published=published_html(run, args.published),
             strategies=strategies_html(run, args.published),
             modeled=modeled_html(run, args.published),
+            faults=faults_html(run, args.faults, args.published),
             figures="\n".join(figure_html(i, redraw) for i in items),
             table=table.render_html(*table.comparison(run.comparable())),
             provenance=provenance_html(run))

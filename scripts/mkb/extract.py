@@ -255,7 +255,17 @@ def model_breakdown(results):
                    titles=["case"] + [t for _, t in MODEL_PARTS])
 
 
-QUERIES = {"ratio_units": ratio_units, "model_breakdown": model_breakdown,
+def fault_benefit(rows):
+    """The benefit beside the price per kernel (rows "faults": the latest
+    fault campaign's configurations, each with this run's price): failures
+    contained per 100 faults, and the median micro/mono of the headline
+    cases in percent of mono (mono: 100)."""
+    out = [[r["kernel"], r["contained"], r["price"]] for r in rows]
+    return Extract(["kernel", "failures contained per 100 faults",
+                    "price: headline cost, % of mono (median)"], out, "percent")
+
+
+QUERIES = {"ratio_units": ratio_units, "fault_benefit": fault_benefit, "model_breakdown": model_breakdown,
            "by_size": by_size, "ipc_by_size": ipc_by_size, "ipc_events": ipc_events,
            "mode_bars": mode_bars, "size_panels": size_panels, "throughput_panels": throughput_panels,
            "ratio_bars": ratio_bars, "events": events}

@@ -33,7 +33,7 @@ def load(path):
         if missing or p["direction"] not in ("one_way", "round_trip"):
             raise PublishedError(f"{path}: ipc entry {i}: needs {', '.join(FIELDS)}; "
                                  "direction one_way or round_trip")
-    return {"ipc": ipc, "ratios": ratios}
+    return {"ipc": ipc, "ratios": ratios, "cve": data.get("cve")}
 
 
 def published_rows(data):

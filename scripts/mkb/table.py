@@ -368,3 +368,19 @@ def modeled_summary(measured, modeled, profile):
     if rows:
         parts += ["", "micro/mono in both units", render(h, rows)]
     return "\n".join(parts)
+
+
+def ratio_price(results):
+    """(headers, rows): the price of the micro kernel, one case per
+    workload: mono, micro (and its other shapes) and micro/mono."""
+    rows = []
+    for r in stats.headline(results):
+        if not (r["mono"] and r["micro"]):
+            continue
+        case = _case(dict(r, shape=""))
+        rows.append([r["workload"], case, _med(r["mono"]), _med(r["micro"]), _x(r["ratio"])]
+                    + [f"{_med(x)} ({_x(r['alt_ratio'].get(a))})" for a, x in sorted(r["alt"].items())])
+    unit = "/".join(sorted({r["unit"] for r in results if r["mode"] != "linux"}))
+    alts = sorted({a for r in stats.headline(results) for a in r["alt"]})
+    headers = ["workload", "case", f"mono [{unit}]", "micro", "micro/mono"] + [f"micro {a}" for a in alts]
+    return headers, [r + ["-"] * (len(headers) - len(r)) for r in rows]

@@ -246,3 +246,27 @@ def test_shm_figure_shows_throughput(tmp_path):
     assert png_size(os.path.join(out, "fig", "shm_size-gnuplot.png")) == (1000, 450)
     script = open(os.path.join(out, "gnuplot", "shm_size.gp")).read()
     assert "'bytes per instruction (size / median)'" in script
+
+
+def test_report_shows_the_latest_fault_campaign(run_dir, tmp_path):
+    faults = tmp_path / "faults"
+    (faults / "f1").mkdir(parents=True)
+    config = {"faults": 40, "system_failures": 0, "panics": 0, "hangs": 0,
+              "contained_per_100_faults": 100.0, "services_restarted": 31, "heartbeat_kills": 7,
+              "client_errors": 55, "completed_writes_lost": 0, "corrupted": 0,
+              "by_class": {"wild": {"injected": 8, "then_panic": 0, "then_hang": 0}}}
+    mono = dict(config, faults=12, system_failures=9, panics=5, hangs=4,
+                contained_per_100_faults=25.0)
+    json.dump({"run_id": "f1", "ops": 200, "configs": [
+        dict(mono, mode="mono", shape=None), dict(config, mode="micro", shape="fs+blk")]},
+        open(faults / "f1" / "summary.json", "w"))
+    os.symlink("f1", faults / "latest")
+    out = str(tmp_path / "out")
+    p = run_script("report.py", "--run", run_dir, "--out", out, "--faults", str(faults))
+    assert p.returncode == 0, p.stderr
+    page = open(os.path.join(out, "index.html")).read()
+    assert "The benefit: what the faults did" in page and ">25.0<" in page
+    assert "29% eliminated by a microkernel design" in page
+    assert 'src="fig/fault_benefit.png"' in page
+    p = run_script("report.py", "--run", run_dir, "--out", out, "--faults", str(tmp_path / "none"))
+    assert "No fault-injection run yet" in open(os.path.join(out, "index.html")).read()
