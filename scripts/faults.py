@@ -12,7 +12,10 @@ seed per boot, until the configuration has seen --faults faults or
 --runs boots per workload. A boot counts: faults injected (the "fault:"
 lines), services restarted by the kernel and heartbeat kills, the
 workload's client-visible errors, completed writes lost and data
-corrupted (its final check), whether the workload itself was killed (a
+corrupted (its final check), the recovery time the workload saw (from a
+failed operation to the next that succeeds, in instructions: the boots
+run under icount, so a campaign repeats exactly), whether the workload
+itself was killed (a
 corrupted reply it trusted), and whether the whole system failed: a
 kernel panic, a hang (time-out), or no final line with no client killed. Results go to
 results/faults/<run-id>/ (summary.json, a serial log per boot). Exit
@@ -70,7 +73,8 @@ def boot(args, run_dir, mode, shape, workload, seed):
     name = f"{system}-{shape or 'kernel'}-{workload}-{seed}"
     append = (f"run=faults workload={workload} ops={args.ops} "
               f"fault={WORKLOADS[workload]}:any:{seed}" + (f" fsshape={shape}" if shape else ""))
-    argv = qemu.command(args.qemu, os.path.join(args.kernel_dir, system, "kernel.elf"), append, "tcg")
+    argv = qemu.command(args.qemu, os.path.join(args.kernel_dir, system, "kernel.elf"), append,
+                        "icount")
     log = os.path.join(run_dir, "logs", name + ".log")
     out = qemu.run(argv, log, TIMEOUT[mode])
     text = open(log, encoding="utf-8", errors="replace").read()
@@ -93,7 +97,10 @@ def boot(args, run_dir, mode, shape, workload, seed):
             "errors": summary["errors"] if summary else None,
             "lost": summary["lost"] if summary else None,
             "corrupt": summary["corrupt"] if summary else None,
-            "done": summary["done"] if summary else None}
+            "done": summary["done"] if summary else None,
+            "recoveries": summary.get("recoveries", 0) if summary else 0,
+            "recovery_sum": summary.get("recovery_sum", 0) if summary else 0,
+            "recovery_max": summary.get("recovery_max", 0) if summary else 0}
 
 
 def campaign(args, run_dir, mode, shape, pool):
@@ -136,6 +143,10 @@ def totals(boots):
             "services_restarted": n("restarts"), "heartbeat_kills": n("heartbeat_kills"),
             "client_errors": n("errors"), "completed_writes_lost": n("lost"),
             "corrupted": n("corrupt"), "operations_done": n("done"),
+            "recoveries": n("recoveries"),
+            "recovery_mean": round(n("recovery_sum") / n("recoveries")) if n("recoveries") else None,
+            "recovery_max": max((b["recovery_max"] or 0 for b in boots), default=0),
+            "recovery_unit": "instructions",
             "contained_per_100_faults": round(100 * (faults - failures) / faults, 1) if faults else None,
             "by_class": by_class}
 
@@ -146,7 +157,7 @@ def main(argv=None):
     os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
     results.update_latest(args.results_dir, run_id)
     meta = {"run_id": run_id, "date": provenance.now_iso(), "git": provenance.git_state(),
-            "qemu": qemu.version(args.qemu), "accel": "tcg", "ipc": args.ipc, "ops": args.ops,
+            "qemu": qemu.version(args.qemu), "accel": "icount", "ipc": args.ipc, "ops": args.ops,
             "target_faults": args.faults, "configs": []}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         try:
@@ -163,7 +174,8 @@ def main(argv=None):
                       f"{t['system_failures']} whole-system failures ({t['panics']} panics, "
                       f"{t['hangs']} hangs), {t['services_restarted']} restarts, "
                       f"{t['client_errors']} client errors, {t['completed_writes_lost']} "
-                      f"completed writes lost, {t['corrupted']} corrupted", flush=True)
+                      f"completed writes lost, {t['corrupted']} corrupted, recovery seen by the "
+                      f"client {t['recovery_mean']} instructions on average", flush=True)
                 results.write_json(os.path.join(run_dir, "summary.json"), meta)
         except KeyboardInterrupt:
             qemu.kill_all()

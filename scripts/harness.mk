@@ -3,7 +3,8 @@
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=300] [MODEL=skylake|zen3|off]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
-#   make report  [RUN=results/<id>]   HTML report of a run (default results/latest)
+#   make report  [RUN=results/<id>] [CYCLES_RUN=results/<kvm run>]   HTML report of a run
+#                (default results/latest); a KVM run's measured cycles beside modeled ones
 #   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
 #                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
 #   make faults  [FAULTS=1000] [RUNS=400] [SEED=1]   fault injection, both kernels;
@@ -71,7 +72,8 @@ bench-check:
 	@$(PYTHON) scripts/bench.py $(HARNESS_ARGS) --check
 
 report:
-	$(PYTHON) scripts/report.py --run '$(or $(RUN),$(RESULTS)/latest)' --out '$(REPORT_OUT)'
+	$(PYTHON) scripts/report.py --run '$(or $(RUN),$(RESULTS)/latest)' --out '$(REPORT_OUT)' \
+		$(if $(CYCLES_RUN),--cycles-run '$(CYCLES_RUN)')
 
 compare:
 	$(if $(and $(A),$(B)),,$(error compare needs A=<run dir> B=<run dir>))

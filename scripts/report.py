@@ -43,6 +43,9 @@ def parse_args(argv):
     p.add_argument("--only", action="append", metavar="ID",
                    help="redraw only this figure (repeatable); index.html is left alone")
     p.add_argument("--gnuplot", default="gnuplot", help="gnuplot binary (default gnuplot)")
+    p.add_argument("--cycles-run",
+                   help="a run under ACCEL=kvm (measured cycles on real hardware): its figures "
+                        "stand beside this run's modeled cycles")
     p.add_argument("--faults", default=os.path.join(REPO, "results", "faults"),
                    help="where make faults writes its runs; the latest is shown (default "
                         "results/faults)")
@@ -259,6 +262,13 @@ def modeled_html(run, path):
                   "<h3>Liedtke 1993 in modeled cycles</h3>",
                   '<div class="scroll">' + table.render_html(*strategies.liedtke_rows(
                       modeled, published.load(path)["ratios"])) + "</div>"]
+    if getattr(run, "cycles_run", None):
+        parts += ["<h3>Modeled beside measured cycles</h3>",
+                  f"<p>Measured: run {html.escape(run.cycles_run.run_id)} under KVM "
+                  f"(-cpu {html.escape(str(run.cycles_run.meta.get('kvm_cpu')))}, host CPU "
+                  f"{html.escape(str(run.cycles_run.meta.get('host_cpu')))}).</p>",
+                  '<div class="scroll">' + table.render_html(*table.modeled_measured(
+                      shown, stats.comparable(run.cycles_run.ok_results()))) + "</div>"]
     parts += ["<details><summary>All results in modeled cycles (medians)</summary>"
               '<div class="scroll">' + table.render_html(*table.comparison(shown)) + "</div></details>"]
     parts += ["<h3>Published cycles beside our modeled round trips (8-byte message)</h3>",
@@ -302,13 +312,14 @@ def faults_html(run, faults_dir, path):
     configs = data["configs"]
     headers = ["kernel", "faults injected", "whole-system failures", "panics", "hangs",
                "contained per 100 faults", "clients killed", "services restarted", "heartbeat kills",
-               "client-visible errors", "completed writes lost", "corrupted results"]
+               "client-visible errors", "completed writes lost", "corrupted results",
+               "recovery seen by a client, mean [instructions]"]
     rows = [[f"{c['mode']}" + (f" {c['shape']}" if c.get("shape") else ""), str(c["faults"]),
              str(c["system_failures"]), str(c["panics"]), str(c["hangs"]),
              str(c["contained_per_100_faults"]), str(c.get("client_crashes", 0)),
              str(c["services_restarted"]),
              str(c["heartbeat_kills"]), str(c["client_errors"]), str(c["completed_writes_lost"]),
-             str(c["corrupted"])] for c in configs]
+             str(c["corrupted"]), str(c.get("recovery_mean") or "-")] for c in configs]
     classes = sorted({k for c in configs for k in c["by_class"]})
     cls_rows = [[f"{c['mode']}" + (f" {c['shape']}" if c.get("shape") else ""), k,
                  str(c["by_class"].get(k, {}).get("injected", 0)),
@@ -317,7 +328,8 @@ def faults_html(run, faults_dir, path):
     price = table.ratio_price(run.comparable())
     cve = published.load(path).get("cve")
     parts = [f"<p>From <code>{html.escape(os.path.relpath(os.path.dirname(summary)))}</code> "
-             f"(run {html.escape(data.get('run_id', '?'))}, TCG, {data.get('ops')} operations per "
+             f"(run {html.escape(data.get('run_id', '?'))}, {html.escape(data.get('accel', '?'))}, "
+             f"{data.get('ops')} operations per "
              "boot; a fault is counted contained when the system went on: no kernel panic, no "
              "hang, the workload finished).</p>",
              "<h3>The benefit: what the faults did</h3>",
@@ -358,6 +370,9 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         run = results.load_run(args.run)
+        run.cycles_run = results.load_run(args.cycles_run) if args.cycles_run else None
+        if run.cycles_run and not any(r["unit"] == "cycles" for r in run.cycles_run.ok_results()):
+            raise results.ResultsError(f"{args.cycles_run}: no measured cycles (not an ACCEL=kvm run)")
         figs = load_manifest(args.manifest)
         published.load(args.published)
     except (results.ResultsError, published.PublishedError) as e:

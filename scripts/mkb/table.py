@@ -384,3 +384,18 @@ def ratio_price(results):
     alts = sorted({a for r in stats.headline(results) for a in r["alt"]})
     headers = ["workload", "case", f"mono [{unit}]", "micro", "micro/mono"] + [f"micro {a}" for a in alts]
     return headers, [r + ["-"] * (len(headers) - len(r)) for r in rows]
+
+
+def modeled_measured(modeled, measured):
+    """(headers, rows): per headline case and kernel, modeled cycles (the
+    cycle model) beside measured cycles (a KVM run) and their ratio."""
+    a = {r["workload"]: r for r in stats.headline(modeled)}
+    rows = []
+    for r in stats.headline(measured):
+        m = a.get(r["workload"])
+        for mode in ("mono", "micro"):
+            x, y = (m or {}).get(mode), r.get(mode)
+            if x and y and y["unit"] == "cycles":
+                rows.append([r["workload"], mode, _med(x), _med(y),
+                             _x(stats.ratio(x["median"], y["median"]))])
+    return ["workload", "kernel", "modeled cycles", "measured cycles (KVM)", "modeled/measured"], rows

@@ -15,6 +15,7 @@
  *   sem:    post then wait on a semaphore (a new one after an error);
  *   shm:    write a pattern into a segment, detach, attach, check it.
  */
+#include "bench.h"
 #include "fmt.h"
 #include "os.h"
 #include "protocol.h"
@@ -26,6 +27,30 @@
 static char buf[LEN], got[LEN];
 static int committed[NFILES];   /* generation of the last completed write, or -1 */
 static unsigned long errors, done, lost, corrupt, verified;
+
+/* Recovery as the client sees it: from the first failed operation to the
+ * next one that succeeds, in the guest's time-stamp unit (instructions
+ * under icount, as the benchmarks). */
+static uint64_t fail_at, recover_sum, recover_max;
+static unsigned long recoveries;
+
+static void outcome(int ok)
+{
+	uint64_t now = bench_now();
+	if (!ok) {
+		errors++;
+		if (!fail_at)
+			fail_at = now;
+		return;
+	}
+	done++;
+	if (fail_at) {
+		uint64_t t = now - fail_at;
+		recover_sum += t, recoveries++;
+		recover_max = t > recover_max ? t : recover_max;
+		fail_at = 0;
+	}
+}
 
 static void pattern(char *p, int gen, int file)
 {
@@ -58,12 +83,9 @@ static void fileio(unsigned ops)
 		int h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE | FS_O_TRUNC);
 		long w = h >= 0 ? os_fs_write(h, buf, LEN) : h;
 		int c = h >= 0 ? os_fs_close(h) : h;
-		if (w == LEN && c == 0) {
+		if (w == LEN && c == 0)
 			committed[f] = (int)i;
-			done++;
-		} else {
-			errors++;
-		}
+		outcome(w == LEN && c == 0);
 		if (read_file(f, got) == 0 && committed[f] == (int)i && memcmp(got, buf, LEN))
 			corrupt++;   /* read back at once, different */
 	}
@@ -89,12 +111,9 @@ static void sem(unsigned ops)
 			s = os_sem_create(0);
 		int p = s >= 0 ? os_sem_post(s) : s;
 		int w = p == 0 ? os_sem_wait(s) : p;
-		if (p == 0 && w == 0) {
-			done++;
-		} else {
-			errors++;
+		outcome(p == 0 && w == 0);
+		if (p != 0 || w != 0)
 			s = -1;   /* a fresh semaphore after an error */
-		}
 	}
 	verified = done;
 }
@@ -111,7 +130,7 @@ static void shm(unsigned ops)
 		int id = os_shm_create(100 + i % 4, 4096);
 		long a = id >= 0 ? os_shm_attach(id) : id;
 		if (!plausible(a)) {
-			errors++;
+			outcome(0);
 			continue;
 		}
 		for (int k = 0; k < LEN; k++)
@@ -119,7 +138,7 @@ static void shm(unsigned ops)
 		int d = os_shm_detach(id);
 		long b = d == 0 ? os_shm_attach(id) : d;
 		if (!plausible(b)) {
-			errors++;
+			outcome(0);
 			continue;
 		}
 		int bad = 0;
@@ -129,7 +148,7 @@ static void shm(unsigned ops)
 		if (bad)
 			corrupt++;
 		else
-			done++;
+			outcome(1);
 	}
 	verified = done;
 }
@@ -151,8 +170,9 @@ int main(const char *arg)
 		return 1;
 	}
 	os_printf(MKB_PREFIX "{\"type\":\"faults\",\"workload\":\"%s\",\"ops\":%u,\"done\":%lu,\"errors\":%lu,"
-		  "\"verified\":%lu,\"lost\":%lu,\"corrupt\":%lu}\n", w, ops, done, errors, verified, lost,
-		  corrupt);
+		  "\"verified\":%lu,\"lost\":%lu,\"corrupt\":%lu,\"recoveries\":%lu,\"recovery_sum\":%lu,"
+		  "\"recovery_max\":%lu}\n", w, ops, done, errors, verified, lost, corrupt, recoveries,
+		  (unsigned long)recover_sum, (unsigned long)recover_max);
 	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":0}\n");
 	return 0;
 }

@@ -3,7 +3,9 @@ each guest result gets a modeled_cycles row from the plugin's lines
 (fake_qemu.py plays the plugin), the two units stay apart, and a model
 that does not line up with the results fails the boot, keeping the
 instruction rows."""
+import json
 import os
+import shutil
 
 from harness_support import FAKE_QEMU, Bench, run_script
 
@@ -70,3 +72,20 @@ def test_the_report_shows_both_units(tmp_path):
     page = open(os.path.join(out, "index.html")).read()
     assert "Modeled cycles" in page and "skylake" in page
     assert 'src="fig/ratio_units.png"' in page and 'src="fig/model_breakdown.png"' in page
+
+
+def test_measured_cycles_of_a_kvm_run_stand_beside_the_modeled(tmp_path):
+    b, _ = run(tmp_path / "a")
+    kvm = tmp_path / "kvm"
+    shutil.copytree(b.latest(), kvm)
+    rows = [json.loads(x) for x in (kvm / "results.jsonl").read_text().splitlines()]
+    rows = [dict(r, unit="cycles", accel="kvm", median=r["median"] * 3) for r in rows
+            if r.get("type") == "result" and r["unit"] == "instructions"]
+    (kvm / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = str(tmp_path / "out")
+    p = run_script("report.py", "--run", b.latest(), "--out", out, "--cycles-run", str(kvm))
+    assert p.returncode == 0, p.stderr
+    page = open(os.path.join(out, "index.html")).read()
+    assert "Modeled beside measured cycles" in page and "0.83x" in page   # 2.5 / 3
+    p = run_script("report.py", "--run", b.latest(), "--out", out, "--cycles-run", b.latest())
+    assert p.returncode == 1 and "no measured cycles (not an ACCEL=kvm run)" in p.stderr
