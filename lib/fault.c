@@ -14,6 +14,8 @@ static struct {
 	int any;   /* a class drawn for each fault */
 } plan;
 
+int fault_armed;
+
 static uint64_t next(void)
 {
 	plan.rng = plan.rng * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -47,6 +49,7 @@ void fault_configure(const char *svc, const char *spec, uint64_t salt)
 	if (plan.any)
 		plan.cls = 1 + (int)(next() % (FAULT_CLASSES - 1));
 	memcpy(plan.svc, s, sizeof plan.svc);
+	fault_armed = 1;
 	plan.at = 1 + (uint32_t)(next() % 64);
 	plan.seen = 0;
 }

@@ -23,6 +23,10 @@
 enum fault_class { FAULT_NONE, FAULT_WILD, FAULT_NULL, FAULT_LOOP, FAULT_CORRUPT, FAULT_EXIT,
 		   FAULT_CLASSES };
 
+/* Is any fault planned in this kernel or server? (a cheap test for the
+ * services' hot paths) */
+extern int fault_armed;
+
 /* Take the plan for service svc ("fs", "sem", "shm") from spec; salt makes
  * each incarnation draw its own request number and addresses (its pid). */
 void fault_configure(const char *svc, const char *spec, uint64_t salt);

@@ -34,7 +34,7 @@ void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle)
 	struct ipc_in req = ipc_recv(ep, rbuf, rcap);
 	for (;;) {
 		struct srv_reply out = { { 0, 0, 0 }, 0, 0 };
-		int corrupt = fault_svc && req.status == 0 ? fault_point(fault_svc) : 0;
+		int corrupt = fault_armed && req.status == 0 ? fault_point(fault_svc) : 0;
 		if (req.status == 0)
 			handle(&req, rbuf, &out);
 		else if (req.status == -E_FAULT)   /* its data could not be fetched (a bad grant or area) */
