@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model.h"
 #include "qemu_plugin_api.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
@@ -41,18 +42,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
 #define SMALL_TOP 0x200000u    /* ... in 4 KiB pages below 2 MiB, 2 MiB pages above */
 #define PT_REGION 0x800000000ULL   /* where modeled page-table entries live */
 
-/* ---- parameters (a profile) ---- */
-struct params {
-	char name[64], cpu[128];
-	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* in UNITS */
-	uint64_t copy_bpc;                 /* rep movs/stos: bytes per cycle */
-	unsigned l1i_kib, l1i_ways, l1d_kib, l1d_ways, l2_kib, l2_ways;
-	uint64_t l2_lat_m, mem_lat_m;      /* an L1 miss that hits L2; an L2 miss (UNITS) */
-	unsigned itlb, itlb_ways, itlb2m, itlb2m_ways, dtlb, dtlb_ways, dtlb2m, dtlb2m_ways;
-	unsigned stlb, stlb_ways;
-	uint64_t stlb_lat_m;               /* an L1 TLB miss that hits the STLB */
-};
-static struct params P;
+struct params P;
 
 /* ---- caches and TLBs: set-associative, LRU ---- */
 /* Each set keeps its ways in recency order, most recent first, so a hit
@@ -114,7 +104,6 @@ static const char *const cname[NC] = {
 	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes" };
 /* The *_cycles counters are in UNITS per cycle (exact for 1/32 cycle a
  * byte); the rest are counts. */
-#define UNITS 1000000ULL
 static uint64_t now[NC];
 
 static void charge(int what, uint64_t m)
@@ -493,82 +482,6 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, head);
 }
 
-/* ---- the profile: "key value  # source" lines ---- */
-static const struct { const char *key; uint64_t *m; unsigned *u; } keys[] = {
-	{ "base_cycles", &P.base_m, 0 }, { "syscall_cycles", &P.syscall_m, 0 },
-	{ "sysret_cycles", &P.sysret_m, 0 }, { "iret_cycles", &P.iret_m, 0 },
-	{ "cr3_write_cycles", &P.cr3_m, 0 }, { "wrmsr_cycles", &P.wrmsr_m, 0 },
-	{ "rdtsc_cycles", &P.rdtsc_m, 0 }, { "l2_latency", &P.l2_lat_m, 0 },
-	{ "memory_latency", &P.mem_lat_m, 0 }, { "stlb_latency", &P.stlb_lat_m, 0 },
-	{ "copy_bytes_per_cycle", 0, 0 },
-	{ "l1i_kib", 0, &P.l1i_kib }, { "l1i_ways", 0, &P.l1i_ways }, { "l1d_kib", 0, &P.l1d_kib },
-	{ "l1d_ways", 0, &P.l1d_ways }, { "l2_kib", 0, &P.l2_kib }, { "l2_ways", 0, &P.l2_ways },
-	{ "itlb_entries", 0, &P.itlb }, { "itlb_ways", 0, &P.itlb_ways },
-	{ "itlb_2m_entries", 0, &P.itlb2m }, { "itlb_2m_ways", 0, &P.itlb2m_ways },
-	{ "dtlb_entries", 0, &P.dtlb }, { "dtlb_ways", 0, &P.dtlb_ways },
-	{ "dtlb_2m_entries", 0, &P.dtlb2m }, { "dtlb_2m_ways", 0, &P.dtlb2m_ways },
-	{ "stlb_entries", 0, &P.stlb }, { "stlb_ways", 0, &P.stlb_ways },
-};
-#define NKEYS (sizeof keys / sizeof keys[0])
-
-static int fail(const char *why, const char *what)
-{
-	char buf[1024];
-	snprintf(buf, sizeof buf, "mkbmodel: %s%s%.512s\n", why, what ? ": " : "", what ? what : "");
-	qemu_plugin_outs(buf);
-	fputs(buf, stderr);
-	return -1;
-}
-
-static int load_profile(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return fail("cannot open the profile", path);
-	char line[512];
-	int seen[NKEYS] = { 0 };
-	while (fgets(line, sizeof line, f)) {
-		char *hash = strchr(line, '#'), key[64], val[192];
-		if (hash)
-			*hash = 0;
-		if (sscanf(line, "%63s %191[^\n]", key, val) != 2)
-			continue;
-		for (char *e = val + strlen(val); e > val && (e[-1] == ' ' || e[-1] == '\t'); )
-			*--e = 0;
-		if (!strcmp(key, "name")) {
-			snprintf(P.name, sizeof P.name, "%s", val);
-			continue;
-		}
-		if (!strcmp(key, "cpu")) {
-			snprintf(P.cpu, sizeof P.cpu, "%s", val);
-			continue;
-		}
-		size_t k = 0;
-		while (k < NKEYS && strcmp(keys[k].key, key))
-			k++;
-		char *end;
-		double v = strtod(val, &end);
-		if (k == NKEYS || end == val || v < 0) {
-			fclose(f);
-			return fail("unknown key or bad value in the profile", line);
-		}
-		seen[k] = 1;
-		if (!strcmp(key, "copy_bytes_per_cycle"))
-			P.copy_bpc = (uint64_t)llround(v);
-		else if (keys[k].m)
-			*keys[k].m = (uint64_t)llround(v * UNITS);
-		else
-			*keys[k].u = (unsigned)llround(v);
-	}
-	fclose(f);
-	for (size_t k = 0; k < NKEYS; k++)
-		if (!seen[k])
-			return fail("the profile lacks", keys[k].key);
-	if (!P.name[0] || !P.copy_bpc)
-		return fail("the profile needs a name and copy_bytes_per_cycle > 0", path);
-	return 0;
-}
-
 static void at_exit(qemu_plugin_id_t id, void *udata)
 {
 	(void)id, (void)udata;
@@ -581,9 +494,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 					   char **argv)
 {
 	if (info->version.min > MKB_PLUGIN_API_VERSION || info->version.cur < MKB_PLUGIN_API_VERSION)
-		return fail("this QEMU does not offer plugin API version 1", 0);
+		return model_fail("this QEMU does not offer plugin API version 1", 0);
 	if (!info->system_emulation)
-		return fail("system emulation only", 0);
+		return model_fail("system emulation only", 0);
 	const char *profile = 0, *outpath = 0;
 	for (int i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "profile=", 8))
@@ -591,10 +504,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		else if (!strncmp(argv[i], "out=", 4))
 			outpath = argv[i] + 4;
 		else
-			return fail("unknown argument (use profile=<file>,out=<file>)", argv[i]);
+			return model_fail("unknown argument (use profile=<file>,out=<file>)", argv[i]);
 	}
 	if (!profile || !outpath)
-		return fail("needs profile=<file> and out=<file>", 0);
+		return model_fail("needs profile=<file> and out=<file>", 0);
 	if (load_profile(profile) < 0)
 		return -1;
 	unsigned line_sets = 1024 / LINE;   /* KiB -> lines */
@@ -602,9 +515,9 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	    assoc_init(&l2, P.l2_kib * line_sets, P.l2_ways) || assoc_init(&itlb, P.itlb, P.itlb_ways) ||
 	    assoc_init(&itlb2m, P.itlb2m, P.itlb2m_ways) || assoc_init(&dtlb, P.dtlb, P.dtlb_ways) ||
 	    assoc_init(&dtlb2m, P.dtlb2m, P.dtlb2m_ways) || assoc_init(&stlb, P.stlb, P.stlb_ways))
-		return fail("a cache or TLB geometry in the profile is not sets x ways", profile);
+		return model_fail("a cache or TLB geometry in the profile is not sets x ways", profile);
 	if (!(out = fopen(outpath, "w")))
-		return fail("cannot write", outpath);
+		return model_fail("cannot write", outpath);
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, 0);
 	return 0;
