@@ -105,12 +105,12 @@ micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 all: kernels
 
 help:
-	@echo "make                      build both kernels (same as make all, make kernels)"
+	@echo "make                      build every kernel (same as make all, make kernels)"
 	@echo "make all                  build the kernels (build/mono, build/micro-<ipc>)"
 	@echo "make kernels              build the kernels [IPC=sel4,l4,mach,qnx,minix,rc4000]"
 	@echo "make run MODE=mono|micro  boot one kernel under QEMU (ARGS='run=test', IPC=sel4)"
 	@echo "make gdb MODE=mono|micro  boot it stopped, waiting for gdb on :1234"
-	@echo "make test                 unit tests, boot tests of both kernels, harness tests"
+	@echo "make test                 unit tests, boot tests of every kernel, harness tests"
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
 	@echo "make model                build the cycle model, a QEMU plugin (build/model/mkbmodel.so)"
@@ -118,8 +118,10 @@ help:
 	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
 	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=300"
 	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
-	@echo "                          MODEL=skylake|zen3|off (modeled cycles beside instructions)]"
-	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest)"
+	@echo "                          MODEL=skylake|zen3|off (modeled cycles beside instructions)"
+	@echo "                          KVM_CPU=host|<QEMU CPU model> (under ACCEL=kvm)]"
+	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest;"
+	@echo "                          CYCLES_RUN=<ACCEL=kvm run>: measured cycles beside modeled)"
 	@echo "make compare A=dir B=dir  what moved between two runs (exit 1 if anything did);"
 	@echo "                          FULL=1 adds every row"
 	@echo "make fuzz                 system-call fuzzer in every kernel [CALLS=10000000 SEED=1"
