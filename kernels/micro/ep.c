@@ -99,7 +99,7 @@ void mode_proc_exit(struct proc *p)
 {
 	for (int i = 1; i < NPROC; i++) {
 		struct proc *c = &ptable[i];
-		if (c->state == P_BLOCKED && c->wait == W_REPLY && c->callee == p) {
+		if (ipc_awaits(c, p)) {
 			c->callee = 0;
 			c->sf->rax = (uint64_t)-E_PEER;
 			sched_ready(c);

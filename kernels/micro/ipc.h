@@ -73,6 +73,20 @@ static inline void ipc_await_reply(struct proc *caller, struct proc *server)
 	server->reply_to = caller;
 }
 
+/* Is c blocked waiting for server's answer (the pair ipc_await_reply made)? */
+static inline int ipc_awaits(const struct proc *c, const struct proc *server)
+{
+	return c && c->state == P_BLOCKED && c->wait == W_REPLY && c->callee == server;
+}
+
+/* server has answered c: the pair is undone (c is made ready by the caller). */
+static inline void ipc_answered(struct proc *c, struct proc *server)
+{
+	c->callee = 0;
+	if (server->reply_to == c)
+		server->reply_to = 0;
+}
+
 // ipc/regs.c (sel4, l4)
 int ipc_msg_read(struct sysframe *sf, struct ipc_msg *m, int sending);
 void ipc_deliver_regs(struct proc *src, const struct ipc_msg *m, struct proc *dst);

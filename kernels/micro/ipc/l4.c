@@ -39,12 +39,10 @@ static int64_t send_to_thread(struct sysframe *sf, uint32_t pid, uint32_t rcv, u
 	if (r < 0)
 		return r;
 	cur->msg.rbuf = m.rbuf, cur->msg.rcap = m.rcap;
-	int waiting = dst && dst->state == P_BLOCKED && dst->wait == W_REPLY && dst->callee == cur;
+	int waiting = ipc_awaits(dst, cur);
 	if (waiting) {
 		ipc_deliver_regs(cur, &m, dst);
-		dst->callee = 0;
-		if (cur->reply_to == dst)
-			cur->reply_to = 0;
+		ipc_answered(dst, cur);
 	}
 	if (!ep) {
 		if (waiting)

@@ -83,12 +83,10 @@ static int64_t send_proc(uint32_t pid, uint64_t msg)
 	struct proc *cur = curproc, *dst = proc_find((int)pid);
 	if (!ipc_user_ok(cur, msg, MSG_SIZE, 0))
 		return -E_FAULT;
-	if (!dst || dst->state != P_BLOCKED || dst->wait != W_REPLY || dst->callee != cur)
+	if (!ipc_awaits(dst, cur))
 		return -E_AGAIN;
 	copy_msg(dst, cur, msg);
-	dst->callee = 0;
-	if (cur->reply_to == dst)
-		cur->reply_to = 0;
+	ipc_answered(dst, cur);
 	sched_ready(dst);
 	return 0;
 }

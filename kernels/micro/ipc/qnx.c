@@ -126,13 +126,11 @@ static int64_t sys_qnx_reply(struct sysframe *sf)
 	struct proc *cur = curproc, *c = proc_find((int)ARG0(sf));
 	if (read_parts(ARG2(sf), ARG3(sf), 0, 0) < 0)
 		return -E_FAULT;
-	if (!c || c->state != P_BLOCKED || c->wait != W_REPLY || c->callee != cur)
+	if (!ipc_awaits(c, cur))
 		return -E_SRCH;
 	c->sf->rdx = copy_parts(c, QNX_IOV_MAX, c->iov_recv, cur, 0, cur->iov_send);
 	c->sf->rax = ARG1(sf);
-	c->callee = 0;
-	if (cur->reply_to == c)
-		cur->reply_to = 0;
+	ipc_answered(c, cur);
 	sched_ready(c);
 	return 0;
 }

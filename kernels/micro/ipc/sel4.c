@@ -57,7 +57,7 @@ int64_t sys_ipc_reply_recv_slow(struct sysframe *sf)
 		return r;
 	cur->msg.rbuf = reply.rbuf, cur->msg.rcap = reply.rcap;
 	cur->reply_to = 0;
-	if (!caller || caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur)
+	if (!ipc_awaits(caller, cur))
 		return ipc_wait_regs(ep, 0, 0);   /* nobody to reply to (caller died) */
 	ipc_deliver_regs(cur, &reply, caller);
 	caller->callee = 0;

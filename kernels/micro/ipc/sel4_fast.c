@@ -40,8 +40,7 @@ int64_t sys_ipc_reply_recv_fast(struct sysframe *sf)
 	struct endpoint *ep = ep_get(ARG0(sf));
 	struct proc *cur = curproc, *caller = cur->reply_to;
 	if (!ep || !ep->owner || (ep->owner != cur && ep->owner != cur->parent) || ARG5(sf) ||
-	    IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !caller ||
-	    caller->state != P_BLOCKED || caller->wait != W_REPLY || caller->callee != cur ||
+	    IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || !ipc_awaits(caller, cur) ||
 	    caller->ticks_left <= 0 || ep->sendq.head)
 		return sys_ipc_reply_recv_slow(sf);
 	struct sysframe *df = caller->sf;
