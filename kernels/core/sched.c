@@ -154,22 +154,24 @@ void sched_yield(void)
 /* Timer tick while a user process ran: preempt when its slice is used.
  * A server serving a call charges its caller as well (see the top). */
 /* The heartbeat, in the spirit of MINIX 3's reincarnation server, which
- * pings its drivers: a restartable server found running at this many
- * consecutive timer ticks (300 ms of guest time) is taken to have stopped
- * answering, and is killed, so that the kernel restarts it. Servers wait
- * for work between requests, so a healthy one is seldom running at two
- * ticks in a row. */
+ * pings its drivers: a restartable server that has run for this many
+ * timer ticks (300 ms of guest time) without a single thread switch, that
+ * is without ever waiting for work, has stopped answering, and is killed,
+ * so that the kernel restarts it. (Being current at consecutive ticks is
+ * not enough: a busy server can be, by the rhythm of its work.) */
 #define HEARTBEAT_TICKS 30
 
 void sched_tick(void)
 {
 	struct proc *c = curproc->reply_to;
 	if (curproc->restart) {
-		curproc->busy_ticks = curproc->last_tick == ticks - 1 ? curproc->busy_ticks + 1 : 1;
+		int ran_on = curproc->last_tick == ticks - 1 && curproc->last_switches == kstat.switches;
+		curproc->busy_ticks = ran_on ? curproc->busy_ticks + 1 : 1;
 		curproc->last_tick = ticks;
+		curproc->last_switches = kstat.switches;
 		if (curproc->busy_ticks >= HEARTBEAT_TICKS) {
-			kprintf("mkb: server %s (pid %d) stopped answering (running at %d ticks in a "
-				"row); killed\n", curproc->name, curproc->pid, HEARTBEAT_TICKS);
+			kprintf("mkb: server %s (pid %d) stopped answering (ran %d ticks without "
+				"waiting); killed\n", curproc->name, curproc->pid, HEARTBEAT_TICKS);
 			proc_exit(EXIT_KILLED);
 		}
 	}

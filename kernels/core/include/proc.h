@@ -48,8 +48,9 @@ struct proc {
 	int restart;                  /* kernel restarts it when it dies */
 	unsigned privs;               /* PRIV_* (abi.h): what it may do beyond its own */
 	int server_ep;                /* endpoint it serves, or -1 */
-	int busy_ticks;               /* a server: consecutive timer ticks it was running at */
+	int busy_ticks;               /* a server: timer ticks it has run without a switch */
 	uint64_t last_tick;           /* ... the last of them */
+	uint64_t last_switches;       /* ... and the thread switches there had been then */
 	const struct user_image *image;
 	char arg[USER_ARG_MAX];       /* kept for a restart */
 	struct proc *qnext;           /* run queue or wait queue link */
