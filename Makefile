@@ -45,7 +45,7 @@ CC := gcc
 LD := ld
 OBJCOPY := objcopy
 QEMU ?= qemu-system-x86_64
-PYTHON_NEEDS := pytest matplotlib
+PYTHON_NEEDS := pytest matplotlib distributed
 # Resolved when a recipe uses it (after `deps` may have installed Python
 # packages); pick-python explains on stderr when no interpreter fits.
 PYTHON ?= $(shell scripts/pick-python $(PYTHON_NEEDS) || echo false)
@@ -219,6 +219,7 @@ deps:
 -include scripts/harness.mk
 -include bench/host/host.mk
 -include bench/model/model.mk
+-include bench/budget/budget.mk
 -include tests/unit/unit.mk
 UNIT_SRC_test_fmt := lib/fmt.c
 # lib/string.c under other names, beside the C library's (and without

@@ -3,7 +3,7 @@
 # As root: installs the missing ones with apt-get. Otherwise: prints the
 # exact command to run and fails. Nothing is downloaded at build time
 # beyond Debian's own packages.
-PKGS="gcc g++ make binutils qemu-system-x86 python3 python3-matplotlib python3-pytest \
+PKGS="gcc g++ make binutils qemu-system-x86 python3 python3-matplotlib python3-pytest python3-distributed \
 gnuplot-nox libbenchmark-dev linux-perf grub-common"
 missing=""
 for p in $PKGS; do

@@ -55,6 +55,8 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	proc_find(1)->privs = PRIV_ALL;   // init passes on what its program needs
 	mode_init(cmdline);    // mono: in-kernel services; micro: servers
 	char how[8];
+	if (fmt_getarg(cmdline, "heartbeat", how, sizeof how) >= 0 && fmt_parse_u64(how, 0) > 0)
+		heartbeat_ticks = (int)fmt_parse_u64(how, 0);   // heartbeat=<ticks>, 1..9999999
 	if (fmt_getarg(cmdline, "kfault", how, sizeof how) >= 0)
 		kernel_fault_test(how);   // kfault=1 or kfault=null
 	sched_start();         // never returns

@@ -155,11 +155,12 @@ void sched_yield(void)
  * A server serving a call charges its caller as well (see the top). */
 /* The heartbeat, in the spirit of MINIX 3's reincarnation server, which
  * pings its drivers: a restartable server that has run for this many
- * timer ticks (300 ms of guest time) without a single thread switch, that
- * is without ever waiting for work, has stopped answering, and is killed,
- * so that the kernel restarts it. (Being current at consecutive ticks is
- * not enough: a busy server can be, by the rhythm of its work.) */
-#define HEARTBEAT_TICKS 30
+ * timer ticks (30: 300 ms of guest time, unless the command line says
+ * heartbeat=<ticks>) without a single thread switch, that is without
+ * ever waiting for work, has stopped answering, and is killed, so that
+ * the kernel restarts it. (Being current at consecutive ticks is not
+ * enough: a busy server can be, by the rhythm of its work.) */
+int heartbeat_ticks = 30;
 
 void sched_tick(void)
 {
@@ -169,9 +170,9 @@ void sched_tick(void)
 		curproc->busy_ticks = ran_on ? curproc->busy_ticks + 1 : 1;
 		curproc->last_tick = ticks;
 		curproc->last_switches = kstat.switches;
-		if (curproc->busy_ticks >= HEARTBEAT_TICKS) {
+		if (curproc->busy_ticks >= heartbeat_ticks) {
 			kprintf("mkb: server %s (pid %d) stopped answering (ran %d ticks without "
-				"waiting); killed\n", curproc->name, curproc->pid, HEARTBEAT_TICKS);
+				"waiting); killed\n", curproc->name, curproc->pid, heartbeat_ticks);
 			proc_exit(EXIT_KILLED);
 		}
 	}

@@ -4,8 +4,17 @@ One boot: the kernel image with its command line, isa-debug-exit (the
 guest's exit code, bench/protocol.h), the serial console on stdout, no
 display. The serial console and QEMU's own stderr go to one log file;
 qemu_messages() picks QEMU's own lines back out of it (why it aborted).
-A run is bounded by a time-out after which QEMU's whole process group is
-killed.
+
+Under icount a boot is bounded by a budget of guest instructions, not by
+wall time: the budget plugin (bench/budget/budget.c, loaded by
+budget_args()) stops QEMU once the guest has executed more than the
+budget, before its next port write, so "the guest hung" (it passed its
+budget) is the same verdict on every host, and such a boot's log holds
+exactly what the guest printed within its budget. The wall-clock limit
+run() also takes stays as a safety net only, far above the time the
+budget needs (safety_net()); hitting it means the host was too slow to
+finish the budget, never that the guest hung. Boots under tcg or kvm have
+no instruction budget and keep the wall-clock limit as their only bound.
 
 icount runs with sleep=off: with QEMU's default (sleep=on) virtual time
 keeps advancing in real time while the guest idles (hlt), so timer
@@ -13,6 +22,7 @@ interrupts, and with them the instruction counts, would depend on the
 host's speed and load. sleep=off jumps straight to the next timer event,
 which makes an icount run repeat exactly.
 """
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +30,14 @@ import threading
 import time
 
 from . import protocol
+
+BUDGET_PLUGIN = os.path.join(protocol.REPO, "build", "budget", "mkbbudget.so")
+BUDGET_EXIT = 124    # QEMU's status when the plugin stopped it (bench/budget/budget.c)
+# The safety net's assumed slowest host: a boot may take budget / this
+# many seconds of wall time before it is given up as "host too slow".
+# This machine runs guests at 100-300 million instructions a second under
+# icount; the net allows a host 50 to 150 times slower than that.
+SLOWEST_IPS = 2_000_000
 
 # Under TCG the CPU model is qemu64 with the protections the kernel turns
 # on when present (kernels/core/cpu.c): SMEP, SMAP, UMIP.
@@ -47,13 +65,68 @@ def command(qemu, kernel, append, accel, memory="128M", kvm_cpu="host"):
             ] + flags
 
 
+def budget_args(budget, out_path, plugin=BUDGET_PLUGIN):
+    """QEMU arguments that stop the guest after budget instructions and
+    write the plugin's verdict (read_budget()) to out_path."""
+    return ["-plugin", f"{plugin},budget={int(budget)},out={out_path}"]
+
+
+def safety_net(budget, floor=60.0):
+    """Wall-clock seconds allowed to a boot whose budget is budget
+    instructions: far above what any usable host needs."""
+    return max(floor, budget / SLOWEST_IPS)
+
+
+def read_budget(out_path):
+    """The budget plugin's verdict: {"executed", "budget", "exceeded",
+    "how"}, or None when QEMU ended without one (killed by the safety net,
+    or it never started the plugin)."""
+    try:
+        with open(out_path, "rb") as f:
+            return parse_budget(f.read())
+    except OSError:
+        return None
+
+
+def parse_budget(data):
+    """read_budget() of the file's bytes."""
+    try:
+        text = data.decode("utf-8").strip()
+        v = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return v if isinstance(v, dict) and {"executed", "budget", "exceeded"} <= set(v) else None
+
+
 class Outcome:
     """How a process ended: status (exit code, -signal, or None on time-out),
-    timed_out, seconds of wall time, error (could not start it)."""
+    timed_out (the wall-clock limit: under an instruction budget, the host
+    was too slow), seconds of wall time, cpu_seconds (user + system time of
+    the process), error (could not start it), and under an instruction
+    budget: executed (instructions) and over_budget (the guest passed it)."""
 
-    def __init__(self, status=None, timed_out=False, seconds=0.0, error=None):
+    def __init__(self, status=None, timed_out=False, seconds=0.0, error=None, cpu_seconds=0.0):
         self.status, self.timed_out = status, timed_out
-        self.seconds, self.error = seconds, error
+        self.seconds, self.error, self.cpu_seconds = seconds, error, cpu_seconds
+        self.executed, self.budget, self.over_budget = None, None, False
+
+    def take_budget(self, verdict):
+        """Fold the budget plugin's verdict in (None: no verdict)."""
+        if verdict:
+            self.executed, self.budget = verdict["executed"], verdict["budget"]
+            self.over_budget = bool(verdict["exceeded"])
+        return self
+
+    def as_dict(self):
+        return {"status": self.status, "timed_out": self.timed_out, "seconds": self.seconds,
+                "cpu_seconds": self.cpu_seconds, "error": self.error, "executed": self.executed,
+                "budget": self.budget, "over_budget": self.over_budget}
+
+    @classmethod
+    def from_dict(cls, d):
+        o = cls(d["status"], d["timed_out"], d["seconds"], d["error"], d["cpu_seconds"])
+        o.executed, o.budget, o.over_budget = d["executed"], d["budget"], d["over_budget"]
+        return o
 
 
 _live = set()   # processes run() has started and not reaped (boots may run in threads)
@@ -93,7 +166,8 @@ def run(argv, log_path, timeout, echo=None):
                                       daemon=True)
             copier.start()
         try:
-            status = proc.wait(timeout=timeout)
+            cpu = _wait_exited(proc, start + timeout)
+            status = proc.wait()
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             return Outcome(timed_out=True, seconds=time.monotonic() - start)
@@ -105,7 +179,30 @@ def run(argv, log_path, timeout, echo=None):
                 _live.discard(proc)
             if copier:
                 copier.join(timeout=5)
-    return Outcome(status=status, seconds=time.monotonic() - start)
+    return Outcome(status=status, seconds=time.monotonic() - start, cpu_seconds=cpu)
+
+
+def _wait_exited(proc, deadline):
+    """Wait until proc has exited (not reaping it, so that its CPU time can
+    still be read) or the deadline passes (TimeoutExpired); return the
+    process's user + system seconds."""
+    pause = 0.001
+    while True:
+        try:
+            info = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return 0.0
+        if info is not None:
+            try:
+                with open(f"/proc/{proc.pid}/stat", encoding="ascii") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                return 0.0
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, 0)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
 
 
 def _copy_lines(pipe, log, echo):

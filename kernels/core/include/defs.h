@@ -94,6 +94,7 @@ void sched_wakeup(struct proc *p);
 void sched_switch_to(struct proc *next);
 void sched_yield(void);
 void sched_tick(void);
+extern int heartbeat_ticks;   // a silent server is killed after this many ticks
 void sched_start(void) __attribute__((noreturn));
 struct proc *sched_pick(void);
 extern struct proc *idleproc;
