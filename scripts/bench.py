@@ -7,24 +7,39 @@ system is the mono kernel or the micro kernel built with one IPC strategy
 (build/micro-<ipc>/, --ipc); micro fileio boots once per file-server shape
 (fsshape=fs, fsshape=fs+blk), each with its own log
 (logs/micro-sel4-fileio-fs+blk.log) and results tagged "shape". Mode "linux"
-runs scripts/host_baseline.py instead. Every run has a time-out; a run that
-hangs, crashes, prints a malformed line, prints no results or a failed data
-check is recorded as a failure and the others go on. Exit status: 0 all
-runs ok, 1 some run failed, 2 bad command line.
+runs scripts/host_baseline.py instead. A run that hangs, crashes, prints a
+malformed line, prints no results or a failed data check is recorded as a
+failure and the others go on. Exit status: 0 all runs ok, 1 some run
+failed, 2 bad command line.
+
+Under icount every boot is bounded by a budget of guest instructions
+(bench/budget/budget.c): BUDGET_MULTIPLE times the same boot's length in
+the reference run (--reference, default results/reference, whose meta.json
+records each boot's instructions), scaled up when this run takes more
+samples per case than the reference did; a boot the reference lacks gets
+BUDGET_MULTIPLE times the reference's longest boot. A boot over its
+budget hung, on any host. --timeout is then only a safety net, at least
+the time a host 50 times slower than this one would need; hitting it
+means the host was too slow, not that the guest hung. Under tcg and kvm
+--timeout is the only bound. Guest boots run on Dask distributed
+(scripts/mkb/engine.py): a local cluster of --jobs workers, or --cluster
+tcp://host:port; the Linux baseline always runs here, alone.
 """
 import argparse
-import concurrent.futures
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import (accel, cli, matrix, model, parse, protocol, provenance, qemu, results,  # noqa: E402
+from mkb import (accel, cli, engine, matrix, model, parse, protocol, provenance, qemu, results,  # noqa: E402
                  stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
+REFERENCE = os.path.join(protocol.REPO, "results", "reference")
+BUDGET_MULTIPLE = 10
+NO_REFERENCE_BUDGET = 50_000_000_000   # instructions, when there is no reference at all
 
 
 def parse_args(argv):
@@ -61,6 +76,14 @@ def parse_args(argv):
     p.add_argument("--jobs", type=int,
                    help="guest boots at a time (default: under icount, whose figures do not "
                         "depend on the host, one per CPU up to 2; otherwise 1)")
+    p.add_argument("--cluster", default=None,
+                   help="a Dask scheduler, tcp://host:port: the guest boots run on its workers "
+                        "(icount only; the Linux baseline runs here)")
+    p.add_argument("--reference", default=REFERENCE,
+                   help="the run whose boot lengths set the instruction budgets (default "
+                        "results/reference)")
+    p.add_argument("--budget-plugin", default=qemu.BUDGET_PLUGIN,
+                   help="the instruction budget plugin (default build/budget/mkbbudget.so)")
     p.add_argument("--check", action="store_true",
                    help="only validate the options and exit (used by make)")
     p.add_argument("--iters", type=int, help="measured iterations (default 1000, --quick 100)")
@@ -92,6 +115,9 @@ def parse_args(argv):
         p.error("--jobs must be at least 1")
     if args.iters < 1 or args.warmup < 0:
         p.error("--iters must be at least 1 and --warmup at least 0")
+    if args.cluster and accels[0] not in ("icount", "auto"):
+        p.error(f"--cluster runs icount boots only (their results do not depend on the machine "
+                f"that ran them), not {accels[0]}")
     if args.model != "off" and args.model not in model.profiles():
         p.error(f"unknown model profile {args.model!r} (valid: {', '.join(model.profiles())}, off)")
     return args
@@ -102,8 +128,16 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
     reasons = []
     if outcome.error:
         return [], [outcome.error]
-    if outcome.timed_out:
-        reasons.append(f"timed out after {outcome.seconds:.0f}s")
+    ended = outcome.timed_out or outcome.over_budget
+    if outcome.over_budget:
+        reasons.append(f"hung: passed its budget of {outcome.budget:,} guest instructions")
+    elif outcome.timed_out and outcome.budget is not None:
+        reasons.append(f"host too slow: the wall-clock safety net ended it after "
+                       f"{outcome.seconds:.0f} s, before its budget of {outcome.budget:,} "
+                       "instructions (not a guest hang)")
+    elif outcome.timed_out:
+        reasons.append(f"timed out after {outcome.seconds:.0f}s (wall clock: no instruction "
+                       "budget outside icount)")
     elif outcome.status != proto.exit_success:
         reasons.append(proto.describe_exit(outcome.status))
     found = [r for r in records if r["type"] == "result"]
@@ -111,7 +145,7 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
         if r["type"] == "error":
             reasons.append(f"guest error: {r.get('msg')}")
     done = [r for r in records if r["type"] == "done"]
-    if not done and not outcome.timed_out:
+    if not done and not ended:
         reasons.append("no done line")
     elif done and done[-1].get("status") != 0:
         reasons.append(f"guest done status {done[-1].get('status')}")
@@ -128,6 +162,41 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
         if r["check"] != "ok":
             reasons.append(f"check failed ({r['variant']} size {r['size']}): {r['check']}")
     return found, reasons
+
+
+def load_reference(path):
+    """The reference run's boot lengths: ({(system, workload, shape):
+    instructions}, samples per case (iters + warmup)); ({}, None) without one."""
+    try:
+        with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
+            meta = json.load(f)
+        assert isinstance(meta, dict)
+    except (OSError, ValueError, AssertionError):
+        return {}, None
+    lengths = {}
+    for r in meta.get("runs", []):
+        if isinstance(r.get("executed"), int) and r.get("ok"):
+            system = matrix.system(r["mode"], r.get("ipc"))
+            lengths[(system, r["workload"], r.get("shape"))] = r["executed"]
+    mat = meta.get("matrix", {})
+    return lengths, (mat.get("iters", 0) + mat.get("warmup", 0)) or None
+
+
+def budget_of(args, ctx, system, workload, shape):
+    """(budget, where it came from) of one icount boot (see the top)."""
+    lengths, ref_samples = ctx["reference"]
+    scale = max(1.0, (args.iters + args.warmup) / ref_samples) if ref_samples else 1.0
+    length = lengths.get((system, workload, shape))
+    if length:
+        return int(BUDGET_MULTIPLE * length * scale), (
+            f"{BUDGET_MULTIPLE} x {length:,} (this boot in {args.reference})"
+            + (f" x {scale:.2f} (samples)" if scale > 1 else ""))
+    if lengths:
+        longest = max(lengths.values())
+        return int(BUDGET_MULTIPLE * longest * scale), (
+            f"{BUDGET_MULTIPLE} x {longest:,} (the longest boot in {args.reference}, which "
+            "lacks this one)")
+    return NO_REFERENCE_BUDGET, f"{NO_REFERENCE_BUDGET:,}: no reference run at {args.reference}"
 
 
 def read_log(path, proto):
@@ -150,44 +219,100 @@ def qemu_failed(outcome, proto):
     """True when QEMU itself failed (not the guest): it could not start, or
     ended by a signal or with a status the guest never sets."""
     guest = (proto.exit_success, proto.exit_failure, proto.exit_panic)
-    return bool(outcome.error) or (not outcome.timed_out and outcome.status not in guest)
+    return bool(outcome.error) or (not outcome.timed_out and not outcome.over_budget
+                                   and outcome.status not in guest)
 
 
-def run_guest(args, ctx, system, workload, shape=None):
-    """Boot one (system, workload, shape); return (results, reasons, run info)."""
+def guest_boot(args, ctx, system, workload, shape=None):
+    """The engine's Boot of one (system, workload, shape), and its run info."""
     kernel = os.path.join(args.kernel_dir, system, "kernel.elf")
     append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape)
-    argv = qemu.command(args.qemu, kernel, append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"])
+    argv = qemu.command(args.qemu, "@in:kernel", append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"])
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
-    model_out = os.path.join(ctx["dir"], log[:-4] + ".model.jsonl")
+    inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
     if ctx.get("model"):
-        argv += model.qemu_args(args.model_plugin, ctx["model"], model_out)
+        argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model")
+        argv[-1] = argv[-1].replace(model.profile_path(ctx["model"]), "@in:profile")
+        inputs.update({"model.so": args.model_plugin, "profile": model.profile_path(ctx["model"])})
+        outputs.append("model")
+        local.update({"@in:model.so": args.model_plugin, "@in:profile": inputs["profile"],
+                      "@out:model": os.path.join(ctx["dir"], log[:-4] + ".model.jsonl")})
     info = {"mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system), "workload": workload,
-            "command": argv, "log": log}
+            "log": log}
     if shape:
         info["shape"] = shape
-    if not os.path.isfile(kernel):
-        return [], [f"kernel not built: {kernel}"], info
-    outcome = qemu.run(argv, os.path.join(ctx["dir"], log), args.timeout)
-    info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
-    records, problem = read_log(os.path.join(ctx["dir"], log), ctx["proto"])
+    timeout = args.timeout
+    if ctx["accel"] == "icount":
+        budget, source = budget_of(args, ctx, system, workload, shape)
+        argv += qemu.budget_args(budget, "@out:budget", "@in:budget.so")
+        inputs["budget.so"] = args.budget_plugin
+        outputs.append("budget")
+        local.update({"@in:budget.so": args.budget_plugin,
+                      "@out:budget": os.path.join(ctx["dir"], log[:-4] + ".budget.json")})
+        timeout = max(args.timeout, qemu.safety_net(budget))
+        info.update(budget=budget, budget_source=source, safety_net_seconds=round(timeout))
+    command = []
+    for a in argv:   # what a user would type to boot it again here
+        for token, path in sorted(local.items(), key=lambda t: -len(t[0])):
+            a = a.replace(token, path)
+        command.append(a)
+    info["command"] = command
+    return engine.Boot(argv, os.path.join(ctx["dir"], log), timeout, inputs, outputs,
+                       key=(system, workload, shape)), info
+
+
+def submit_guest(args, ctx, system, workload, shape=None):
+    """Start one boot on the engine: (future, run info), or (None, run info,
+    reasons) style failure when the kernel is not built."""
+    boot, info = guest_boot(args, ctx, system, workload, shape)
+    if not os.path.isfile(boot.inputs["kernel"]):
+        return None, info
+    return ctx["engine"].submit(boot), info
+
+
+def collect_guest(args, ctx, future, info):
+    """Wait for a submitted boot; return (results, reasons, run info)."""
+    system = matrix.system(info["mode"], info.get("ipc"))
+    workload, shape = info["workload"], info.get("shape")
+    if future is None:
+        return [], [f"kernel not built: {os.path.join(args.kernel_dir, system, 'kernel.elf')}"], info
+    try:
+        done = ctx["engine"].result(future)
+    except engine.EngineError as e:
+        return [], [f"the engine lost this boot: {e}"], info
+    outcome, log = done.outcome, os.path.join(ctx["dir"], info["log"])
+    info.update(status=outcome.status, seconds=round(outcome.seconds, 3), worker=done.worker)
+    if outcome.budget is not None:
+        info.update(executed=outcome.executed, over_budget=outcome.over_budget)
+    model_out = os.path.join(ctx["dir"], info["log"][:-4] + ".model.jsonl")
+    for name, path in (("model", model_out),
+                       ("budget", os.path.join(ctx["dir"], info["log"][:-4] + ".budget.json"))):
+        if done.outputs.get(name) is not None:
+            with open(path, "wb") as f:
+                f.write(done.outputs[name])
+    records, problem = read_log(log, ctx["proto"])
     found, reasons = judge_guest(records, system, workload, outcome, ctx["proto"], shape)
     if problem:
         reasons.insert(0, problem)
     if qemu_failed(outcome, ctx["proto"]):
         info["qemu_failed"] = True
-        said = qemu.qemu_messages(os.path.join(ctx["dir"], log), args.qemu)
+        said = qemu.qemu_messages(log, args.qemu)
         if said:
             reasons.insert(0, f"QEMU said: {said}")
     for r in found:
         r.update(accel=ctx["accel"], unit=map_unit(r["unit"], ctx["accel"]),
                  run_id=ctx["run_id"])
-    if ctx.get("model") and found and not outcome.timed_out:
+    if ctx.get("model") and found and not (outcome.timed_out or outcome.over_budget):
         try:
             found = found + model.rows_for(found, model_out)
         except model.ModelError as e:
             reasons.append(str(e))
     return found, reasons, info
+
+
+def run_guest(args, ctx, system, workload, shape=None):
+    """Boot one (system, workload, shape) and wait: (results, reasons, run info)."""
+    return collect_guest(args, ctx, *submit_guest(args, ctx, system, workload, shape))
 
 
 def run_linux(args, ctx):
@@ -287,25 +412,32 @@ def main(argv=None):
     plan += [("linux", "all", None)] if "linux" in args.modes else []
     everything = []
     # Under icount a boot's figures do not depend on the host, so boots may
-    # run side by side; the Linux baseline (last in the plan) runs alone.
+    # run side by side, all submitted at once; otherwise one at a time.
+    # The Linux baseline (last in the plan) runs alone, here.
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if chosen == "icount" else 1)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs) if jobs > 1 else None
-    ahead = {i: pool.submit(run_guest, args, ctx, y, w, s) for i, (y, w, s) in enumerate(plan, 1)
-             if y != "linux"} if pool else {}
+    ctx["reference"] = load_reference(args.reference)
     try:
-        run_plan(args, ctx, meta, plan, ahead, everything)
-    except KeyboardInterrupt:
-        qemu.kill_all()
-        raise
-    finally:
-        if pool:
-            pool.shutdown(wait=False, cancel_futures=True)
+        with engine.Engine(jobs, args.cluster, args.qemu) as eng:
+            ctx["engine"] = eng
+            meta["engine"] = eng.describe()
+            results.write_json(os.path.join(run_dir, "meta.json"), meta)
+            ahead = {i: submit_guest(args, ctx, y, w, s) for i, (y, w, s) in enumerate(plan, 1)
+                     if y != "linux"} if chosen == "icount" or jobs > 1 else {}
+            try:
+                run_plan(args, ctx, meta, plan, ahead, everything)
+            except KeyboardInterrupt:
+                eng.kill_all()
+                qemu.kill_all()
+                raise
+    except engine.EngineError as e:
+        print(f"bench.py: {e}", file=sys.stderr)
+        return 2
     finish_run(args, ctx, meta, plan, everything)
     return 1 if meta["failures"] else 0
 
 
 def run_plan(args, ctx, meta, plan, ahead, everything):
-    """Run (or collect, from ahead: boots already submitted to a pool) every
+    """Run (or collect, from ahead: boots already submitted to the engine) every
     boot of plan in order, recording results and failures."""
     run_dir, run_id, chosen, stop_guests = ctx["dir"], ctx["run_id"], ctx["accel"], None
     for i, (system, workload, shape) in enumerate(plan, 1):
@@ -320,7 +452,7 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
         if system == "linux":
             found, reasons, info = run_linux(args, ctx)
         elif i in ahead:
-            found, reasons, info = ahead[i].result()
+            found, reasons, info = collect_guest(args, ctx, *ahead[i])
         else:
             found, reasons, info = run_guest(args, ctx, system, workload, shape)
             if chosen == "kvm" and info.get("qemu_failed") and ctx["kvm_cpu"] == "host":

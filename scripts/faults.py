@@ -2,42 +2,61 @@
 """faults.py - the fault-injection campaign: faults injected into the
 services of both kernels while a workload runs, and what they did.
 
-For each configuration (mono; micro with the file server alone, fs; and
-micro with the file server calling a block server, fs+blk) and each
-workload (fileio, sem, shm), boots run the guest's faultload
-(tests/guest/faultload.c) with fault=<service>:any:<seed> (lib/fault.h:
-a wild write, a null read, an infinite loop, a corrupted reply or an
-early exit, one class drawn per fault, at seeded request counts), a new
-seed per boot, until the configuration has seen --faults faults or
---runs boots per workload. A boot counts: faults injected (the "fault:"
-lines), services restarted by the kernel and heartbeat kills, the
-workload's client-visible errors, completed writes lost and data
-corrupted (its final check), the recovery time the workload saw (from a
-failed operation to the next that succeeds, in instructions: the boots
-run under icount, so a campaign repeats exactly), whether the workload
-itself was killed (a
-corrupted reply it trusted), and whether the whole system failed: a
-kernel panic, a hang (time-out), or no final line with no client killed. Results go to
-results/faults/<run-id>/ (summary.json, a serial log per boot). Exit
-status: 0 if micro fs+blk had no whole-system failure and lost no
-completed write, 1 otherwise, 2 on a bad command line.
+Configurations: mono, and for each micro IPC strategy (--ipc, default
+sel4) the file server alone (fs) and the file server calling a block
+server (fs+blk). Workloads: fileio, sem, shm (tests/guest/faultload.c).
+A boot runs one workload with fault=<service>:any:<seed> (lib/fault.h: a
+wild write, a null read, an infinite loop, a corrupted reply or an early
+exit, one class drawn per fault, at seeded request counts). Each
+configuration's plan is the list (seed, workload) for seeds --seed,
+--seed+1, ... in that order; its campaign is the shortest beginning of
+that list whose boots injected at least --faults faults and ran every
+workload (or all --runs rounds), whatever order the boots finished in, so a campaign repeats
+exactly: same seeds, same boots, same outcomes, on any host.
+
+Every boot runs under icount, bounded by a budget of guest instructions
+(bench/budget/budget.c), never by wall time. First a healthy boot of each
+(configuration, workload) without faults measures its length H; a fault
+boot's budget is then 4 H, plus in micro one heartbeat period per
+operation (a looping server is killed after --heartbeat timer ticks of
+10 million instructions each and restarted: every operation may meet
+one). A boot that passes its budget hung. The wall-clock limit is only a
+safety net far above the budget: a boot that hits it is reported as "the
+host was too slow to finish the budget", left out of every figure, and
+makes the exit status 1.
+
+A boot counts: faults injected (the "fault:" lines), services restarted
+by the kernel and heartbeat kills, the workload's client-visible errors,
+completed writes lost and data corrupted (its final check), the recovery
+time the workload saw (from a failed operation to the next that succeeds,
+in instructions), whether the workload itself was killed (a corrupted
+reply it trusted), and whether the whole system failed: a kernel panic, a
+hang (over budget), or no final line with no client killed. A failed
+boot's last fault is the one that brought the system down; every other
+fault was contained. Results go to results/faults/<run-id>/: summary.json
+(with every boot), table.txt (the outcome tables: identical for the same
+command on any host), a serial log per boot.
+
+Boots run on Dask distributed (scripts/mkb/engine.py): a local cluster of
+--jobs workers, or --cluster tcp://host:port. Exit status: 0 if every
+micro fs+blk configuration had no whole-system failure and lost no
+completed write, and no boot was cut short by a slow host; 1 otherwise;
+2 on a bad command line or when the campaign cannot run.
 """
 import argparse
-import concurrent.futures
-import json
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import cli, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
+from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
 
-CONFIGS = (("mono", None), ("micro", "fs"), ("micro", "fs+blk"))
 WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm"}
-# Seconds per boot. A mono boot that does not finish in 1 s has hung (a
-# healthy one takes a few tenths under TCG): with interrupts off in the
-# kernel's services an injected loop stops the whole system.
-TIMEOUT = {"mono": 1.0, "micro": 40}
+TICK_INSTRUCTIONS = 10_000_000   # kernels/core/timer.c: 100 Hz; icount shift=0: 1 ns each
+BUDGET_MULTIPLE = 4              # a fault boot may run 4x its healthy length...
+CALIBRATION_BUDGET = 2_000_000_000   # ...measured by a boot with at most this many
+KERNEL_HEARTBEAT = 30            # the kernel's default (kernels/core/sched.c)
 
 
 def parse_args(argv):
@@ -45,144 +64,366 @@ def parse_args(argv):
                                 epilog="\n\n".join(__doc__.split("\n\n")[1:]),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--faults", type=int, default=1000,
-                   help="faults to inject per configuration (default 1000)")
-    p.add_argument("--runs", type=int, default=400, help="at most this many boots per "
-                   "configuration and workload (default 400)")
+                   help="faults to inject per configuration, at least (default 1000)")
+    p.add_argument("--runs", type=int, default=400, help="at most this many rounds (one boot "
+                   "per workload each) per configuration (default 400)")
     p.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
     p.add_argument("--ops", type=int, default=200, help="workload operations per boot")
-    p.add_argument("--ipc", default="sel4", help="the micro kernel's IPC strategy (default sel4)")
+    p.add_argument("--ipc", default="sel4", help="micro IPC strategies, comma separated, of "
+                   f"{','.join(matrix.IPCS)} (default sel4)")
+    p.add_argument("--heartbeat", type=int, default=3,
+                   help="timer ticks a micro server may run without waiting before the kernel "
+                        f"kills it (default 3: 30 ms of guest time; the kernel's own default "
+                        f"is {KERNEL_HEARTBEAT})")
     p.add_argument("--kernel-dir", default="build", help="holds mono/ and micro-<ipc>/ (default build)")
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
+    p.add_argument("--budget-plugin", default=qemu.BUDGET_PLUGIN,
+                   help="the instruction budget plugin (default build/budget/mkbbudget.so)")
     p.add_argument("--results-dir", default=os.path.join("results", "faults"),
                    help="where run directories go (default results/faults)")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                   help="boots at a time (default: one per CPU, up to 2)")
+                   help="local workers (default: one per CPU, up to 2)")
+    p.add_argument("--cluster", default=None,
+                   help="a Dask scheduler, tcp://host:port, to run the boots on its workers")
+    p.add_argument("--safety-net", type=float, default=None, help=argparse.SUPPRESS)  # tests
     args = p.parse_args(argv)
     try:
-        args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")[0]
+        args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
     except matrix.MatrixError as e:
         p.error(str(e))
-    if min(args.faults, args.runs, args.ops, args.jobs) < 1 or args.seed < 0:
-        p.error("--faults, --runs, --ops and --jobs must be at least 1, --seed at least 0")
+    if min(args.faults, args.runs, args.ops, args.jobs, args.heartbeat) < 1 or args.seed < 0:
+        p.error("--faults, --runs, --ops, --jobs and --heartbeat must be at least 1, "
+                "--seed at least 0")
     return args
 
 
-def boot(args, run_dir, mode, shape, workload, seed):
-    """One boot; its outcome as a dict."""
-    system = matrix.system(mode, args.ipc)
-    name = f"{system}-{shape or 'kernel'}-{workload}-{seed}"
-    append = (f"run=faults workload={workload} ops={args.ops} "
-              f"fault={WORKLOADS[workload]}:any:{seed}" + (f" fsshape={shape}" if shape else ""))
-    argv = qemu.command(args.qemu, os.path.join(args.kernel_dir, system, "kernel.elf"), append,
-                        "icount")
-    log = os.path.join(run_dir, "logs", name + ".log")
-    out = qemu.run(argv, log, TIMEOUT[mode])
-    text = open(log, encoding="utf-8", errors="replace").read()
-    proto = protocol.load()
+def configs(args):
+    """(system, mode, shape) of each configuration, in order."""
+    out = [("mono", "mono", None)]
+    for ipc in args.ipc:
+        out += [(matrix.system("micro", ipc), "micro", s) for s in ("fs", "fs+blk")]
+    return out
+
+
+def label(system, shape):
+    return system + (f" {shape}" if shape else "")
+
+
+def boot_spec(args, run_dir, system, shape, workload, seed, budget):
+    """The engine's Boot for one boot (seed None: healthy, no fault)."""
+    append = f"run=faults workload={workload} ops={args.ops} heartbeat={args.heartbeat}"
+    if seed is not None:
+        append += f" fault={WORKLOADS[workload]}:any:{seed}"
+    if shape:
+        append += f" fsshape={shape}"
+    argv = qemu.command(args.qemu, "@in:kernel", append, "icount") + \
+        qemu.budget_args(budget, "@out:budget", "@in:budget.so")
+    name = f"{system}-{shape or 'kernel'}-{workload}-{'healthy' if seed is None else seed}"
+    net = args.safety_net or qemu.safety_net(budget)
+    return engine.Boot(argv, os.path.join(run_dir, "logs", name + ".log"), net,
+                       {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf"),
+                        "budget.so": args.budget_plugin}, ["budget"],
+                       key=(system, shape, workload, seed))
+
+
+def judge(done, proto):
+    """One boot's outcome as a dict, from its log and its Outcome."""
+    system, shape, workload, seed = done.key
+    out, log = done.outcome, done.log
     with open(log, encoding="utf-8", errors="replace") as f:
-        records, _ = parse.scan(f, proto.prefix)
+        text = f.read()
+    records, _ = parse.scan(text.splitlines(True), proto.prefix)
     summary = next((r for r in records if r["type"] == "faults"), None)
     classes = re.findall(r"^fault: \w+: (\w+) at request", text, re.M)
-    panic = out.status == proto.exit_panic or "kernel panic" in text
+    slow = out.timed_out or out.error is not None or out.executed is None
+    hang = out.over_budget
+    panic = not hang and (out.status == proto.exit_panic or "kernel panic" in text)
     client_died = bool(re.search(r"^mkb: pid \d+ \(faultload\) killed", text, re.M))
-    hang = out.timed_out
-    return {"mode": mode, "shape": shape, "workload": workload, "seed": seed, "log": log,
+    failure = not slow and (panic or hang or (summary is None and not client_died))
+    get = (lambda k: summary.get(k, 0)) if summary else (lambda k: 0)
+    return {"system": system, "mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system),
+            "shape": shape, "workload": workload, "seed": seed,
+            "log": os.path.relpath(log, os.path.dirname(os.path.dirname(log))),
             "faults": len(classes), "classes": classes,
             "restarts": len(re.findall(r"died; restarted as pid", text)),
             "heartbeat_kills": len(re.findall(r"stopped answering", text)),
-            "panic": panic, "hang": hang,
-            "system_failure": panic or hang or (summary is None and not client_died),
-            "client_crashed": summary is None and client_died and not (panic or hang),
+            "panic": panic, "hang": hang, "slow_host": slow,
+            "slow_reason": (out.error or ("no budget verdict" if out.executed is None and
+                                          not out.timed_out else
+                                          f"wall-clock safety net of {done.timeout:.0f} s"))
+            if slow else None,
+            "system_failure": failure,
+            "client_crashed": not slow and summary is None and client_died and not (panic or hang),
             "last_class": classes[-1] if classes else None,
-            "errors": summary["errors"] if summary else None,
-            "lost": summary["lost"] if summary else None,
-            "corrupt": summary["corrupt"] if summary else None,
-            "done": summary["done"] if summary else None,
-            "recoveries": summary.get("recoveries", 0) if summary else 0,
-            "recovery_sum": summary.get("recovery_sum", 0) if summary else 0,
-            "recovery_max": summary.get("recovery_max", 0) if summary else 0}
-
-
-def campaign(args, run_dir, mode, shape, pool):
-    """Boots of one configuration until it saw args.faults faults: every
-    job kept busy, each workload in turn, a new seed per round; boots
-    still running when the count is reached are waited for and kept."""
-    plan = [(w, seed) for seed in range(args.seed, args.seed + args.runs) for w in WORKLOADS]
-    boots, faults, running = [], 0, set()
-    while plan or running:
-        while plan and len(running) < args.jobs and faults < args.faults:
-            w, seed = plan.pop(0)
-            running.add(pool.submit(boot, args, run_dir, mode, shape, w, seed))
-        if not running:
-            break
-        finished, running = concurrent.futures.wait(running, return_when="FIRST_COMPLETED")
-        for f in finished:
-            b = f.result()
-            boots.append(b)
-            faults += b["faults"]
-        if faults >= args.faults:
-            plan = []
-    return sorted(boots, key=lambda b: (b["seed"], b["workload"]))
+            "errors": get("errors"), "lost": get("lost"), "corrupt": get("corrupt"),
+            "done": get("done"), "recoveries": get("recoveries"),
+            "recovery_sum": get("recovery_sum"), "recovery_max": get("recovery_max"),
+            "executed": out.executed, "budget": out.budget,
+            "seconds": round(out.seconds, 3), "cpu_seconds": out.cpu_seconds}
 
 
 def totals(boots):
-    """The configuration's figures."""
-    n = lambda key: sum(b[key] or 0 for b in boots)  # noqa: E731
+    """A configuration's figures (slow-host boots left out)."""
+    counted = [b for b in boots if not b["slow_host"]]
+    n = lambda key: sum(b[key] or 0 for b in counted)  # noqa: E731
     by_class = {}
-    for b in boots:
+    for b in counted:
         for c in b["classes"]:
             by_class.setdefault(c, {"injected": 0, "then_panic": 0, "then_hang": 0})
             by_class[c]["injected"] += 1
         if b["last_class"] and (b["panic"] or b["hang"]):
             by_class[b["last_class"]]["then_panic" if b["panic"] else "then_hang"] += 1
     faults = n("faults")
-    failures = sum(b["system_failure"] for b in boots)
-    return {"boots": len(boots), "faults": faults, "system_failures": failures,
-            "panics": sum(b["panic"] for b in boots), "hangs": sum(b["hang"] for b in boots),
-            "client_crashes": sum(b["client_crashed"] for b in boots),
+    after_fault = sum(1 for b in counted if b["system_failure"] and b["faults"])
+    no_fault = sum(1 for b in counted if b["system_failure"] and not b["faults"])
+    cpu = sum(b["cpu_seconds"] for b in boots)
+    return {"boots": len(counted), "faults": faults,
+            "system_failures": after_fault + no_fault,
+            "failures_after_a_fault": after_fault, "failures_without_a_fault": no_fault,
+            "panics": sum(b["panic"] for b in counted), "hangs": sum(b["hang"] for b in counted),
+            "client_crashes": sum(b["client_crashed"] for b in counted),
             "services_restarted": n("restarts"), "heartbeat_kills": n("heartbeat_kills"),
             "client_errors": n("errors"), "completed_writes_lost": n("lost"),
             "corrupted": n("corrupt"), "operations_done": n("done"),
             "recoveries": n("recoveries"),
             "recovery_mean": round(n("recovery_sum") / n("recoveries")) if n("recoveries") else None,
-            "recovery_max": max((b["recovery_max"] or 0 for b in boots), default=0),
+            "recovery_max": max((b["recovery_max"] or 0 for b in counted), default=0),
             "recovery_unit": "instructions",
-            "contained_per_100_faults": round(100 * (faults - failures) / faults, 1) if faults else None,
-            "by_class": by_class}
+            "contained_faults": faults - after_fault,
+            "contained_per_100_faults": round(100 * (faults - after_fault) / faults, 1)
+            if faults else None,
+            "slow_host_boots": len(boots) - len(counted), "by_class": by_class,
+            "timing": {"cpu_seconds": round(cpu, 2),
+                       "faults_per_cpu_second": round(faults / cpu, 2) if cpu else None}}
+
+
+def calibrate(args, eng, run_dir, proto, meta):
+    """Healthy boots, one per (configuration, workload): their lengths in
+    instructions, or an error message."""
+    futs = [eng.submit(boot_spec(args, run_dir, system, shape, w, None, CALIBRATION_BUDGET))
+            for system, _, shape in configs(args) for w in WORKLOADS]
+    healthy = {}
+    for done in eng.as_completed(futs):
+        b = judge(done, proto)
+        key = (b["system"], b["shape"], b["workload"])
+        meta["calibration"].append(b)
+        if b["slow_host"]:
+            return None, f"healthy boot {label(*key[:2])} {key[2]}: host too slow ({b['slow_reason']})"
+        if b["system_failure"] or b["errors"] or b["heartbeat_kills"] or b["faults"]:
+            return None, (f"healthy boot {label(*key[:2])} {key[2]} did not run clean (see "
+                          f"{b['log']}): a fault-free boot must finish with no error, no "
+                          "heartbeat kill (is --heartbeat too short?)")
+        healthy[key] = b["executed"]
+    return healthy, None
+
+
+def budget_for(args, mode, healthy):
+    """A fault boot's budget from its healthy length (see the top)."""
+    extra = args.ops * args.heartbeat * TICK_INSTRUCTIONS if mode == "micro" else 0
+    return BUDGET_MULTIPLE * healthy + extra
+
+
+class Campaign:
+    """One configuration's plan and the boots of it that finished."""
+
+    def __init__(self, args, system, mode, shape):
+        self.system, self.mode, self.shape = system, mode, shape
+        self.plan = [(seed, w) for seed in range(args.seed, args.seed + args.runs)
+                     for w in WORKLOADS]
+        self.next, self.finished, self.target = 0, {}, args.faults
+        self.end = None   # index past the last boot of the campaign, once known
+
+    def settle(self):
+        """Find the end: the shortest beginning of the plan with enough
+        faults, and at least one boot of each workload."""
+        faults, i = 0, 0
+        while i in self.finished:
+            faults += self.finished[i]["faults"]
+            i += 1
+            if faults >= self.target and i >= len(WORKLOADS):
+                self.end = i
+                return
+        if i == len(self.plan):
+            self.end = i
+
+    def wanted(self):
+        """More boots to start? Not once the end is known or the plan is out."""
+        return self.end is None and self.next < len(self.plan)
+
+    def boots(self):
+        return [self.finished[i] for i in range(self.end)]
+
+
+def run_campaigns(args, eng, run_dir, proto, budgets):
+    """Every configuration's campaign, all workers kept busy; boots that
+    start past a campaign's end are cancelled or dropped."""
+    camps = [Campaign(args, *c) for c in configs(args)]
+    futs, index = set(), {}
+    start, shown, boots_done = time.monotonic(), 0.0, 0
+    limit = 2 * max(args.jobs, len(eng.client.scheduler_info().get("workers", {})))
+    distributed, _ = engine._import_dask()
+    pending = distributed.as_completed()
+    while True:
+        for c in camps:
+            while c.wanted() and len(futs) < limit:
+                seed, w = c.plan[c.next]
+                budget = budgets[(c.system, c.shape, w)]
+                f = eng.submit(boot_spec(args, run_dir, c.system, c.shape, w, seed, budget))
+                index[f.key] = (c, c.next)
+                c.next += 1
+                futs.add(f)
+                pending.add(f)
+        if not futs:
+            break
+        f = next(pending)
+        if f.key not in index:     # cancelled, past its campaign's end
+            continue
+        futs.discard(f)
+        c, i = index.pop(f.key)
+        if c.end is not None and i >= c.end:
+            continue
+        b = judge(eng.result(f), proto)
+        c.finished[i] = b
+        c.settle()
+        boots_done += 1
+        if c.end is not None:
+            for g in [g for g in futs if index[g.key][0] is c and index[g.key][1] >= c.end]:
+                g.cancel()
+                futs.discard(g)
+                index.pop(g.key)
+        now = time.monotonic()
+        if now - shown > 5:
+            shown = now
+            progress(camps, boots_done, now - start)
+    return camps
+
+
+def progress(camps, boots_done, seconds):
+    """One progress line: boots done, faults and failures so far, an ETA."""
+    faults = sum(b["faults"] for c in camps for b in c.finished.values())
+    fails = sum(b["system_failure"] for c in camps for b in c.finished.values())
+    want = sum(c.target for c in camps)
+    got = sum(min(c.target, sum(b["faults"] for b in c.finished.values())) for c in camps)
+    eta = f", about {seconds * (want - got) / got:.0f} s to go" if got else ""
+    print(f"faults: {boots_done} boots done, {faults} faults injected, {fails} whole-system "
+          f"failures so far ({seconds:.0f} s{eta})", flush=True)
+
+
+def words(v, unit=""):
+    return "no data" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v}{unit}"
+
+
+def outcome_table(meta):
+    """The campaign's outcome tables as text: the same for the same command
+    on any host (no timings, no paths)."""
+    from mkb import table
+    cfgs = meta["configs"]
+    head = ["configuration", "boots", "faults", "whole-system failures (after a fault / none)",
+            "panics", "hangs", "contained per 100 faults", "clients killed", "restarts",
+            "heartbeat kills", "client errors", "writes lost", "corrupted",
+            "recovery mean [instructions]"]
+    rows = [[label(c["system"], c["shape"]), str(c["boots"]), str(c["faults"]),
+             f"{c['system_failures']} ({c['failures_after_a_fault']} / "
+             f"{c['failures_without_a_fault']})", str(c["panics"]), str(c["hangs"]),
+             words(c["contained_per_100_faults"]), str(c["client_crashes"]),
+             str(c["services_restarted"]), str(c["heartbeat_kills"]), str(c["client_errors"]),
+             str(c["completed_writes_lost"]), str(c["corrupted"]), words(c["recovery_mean"])]
+            for c in cfgs]
+    classes = sorted({k for c in cfgs for k in c["by_class"]})
+    cls = [[label(c["system"], c["shape"]), k, str(c["by_class"].get(k, {}).get("injected", 0)),
+            str(c["by_class"].get(k, {}).get("then_panic", 0)),
+            str(c["by_class"].get(k, {}).get("then_hang", 0))] for c in cfgs for k in classes]
+    budgets = [[label(s, sh), w, f"{h:,}", f"{b:,}"] for (s, sh, w, h, b) in meta["budgets"]]
+    return "\n".join([
+        f"fault campaign: seed {meta['seed']}, at least {meta['target_faults']} faults per "
+        f"configuration, {meta['ops']} operations per boot, heartbeat {meta['heartbeat']} ticks, "
+        "icount (instructions)", "",
+        table.render(head, rows), "", "outcome by fault class (a boot's last fault, when it "
+        "ended the system)", table.render(["configuration", "class", "injected", "then panic",
+                                           "then hang"], cls), "",
+        "instruction budgets (healthy boot's length, the budget of a boot with faults)",
+        table.render(["configuration", "workload", "healthy [instructions]",
+                      "budget [instructions]"], budgets), ""])
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    proto = protocol.load()
+    for system, _, _ in configs(args):
+        kernel = os.path.join(args.kernel_dir, system, "kernel.elf")
+        if not os.path.isfile(kernel):
+            print(f"faults.py: kernel not built: {kernel}", file=sys.stderr)
+            return 2
+    if not os.path.isfile(args.budget_plugin):
+        print(f"faults.py: the budget plugin is not built: {args.budget_plugin} (make budget)",
+              file=sys.stderr)
+        return 2
     run_id, run_dir = results.new_run_dir(args.results_dir)
     os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
     results.update_latest(args.results_dir, run_id)
     meta = {"run_id": run_id, "date": provenance.now_iso(), "git": provenance.git_state(),
             "qemu": qemu.version(args.qemu), "accel": "icount", "ipc": args.ipc, "ops": args.ops,
-            "target_faults": args.faults, "configs": []}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        try:
-            for mode, shape in CONFIGS:
-                kernel = os.path.join(args.kernel_dir, matrix.system(mode, args.ipc), "kernel.elf")
-                if not os.path.isfile(kernel):
-                    print(f"faults.py: kernel not built: {kernel}", file=sys.stderr)
+            "seed": args.seed, "runs": args.runs, "heartbeat": args.heartbeat,
+            "heartbeat_instructions": args.heartbeat * TICK_INSTRUCTIONS,
+            "target_faults": args.faults, "budget_rule": f"{BUDGET_MULTIPLE} x healthy length, "
+            "plus in micro ops x heartbeat period", "calibration": [], "budgets": [],
+            "configs": []}
+    started = time.monotonic()
+    try:
+        with engine.Engine(args.jobs, args.cluster, args.qemu) as eng:
+            meta["engine"] = eng.describe()
+            print(f"faults: run {run_id} on {meta['engine']['cluster']}; healthy boots first "
+                  "(their lengths set the instruction budgets)", flush=True)
+            try:
+                healthy, why = calibrate(args, eng, run_dir, proto, meta)
+                if why:
+                    print(f"faults.py: {why}", file=sys.stderr)
+                    results.write_json(os.path.join(run_dir, "summary.json"), meta)
                     return 2
-                print(f"faults: {mode} {shape or ''} ...", flush=True)
-                boots = campaign(args, run_dir, mode, shape, pool)
-                t = totals(boots)
-                meta["configs"].append({"mode": mode, "shape": shape, **t, "boots_detail": boots})
-                print(f"faults: {mode} {shape or ''}: {t['faults']} faults in {t['boots']} boots, "
-                      f"{t['system_failures']} whole-system failures ({t['panics']} panics, "
-                      f"{t['hangs']} hangs), {t['services_restarted']} restarts, "
-                      f"{t['client_errors']} client errors, {t['completed_writes_lost']} "
-                      f"completed writes lost, {t['corrupted']} corrupted, recovery seen by the "
-                      f"client {t['recovery_mean']} instructions on average", flush=True)
-                results.write_json(os.path.join(run_dir, "summary.json"), meta)
-        except KeyboardInterrupt:
-            qemu.kill_all()
-            raise
-    print(f"fault results: {run_dir}")
-    two_hops = next(c for c in meta["configs"] if c["shape"] == "fs+blk")
-    return 0 if two_hops["system_failures"] == 0 and two_hops["completed_writes_lost"] == 0 else 1
+                budgets = {k: budget_for(args, matrix.mode_of(k[0]), h) for k, h in healthy.items()}
+                meta["budgets"] = [(s, sh, w, healthy[(s, sh, w)], budgets[(s, sh, w)])
+                                   for s, _, sh in configs(args) for w in WORKLOADS]
+                camps = run_campaigns(args, eng, run_dir, proto, budgets)
+            except KeyboardInterrupt:
+                eng.kill_all()
+                raise
+    except engine.EngineError as e:
+        print(f"faults.py: {e}", file=sys.stderr)
+        results.write_json(os.path.join(run_dir, "summary.json"), meta)
+        return 2
+    for c in camps:
+        boots = c.boots()
+        t = totals(boots)
+        meta["configs"].append({"system": c.system, "mode": c.mode, "ipc": matrix.ipc_of(c.system),
+                                "shape": c.shape, **t, "boots_detail": boots})
+        rate = t["timing"]["faults_per_cpu_second"]
+        print(f"faults: {label(c.system, c.shape)}: {t['faults']} faults in {t['boots']} boots, "
+              f"{t['system_failures']} whole-system failures ({t['panics']} panics, "
+              f"{t['hangs']} hangs over budget; {t['failures_without_a_fault']} with no fault), "
+              f"contained per 100 faults {words(t['contained_per_100_faults'])}, "
+              f"{t['services_restarted']} restarts, {t['client_errors']} client errors, "
+              f"{t['completed_writes_lost']} completed writes lost, {t['corrupted']} corrupted, "
+              f"recovery seen by the client {words(t['recovery_mean'], ' instructions')} on "
+              f"average; {words(rate)} faults per CPU-second", flush=True)
+    meta["seconds"] = round(time.monotonic() - started, 1)
+    faults = sum(c["faults"] for c in meta["configs"])
+    cpu = sum(c["timing"]["cpu_seconds"] for c in meta["configs"])
+    meta["timing"] = {"faults_per_cpu_second": round(faults / cpu, 2) if cpu else None,
+                      "cpu_seconds": round(cpu, 1), "wall_seconds": meta["seconds"]}
+    results.write_json(os.path.join(run_dir, "summary.json"), meta)
+    with open(os.path.join(run_dir, "table.txt"), "w", encoding="utf-8") as f:
+        f.write(outcome_table(meta))
+    print(f"faults: {faults} faults in {meta['seconds']:.0f} s wall, "
+          f"{words(meta['timing']['faults_per_cpu_second'])} faults per CPU-second of QEMU")
+    print(f"fault results: {run_dir} (outcome tables: table.txt)")
+    slow = sum(c["slow_host_boots"] for c in meta["configs"])
+    if slow:
+        print(f"faults.py: {slow} boots were cut short by the wall-clock safety net: the host "
+              "was too slow to finish their instruction budget (not guest hangs; they are left "
+              "out of every figure); run again on a less loaded host", file=sys.stderr)
+    bad = [c for c in meta["configs"] if c["shape"] == "fs+blk"
+           and (c["system_failures"] or c["completed_writes_lost"])]
+    return 1 if bad or slow else 0
 
 
 if __name__ == "__main__":

@@ -52,10 +52,11 @@ class Boot:
 
 class Done:
     """A finished boot: key, outcome (qemu.Outcome), outputs {name: bytes
-    or None}, worker (its address)."""
+    or None}, worker (its address), and its Boot's log and timeout."""
 
-    def __init__(self, key, outcome, outputs, worker):
-        self.key, self.outcome, self.outputs, self.worker = key, outcome, outputs, worker
+    def __init__(self, boot, outcome, outputs, worker):
+        self.key, self.outcome, self.outputs, self.worker = boot.key, outcome, outputs, worker
+        self.log, self.timeout = boot.log, boot.timeout
 
 
 def _import_dask():
@@ -293,4 +294,4 @@ class Engine:
         outcome = qemu.Outcome.from_dict(outcome)
         if outputs.get("budget") is not None:
             outcome.take_budget(qemu.parse_budget(outputs["budget"]))
-        return Done(boot.key, outcome, outputs, where)
+        return Done(boot, outcome, outputs, where)

@@ -124,12 +124,25 @@ static int plausible(long a)
 	return a >= (long)SHM_BASE && a < (long)ABI_USER_TOP && (a - (long)SHM_BASE) % SHM_SPAN == 0;
 }
 
+/* Four segments, made once and used over and over: an operation attaches
+ * one, writes it, detaches, attaches again and checks. A segment that is
+ * gone (its server restarted) is made again; a key whose segment exists
+ * but whose id was lost (a corrupted reply) is given up for the next. */
 static void shm(unsigned ops)
 {
+	int ids[4] = {-1, -1, -1, -1};
+	unsigned keys[4] = {100, 101, 102, 103};
 	for (unsigned i = 0; i < ops; i++) {
-		int id = os_shm_create(100 + i % 4, 4096);
+		unsigned s = i % 4;
+		if (ids[s] < 0) {
+			ids[s] = os_shm_create(keys[s], 4096);
+			if (ids[s] == SVC_EEXIST)
+				keys[s] += 4;
+		}
+		int id = ids[s];
 		long a = id >= 0 ? os_shm_attach(id) : id;
 		if (!plausible(a)) {
+			ids[s] = -1;
 			outcome(0);
 			continue;
 		}
