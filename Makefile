@@ -114,9 +114,10 @@ help:
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
 	@echo "make model                build the cycle model, a QEMU plugin (build/model/mkbmodel.so)"
+	@echo "make budget               build the instruction budget plugin (build/budget/mkbbudget.so)"
 	@echo "make bench                run the benchmark suite and write the report"
 	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
-	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=300"
+	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=<s, a safety net under icount>"
 	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
 	@echo "                          MODEL=skylake|zen3|off (modeled cycles beside instructions)"
 	@echo "                          KVM_CPU=host|<QEMU CPU model> (under ACCEL=kvm)]"
@@ -127,7 +128,9 @@ help:
 	@echo "make fuzz                 system-call fuzzer in every kernel [CALLS=10000000 SEED=1"
 	@echo "                          FIRST=0 MODES=mono,micro IPC=... FUZZ_ACCEL=tcg|icount]"
 	@echo "make faults               fault injection into both kernels' services [FAULTS=1000"
-	@echo "                          RUNS=400 SEED=1]; results/faults/<id>/"
+	@echo "                          RUNS=400 SEED=1 IPC=sel4 HEARTBEAT=3]; results/faults/<id>/"
+	@echo "                          bench, faults, fuzz: CLUSTER=tcp://host:port runs the icount"
+	@echo "                          boots on a Dask scheduler's workers (default: local)"
 	@echo "make deps                 install missing Debian packages (root) or print the line"
 	@echo "make clean                remove build/ (results/ and report/out/ are kept)"
 	@echo "make help                 this list; V=1 on any target shows full commands"
@@ -231,7 +234,7 @@ $(BUILD)/unit/obj/lib/string.o: UNIT_CFLAGS += -fno-builtin -Dmemcpy=mkb_memcpy 
 UNIT_SRC_test_stats := bench/stats.c
 UNIT_CFLAGS += -Ilib -Ibench
 
-TEST_PREREQS := kernels model $(if $(wildcard tests/unit/unit.mk),unit) \
+TEST_PREREQS := kernels model budget $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)

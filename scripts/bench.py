@@ -18,10 +18,10 @@ the reference run (--reference, default results/reference, whose meta.json
 records each boot's instructions), scaled up when this run takes more
 samples per case than the reference did; a boot the reference lacks gets
 BUDGET_MULTIPLE times the reference's longest boot. A boot over its
-budget hung, on any host. --timeout is then only a safety net, at least
-the time a host 50 times slower than this one would need; hitting it
+budget hung, on any host. --timeout is then only a safety net (default:
+the time a host 50 times slower than this one would need); hitting it
 means the host was too slow, not that the guest hung. Under tcg and kvm
---timeout is the only bound. Guest boots run on Dask distributed
+--timeout (default 300 s) is the only bound. Guest boots run on Dask distributed
 (scripts/mkb/engine.py): a local cluster of --jobs workers, or --cluster
 tcp://host:port; the Linux baseline always runs here, alone.
 """
@@ -40,6 +40,7 @@ HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
 REFERENCE = os.path.join(protocol.REPO, "results", "reference")
 BUDGET_MULTIPLE = 10
 NO_REFERENCE_BUDGET = 50_000_000_000   # instructions, when there is no reference at all
+WALL_LIMIT = 300   # seconds per boot under tcg and kvm, and for the Linux baseline
 
 
 def parse_args(argv):
@@ -57,8 +58,11 @@ def parse_args(argv):
                    help="icount|tcg|kvm|auto (default auto: kvm only if it runs at "
                         "native speed, else icount)")
     p.add_argument("--quick", action="store_true", help="fewer iterations and sizes")
-    p.add_argument("--timeout", type=float, default=300,
-                   help="seconds allowed per QEMU run (default 300)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="wall-clock seconds allowed per QEMU run: under icount only a safety "
+                        "net (default: the time a host 50 times slower than this one would "
+                        "need for the boot's instruction budget); otherwise the only bound "
+                        "(default 300)")
     p.add_argument("--kernel-dir", default="build",
                    help="directory holding <system>/kernel.elf: mono, micro-<ipc> (default build)")
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary (default qemu-system-x86_64)")
@@ -109,7 +113,7 @@ def parse_args(argv):
         args.iters = matrix.QUICK_ITERS if args.quick else matrix.ITERS
     if args.warmup is None:
         args.warmup = matrix.QUICK_WARMUP if args.quick else matrix.WARMUP
-    if args.timeout <= 0:
+    if args.timeout is not None and args.timeout <= 0:
         p.error("--timeout must be positive")
     if args.jobs is not None and args.jobs < 1:
         p.error("--jobs must be at least 1")
@@ -241,7 +245,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
             "log": log}
     if shape:
         info["shape"] = shape
-    timeout = args.timeout
+    timeout = args.timeout or WALL_LIMIT
     if ctx["accel"] == "icount":
         budget, source = budget_of(args, ctx, system, workload, shape)
         argv += qemu.budget_args(budget, "@out:budget", "@in:budget.so")
@@ -249,7 +253,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
         outputs.append("budget")
         local.update({"@in:budget.so": args.budget_plugin,
                       "@out:budget": os.path.join(ctx["dir"], log[:-4] + ".budget.json")})
-        timeout = max(args.timeout, qemu.safety_net(budget))
+        timeout = args.timeout or qemu.safety_net(budget)
         info.update(budget=budget, budget_source=source, safety_net_seconds=round(timeout))
     command = []
     for a in argv:   # what a user would type to boot it again here
@@ -258,7 +262,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
         command.append(a)
     info["command"] = command
     return engine.Boot(argv, os.path.join(ctx["dir"], log), timeout, inputs, outputs,
-                       key=(system, workload, shape)), info
+                       key=(system, workload, shape), budget=info.get("budget")), info
 
 
 def submit_guest(args, ctx, system, workload, shape=None):
@@ -323,7 +327,7 @@ def run_linux(args, ctx):
     info = {"mode": "linux", "workload": "all", "command": argv, "log": "logs/linux.log"}
     if not os.path.isfile(args.host_baseline):
         return [], [f"host baseline not built (no {args.host_baseline})"], info
-    outcome = qemu.run(argv, os.path.join(ctx["dir"], info["log"]), args.timeout,
+    outcome = qemu.run(argv, os.path.join(ctx["dir"], info["log"]), args.timeout or WALL_LIMIT,
                        echo=ctx.get("echo"))
     info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
     if outcome.error or outcome.timed_out or outcome.status != 0:
@@ -396,6 +400,10 @@ def main(argv=None):
         except model.ModelError as e:
             print(f"bench.py: {e}", file=sys.stderr)
             return 2
+    if chosen == "icount" and not os.path.isfile(args.budget_plugin):
+        print(f"bench.py: the instruction budget plugin is not built: {args.budget_plugin} "
+              "(make budget)", file=sys.stderr)
+        return 2
     run_id, run_dir = results.new_run_dir(args.results_dir)
     ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model,
            "kvm_cpu": args.kvm_cpu,

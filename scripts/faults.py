@@ -123,7 +123,7 @@ def boot_spec(args, run_dir, system, shape, workload, seed, budget):
     return engine.Boot(argv, os.path.join(run_dir, "logs", name + ".log"), net,
                        {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf"),
                         "budget.so": args.budget_plugin}, ["budget"],
-                       key=(system, shape, workload, seed))
+                       key=(system, shape, workload, seed), budget=budget)
 
 
 def judge(done, proto):

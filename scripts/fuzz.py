@@ -10,13 +10,26 @@ failure, reported with the seed and the calls in flight and the command
 that replays them. Results go to results/fuzz/<run-id>/ (summary.json and
 one serial log per kernel: mono, micro-<ipc>). Exit status: 0 nothing broke, 1 something did,
 2 bad command line.
+
+Under icount (--accel icount) a boot is bounded by a budget of guest
+instructions (bench/budget/budget.c): a first boot of each kernel fuzzes
+one chunk of calls and measures its length; the full boot may run
+BUDGET_MULTIPLE times that per chunk it fuzzes. Over budget is a hang on
+any host; the wall-clock --timeout is then only a safety net (hitting it:
+the host was too slow). Under tcg (the default, faster) the wall-clock
+--timeout is the only bound, and a hang verdict can depend on the host.
+Boots run on Dask distributed (scripts/mkb/engine.py): locally, or with
+--cluster tcp://host:port on a running scheduler's workers (icount only).
 """
 import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import cli, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
+from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
+
+BUDGET_MULTIPLE = 10
+CALIBRATION_BUDGET = 2_000_000_000
 
 
 def parse_args(argv):
@@ -39,6 +52,12 @@ def parse_args(argv):
     p.add_argument("--qemu", default="qemu-system-x86_64", help="QEMU binary")
     p.add_argument("--results-dir", default=os.path.join("results", "fuzz"),
                    help="where run directories go (default results/fuzz)")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="boots at a time (default: one per CPU, up to 2)")
+    p.add_argument("--cluster", default=None,
+                   help="a Dask scheduler, tcp://host:port (with --accel icount)")
+    p.add_argument("--budget-plugin", default=qemu.BUDGET_PLUGIN,
+                   help="the instruction budget plugin (default build/budget/mkbbudget.so)")
     p.add_argument("--append", default="", help=argparse.SUPPRESS)   # tests: extra kernel args
     args = p.parse_args(argv)
     try:
@@ -48,6 +67,10 @@ def parse_args(argv):
         p.error(str(e))
     if args.calls < 1 or args.chunk < 1 or args.first < 0 or args.seed < 0:
         p.error("--calls and --chunk must be at least 1, --first and --seed at least 0")
+    if args.cluster and args.accel != "icount":
+        p.error("--cluster runs icount boots only (their verdicts do not depend on the machine)")
+    if args.jobs < 1:
+        p.error("--jobs must be at least 1")
     if args.timeout is None:
         args.timeout = 120 + args.calls / 20_000
     return args
@@ -71,8 +94,15 @@ def judge(mode, args, outcome, log, proto):
     problems = []
     if outcome.error:
         problems.append(outcome.error)
+    elif outcome.over_budget:
+        problems.append(f"hung: passed its budget of {outcome.budget:,} guest instructions")
+    elif outcome.timed_out and outcome.budget is not None:
+        problems.append(f"host too slow: the wall-clock safety net ({outcome.seconds:.0f} s) "
+                        f"ended it before its budget of {outcome.budget:,} instructions "
+                        "(not a guest hang)")
     elif outcome.timed_out:
-        problems.append(f"hung: no end within {args.timeout:.0f} s")
+        problems.append(f"hung: no end within {args.timeout:.0f} s (wall clock under tcg: "
+                        "a busy host can look like a hang; --accel icount bounds by instructions)")
     elif outcome.status == proto.exit_panic:
         problems.append("kernel panic")
     elif outcome.status != proto.exit_success:
@@ -100,6 +130,43 @@ def judge(mode, args, outcome, log, proto):
     return out
 
 
+def boot(args, run_dir, system, calls, first, budget, tag=""):
+    """The engine's Boot that fuzzes calls calls from first on system."""
+    append = (f"run=fuzz calls={calls} seed={args.seed} first={first} "
+              f"chunk={args.chunk} {args.append}").strip()
+    argv = qemu.command(args.qemu, "@in:kernel", append, args.accel)
+    inputs = {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf")}
+    timeout, outputs = args.timeout, []
+    if budget:
+        argv += qemu.budget_args(budget, "@out:budget", "@in:budget.so")
+        inputs["budget.so"] = args.budget_plugin
+        outputs = ["budget"]
+        timeout = max(args.timeout, qemu.safety_net(budget))
+    return engine.Boot(argv, os.path.join(run_dir, "logs", f"fuzz-{system}{tag}.log"), timeout,
+                       inputs, outputs, key=system, budget=budget)
+
+
+def budgets(args, eng, run_dir, systems, proto):
+    """Under icount: each kernel's budget from a one-chunk boot, and the
+    calibration records; a kernel whose calibration failed gets None."""
+    if args.accel != "icount":
+        return {s: None for s in systems}, []
+    one = min(args.chunk, args.calls)
+    futs = [eng.submit(boot(args, run_dir, s, one, args.first, CALIBRATION_BUDGET, "-calibration"))
+            for s in systems]
+    out, notes = {}, []
+    for f in futs:
+        d = eng.result(f)
+        ok = d.outcome.status == proto.exit_success and not d.outcome.over_budget \
+            and d.outcome.executed
+        chunks = -(-args.calls // args.chunk)
+        out[d.key] = BUDGET_MULTIPLE * d.outcome.executed * chunks if ok else None
+        notes.append({"system": d.key, "calls": one, "executed": d.outcome.executed,
+                      "budget": out[d.key], "rule": f"{BUDGET_MULTIPLE} x one chunk's length x "
+                      f"{chunks} chunks"})
+    return out, notes
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     proto = protocol.load()
@@ -109,38 +176,63 @@ def main(argv=None):
     status = 0
     systems = [matrix.system(m, i) for m in args.modes
                for i in (args.ipc if m == "micro" else (None,))]
-    for mode in systems:
-        kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
-        append = (f"run=fuzz calls={args.calls} seed={args.seed} first={args.first} "
-                  f"chunk={args.chunk} {args.append}").strip()
-        argv = qemu.command(args.qemu, kernel, append, args.accel)
-        log = os.path.join(run_dir, "logs", f"fuzz-{mode}.log")
-        print(f"fuzz {mode}: {args.calls:,} calls from {args.first}, seed {args.seed}, "
-              f"{args.accel} ...", flush=True)
-        if not os.path.isfile(kernel):
-            res = {"mode": matrix.mode_of(mode), "system": mode, "ok": False,
-                   "problems": [f"kernel not built: {kernel}"]}
-        else:
-            outcome = qemu.run(argv, log, args.timeout)
-            res = judge(mode, args, outcome, log, proto)
-            res["command"] = argv
-        meta["modes"].append(res)
-        if res["ok"]:
-            print(f"fuzz {mode}: ok, {res['issued']:,} calls issued, {res['calls']:,} returned, "
-                  f"in {res['seconds']} s ({res['calls_per_second']:,} calls/s wall), "
-                  f"{res['chunks']} chunks, "
-                  f"children killed by their own faults {res['child_faults']}, blocked and "
-                  f"killed {res['child_blocked']}; sanity held after every chunk")
-        else:
-            status = 1
-            print(f"fuzz {mode}: FAILED: {'; '.join(res['problems'])}", file=sys.stderr)
-            if "replay" in res:
-                print(f"fuzz {mode}: calls in flight {res['in_flight']['first']}.."
-                      f"{res['in_flight']['first'] + res['in_flight']['count'] - 1} of seed "
-                      f"{args.seed}; replay: {res['replay']}", file=sys.stderr)
-        results.write_json(os.path.join(run_dir, "summary.json"), meta)
+    built = [s for s in systems if os.path.isfile(os.path.join(args.kernel_dir, s, "kernel.elf"))]
+    if args.accel == "icount" and not os.path.isfile(args.budget_plugin):
+        print(f"fuzz.py: the budget plugin is not built: {args.budget_plugin} (make budget)",
+              file=sys.stderr)
+        return 2
+    try:
+        with engine.Engine(args.jobs, args.cluster, args.qemu) as eng:
+            meta["engine"] = eng.describe()
+            limits, meta["calibration"] = budgets(args, eng, run_dir, built, proto)
+            futs = {}
+            for s in built:
+                if limits[s] is None and args.accel == "icount":
+                    continue
+                print(f"fuzz {s}: {args.calls:,} calls from {args.first}, seed {args.seed}, "
+                      f"{args.accel}" + (f", budget {limits[s]:,} instructions" if limits[s]
+                                         else f", wall-clock limit {args.timeout:.0f} s") + " ...",
+                      flush=True)
+                futs[s] = eng.submit(boot(args, run_dir, s, args.calls, args.first, limits[s]))
+            for mode in systems:
+                status |= report(args, mode, futs, eng, meta, proto, run_dir)
+                results.write_json(os.path.join(run_dir, "summary.json"), meta)
+    except engine.EngineError as e:
+        print(f"fuzz.py: {e}", file=sys.stderr)
+        return 2
     print(f"fuzz results: {run_dir}")
     return status
+
+
+def report(args, mode, futs, eng, meta, proto, run_dir):
+    """Judge and print one kernel's fuzz boot; 1 if it broke."""
+    kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
+    if not os.path.isfile(kernel):
+        res = {"mode": matrix.mode_of(mode), "system": mode, "ok": False,
+               "problems": [f"kernel not built: {kernel}"]}
+    elif mode not in futs:
+        res = {"mode": matrix.mode_of(mode), "system": mode, "ok": False,
+               "problems": ["its one-chunk calibration boot failed (see "
+                            f"logs/fuzz-{mode}-calibration.log)"]}
+    else:
+        d = eng.result(futs[mode])
+        res = judge(mode, args, d.outcome, d.log, proto)
+        res["command"] = futs[mode].boot.argv
+        res.update(executed=d.outcome.executed, budget=d.outcome.budget)
+    meta["modes"].append(res)
+    if res["ok"]:
+        print(f"fuzz {mode}: ok, {res['issued']:,} calls issued, {res['calls']:,} returned, "
+              f"in {res['seconds']} s ({res['calls_per_second']:,} calls/s wall), "
+              f"{res['chunks']} chunks, "
+              f"children killed by their own faults {res['child_faults']}, blocked and "
+              f"killed {res['child_blocked']}; sanity held after every chunk")
+        return 0
+    print(f"fuzz {mode}: FAILED: {'; '.join(res['problems'])}", file=sys.stderr)
+    if "replay" in res:
+        print(f"fuzz {mode}: calls in flight {res['in_flight']['first']}.."
+              f"{res['in_flight']['first'] + res['in_flight']['count'] - 1} of seed "
+              f"{args.seed}; replay: {res['replay']}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 # scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
 #
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
-#                [ACCEL=auto] [QUICK=1] [TIMEOUT=300] [MODEL=skylake|zen3|off]
+#                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|off] [CLUSTER=...]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>] [CYCLES_RUN=results/<kvm run>]   HTML report of a run
 #                (default results/latest); a KVM run's measured cycles beside modeled ones
 #   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
 #                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
-#   make faults  [FAULTS=1000] [RUNS=400] [SEED=1]   fault injection, both kernels;
-#                results/faults/<run-id>/
+#   make faults  [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3]   fault
+#                injection, both kernels; results/faults/<run-id>/
+#   CLUSTER=tcp://host:port   bench, faults and fuzz send their icount boots to
+#                the workers of a running Dask scheduler (default: a local cluster)
 #   make compare A=results/<id> B=results/<id> [FULL=1]   what moved (exit 1
 #                if anything did); FULL=1 adds the table of every row
 #
@@ -20,10 +22,12 @@ IPC ?= sel4,l4,mach,qnx,minix,rc4000
 MODEL ?= skylake
 KVM_CPU ?= host
 MODEL_SO ?= $(BUILD)/model/mkbmodel.so
+BUDGET_SO ?= $(BUILD)/budget/mkbbudget.so
+CLUSTER ?=
 WORKLOADS ?= null,pingpong,shm,sem,fileio
 ACCEL ?= auto
 QUICK ?=
-TIMEOUT ?= 300
+TIMEOUT ?=
 QEMU ?= qemu-system-x86_64
 HOST_BASELINE ?= scripts/host_baseline.py
 RESULTS ?= results
@@ -38,10 +42,11 @@ HARNESS_MODES := $(call harness_list,$(MODES))
 IPCS ?= $(call harness_list,$(IPC))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
-	--timeout '$(TIMEOUT)' $(if $(filter-out 0 no false,$(QUICK)),--quick) \
+	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter-out 0 no false,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
-	--kvm-cpu '$(KVM_CPU)'
+	--kvm-cpu '$(KVM_CPU)' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
+CLUSTER_ARG = $(if $(CLUSTER),--cluster '$(CLUSTER)')
 
 .PHONY: bench bench-run bench-check report compare fuzz fuzz-run faults faults-run
 
@@ -60,7 +65,7 @@ bench: deps
 # bench-check comes first so a bad MODES/WORKLOADS/ACCEL stops before any build.
 HARNESS_KERNELS = $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
 	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
-bench-run: bench-check $(HARNESS_KERNELS) $(if $(filter-out off,$(MODEL)),$(MODEL_SO)) \
+bench-run: bench-check $(HARNESS_KERNELS) $(BUDGET_SO) $(if $(filter-out off,$(MODEL)),$(MODEL_SO)) \
 	$(if $(filter linux,$(HARNESS_MODES)),host-bench)
 	@status=0; $(PYTHON) scripts/bench.py $(HARNESS_ARGS) \
 		--cc '$(CC)' --cflags '$(BENCH_CFLAGS)' || status=$$?; \
@@ -87,21 +92,27 @@ FUZZ_MODES = $(or $(filter mono micro,$(HARNESS_MODES)),$(error MODES=$(MODES) n
 fuzz: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-run
 
-fuzz-run: $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
+fuzz-run: $(BUDGET_SO) $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
 	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
 	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' \
 		--ipc '$(call harness_csv,$(IPC))' --calls '$(CALLS)' \
 		--seed '$(SEED)' --first '$(FIRST)' --accel '$(FUZZ_ACCEL)' --kernel-dir '$(BUILD)' \
-		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz'
+		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
 
-# make faults [FAULTS=1000] [RUNS=400] [SEED=1]: the fault-injection
-# campaign (scripts/faults.py) into results/faults/<run-id>/; make report
-# shows the latest beside the benchmarks.
+# make faults [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3]: the
+# fault-injection campaign (scripts/faults.py) into results/faults/<run-id>/;
+# make report shows the latest beside the benchmarks. IPC names the micro
+# strategies to inject into: sel4 unless given on the command line.
 FAULTS ?= 1000
 RUNS ?= 400
+HEARTBEAT ?= 3
+FAULTS_IPC := $(if $(filter command line environment,$(origin IPC)),$(IPC),sel4)
 faults: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) faults-run
 
-faults-run: $(BUILD)/mono/kernel.elf $(BUILD)/micro-sel4/kernel.elf
+faults-run: $(BUDGET_SO) $(BUILD)/mono/kernel.elf \
+	$(foreach i,$(call harness_list,$(FAULTS_IPC)),$(BUILD)/micro-$(i)/kernel.elf)
 	@$(PYTHON) scripts/faults.py --faults '$(FAULTS)' --runs '$(RUNS)' --seed '$(SEED)' \
-		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/faults'
+		--ipc '$(call harness_csv,$(FAULTS_IPC))' --heartbeat '$(HEARTBEAT)' \
+		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/faults' \
+		--budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)

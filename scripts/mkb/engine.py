@@ -43,11 +43,13 @@ class Boot:
     worker whose content comes back as outputs[name]; the output named
     "budget" is the budget plugin's verdict, folded into the outcome); log is the local
     path the serial log is written to; timeout is the wall-clock limit
-    (under a budget, the safety net); key: anything the caller wants back."""
+    (under a budget, the safety net); key: anything the caller wants back;
+    budget: the boot's instruction budget, if it has one."""
 
-    def __init__(self, argv, log, timeout, inputs=None, outputs=(), key=None):
+    def __init__(self, argv, log, timeout, inputs=None, outputs=(), key=None, budget=None):
         self.argv, self.log, self.timeout = argv, log, timeout
         self.inputs, self.outputs, self.key = dict(inputs or {}), tuple(outputs), key
+        self.budget = budget
 
 
 class Done:
@@ -78,7 +80,7 @@ def _sha256(path):
 
 
 def run_on_worker(argv, files, outputs, timeout, qemu_version):
-    """Run on a worker: materialise files {token: (sha256, bytes)} in the
+    """Run on a worker: materialise files {token: (sha256, name, bytes)} in the
     worker's cache, run argv, return (outcome dict, {output: bytes},
     address). Only the standard library and the function's arguments are
     used: the engine sends this function by value, so workers need no copy
@@ -103,11 +105,12 @@ def run_on_worker(argv, files, outputs, timeout, qemu_version):
         raise RuntimeError(f"worker {where} refused: its QEMU is {version!r}, this run needs "
                            f"{qemu_version!r} (same version on every worker, or the figures "
                            "would differ)")
-    cache = _os.path.join(tempfile.gettempdir(), f"mkb-worker-{_os.getuid()}")
+    cache = _os.path.join(tempfile.gettempdir(), f"mkb-boot-files-{_os.getuid()}")
     _os.makedirs(cache, exist_ok=True)
     paths = {}
-    for token, (sha, data) in files.items():
-        path = _os.path.join(cache, sha)
+    for token, (sha, name, data) in files.items():
+        _os.makedirs(_os.path.join(cache, sha), exist_ok=True)
+        path = _os.path.join(cache, sha, name)    # its name kept: a profile's names it
         if not _os.path.exists(path):
             tmp = f"{path}.{_os.getpid()}.{id(data)}"
             with open(tmp, "wb") as f:
@@ -261,15 +264,14 @@ class Engine:
         sha = _sha256(path)
         if sha not in self.sent:
             with open(path, "rb") as f:
-                self.sent[sha] = (sha, self.client.scatter(f.read(), broadcast=False))
-        return self.sent[sha]
+                self.sent[sha] = self.client.scatter(f.read(), broadcast=False)
+        return sha, os.path.basename(path), self.sent[sha]
 
     def submit(self, boot):
         """Start boot somewhere; return a future of a Done."""
         files = {}
         for token, path in boot.inputs.items():
-            sha, fut = self._file(path)
-            files[token] = (sha, fut)
+            files[token] = self._file(path)
         fut = self.client.submit(run_on_worker, boot.argv, files, boot.outputs, boot.timeout,
                                  self.qemu_version, pure=False)
         fut.boot = boot
@@ -294,4 +296,6 @@ class Engine:
         outcome = qemu.Outcome.from_dict(outcome)
         if outputs.get("budget") is not None:
             outcome.take_budget(qemu.parse_budget(outputs["budget"]))
+        if outcome.budget is None:
+            outcome.budget = boot.budget
         return Done(boot, outcome, outputs, where)

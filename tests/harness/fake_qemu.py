@@ -5,7 +5,11 @@ It takes QEMU's command line, reads the -kernel file as a JSON spec
 {"mode": "micro", "ipc": "sel4", "do": {"<workload>": "<behaviour>"}} and prints what a
 guest would: protocol lines for -append's workload and sizes, then exits
 with the code the real guest would cause; with -plugin (the cycle model)
-it writes the model's lines too. Behaviours: ok (default), hang,
+it writes the model's lines too, and with the budget plugin
+(-plugin ...,budget=N,out=F) its verdict: 1,000 instructions per line
+printed, or for a hanging guest "exceeded" at once, exit 124 (as the
+plugin stops QEMU). Behaviours: ok (default), hang, slowhost (a boot the
+host never finishes: no verdict, no end),
 crash, panic, malformed, noresults, checkfail, nodone, error, modelshort
 (one model line too few), aborthost (abort on -cpu host only), abort (QEMU's
 own error line on stderr, then SIGABRT, as QEMU does when KVM refuses an
@@ -109,9 +113,25 @@ def main(argv):
         print(f"{os.path.basename(sys.argv[0])}: error: failed to set MSR 0x10a to 0x69",
               file=sys.stderr, flush=True)
         os.abort()
+    plugins = [dict(kv.split("=", 1) for kv in a.split(",")[1:])
+               for i, a in enumerate(argv) if i and argv[i - 1] == "-plugin"]
+    budget = next((p for p in plugins if "budget" in p), None)
+    model = next((p for p in plugins if "profile" in p), None)
+    printed = [0]
+
+    def verdict(executed):
+        if budget:
+            with open(budget["out"], "w") as f:
+                b = int(budget["budget"])
+                json.dump({"executed": executed, "budget": b, "exceeded": executed > b,
+                           "how": "port write" if executed > b else "exit"}, f)
+
     print("fake kernel booting")
     emit({"type": "boot", "mode": mode, "mem_kib": 130048})
-    if do == "hang":
+    if do == "hang" and budget:
+        verdict(int(budget["budget"]) + 1)
+        return 124
+    if do in ("hang", "slowhost"):
         time.sleep(3600)
     if do == "malformed":
         out.write(proto.prefix + '{"type":"result","workload":"null",\n')
@@ -129,8 +149,9 @@ def main(argv):
         rs[0]["check"] = "data mismatch at byte 3"
     for r in rs:
         emit(r)
-    if "-plugin" in argv:   # the cycle model: one line per result, 2.5 cycles an instruction
-        opts = dict(kv.split("=", 1) for kv in argv[argv.index("-plugin") + 1].split(",")[1:])
+    verdict(1000 * (len(rs) + 2))
+    if model:   # the cycle model: one line per result, 2.5 cycles an instruction
+        opts = model
         with open(opts["out"], "w") as f:
             for i, r in enumerate(rs[:-1] if do == "modelshort" else rs):
                 m = {k: r[k] * 2.5 for k in ("min", "median", "mean", "stddev", "p99", "max",

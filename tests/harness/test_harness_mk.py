@@ -14,6 +14,7 @@ def make(tmp_path, *args, mono=None):
     build = write_kernels(str(tmp_path), mono=mono)
     top = tmp_path / "top.mk"
     top.write_text(f"BUILD := {build}\nPYTHON := {sys.executable}\nCC := gcc\n"
+                   f"BUDGET_SO := {REPO}/build/budget/mkbbudget.so\n"
                    "include scripts/harness.mk\n.PHONY: host-bench deps\n"
                    "deps:\n\t@echo deps ran\n"
                    "host-bench:\n\t@echo host-bench ran\n")
