@@ -288,17 +288,28 @@ def load_faults(faults_dir):
         return path, None
 
 
+def fault_label(c):
+    """A campaign configuration's name: "micro-sel4 fs+blk", "mono"."""
+    return c.get("system", c["mode"]) + (f" {c['shape']}" if c.get("shape") else "")
+
+
+def no_data(v):
+    """A figure, or "no data" when its denominator was empty."""
+    return "no data" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
+
+
 def fault_rows(run):
-    """Rows for the fault_benefit figure: per kernel of the latest
-    campaign, failures contained per 100 faults and this run's price."""
+    """Rows for the fault_benefit figure: per configuration of the latest
+    campaign with at least one fault, failures contained per 100 faults and
+    this run's price (a configuration with no fault draws no bar)."""
     data = getattr(run, "faults", None)
     if not data:
         return []
     ratios = sorted(r["ratio"] for r in stats.headline(run.comparable()) if r["ratio"])
     price = 100 * ratios[len(ratios) // 2] if ratios else float("nan")
-    return [{"kernel": c["mode"] + (f" {c['shape']}" if c.get("shape") else ""),
-             "contained": c["contained_per_100_faults"],
-             "price": 100.0 if c["mode"] == "mono" else price} for c in data.get("configs", [])]
+    return [{"kernel": fault_label(c), "contained": c["contained_per_100_faults"],
+             "price": 100.0 if c["mode"] == "mono" else price} for c in data.get("configs", [])
+            if c.get("contained_per_100_faults") is not None]
 
 
 def faults_html(run, faults_dir, path):
@@ -310,35 +321,52 @@ def faults_html(run, faults_dir, path):
         return ("<p>No fault-injection run yet (or none readable): <code>make faults</code> "
                 "writes one to results/faults/, and the report shows the latest.</p>")
     configs = data["configs"]
-    headers = ["kernel", "faults injected", "whole-system failures", "panics", "hangs",
-               "contained per 100 faults", "clients killed", "services restarted", "heartbeat kills",
-               "client-visible errors", "completed writes lost", "corrupted results",
-               "recovery seen by a client, mean [instructions]"]
-    rows = [[f"{c['mode']}" + (f" {c['shape']}" if c.get("shape") else ""), str(c["faults"]),
-             str(c["system_failures"]), str(c["panics"]), str(c["hangs"]),
-             str(c["contained_per_100_faults"]), str(c.get("client_crashes", 0)),
+    headers = ["configuration", "boots", "faults injected", "whole-system failures",
+               "... with no fault injected", "panics", "hangs (over budget)",
+               "contained per 100 faults", "clients killed", "services restarted",
+               "heartbeat kills", "client-visible errors", "completed writes lost",
+               "corrupted results", "recovery seen by a client, mean [instructions]"]
+    rows = [[fault_label(c), str(c.get("boots", "-")), str(c["faults"]),
+             str(c["system_failures"]), str(c.get("failures_without_a_fault", "-")),
+             str(c["panics"]), str(c["hangs"]),
+             no_data(c["contained_per_100_faults"]), str(c.get("client_crashes", 0)),
              str(c["services_restarted"]),
              str(c["heartbeat_kills"]), str(c["client_errors"]), str(c["completed_writes_lost"]),
-             str(c["corrupted"]), str(c.get("recovery_mean") or "-")] for c in configs]
+             str(c["corrupted"]), no_data(c.get("recovery_mean"))] for c in configs]
     classes = sorted({k for c in configs for k in c["by_class"]})
-    cls_rows = [[f"{c['mode']}" + (f" {c['shape']}" if c.get("shape") else ""), k,
+    cls_rows = [[fault_label(c), k,
                  str(c["by_class"].get(k, {}).get("injected", 0)),
                  str(c["by_class"].get(k, {}).get("then_panic", 0)),
                  str(c["by_class"].get(k, {}).get("then_hang", 0))] for c in configs for k in classes]
     price = table.ratio_price(run.comparable())
     cve = published.load(path).get("cve")
+    timing = data.get("timing") or {}
+    hb = (f", heartbeat {data['heartbeat']} ticks ({data.get('heartbeat_instructions', 0):,} "
+          "instructions)" if data.get("heartbeat") else "")
     parts = [f"<p>From <code>{html.escape(os.path.relpath(os.path.dirname(summary)))}</code> "
-             f"(run {html.escape(data.get('run_id', '?'))}, {html.escape(data.get('accel', '?'))}, "
-             f"{data.get('ops')} operations per "
-             "boot; a fault is counted contained when the system went on: no kernel panic, no "
-             "hang, the workload finished).</p>",
+             f"(run {html.escape(data.get('run_id', '?'))}, seed {data.get('seed', '?')}, "
+             f"{html.escape(data.get('accel', '?'))}, "
+             f"{data.get('ops')} operations per boot{hb}; every boot bounded by a budget of "
+             f"guest instructions ({html.escape(data.get('budget_rule', 'a wall-clock limit'))}), "
+             "so the same command gives the same tables on any host. A failed boot's last "
+             "fault is the one that brought the system down; every other fault was "
+             "contained. " + (f"{no_data(timing.get('faults_per_cpu_second'))} faults per "
+                              "CPU-second of QEMU." if timing else "") + "</p>",
              "<h3>The benefit: what the faults did</h3>",
-             '<div class="scroll">' + table.render_html(headers, rows) + "</div>",
-             "<details><summary>Outcome by fault class (a boot's last fault, when it ended it)"
-             "</summary>" + table.render_html(["kernel", "class", "injected", "then panic",
-                                                "then hang"], cls_rows) + "</details>",
-             "<h3>The price: micro / mono per workload (this run)</h3>",
-             '<div class="scroll">' + table.render_html(*price) + "</div>"]
+             '<div class="scroll">' + table.render_html(headers, rows) + "</div>"]
+    strategies = sorted({c["ipc"] for c in configs if c["mode"] == "micro" and c.get("ipc")})
+    if len(strategies) > 1:
+        by = [[ipc] + [no_data(next((c["contained_per_100_faults"] for c in configs
+                                     if c.get("ipc") == ipc and c.get("shape") == shape),
+                                    None)) for shape in ("fs", "fs+blk")] for ipc in strategies]
+        parts += ["<h3>Containment by IPC strategy (faults contained per 100)</h3>",
+                  table.render_html(["strategy", "fs", "fs+blk"], by)]
+    parts += ["<details><summary>Outcome by fault class (a boot's last fault, when it ended "
+              "it)</summary>" + table.render_html(["configuration", "class", "injected",
+                                                    "then panic", "then hang"], cls_rows)
+              + "</details>",
+              "<h3>The price: micro / mono per workload (this run)</h3>",
+              '<div class="scroll">' + table.render_html(*price) + "</div>"]
     if cve:
         parts += [f"<h3>Published, not measured here: {html.escape(cve['source'])}</h3>",
                   "<p>Of " + str(cve["critical_linux_cves"]) + " critical Linux CVEs: " +

@@ -182,7 +182,7 @@ def _wait(proc, start, timeout):
             proc.wait()
             return {"timed_out": True}
         _time.sleep(pause)
-        pause = min(pause * 2, 0.02)
+        pause = min(pause * 2, 0.005)
 
 
 class Engine:

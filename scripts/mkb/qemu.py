@@ -59,7 +59,7 @@ def command(qemu, kernel, append, accel, memory="128M", kvm_cpu="host"):
     port = protocol.load().debug_exit_port
     flags = ["-accel", "kvm", "-cpu", kvm_cpu] if accel == "kvm" else ACCEL_FLAGS[accel]
     return [qemu, "-kernel", kernel, "-append", append, "-m", memory,
-            "-display", "none", "-serial", "stdio", "-no-reboot",
+            "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
             "-monitor", "none",
             "-device", f"isa-debug-exit,iobase={port:#x},iosize=0x04",
             ] + flags
@@ -202,7 +202,7 @@ def _wait_exited(proc, deadline):
         if time.monotonic() > deadline:
             raise subprocess.TimeoutExpired(proc.args, 0)
         time.sleep(pause)
-        pause = min(pause * 2, 0.02)
+        pause = min(pause * 2, 0.005)
 
 
 def _copy_lines(pipe, log, echo):
