@@ -264,7 +264,8 @@ class Engine:
         sha = _sha256(path)
         if sha not in self.sent:
             with open(path, "rb") as f:
-                self.sent[sha] = self.client.scatter(f.read(), broadcast=False)
+                # on every worker: a worker that dies takes no file with it
+                self.sent[sha] = self.client.scatter(f.read(), broadcast=True)
         return sha, os.path.basename(path), self.sent[sha]
 
     def submit(self, boot):

@@ -72,3 +72,18 @@ def boot(mode, args, budget=BOOT_BUDGET, tmp=None):
     b = Boot(mode, args, p.returncode, out)
     b.executed = v and v["executed"]
     return b
+
+
+class Hog:
+    """Busy loops on every CPU while it is open: a host whose cores are all
+    taken by unrelated work."""
+
+    def __enter__(self):
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                      for _ in range(os.cpu_count() or 1)]
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.procs:
+            p.kill()
+            p.wait()

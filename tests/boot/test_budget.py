@@ -9,7 +9,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootlib import QEMU, REPO, build_of  # noqa: E402
+from bootlib import QEMU, REPO, Hog, build_of  # noqa: E402
 from mkb import qemu  # noqa: E402
 
 
@@ -19,21 +19,6 @@ def run(tmp_path, mode, append, budget, name="v"):
     argv = qemu.command(QEMU, kernel, append, "icount") + qemu.budget_args(budget, out)
     p = subprocess.run(argv, capture_output=True, timeout=300)
     return p, qemu.read_budget(out)
-
-
-class Hog:
-    """Busy loops on every CPU while it is open."""
-
-    def __enter__(self):
-        n = os.cpu_count() or 1
-        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
-                      for _ in range(n)]
-        return self
-
-    def __exit__(self, *exc):
-        for p in self.procs:
-            p.kill()
-            p.wait()
 
 
 def test_a_boot_over_budget_stops_the_same_way_beside_a_cpu_hog(tmp_path):

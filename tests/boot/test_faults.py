@@ -1,32 +1,82 @@
-"""test_faults.py - a small fault-injection campaign (scripts/faults.py)
+"""test_faults.py - small fault-injection campaigns (scripts/faults.py)
 with the same checks as make faults: faults are injected in both
 kernels, the micro kernel with a block server survives every one and
-loses no completed write, and the mono kernel's whole-system failures
-are counted, by class."""
+loses no completed write, the mono kernel's whole-system failures are
+counted, by class; a campaign repeats exactly on a busy host; small
+campaigns report what they injected, never "None" or a rate outside
+0..100."""
 import json
 import os
 import subprocess
 import sys
 
-from bootlib import REPO
+from bootlib import REPO, Hog
+
+FAULTS = os.path.join(REPO, "scripts", "faults.py")
+
+
+def campaign(out, *args):
+    p = subprocess.run([sys.executable, FAULTS, "--results-dir", str(out), *args],
+                       capture_output=True, text=True, timeout=900, cwd=REPO)
+    run = os.path.join(out, "latest")
+    summary = json.load(open(os.path.join(run, "summary.json")))
+    table = open(os.path.join(run, "table.txt")).read() if p.returncode in (0, 1) else None
+    return p, summary, table
 
 
 def test_small_campaign(tmp_path):
-    p = subprocess.run([sys.executable, os.path.join(REPO, "scripts", "faults.py"), "--faults", "30",
-                        "--results-dir", str(tmp_path)], capture_output=True, text=True, timeout=600,
-                       cwd=REPO)
+    p, summary, _ = campaign(tmp_path, "--faults", "30")
     assert p.returncode == 0, p.stdout + p.stderr
-    runs = [d for d in os.listdir(tmp_path) if d != "latest"]
-    summary = json.load(open(tmp_path / runs[0] / "summary.json"))
-    c = {(x["mode"], x["shape"]): x for x in summary["configs"]}
-    for key in (("mono", None), ("micro", "fs"), ("micro", "fs+blk")):
+    c = {(x["system"], x["shape"]): x for x in summary["configs"]}
+    for key in (("mono", None), ("micro-sel4", "fs"), ("micro-sel4", "fs+blk")):
         assert c[key]["faults"] >= 30, (key, c[key]["faults"])
-    blk = c[("micro", "fs+blk")]
+    blk = c[("micro-sel4", "fs+blk")]
     assert blk["system_failures"] == 0 and blk["completed_writes_lost"] == 0
     assert blk["services_restarted"] > 0 and blk["client_errors"] > 0   # seen, and recovered
-    assert c[("micro", "fs")]["system_failures"] == 0
+    assert c[("micro-sel4", "fs")]["system_failures"] == 0
     mono = c[("mono", None)]
     assert mono["system_failures"] > 0   # a fault in the kernel's services takes it down
+    assert mono["hangs"] > 0 and mono["failures_without_a_fault"] == 0
     assert sum(v["injected"] for v in mono["by_class"].values()) == mono["faults"]
     null = mono["by_class"].get("null")
     assert not null or null["then_panic"] == null["injected"]   # every null read panics
+    loop = mono["by_class"].get("loop")
+    assert not loop or loop["then_hang"] == loop["injected"]    # every loop hangs mono
+    for b in summary["calibration"]:   # healthy boots: clean, and their lengths are budgets
+        assert not b["system_failure"] and b["errors"] == 0 and b["executed"] > 1_000_000
+    assert all(b["budget"] > b["executed"] for cfg in summary["configs"]
+               for b in cfg["boots_detail"] if not b["hang"])
+
+
+def test_a_small_campaign_repeats_exactly_beside_a_cpu_hog(tmp_path):
+    """Same command, same outcome tables, on an idle host and on one whose
+    cores are all busy; on two strategies; a 5-fault campaign says what it
+    injected."""
+    args = ("--faults", "5", "--ipc", "sel4,l4", "--seed", "7")
+    p1, s1, t1 = campaign(tmp_path / "idle", *args)
+    with Hog():
+        p2, s2, t2 = campaign(tmp_path / "busy", *args)
+    assert p1.returncode == 0, p1.stdout + p1.stderr
+    assert p2.returncode == 0, p2.stdout + p2.stderr
+    assert t1 == t2 and "micro-l4 fs+blk" in t1
+
+    def outcome(s):
+        return [{k: v for k, v in c.items() if k not in ("timing", "boots_detail")}
+                for c in s["configs"]]
+    assert outcome(s1) == outcome(s2)
+    for c in s1["configs"]:
+        assert c["faults"] >= 5 and c["boots"] >= 3   # every workload ran
+        rate = c["contained_per_100_faults"]
+        assert rate is not None and 0 <= rate <= 100
+        assert c["timing"]["faults_per_cpu_second"] > 0
+    assert "None" not in p1.stdout and "faults per CPU-second" in p1.stdout
+
+
+def test_a_heartbeat_too_short_for_a_healthy_server_is_refused(tmp_path):
+    """The healthy boots must run clean: a heartbeat of one tick kills a
+    server current at any tick, and the campaign says so instead of
+    counting its kills as recoveries."""
+    p = subprocess.run([sys.executable, FAULTS, "--results-dir", str(tmp_path), "--faults", "5",
+                        "--heartbeat", "1"], capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert p.returncode == 2 and "did not run clean" in p.stderr, p.stdout + p.stderr
+    assert "is --heartbeat too short?" in p.stderr and "Traceback" not in p.stderr
