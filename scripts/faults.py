@@ -52,6 +52,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
+cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm"}
 TICK_INSTRUCTIONS = 10_000_000   # kernels/core/timer.c: 100 Hz; icount shift=0: 1 ns each
@@ -266,15 +267,19 @@ def run_campaigns(args, eng, run_dir, proto, budgets):
     distributed, _ = engine._import_dask()
     pending = distributed.as_completed()
     while True:
-        for c in camps:
-            while c.wanted() and len(futs) < limit:
-                seed, w = c.plan[c.next]
-                budget = budgets[(c.system, c.shape, w)]
-                f = eng.submit(boot_spec(args, run_dir, c.system, c.shape, w, seed, budget))
-                index[f.key] = (c, c.next)
-                c.next += 1
-                futs.add(f)
-                pending.add(f)
+        more = True
+        while more and len(futs) < limit:   # one boot of each configuration in turn
+            more = False
+            for c in camps:
+                if c.wanted() and len(futs) < limit:
+                    seed, w = c.plan[c.next]
+                    budget = budgets[(c.system, c.shape, w)]
+                    f = eng.submit(boot_spec(args, run_dir, c.system, c.shape, w, seed, budget))
+                    index[f.key] = (c, c.next)
+                    c.next += 1
+                    futs.add(f)
+                    pending.add(f)
+                    more = True
         if not futs:
             break
         f = next(pending)

@@ -27,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
+cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 BUDGET_MULTIPLE = 10
 CALIBRATION_BUDGET = 2_000_000_000

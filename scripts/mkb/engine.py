@@ -96,17 +96,13 @@ def run_on_worker(argv, files, outputs, timeout, qemu_version):
     except (ImportError, ValueError):
         where = "local"
     exe = argv[0]
-    try:
-        got = _sp.run([exe, "--version"], capture_output=True, text=True, timeout=60)
-        version = (got.stdout.strip().splitlines() or ["unknown"])[0]
-    except (OSError, _sp.TimeoutExpired) as e:
-        version = f"cannot run {exe}: {e}"
+    cache = _os.path.join(tempfile.gettempdir(), f"mkb-boot-files-{_os.getuid()}")
+    _os.makedirs(cache, exist_ok=True)
+    version = _qemu_version(exe, cache)
     if version != qemu_version:
         raise RuntimeError(f"worker {where} refused: its QEMU is {version!r}, this run needs "
                            f"{qemu_version!r} (same version on every worker, or the figures "
                            "would differ)")
-    cache = _os.path.join(tempfile.gettempdir(), f"mkb-boot-files-{_os.getuid()}")
-    _os.makedirs(cache, exist_ok=True)
     paths = {}
     for token, (sha, name, data) in files.items():
         _os.makedirs(_os.path.join(cache, sha), exist_ok=True)
@@ -156,6 +152,35 @@ def run_on_worker(argv, files, outputs, timeout, qemu_version):
         return result, back, where
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _qemu_version(exe, cache):
+    """Part of run_on_worker: the first line of `exe --version`, run once
+    per binary (its path, size and time) and kept in the cache."""
+    import hashlib as _hl
+    import os as _os
+    import shutil
+    import subprocess as _sp
+    path = shutil.which(exe)
+    if not path:
+        return f"cannot run {exe}: not found"
+    st = _os.stat(path)
+    key = _hl.sha256(f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
+    known = _os.path.join(cache, f"version-{key}")
+    try:
+        with open(known, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        pass
+    try:
+        got = _sp.run([path, "--version"], capture_output=True, text=True, timeout=60)
+        version = (got.stdout.strip().splitlines() or ["unknown"])[0]
+    except (OSError, _sp.TimeoutExpired) as e:
+        return f"cannot run {exe}: {e}"
+    with open(f"{known}.{_os.getpid()}", "w", encoding="utf-8") as f:
+        f.write(version)
+    _os.replace(f"{known}.{_os.getpid()}", known)
+    return version
 
 
 def _wait(proc, start, timeout):
