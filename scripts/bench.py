@@ -33,9 +33,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import (accel, cli, engine, matrix, model, parse, protocol, provenance, qemu, results,  # noqa: E402
-cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
                  stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
+cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
 REFERENCE = os.path.join(protocol.REPO, "results", "reference")
