@@ -117,7 +117,6 @@ def main(argv):
                for i, a in enumerate(argv) if i and argv[i - 1] == "-plugin"]
     budget = next((p for p in plugins if "budget" in p), None)
     model = next((p for p in plugins if "profile" in p), None)
-    printed = [0]
 
     def verdict(executed):
         if budget:
