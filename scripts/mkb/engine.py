@@ -107,9 +107,9 @@ def run_on_worker(argv, files, outputs, timeout, qemu_version):
     for token, (sha, name, data) in files.items():
         _os.makedirs(_os.path.join(cache, sha), exist_ok=True)
         path = _os.path.join(cache, sha, name)    # its name kept: a profile's names it
-        if not _os.path.exists(path):
-            tmp = f"{path}.{_os.getpid()}.{id(data)}"
-            with open(tmp, "wb") as f:
+        if not _os.path.exists(path):   # written whole, then renamed: workers race here
+            fd, tmp = tempfile.mkstemp(dir=_os.path.join(cache, sha))
+            with _os.fdopen(fd, "wb") as f:
                 f.write(data)
             _os.chmod(tmp, 0o755)
             _os.replace(tmp, path)
@@ -161,6 +161,7 @@ def _qemu_version(exe, cache):
     import os as _os
     import shutil
     import subprocess as _sp
+    import tempfile
     path = shutil.which(exe)
     if not path:
         return f"cannot run {exe}: not found"
@@ -177,9 +178,10 @@ def _qemu_version(exe, cache):
         version = (got.stdout.strip().splitlines() or ["unknown"])[0]
     except (OSError, _sp.TimeoutExpired) as e:
         return f"cannot run {exe}: {e}"
-    with open(f"{known}.{_os.getpid()}", "w", encoding="utf-8") as f:
+    fd, tmp = tempfile.mkstemp(dir=cache)
+    with _os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(version)
-    _os.replace(f"{known}.{_os.getpid()}", known)
+    _os.replace(tmp, known)
     return version
 
 
