@@ -133,16 +133,9 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
     reasons = []
     if outcome.error:
         return [], [outcome.error]
-    ended = outcome.timed_out or outcome.over_budget
-    if outcome.over_budget:
-        reasons.append(f"hung: passed its budget of {outcome.budget:,} guest instructions")
-    elif outcome.timed_out and outcome.budget is not None:
-        reasons.append(f"host too slow: the wall-clock safety net ended it after "
-                       f"{outcome.seconds:.0f} s, before its budget of {outcome.budget:,} "
-                       "instructions (not a guest hang)")
-    elif outcome.timed_out:
-        reasons.append(f"timed out after {outcome.seconds:.0f}s (wall clock: no instruction "
-                       "budget outside icount)")
+    ended = outcome.limit_reached()
+    if ended:
+        reasons.append(ended)
     elif outcome.status != proto.exit_success:
         reasons.append(proto.describe_exit(outcome.status))
     found = [r for r in records if r["type"] == "result"]
@@ -449,6 +442,7 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
     """Run (or collect, from ahead: boots already submitted to the engine) every
     boot of plan in order, recording results and failures."""
     run_dir, run_id, chosen, stop_guests = ctx["dir"], ctx["run_id"], ctx["accel"], None
+    began = time.monotonic()
     for i, (system, workload, shape) in enumerate(plan, 1):
         name = run_name(system, workload, shape)
         if stop_guests and system != "linux":
@@ -480,7 +474,7 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
         verdict = "ok" if not reasons else f"FAILED ({'; '.join(reasons)})"
         ctx["echo"].finish(f"[{i}/{len(plan)}] {name}: ")
         took = info.get("seconds", time.monotonic() - start) if i in ahead else time.monotonic() - start
-        print(f"{verdict} {len(found)} results {took:.1f}s")
+        print(f"{verdict} {len(found)} results {took:.1f}s{progress(i, plan, meta, began)}")
         if chosen == "kvm" and info.get("qemu_failed"):
             said = qemu.qemu_messages(os.path.join(run_dir, info["log"]), args.qemu, limit=1)
             stop_guests = (f"KVM cannot run the guest here (QEMU on {name}: "
@@ -490,6 +484,17 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
                 print(f"bench.py: {stop_guests}; the {left} other guest runs are "
                       f"skipped (use ACCEL=icount)", file=sys.stderr)
         results.write_json(os.path.join(run_dir, "meta.json"), meta)
+
+
+def progress(i, plan, meta, began):
+    """After boot i of plan: failures so far and the time left, estimated
+    from the pace so far (the Linux baseline, last, is not in it)."""
+    left = sum(1 for y, _, _ in plan[i:] if y != "linux")
+    if not left:
+        return ""
+    spent = time.monotonic() - began
+    return (f" ({len(meta['failures'])} failed so far, about {spent / i * left:.0f} s of guest "
+            "boots left)")
 
 
 def finish_run(args, ctx, meta, plan, everything):

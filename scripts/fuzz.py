@@ -4,7 +4,7 @@ each kernel and say whether either broke.
 
 One QEMU boot per mode with run=fuzz calls=N seed=S first=F chunk=C. The
 guest prints a line per chunk of calls and a summary; a kernel panic, a
-hang (no end within the time-out), a failed sanity check (another
+hang (over its instruction budget, or past the wall-clock limit under tcg), a failed sanity check (another
 process, a file, a semaphore, the servers) or a malformed line is a
 failure, reported with the seed and the calls in flight and the command
 that replays them. Results go to results/fuzz/<run-id>/ (summary.json and
@@ -95,15 +95,8 @@ def judge(mode, args, outcome, log, proto):
     problems = []
     if outcome.error:
         problems.append(outcome.error)
-    elif outcome.over_budget:
-        problems.append(f"hung: passed its budget of {outcome.budget:,} guest instructions")
-    elif outcome.timed_out and outcome.budget is not None:
-        problems.append(f"host too slow: the wall-clock safety net ({outcome.seconds:.0f} s) "
-                        f"ended it before its budget of {outcome.budget:,} instructions "
-                        "(not a guest hang)")
-    elif outcome.timed_out:
-        problems.append(f"hung: no end within {args.timeout:.0f} s (wall clock under tcg: "
-                        "a busy host can look like a hang; --accel icount bounds by instructions)")
+    elif outcome.limit_reached():
+        problems.append(outcome.limit_reached())
     elif outcome.status == proto.exit_panic:
         problems.append("kernel panic")
     elif outcome.status != proto.exit_success:

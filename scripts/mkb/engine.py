@@ -230,7 +230,7 @@ class Engine:
             logging.getLogger(name).setLevel(logging.ERROR)
         if self.cluster_address:
             try:
-                self.client = distributed.Client(self.cluster_address, timeout="20s")
+                self.client = distributed.Client(self.cluster_address, timeout="10s")
             except (OSError, TimeoutError) as e:
                 raise EngineError(f"cannot reach the Dask scheduler at {self.cluster_address}: "
                                   f"{e}") from None

@@ -117,6 +117,22 @@ class Outcome:
             self.over_budget = bool(verdict["exceeded"])
         return self
 
+    def limit_reached(self):
+        """How a limit ended the boot, in words, or None: over its
+        instruction budget (the guest hung, on any host), the wall-clock
+        safety net under a budget (the host was too slow), or the only
+        wall-clock limit (tcg, kvm: a busy host can look like a hang)."""
+        if self.over_budget:
+            return f"hung: passed its budget of {self.budget:,} guest instructions"
+        if self.timed_out and self.budget is not None:
+            return (f"host too slow: the wall-clock safety net ended it after "
+                    f"{self.seconds:.0f} s, before its budget of {self.budget:,} "
+                    "instructions (not a guest hang)")
+        if self.timed_out:
+            return (f"timed out after {self.seconds:.0f}s (a wall-clock limit: no instruction "
+                    "budget outside icount, and a busy host can look like a hang)")
+        return None
+
     def as_dict(self):
         return {"status": self.status, "timed_out": self.timed_out, "seconds": self.seconds,
                 "cpu_seconds": self.cpu_seconds, "error": self.error, "executed": self.executed,

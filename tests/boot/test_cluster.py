@@ -99,38 +99,34 @@ BENCH = ("--modes", "mono,micro", "--ipc", "sel4", "--workloads", "null,pingpong
          "--accel", "icount", "--model", "skylake")
 
 
-def test_bench_on_a_cluster_that_loses_a_worker_matches_a_local_run(tmp_path):
-    local = start("bench.py", *BENCH, "--results-dir", str(tmp_path / "local"))
-    assert local.wait(timeout=600) == 0, local.stderr.read()
+def local_and_remote(tmp_path, script, args, kill_at):
+    """Run script with args locally, then on a two-worker cluster whose
+    first worker is killed once kill_at serial logs exist; return the two
+    run directories (local, remote) and the cluster's address."""
+    local = start(script, *args, "--results-dir", str(tmp_path / "local"))
+    assert local.wait(timeout=900) == 0, local.stderr.read()
     with Cluster(tmp_path / "cluster") as cluster:
-        remote = start("bench.py", *BENCH, "--results-dir", str(tmp_path / "remote"),
+        remote = start(script, *args, "--results-dir", str(tmp_path / "remote"),
                        "--cluster", cluster.address)
-        killed = kill_after(remote, cluster, tmp_path / "remote" / "latest" / "logs", 1)
-        out, err = remote.communicate(timeout=600)
+        killed = kill_after(remote, cluster, tmp_path / "remote" / "latest" / "logs", kill_at)
+        out, err = remote.communicate(timeout=900)
     assert remote.returncode == 0, out + err
     assert killed, "the run ended before a worker could be killed"
-    a, b = (os.path.join(tmp_path, d, "latest") for d in ("local", "remote"))
+    return tmp_path / "local" / "latest", tmp_path / "remote" / "latest", cluster.address
+
+
+def test_bench_on_a_cluster_that_loses_a_worker_matches_a_local_run(tmp_path):
+    a, b, address = local_and_remote(tmp_path, "bench.py", BENCH, 1)
     assert rows(a) == rows(b) and len(rows(a)) > 10
-    meta = json.load(open(os.path.join(b, "meta.json")))
-    assert meta["engine"]["cluster"] == cluster.address
+    meta = json.load(open(b / "meta.json"))
+    assert meta["engine"]["cluster"] == address
     assert all(r["worker"].startswith("tcp://127.0.0.1:") for r in meta["runs"])
 
 
 def test_a_campaign_on_a_cluster_that_loses_a_worker_matches_a_local_run(tmp_path):
-    args = ("--faults", "10", "--seed", "3")
-    local = start("faults.py", *args, "--results-dir", str(tmp_path / "local"))
-    assert local.wait(timeout=900) == 0, local.stderr.read()
-    with Cluster(tmp_path / "cluster") as cluster:
-        remote = start("faults.py", *args, "--results-dir", str(tmp_path / "remote"),
-                       "--cluster", cluster.address)
-        killed = kill_after(remote, cluster, tmp_path / "remote" / "latest" / "logs", 6)
-        out, err = remote.communicate(timeout=900)
-    assert remote.returncode == 0, out + err
-    assert killed, "the campaign ended before a worker could be killed"
-    tables = [open(tmp_path / d / "latest" / "table.txt").read() for d in ("local", "remote")]
-    assert tables[0] == tables[1]
-    summary = json.load(open(tmp_path / "remote" / "latest" / "summary.json"))
-    assert summary["engine"]["cluster"] == cluster.address
+    a, b, address = local_and_remote(tmp_path, "faults.py", ("--faults", "10", "--seed", "3"), 6)
+    assert open(a / "table.txt").read() == open(b / "table.txt").read()
+    assert json.load(open(b / "summary.json"))["engine"]["cluster"] == address
 
 
 def test_a_worker_with_another_qemu_is_refused(tmp_path):

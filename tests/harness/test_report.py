@@ -270,3 +270,32 @@ def test_report_shows_the_latest_fault_campaign(run_dir, tmp_path):
     assert 'src="fig/fault_benefit.png"' in page
     p = run_script("report.py", "--run", run_dir, "--out", out, "--faults", str(tmp_path / "none"))
     assert "No fault-injection run yet" in open(os.path.join(out, "index.html")).read()
+
+
+def test_report_compares_containment_across_strategies_and_says_no_data(run_dir, tmp_path):
+    """A campaign on two strategies gets a containment-by-strategy table; a
+    configuration with no fault says "no data" and draws no bar."""
+    faults = tmp_path / "faults"
+    (faults / "f2").mkdir(parents=True)
+    base = {"faults": 20, "system_failures": 0, "panics": 0, "hangs": 0, "services_restarted": 3,
+            "heartbeat_kills": 1, "client_errors": 5, "completed_writes_lost": 0, "corrupted": 0,
+            "recovery_mean": None, "by_class": {}, "mode": "micro", "boots": 3}
+    configs = [dict(base, system="mono", mode="mono", ipc="mono", shape=None, faults=0,
+                    contained_per_100_faults=None)]
+    for ipc, rate in (("sel4", 100.0), ("mach", 95.0)):
+        configs += [dict(base, system=f"micro-{ipc}", ipc=ipc, shape=shape,
+                         contained_per_100_faults=rate) for shape in ("fs", "fs+blk")]
+    json.dump({"run_id": "f2", "ops": 200, "seed": 1, "configs": configs,
+               "timing": {"faults_per_cpu_second": 12.5}}, open(faults / "f2" / "summary.json", "w"))
+    os.symlink("f2", faults / "latest")
+    out = str(tmp_path / "out")
+    p = run_script("report.py", "--run", run_dir, "--out", out, "--faults", str(faults))
+    assert p.returncode == 0, p.stderr
+    page = open(os.path.join(out, "index.html")).read()
+    assert "Containment by IPC strategy" in page and ">95.0<" in page
+    section = page[page.index("The benefit: what the faults did"):page.index("The price:")]
+    assert "micro-mach fs+blk" in section and "no data" in section and "None" not in section
+    assert "12.5 faults per CPU-second" in page
+    with open(os.path.join(out, "data", "fault_benefit.csv")) as f:
+        data = f.read()
+    assert "mono" not in data.split("\n", 1)[1] and "micro-mach fs" in data
