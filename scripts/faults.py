@@ -151,9 +151,10 @@ def judge(done, proto):
             "restarts": len(re.findall(r"died; restarted as pid", text)),
             "heartbeat_kills": len(re.findall(r"stopped answering", text)),
             "panic": panic, "hang": hang, "slow_host": slow,
-            "slow_reason": (out.error or ("no budget verdict" if out.executed is None and
-                                          not out.timed_out else
-                                          f"wall-clock safety net of {done.timeout:.0f} s"))
+            "slow_reason": (out.error or ("QEMU ended without the budget plugin's verdict"
+                                          if out.executed is None and not out.timed_out else
+                                          f"the host was too slow: the wall-clock safety net of "
+                                          f"{done.timeout:.0f} s ended it"))
             if slow else None,
             "system_failure": failure,
             "client_crashed": not slow and summary is None and client_died and not (panic or hang),
@@ -211,7 +212,8 @@ def calibrate(args, eng, run_dir, proto, meta):
         key = (b["system"], b["shape"], b["workload"])
         meta["calibration"].append(b)
         if b["slow_host"]:
-            return None, f"healthy boot {label(*key[:2])} {key[2]}: host too slow ({b['slow_reason']})"
+            return None, (f"healthy boot {label(*key[:2])} {key[2]} did not finish: "
+                          f"{b['slow_reason']}")
         if b["system_failure"] or b["errors"] or b["heartbeat_kills"] or b["faults"]:
             return None, (f"healthy boot {label(*key[:2])} {key[2]} did not run clean (see "
                           f"{b['log']}): a fault-free boot must finish with no error, no "
