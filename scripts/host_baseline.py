@@ -234,7 +234,11 @@ def perf_stat(args, cpus, row, seconds):
         if a is None or b is None:
             missing.append(ev)
         else:
-            per_op[key] = round((b - a) / (k - 1), 3)
+            # A count per operation is never below zero, but this difference
+            # of two runs can be, by a hair, where the true count is zero
+            # (a fileio read switches no thread; the short run was
+            # preempted once more): such an estimate is 0.
+            per_op[key] = max(0.0, round((b - a) / (k - 1), 3))
     per_op["iters"] = k
     per_op["basis"] = (f"(count over {k} iterations - count over 1) / {k - 1}; "
                        "both processes counted (perf stat follows the fork)")

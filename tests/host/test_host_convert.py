@@ -57,6 +57,20 @@ def test_perf_csv_counts_and_not_supported(baseline):
     assert c["cycles"] is None and c["instructions"] is None
 
 
+def test_a_count_per_operation_is_never_negative(baseline, monkeypatch):
+    """perf_stat's estimate is (count over K - count over 1) / (K - 1): where
+    the short run saw one more context switch than the long one, it is 0,
+    not a negative count (the results validator refuses those)."""
+    def once(args, cpus, flt, iters):
+        return {ev: (10.0 if iters == 1 else 9.0 + iters) if ev != "context-switches"
+                else (3.0 if iters == 1 else 2.0) for ev in baseline.PERF_EVENTS}
+    monkeypatch.setattr(baseline, "perf_stat_once", once)
+    row = {"workload": "fileio", "variant": "read", "size": 64, "median": 1000.0}
+    per_op, missing = baseline.perf_stat(None, 1, row, 0.001)
+    assert per_op["context_switches"] == 0.0 and not missing
+    assert per_op["page_faults"] > 0
+
+
 def test_split_name(baseline):
     assert baseline.split_name("pingpong/posix_mq/8192/real_time") == ("pingpong", "posix_mq", 8192)
     assert baseline.split_name("sem/sysv_sem/iterations:5/real_time") == ("sem", "sysv_sem", None)
