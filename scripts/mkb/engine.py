@@ -21,6 +21,8 @@ that dies mid-run loses nothing: the scheduler runs its boots again on
 another (Dask retries a task whose worker died), and since a boot repeats
 exactly the results are those of a local run.
 """
+import asyncio
+import concurrent.futures
 import hashlib
 import os
 import sys
@@ -30,6 +32,7 @@ from . import qemu
 
 
 _live = set()   # QEMU processes of this process's local workers (kill_all)
+RESUBMITS = 3   # times a boot lost with a worker is sent again
 
 
 class EngineError(Exception):
@@ -312,12 +315,22 @@ class Engine:
             yield self.result(fut)
 
     def result(self, fut):
-        """The Done of one future (waits for it); its log is written."""
-        try:
-            outcome, outputs, where = fut.result()
-        except Exception as e:   # a worker's refusal, or a boot lost for good
-            raise EngineError(f"{type(e).__name__}: {e}") from None
+        """The Done of one future (waits for it); its log is written. A boot
+        the cluster gave up on when a worker died (Dask cancels a task whose
+        inputs it lost) is sent again, its files with it: it repeats exactly,
+        so the result is the same."""
         boot = fut.boot
+        for attempt in range(RESUBMITS + 1):
+            try:
+                outcome, outputs, where = fut.result()
+                break
+            except (concurrent.futures.CancelledError, asyncio.CancelledError) as e:
+                if attempt == RESUBMITS:
+                    raise EngineError(f"a boot was lost {RESUBMITS + 1} times ({e})") from None
+                self.sent.clear()   # the files may have gone with the worker
+                fut = self.submit(boot)
+            except Exception as e:   # a worker's refusal, or a boot lost for good
+                raise EngineError(f"{type(e).__name__}: {e}") from None
         os.makedirs(os.path.dirname(boot.log) or ".", exist_ok=True)
         with open(boot.log, "wb") as f:
             f.write(outputs.pop("log") or b"")
