@@ -327,6 +327,8 @@ class Engine:
             except (concurrent.futures.CancelledError, asyncio.CancelledError) as e:
                 if attempt == RESUBMITS:
                     raise EngineError(f"a boot was lost {RESUBMITS + 1} times ({e})") from None
+                print(f"engine: a boot was lost with a worker ({boot.log}); sending it again",
+                      file=sys.stderr, flush=True)
                 self.sent.clear()   # the files may have gone with the worker
                 fut = self.submit(boot)
             except Exception as e:   # a worker's refusal, or a boot lost for good
