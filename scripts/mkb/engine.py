@@ -74,7 +74,18 @@ def _import_dask():
     return distributed, cloudpickle
 
 
+_hashes = {}   # (path, size, mtime) -> sha256: a kernel is hashed once, not per boot
+
+
 def _sha256(path):
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    if key not in _hashes:
+        _hashes[key] = _hash_file(path)
+    return _hashes[key]
+
+
+def _hash_file(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -182,8 +182,7 @@ def run(argv, log_path, timeout, echo=None):
                                       daemon=True)
             copier.start()
         try:
-            cpu = _wait_exited(proc, start + timeout)
-            status = proc.wait()
+            status = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             return Outcome(timed_out=True, seconds=time.monotonic() - start)
@@ -195,30 +194,7 @@ def run(argv, log_path, timeout, echo=None):
                 _live.discard(proc)
             if copier:
                 copier.join(timeout=5)
-    return Outcome(status=status, seconds=time.monotonic() - start, cpu_seconds=cpu)
-
-
-def _wait_exited(proc, deadline):
-    """Wait until proc has exited (not reaping it, so that its CPU time can
-    still be read) or the deadline passes (TimeoutExpired); return the
-    process's user + system seconds."""
-    pause = 0.001
-    while True:
-        try:
-            info = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        except ChildProcessError:
-            return 0.0
-        if info is not None:
-            try:
-                with open(f"/proc/{proc.pid}/stat", encoding="ascii") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            except (OSError, IndexError, ValueError):
-                return 0.0
-        if time.monotonic() > deadline:
-            raise subprocess.TimeoutExpired(proc.args, 0)
-        time.sleep(pause)
-        pause = min(pause * 2, 0.005)
+    return Outcome(status=status, seconds=time.monotonic() - start)
 
 
 def _copy_lines(pipe, log, echo):
