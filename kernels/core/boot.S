@@ -44,6 +44,20 @@ _start:
         movl %eax, mb_magic
         movl %ebx, mb_info
 
+        /* Virtual wire mode: the 8259 PIC's output reaches the CPU through
+         * the local APIC's LINT0 as ExtINT, NMI through LINT1 (Intel MP
+         * Specification 1.4, section 3.6.2.2). After reset both LVT
+         * entries are masked; SeaBIOS programs them, qboot and some real
+         * firmware do not, and then the timer (kernels/core/timer.c) never
+         * ticks. Done here, before paging, while 0xFEE00000 is reachable. */
+        movl $0x1B, %ecx                /* IA32_APIC_BASE: global enable */
+        rdmsr
+        orl $(1 << 11), %eax
+        wrmsr
+        movl $0x1FF, 0xFEE000F0         /* SVR: software enable, vector 0xFF */
+        movl $0x700, 0xFEE00350         /* LVT LINT0: ExtINT, unmasked */
+        movl $0x400, 0xFEE00360         /* LVT LINT1: NMI, unmasked */
+
         movl $boot_pdpt, %eax           /* PML4[0] -> PDPT (user bit set: */
         orl $0x7, %eax                  /* per-level U is ANDed; PDPT[0] */
         movl %eax, boot_pml4            /* below keeps the kernel private) */
