@@ -141,3 +141,35 @@ int fmt_getarg(const char *cmdline, const char *key, char *out, size_t cap)
 	}
 	return -1;
 }
+
+int fmt_setarg(char *cmdline, size_t cap, const char *key, const char *value)
+{
+	size_t klen = 0, vlen = 0, len = 0;
+	while (key[klen]) klen++;
+	while (value[vlen]) vlen++;
+	while (cmdline[len]) len++;
+	char *p = cmdline;
+	while (*p) {
+		while (*p == ' ') p++;
+		char *w = p;
+		while (*p && *p != ' ') p++;
+		size_t i = 0;
+		while (i < klen && w + i < p && w[i] == key[i]) i++;
+		if (i == klen && w + i < p && w[i] == '=') {
+			char *v = w + klen + 1;
+			size_t old = (size_t)(p - v);
+			if (len - old + vlen + 1 > cap)
+				return -2;
+			size_t tail = len - (size_t)(p - cmdline) + 1;   /* with the NUL */
+			char *to = v + vlen;
+			if (to < p)
+				for (size_t k = 0; k < tail; k++) to[k] = p[k];
+			else
+				for (size_t k = tail; k-- > 0;) to[k] = p[k];
+			for (size_t k = 0; k < vlen; k++)
+				v[k] = value[k];
+			return 0;
+		}
+	}
+	return -1;
+}

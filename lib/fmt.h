@@ -19,4 +19,10 @@ uint64_t fmt_parse_u64(const char *s, const char **end);
 /* Find key=value in a space-separated command line; copies the value into
  * out (NUL-terminated, truncated to cap). Returns the value length or -1. */
 int fmt_getarg(const char *cmdline, const char *key, char *out, size_t cap);
+
+/* Give key=value in cmdline (a buffer of cap bytes) the new value, in
+ * place of its first occurrence; the other words keep their order.
+ * Returns 0, -1 if key is absent, -2 if the result would not fit (the
+ * line is then unchanged). */
+int fmt_setarg(char *cmdline, size_t cap, const char *key, const char *value);
 #endif

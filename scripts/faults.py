@@ -18,7 +18,7 @@ Every boot runs under icount, bounded by a budget of guest instructions
 (bench/budget/budget.c), never by wall time. First a healthy boot of each
 (configuration, workload) without faults measures its length H; a fault
 boot's budget is then 2 H in mono (its kernel restarts nothing, so a boot
-with faults ends no later than a healthy one: the longest seen, 0.995 H),
+with faults ends no later than a healthy one: the longest seen, 0.99 H),
 and 4 H in micro plus one heartbeat period per operation (a looping
 server is killed after --heartbeat timer ticks of 10 million
 instructions each and restarted: every operation may meet one). A boot that passes its budget hung. The wall-clock limit is only a
@@ -38,6 +38,15 @@ fault was contained. Results go to results/faults/<run-id>/: summary.json
 (with every boot), table.txt (the outcome tables: identical for the same
 command on any host), a serial log per boot.
 
+A QEMU process runs up to --trials boots of one workload with
+consecutive seeds (kernels/core/trial.c): the kernel resets the machine
+between them, and trial i is exactly the boot of seed first+i alone
+(tests/boot/test_faults.py compares), so QEMU's start (about 0.09 s of
+host CPU, most of a short mono boot) is paid once per process. The budget
+bounds each trial; a trial that hangs ends its process, and the seeds
+after it go to a new one. Fewer trials go in a process near a
+campaign's end, so that few boots run past it.
+
 Boots run on Dask distributed (scripts/mkb/engine.py): a local cluster of
 --jobs workers, or --cluster tcp://host:port. Exit status: 0 if every
 micro fs+blk configuration had no whole-system failure and lost no
@@ -45,6 +54,7 @@ completed write, and no boot was cut short by a slow host; 1 otherwise;
 2 on a bad command line or when the campaign cannot run.
 """
 import argparse
+import math
 import os
 import re
 import sys
@@ -59,6 +69,7 @@ TICK_INSTRUCTIONS = 10_000_000   # kernels/core/timer.c: 100 Hz; icount shift=0:
 BUDGET_MULTIPLE = {"mono": 2, "micro": 4}   # a fault boot may run this many times its
                                             # healthy length...
 CALIBRATION_BUDGET = 2_000_000_000   # ...measured by a boot with at most this many
+TRIALS = 8   # boots per QEMU process (kernels/core/trial.c)
 KERNEL_HEARTBEAT = 30            # the kernel's default (kernels/core/sched.c)
 
 
@@ -88,14 +99,17 @@ def parse_args(argv):
                    help="local workers (default: one per CPU, up to 2)")
     p.add_argument("--cluster", default=None,
                    help="a Dask scheduler, tcp://host:port, to run the boots on its workers")
+    p.add_argument("--trials", type=int, default=TRIALS,
+                   help=f"boots per QEMU process, reset between them (default {TRIALS})")
     p.add_argument("--safety-net", type=float, default=None, help=argparse.SUPPRESS)  # tests
     args = p.parse_args(argv)
     try:
         args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
     except matrix.MatrixError as e:
         p.error(str(e))
-    if min(args.faults, args.runs, args.ops, args.jobs, args.heartbeat) < 1 or args.seed < 0:
-        p.error("--faults, --runs, --ops, --jobs and --heartbeat must be at least 1, "
+    if min(args.faults, args.runs, args.ops, args.jobs, args.heartbeat, args.trials) < 1 \
+            or args.seed < 0:
+        p.error("--faults, --runs, --ops, --jobs, --heartbeat and --trials must be at least 1, "
                 "--seed at least 0")
     return args
 
@@ -112,29 +126,80 @@ def label(system, shape):
     return system + (f" {shape}" if shape else "")
 
 
-def boot_spec(args, run_dir, system, shape, workload, seed, budget):
-    """The engine's Boot for one boot (seed None: healthy, no fault)."""
-    append = f"run=faults workload={workload} ops={args.ops} heartbeat={args.heartbeat}"
-    if seed is not None:
-        append += f" fault={WORKLOADS[workload]}:any:{seed}"
+def boot_spec(args, run_dir, system, shape, workload, seeds, budget):
+    """The engine's Boot for one QEMU process that runs the trials of
+    consecutive seeds (kernels/core/trial.c), each bounded by budget; or
+    seeds None: one healthy trial, no fault."""
+    n = len(seeds) if seeds else 1
+    append = f"run=faults workload={workload} ops={args.ops} heartbeat={args.heartbeat} trials={n}"
+    if seeds:
+        append += f" fault={WORKLOADS[workload]}:any:{seeds[0]}"
     if shape:
         append += f" fsshape={shape}"
-    argv = qemu.command(args.qemu, "@in:kernel", append, "icount") + \
+    argv = qemu.command(args.qemu, "@in:kernel", append, "icount", reboot=True) + \
         qemu.budget_args(budget, "@out:budget", "@in:budget.so")
-    name = f"{system}-{shape or 'kernel'}-{workload}-{'healthy' if seed is None else seed}"
-    net = args.safety_net or qemu.safety_net(budget)
-    return engine.Boot(argv, os.path.join(run_dir, "logs", name + ".log"), net,
+    what = "healthy" if not seeds else f"{seeds[0]}" + (f"-{seeds[-1]}" if n > 1 else "")
+    name = f"{system}-{shape or 'kernel'}-{workload}-{what}"
+    net = args.safety_net or qemu.safety_net(budget * n)
+    return engine.Boot(argv, os.path.join(run_dir, "logs", name + ".process.log"), net,
                        {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf"),
                         "budget.so": args.budget_plugin}, ["budget"],
-                       key=(system, shape, workload, seed), budget=budget)
+                       key=(system, shape, workload, seeds or [None]), budget=budget)
 
 
-def judge(done, proto):
-    """One boot's outcome as a dict, from its log and its Outcome."""
-    system, shape, workload, seed = done.key
-    out, log = done.outcome, done.log
-    with open(log, encoding="utf-8", errors="replace") as f:
+def split_trials(done, proto):
+    """The trials of one finished QEMU process, in order: a list of (seed,
+    log path, serial text, Outcome), one per trial that began (the rest of
+    the process's seeds never ran). Each trial's log is written beside the
+    process's, which is then removed. A trial ends with its
+    trial_end line (its exit code) or, the last one, with the process
+    (over budget, the safety net, QEMU's own end). The process's CPU time
+    is shared among its trials in proportion to their instructions."""
+    system, shape, workload, seeds = done.key
+    out = done.outcome
+    with open(done.log, encoding="utf-8", errors="replace") as f:
         text = f.read()
+    mark = proto.prefix + '{"type":"trial",'
+    starts = [m.start() for m in re.finditer("^" + re.escape(mark), text, re.M)]
+    cuts = [0] + starts[1:] + [len(text)] if starts else [0, len(text)]
+    parts = [text[a:b] for a, b in zip(cuts, cuts[1:])]
+    said = re.findall("^" + re.escape(mark) + r'"index":(\d+),"trials":\d+,"fault":"[^"]*?(\d*)"',
+                      text, re.M)
+    want = [(str(j), "" if seed is None else str(seed)) for j, seed in enumerate(seeds)]
+    if said != want[:len(said)] or len(said) != len(starts):
+        raise engine.EngineError(f"{done.log}: the trials (index, seed) {said} are not the "
+                                 f"ones sent {want}")
+    verdict = qemu.parse_budget(done.outputs.get("budget") or b"") or {}
+    counts = verdict.get("trials") or []
+    total = sum(counts[:len(parts)]) or 1
+    trials = []
+    for j, part in enumerate(parts[:len(seeds)]):
+        last = j == len(parts) - 1
+        end = re.search("^" + re.escape(proto.prefix) + r'\{"type":"trial_end",.*"exit":(\d+)\}',
+                        part, re.M)
+        if last:
+            o = qemu.Outcome(out.status, out.timed_out, 0.0, out.error, 0.0)
+            o.over_budget = out.over_budget
+        else:
+            o = qemu.Outcome(None, False, 0.0, None, 0.0)
+        if end:
+            o.status = (int(end.group(1)) << 1) | 1
+        o.budget = out.budget
+        o.executed = counts[j] if j < len(counts) else None
+        share = (o.executed / total) if o.executed is not None else 1 / len(parts)
+        o.seconds, o.cpu_seconds = out.seconds * share, out.cpu_seconds * share
+        log = os.path.join(os.path.dirname(done.log), f"{system}-{shape or 'kernel'}-{workload}-"
+                           f"{'healthy' if seeds[j] is None else seeds[j]}.log")
+        with open(log, "w", encoding="utf-8") as f:
+            f.write(part)
+        trials.append((seeds[j], log, part, o))
+    os.remove(done.log)
+    return trials
+
+
+def judge(key, log, text, out, timeout, proto):
+    """One trial's outcome as a dict, from its serial text and its Outcome."""
+    system, shape, workload, seed = key
     records, _ = parse.scan(text.splitlines(True), proto.prefix)
     summary = next((r for r in records if r["type"] == "faults"), None)
     classes = re.findall(r"^fault: \w+: (\w+) at request", text, re.M)
@@ -154,7 +219,7 @@ def judge(done, proto):
             "slow_reason": (out.error or ("QEMU ended without the budget plugin's verdict"
                                           if out.executed is None and not out.timed_out else
                                           f"the host was too slow: the wall-clock safety net of "
-                                          f"{done.timeout:.0f} s ended it"))
+                                          f"{timeout:.0f} s ended it"))
             if slow else None,
             "system_failure": failure,
             "client_crashed": not slow and summary is None and client_died and not (panic or hang),
@@ -163,7 +228,18 @@ def judge(done, proto):
             "done": get("done"), "recoveries": get("recoveries"),
             "recovery_sum": get("recovery_sum"), "recovery_max": get("recovery_max"),
             "executed": out.executed, "budget": out.budget,
-            "seconds": round(out.seconds, 3), "cpu_seconds": out.cpu_seconds}
+            "seconds": round(out.seconds, 3), "cpu_seconds": round(out.cpu_seconds, 4)}
+
+
+def judge_process(done, proto):
+    """The judged trials of one QEMU process: [(seed, judged dict)]."""
+    system, shape, workload, seeds = done.key
+    out = []
+    for seed, log, text, o in split_trials(done, proto):
+        b = judge((system, shape, workload, seed), log, text, o, done.timeout, proto)
+        b["process"] = seeds[0]   # the QEMU process: its first seed (and the workload)
+        out.append((seed, b))
+    return out
 
 
 def totals(boots):
@@ -198,6 +274,7 @@ def totals(boots):
             if faults else None,
             "slow_host_boots": len(boots) - len(counted), "by_class": by_class,
             "timing": {"cpu_seconds": round(cpu, 2),
+                       "qemu_processes": len({(b["workload"], b["process"]) for b in boots}),
                        "faults_per_cpu_second": round(faults / cpu, 2) if cpu else None}}
 
 
@@ -208,7 +285,7 @@ def calibrate(args, eng, run_dir, proto, meta):
             for system, _, shape in configs(args) for w in WORKLOADS]
     healthy = {}
     for done in eng.as_completed(futs):
-        b = judge(done, proto)
+        [(_, b)] = judge_process(done, proto)
         key = (b["system"], b["shape"], b["workload"])
         meta["calibration"].append(b)
         if b["slow_host"]:
@@ -235,8 +312,11 @@ class Campaign:
         self.system, self.mode, self.shape = system, mode, shape
         self.plan = [(seed, w) for seed in range(args.seed, args.seed + args.runs)
                      for w in WORKLOADS]
-        self.next, self.finished, self.target = 0, {}, args.faults
+        # each workload's plan indices not yet sent, in order (consecutive seeds)
+        self.todo = {w: [i for i, (_, pw) in enumerate(self.plan) if pw == w] for w in WORKLOADS}
+        self.finished, self.target = {}, args.faults
         self.end = None   # index past the last boot of the campaign, once known
+        self.running = 0  # boots sent and not back
 
     def settle(self):
         """Find the end: the shortest beginning of the plan with enough
@@ -253,15 +333,44 @@ class Campaign:
 
     def wanted(self):
         """More boots to start? Not once the end is known or the plan is out."""
-        return self.end is None and self.next < len(self.plan)
+        return self.end is None and any(self.todo.values())
+
+    def batch_size(self, most):
+        """How many boots the next process should run: at most most, and
+        no more than the campaign still seems to need (from the faults per
+        boot so far, counting the boots under way), so that few boots run
+        past its end; one until the first boots are back."""
+        if not self.finished:
+            return 1
+        faults = sum(b["faults"] for b in self.finished.values())
+        rate = max(faults / len(self.finished), 0.1)
+        need = math.ceil(max(0.0, self.target - faults - self.running * rate) / rate)
+        return max(1, min(most, math.ceil(need / len(WORKLOADS))))
+
+    def take(self, most):
+        """The next batch: plan indices of one workload (the one whose next
+        boot comes first in the plan), consecutive seeds."""
+        w = min((w for w in WORKLOADS if self.todo[w]), key=lambda w: self.todo[w][0])
+        n, todo = self.batch_size(most), self.todo[w]
+        k = 1   # consecutive seeds only: indices given back leave gaps
+        while k < min(n, len(todo)) and self.plan[todo[k]][0] == self.plan[todo[0]][0] + k:
+            k += 1
+        batch, self.todo[w] = todo[:k], todo[k:]
+        self.running += len(batch)
+        return w, batch
+
+    def give_back(self, w, indices):
+        """Plan indices a process never began: first in line again."""
+        self.todo[w] = sorted(indices + self.todo[w])
 
     def boots(self):
         return [self.finished[i] for i in range(self.end)]
 
 
 def run_campaigns(args, eng, run_dir, proto, budgets):
-    """Every configuration's campaign, all workers kept busy; boots that
-    start past a campaign's end are cancelled or dropped."""
+    """Every configuration's campaign, all workers kept busy, each QEMU
+    process running --trials boots of consecutive seeds; boots past a
+    campaign's end are cancelled or dropped."""
     camps = [Campaign(args, *c) for c in configs(args)]
     futs, index = set(), {}
     start, shown, boots_done = time.monotonic(), 0.0, 0
@@ -270,15 +379,15 @@ def run_campaigns(args, eng, run_dir, proto, budgets):
     pending = distributed.as_completed()
     while True:
         more = True
-        while more and len(futs) < limit:   # one boot of each configuration in turn
+        while more and len(futs) < limit:   # one process of each configuration in turn
             more = False
             for c in camps:
                 if c.wanted() and len(futs) < limit:
-                    seed, w = c.plan[c.next]
+                    w, batch = c.take(args.trials)
+                    seeds = [c.plan[i][0] for i in batch]
                     budget = budgets[(c.system, c.shape, w)]
-                    f = eng.submit(boot_spec(args, run_dir, c.system, c.shape, w, seed, budget))
-                    index[f.key] = (c, c.next)
-                    c.next += 1
+                    f = eng.submit(boot_spec(args, run_dir, c.system, c.shape, w, seeds, budget))
+                    index[f.key] = (c, w, batch)
                     futs.add(f)
                     pending.add(f)
                     more = True
@@ -288,15 +397,19 @@ def run_campaigns(args, eng, run_dir, proto, budgets):
         if f.key not in index:     # cancelled, past its campaign's end
             continue
         futs.discard(f)
-        c, i = index.pop(f.key)
-        if c.end is not None and i >= c.end:
+        c, w, batch = index.pop(f.key)
+        c.running -= len(batch)
+        if c.end is not None and batch[0] >= c.end:
             continue
-        b = judge(eng.result(f), proto)
-        c.finished[i] = b
+        judged = judge_process(eng.result(f), proto)
+        for i, (_, b) in zip(batch, judged):
+            c.finished[i] = b
+        boots_done += len(judged)
+        if len(judged) < len(batch):
+            c.give_back(w, batch[len(judged):])
         c.settle()
-        boots_done += 1
         if c.end is not None:
-            for g in [g for g in futs if index[g.key][0] is c and index[g.key][1] >= c.end]:
+            for g in [g for g in futs if index[g.key][0] is c and index[g.key][2][0] >= c.end]:
                 g.cancel()
                 futs.discard(g)
                 index.pop(g.key)

@@ -20,8 +20,19 @@
  * The count is per block entered: an exception in mid-block counts the
  * block's tail, identically in every run.
  *
+ * Trials: a guest may run several trials in one QEMU process, resetting
+ * the machine between them (kernels/core/trial.c, which the fault
+ * campaign uses to save a QEMU start per boot). The budget is then per
+ * trial: a trial begins each time the vCPU enters the reset vector
+ * (linear address 0xFFFFFFF0, where the first boot begins too), and each
+ * trial's count starts from there.
+ *
  * On every end it writes one JSON line to out=<file>:
- *   {"executed": N, "budget": B, "exceeded": true|false, "how": "..."}
+ *   {"executed": N, "trials": [N1, N2, ...], "budget": B,
+ *    "exceeded": true|false, "how": "..."}
+ * executed: every instruction of the process; trials: each trial's count
+ * (one entry for a guest that never resets), the last one the trial that
+ * was running at the end; exceeded: the last trial passed the budget.
  * how: "port write" or "watch" (stopped over budget), "exit" (QEMU ended
  * by itself, for instance the guest's isa-debug-exit). Stopped over
  * budget, QEMU exits with status 124. Single vCPU.
@@ -39,7 +50,13 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
 
 #define BUDGET_EXIT 124     /* as timeout(1) */
 
+#define RESET_VECTOR 0xFFFFFFF0u
+#define MAX_TRIALS 4096
+
 static uint64_t executed;   /* instructions of the blocks entered */
+static uint64_t trial_start;   /* executed when the running trial began */
+static uint64_t trials[MAX_TRIALS];   /* the finished trials' counts */
+static unsigned ntrials;   /* finished trials; one more is running */
 static uint64_t budget;
 static char *outpath;
 static pthread_mutex_t end_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -52,11 +69,15 @@ static void report(const char *how)
 	if (!ended) {
 		ended = 1;
 		uint64_t n = __atomic_load_n(&executed, __ATOMIC_RELAXED);
+		uint64_t last = n - __atomic_load_n(&trial_start, __ATOMIC_RELAXED);
 		FILE *f = fopen(outpath, "w");
 		if (f) {
-			fprintf(f, "{\"executed\": %" PRIu64 ", \"budget\": %" PRIu64
-				", \"exceeded\": %s, \"how\": \"%s\"}\n", n, budget,
-				n > budget ? "true" : "false", how);
+			fprintf(f, "{\"executed\": %" PRIu64 ", \"trials\": [", n);
+			for (unsigned i = 0; i < ntrials; i++)
+				fprintf(f, "%" PRIu64 ", ", trials[i]);
+			fprintf(f, "%" PRIu64 "], \"budget\": %" PRIu64 ", \"exceeded\": %s, "
+				"\"how\": \"%s\"}\n", last, budget, last > budget ? "true" : "false",
+				how);
 			fclose(f);
 		}
 	}
@@ -69,11 +90,35 @@ static void stop(const char *how)
 	_exit(BUDGET_EXIT);
 }
 
+static int over_budget(void)
+{
+	return __atomic_load_n(&executed, __ATOMIC_RELAXED) -
+	       __atomic_load_n(&trial_start, __ATOMIC_RELAXED) > budget;
+}
+
 static void before_port_write(unsigned int vcpu, void *userdata)
 {
 	(void)vcpu, (void)userdata;
-	if (executed > budget)
+	if (over_budget())
 		stop("port write");
+}
+
+/* The vCPU entered the reset vector: a new trial begins (the first at
+ * power-on, whose empty predecessor is not counted). Whether the reset
+ * block's own instruction is counted before or after this callback is
+ * QEMU's order, the same in every run. */
+static void at_reset(unsigned int vcpu, void *userdata)
+{
+	(void)vcpu, (void)userdata;
+	uint64_t now = executed;
+	if (now > trial_start || ntrials) {
+		if (ntrials == MAX_TRIALS) {
+			fprintf(stderr, "mkbbudget: more than %d trials in one process\n", MAX_TRIALS);
+			stop("too many trials");
+		}
+		trials[ntrials++] = now - trial_start;
+	}
+	__atomic_store_n(&trial_start, now, __ATOMIC_RELAXED);
 }
 
 static void *watch(void *arg)
@@ -82,7 +127,7 @@ static void *watch(void *arg)
 	struct timespec ms = {0, 1000000};
 	for (;;) {
 		nanosleep(&ms, 0);
-		if (__atomic_load_n(&executed, __ATOMIC_RELAXED) > budget)
+		if (over_budget())
 			stop("watch");
 	}
 	return 0;
@@ -104,6 +149,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	(void)id;
 	size_t n = qemu_plugin_tb_n_insns(tb);
+	if (qemu_plugin_tb_vaddr(tb) == RESET_VECTOR)
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, at_reset, QEMU_PLUGIN_CB_NO_REGS, 0);
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &executed, n);
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);

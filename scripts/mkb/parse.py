@@ -1,6 +1,6 @@
 """parse.py - turn a guest's serial log into protocol records.
 
-Lines that carry the protocol marker (bench/protocol.h MKB_PREFIX) must
+Lines that carry the protocol marker (lib/protocol.h MKB_PREFIX) must
 hold one JSON object; everything else is free-form console text. A bad
 marked line raises MalformedLine with its line number and text, which the
 scripts print as one clear message (never a traceback).
@@ -19,7 +19,8 @@ EVENT_FIELDS = ("kentries", "switches", "as_switches", "bytes_copied")
 COPY_KINDS = ("reg", "direct", "kbuf_in", "kbuf_out", "grant")
 IPC_EVENT_FIELDS = ("sched_picks", "direct_switches") + tuple(
     f"{w}_{k}" for k in COPY_KINDS for w in ("copies", "bytes"))
-KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary", "faults")
+KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary", "faults",
+               "trial", "trial_end", "trials_done")
 
 
 class MalformedLine(Exception):

@@ -1,7 +1,7 @@
 """qemu.py - build a QEMU command line for one guest boot and run it.
 
 One boot: the kernel image with its command line, isa-debug-exit (the
-guest's exit code, bench/protocol.h), the serial console on stdout, no
+guest's exit code, lib/protocol.h), the serial console on stdout, no
 display. The serial console and QEMU's own stderr go to one log file;
 qemu_messages() picks QEMU's own lines back out of it (why it aborted).
 
@@ -62,16 +62,17 @@ ACCEL_FLAGS = {
 KVM_FALLBACK_CPU = "qemu64,+smep,+smap,+umip"
 
 
-def command(qemu, kernel, append, accel, memory="128M", kvm_cpu="host"):
+def command(qemu, kernel, append, accel, memory="128M", kvm_cpu="host", reboot=False):
     """The argv that boots kernel with kernel command line append; under
-    KVM with the CPU model kvm_cpu."""
+    KVM with the CPU model kvm_cpu. A reset (a triple fault, the guest's
+    own) ends QEMU unless reboot is set (several trials in one process,
+    kernels/core/trial.c)."""
     port = protocol.load().debug_exit_port
     flags = ["-accel", "kvm", "-cpu", kvm_cpu] if accel == "kvm" else ACCEL_FLAGS[accel]
     return [qemu, "-bios", FIRMWARE, "-kernel", kernel, "-append", append, "-m", memory,
-            "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
-            "-monitor", "none",
-            "-device", f"isa-debug-exit,iobase={port:#x},iosize=0x04",
-            ] + flags
+            "-nodefaults", "-display", "none", "-serial", "stdio"] + \
+        ([] if reboot else ["-no-reboot"]) + \
+        ["-monitor", "none", "-device", f"isa-debug-exit,iobase={port:#x},iosize=0x04"] + flags
 
 
 def budget_args(budget, out_path, plugin=BUDGET_PLUGIN):

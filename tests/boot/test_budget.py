@@ -45,6 +45,25 @@ def test_a_healthy_boot_is_measured_exactly_and_runs_to_its_end(tmp_path):
     assert p3.returncode == qemu.BUDGET_EXIT and v3["exceeded"]
 
 
+def test_trials_in_one_process_are_each_bounded_by_the_budget(tmp_path):
+    """trials=3 (kernels/core/trial.c): three boots with resets between
+    them; the budget bounds each trial, not the process, and the verdict
+    counts each trial from its reset."""
+    kernel = os.path.join(REPO, "build", "mono", "kernel.elf")
+    append = "run=faults workload=sem ops=50 trials=3"
+    out = str(tmp_path / "t.json")
+    argv = qemu.command(QEMU, kernel, append, "icount", reboot=True)
+    _, one = run(tmp_path, "mono", "run=faults workload=sem ops=50 trials=1", 10**10, "one")
+    budget = one["executed"] + 1000   # room for one trial, not for three
+    p = subprocess.run(argv + qemu.budget_args(budget, out), capture_output=True, timeout=300)
+    v = qemu.read_budget(out)
+    assert p.returncode == 33 and not v["exceeded"], (p.returncode, v)
+    assert len(v["trials"]) == 3 and sum(v["trials"]) == v["executed"] > budget
+    assert all(abs(t - one["executed"]) < 1000 for t in v["trials"]), (v, one)
+    assert p.stdout.count(b'"type":"trial_end"') == 3 and b'"index":2,"trials":3' in p.stdout
+    assert p.stdout.count(b'"type":"faults"') == 3
+
+
 def test_a_spin_with_interrupts_off_is_stopped_by_the_watch(tmp_path):
     """Mono: a loop injected into a kernel service spins with interrupts
     off and writes no port; the plugin's watch thread ends it."""

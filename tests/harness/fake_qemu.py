@@ -122,7 +122,8 @@ def main(argv):
         if budget:
             with open(budget["out"], "w") as f:
                 b = int(budget["budget"])
-                json.dump({"executed": executed, "budget": b, "exceeded": executed > b,
+                json.dump({"executed": executed, "trials": [executed], "budget": b,
+                           "exceeded": executed > b,
                            "how": "port write" if executed > b else "exit"}, f)
 
     print("fake kernel booting")

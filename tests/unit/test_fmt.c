@@ -57,10 +57,29 @@ static void test_getarg_finds_exact_keys(void)
 	CHECK(!strcmp(v, "pin"));
 }
 
+static void test_setarg_replaces_one_value(void)
+{
+	char cl[40] = "run=faults fault=fs:any:7 ops=100";
+	CHECK_EQ(fmt_setarg(cl, sizeof cl, "fault", "fs:any:12345"), 0);   /* longer */
+	CHECK(!strcmp(cl, "run=faults fault=fs:any:12345 ops=100"));
+	CHECK_EQ(fmt_setarg(cl, sizeof cl, "fault", "x"), 0);              /* shorter */
+	CHECK(!strcmp(cl, "run=faults fault=x ops=100"));
+	CHECK_EQ(fmt_setarg(cl, sizeof cl, "ops", "5"), 0);                /* last word */
+	CHECK(!strcmp(cl, "run=faults fault=x ops=5"));
+	CHECK_EQ(fmt_setarg(cl, sizeof cl, "op", "1"), -1);                /* prefix of a key */
+	CHECK_EQ(fmt_setarg(cl, sizeof cl, "run", "a-value-too-long-to-fit-here"), -2);
+	CHECK(!strcmp(cl, "run=faults fault=x ops=5"));                    /* unchanged */
+	char full[16] = "a=1 b=2";
+	CHECK_EQ(fmt_setarg(full, sizeof full, "b", "12345678"), 0);        /* exactly fits */
+	CHECK(!strcmp(full, "a=1 b=12345678"));
+	CHECK_EQ(fmt_setarg(full, sizeof full, "a", "123"), -2);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_formats_numbers_and_strings),
 	CHECK_TEST(test_truncates_and_reports_full_length),
 	CHECK_TEST(test_parses_decimal_and_saturates),
 	CHECK_TEST(test_getarg_finds_exact_keys),
+	CHECK_TEST(test_setarg_replaces_one_value),
 };
 CHECK_MAIN(tests)

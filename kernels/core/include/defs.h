@@ -37,6 +37,10 @@ void gdt_init(void);
 void tss_set_rsp0(uint64_t rsp0);
 void tss_set_console_io(int allowed);
 
+// trial.c
+void trial_begin(char *cmdline, size_t cap);
+void trial_end(int code);
+
 // trap.c
 void idt_init(void);
 void trap(struct trapframe *tf);
