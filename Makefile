@@ -56,7 +56,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 FREE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-isystem $(GCC_INC) -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
-KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Ibench -Iservices
+KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Iservices
 KERNEL_CFLAGS := $(KCFLAGS)
 UCFLAGS := $(FREE_CFLAGS) -Iuser -Ilib -Ibench -Iservices -Itests/guest
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack

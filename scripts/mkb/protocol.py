@@ -1,6 +1,6 @@
-"""protocol.py - the serial protocol constants, read from bench/protocol.h.
+"""protocol.py - the serial protocol constants, read from lib/protocol.h.
 
-bench/protocol.h is the only definition of the line marker and the exit
+lib/protocol.h is the only definition of the line marker and the exit
 codes; this module parses its #define lines so the harness never holds a
 second copy that could drift.
 """
@@ -8,13 +8,13 @@ import os
 import re
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HEADER = os.path.join(REPO, "bench", "protocol.h")
+HEADER = os.path.join(REPO, "lib", "protocol.h")
 
 _DEFINE = re.compile(r'^\s*#\s*define\s+(MKB_\w+)\s+(.+?)\s*(?:/\*.*)?$')
 
 
 class ProtocolHeaderError(Exception):
-    """bench/protocol.h is missing or lacks a needed #define."""
+    """lib/protocol.h is missing or lacks a needed #define."""
 
 
 def read_defines(path=HEADER):
@@ -81,7 +81,7 @@ _cached = None
 
 
 def load():
-    """The Protocol of this repository's bench/protocol.h (read once)."""
+    """The Protocol of this repository's lib/protocol.h (read once)."""
     global _cached
     if _cached is None:
         _cached = Protocol()
