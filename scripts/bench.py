@@ -53,6 +53,9 @@ def parse_args(argv):
     p.add_argument("--ipc", default=",".join(matrix.IPCS),
                    help=f"micro IPC strategies, comma separated, of {','.join(matrix.IPCS)} "
                         "(default: all)")
+    p.add_argument("--vs", default=None,
+                   help="the micro strategy that mono is set against in the tables (default: "
+                        f"{matrix.DEFAULT_IPC} if it ran, else the first of --ipc)")
     p.add_argument("--workloads", default=",".join(matrix.WORKLOADS),
                    help=f"comma separated, of {','.join(matrix.WORKLOADS)} (default: all)")
     p.add_argument("--accel", default="auto",
@@ -106,6 +109,9 @@ def parse_args(argv):
                                    "accelerator")
     except matrix.MatrixError as e:
         p.error(str(e))
+    if args.vs is not None and args.vs not in args.ipc:
+        p.error(f"--vs {args.vs}: not one of the strategies this run boots "
+                f"({','.join(args.ipc)})")
     if len(accels) != 1:
         p.error(f"one accelerator per run, not {', '.join(accels)} (units differ "
                 "between them; run once per accelerator and compare the runs)")
@@ -505,16 +511,16 @@ def finish_run(args, ctx, meta, plan, everything):
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
     ok = model.measured([r for r in everything if r["check"] == "ok"])
     modeled = model.modeled([r for r in everything if r["check"] == "ok"])
-    shown = stats.comparable(ok)
-    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok, modeled)
+    shown = stats.comparable(ok, args.vs)
+    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok, modeled, args.vs)
     if shown:
         print()
-        print(table.terminal(shown))
+        print(table.terminal(shown, ok))
     if len(strategies.systems(ok)) > 2:
         print("\nIPC strategies: the same workloads on each micro IPC design (medians)")
         print(table.render(*strategies.table_rows(ok)))
     if modeled:
-        print(table.modeled_summary(stats.comparable(ok), stats.comparable(modeled), ctx["model"]))
+        print(table.modeled_summary(shown, stats.comparable(modeled, args.vs), ctx["model"]))
     print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")
     if meta["failures"]:
         ran = [f for f in meta["failures"] if not f["reason"].startswith("not run: ")]

@@ -2,6 +2,7 @@
 #
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|off] [CLUSTER=...]
+#                [VS=<ipc>: the micro strategy mono is set against; default sel4 if it ran]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>] [CYCLES_RUN=results/<kvm run>]   HTML report of a run
 #                (default results/latest); a KVM run's measured cycles beside modeled ones
@@ -41,8 +42,9 @@ harness_csv = $(subst $(harness_space),$(harness_comma),$(strip $(call harness_l
 HARNESS_MODES := $(call harness_list,$(MODES))
 IPCS ?= $(call harness_list,$(IPC))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
+	$(if $(VS),--vs '$(VS)') \
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
-	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter-out 0 no false,$(QUICK)),--quick) \
+	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter 1,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
 	--kvm-cpu '$(KVM_CPU)' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
@@ -73,7 +75,11 @@ bench-run: bench-check $(HARNESS_KERNELS) $(BUDGET_SO) $(if $(filter-out off,$(M
 	$(PYTHON) scripts/report.py --run '$(RESULTS)/latest' --out '$(REPORT_OUT)' || exit $$?; \
 	exit $$status
 
+# Switches take 1 (on) or nothing/0 (off): QUICK=yes or QUICK=off would be
+# guesses, so they stop here.
+harness_switch = $(if $(filter-out 0 1,$($(1))),$(error $(1)=$($(1)): use $(1)=1, or leave it out))
 bench-check:
+	$(call harness_switch,QUICK)
 	@$(PYTHON) scripts/bench.py $(HARNESS_ARGS) --check
 
 report:
@@ -82,7 +88,8 @@ report:
 
 compare:
 	$(if $(and $(A),$(B)),,$(error compare needs A=<run dir> B=<run dir>))
-	@$(PYTHON) scripts/compare.py '$(A)' '$(B)' $(if $(filter-out 0 no false,$(FULL)),--all)
+	$(call harness_switch,FULL)
+	@$(PYTHON) scripts/compare.py '$(A)' '$(B)' $(if $(filter 1,$(FULL)),--all)
 
 CALLS ?= 10000000
 SEED ?= 1

@@ -50,11 +50,28 @@ def require(*modules):
     os.execv(python, [python, os.path.abspath(sys.argv[0])] + sys.argv[1:])
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: handled as Ctrl-C is (every QEMU stopped, what
+    finished kept), with the signal's name and status."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)   # once: the clean-up must not be cut short
+    raise Stopped(signum)
+
+
 def run(main, interrupted="interrupted"):
     """sys.exit(main()) without a traceback for a user to read.
 
-    interrupted: what the script says on Ctrl-C (exit 130)."""
+    interrupted: what the script says on Ctrl-C (exit 130), or on SIGTERM
+    or SIGHUP (`timeout`, a closed terminal: exit 128 + the signal)."""
     name = os.path.basename(sys.argv[0])
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)
     try:
         status = main()
         sys.stdout.flush()
@@ -63,6 +80,9 @@ def run(main, interrupted="interrupted"):
         # Point stdout at /dev/null so the interpreter's final flush is silent.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = 128 + signal.SIGPIPE
+    except Stopped as e:
+        print(f"\n{name}: stopped by {e}: {interrupted}", file=sys.stderr)
+        status = 128 + e.signum
     except KeyboardInterrupt:
         print(f"\n{name}: {interrupted}", file=sys.stderr)
         status = 130

@@ -31,8 +31,40 @@ import time
 from . import qemu
 
 
-_live = set()   # QEMU processes of this process's local workers (kill_all)
 RESUBMITS = 3   # times a boot lost with a worker is sent again
+# The QEMU processes a worker process runs live in a set kept in
+# sys.modules under this name: run_on_worker travels by value (its module
+# globals are a copy on every worker), so the one object every copy in a
+# process finds is there. kill_boots() stops them; Engine.kill_all() runs
+# it on every worker and here (local workers are threads of this process).
+LIVE_BOOTS = "mkb_live_boots"
+
+
+def _live_boots():
+    """This process's set of running QEMU processes (see LIVE_BOOTS)."""
+    import sys as _sys
+    import types
+    mod = _sys.modules.get(LIVE_BOOTS)
+    if mod is None:
+        mod = types.ModuleType(LIVE_BOOTS)
+        mod.procs = set()
+        _sys.modules[LIVE_BOOTS] = mod
+    return mod.procs
+
+
+def kill_boots():
+    """Kill every QEMU this process's workers run (an interrupted run);
+    returns how many. Sent to workers by value, like run_on_worker."""
+    import os as _os
+    import signal as _signal
+    n = 0
+    for proc in list(_live_boots()):
+        try:
+            _os.killpg(proc.pid, _signal.SIGKILL)
+            n += 1
+        except ProcessLookupError:
+            pass
+    return n
 
 
 class EngineError(Exception):
@@ -150,11 +182,12 @@ def run_on_worker(argv, files, outputs, timeout, qemu_version):
                 result["error"] = f"cannot run {exe}: {e.strerror}"
                 proc = None
             if proc:
-                _live.add(proc)
+                live = _live_boots()
+                live.add(proc)
                 try:
                     result.update(_wait(proc, start, timeout))
                 finally:
-                    _live.discard(proc)
+                    live.discard(proc)
         result["seconds"] = _time.monotonic() - start
         back = {}
         for name, path in list(outs.items()) + [("log", log)]:
@@ -252,11 +285,17 @@ class Engine:
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=self.jobs, threads_per_worker=1, processes=False,
-                dashboard_address=None, silence_logs=50)
+                # no dashboard; the scheduler's HTTP server (it always has
+                # one) on a free loopback port, so two runs never race for
+                # Dask's default 8787 and print a warning
+                dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                silence_logs=50)
             self.client = distributed.Client(self.cluster)
         return self
 
     def __exit__(self, *exc):
+        if exc[0] is not None and issubclass(exc[0], KeyboardInterrupt):
+            self.kill_all()   # Ctrl-C, SIGTERM, SIGHUP: no boot left running
         if self.client:
             self.client.close()
         if self.cluster:
@@ -264,13 +303,15 @@ class Engine:
         return False
 
     def kill_all(self):
-        """Stop the boots of local workers (an interrupted run)."""
-        import signal
-        for proc in list(_live):
+        """Stop every boot under way (an interrupted run): here, where the
+        local workers run, and on every worker of a cluster."""
+        kill_boots()
+        if self.client and self.cluster_address:
             try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                self.client.run(kill_boots, wait=True)
+            except Exception as e:   # noqa: BLE001 - a worker gone is nothing to stop
+                print(f"engine: could not reach every worker to stop its boots ({e})",
+                      file=sys.stderr)
 
     def describe(self):
         """What ran the boots, for meta.json."""

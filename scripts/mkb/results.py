@@ -77,24 +77,38 @@ def write_summary(path, results):
             w.writerow(summary_row(r))
 
 
-def write_tables(path, results, every=None, modeled=None):
+def write_tables(path, results, every=None, modeled=None, vs=None):
     """table.txt: every result (the comparison table) and the headline with
     its kernel events, in full width, then (every: all strategies' rows)
-    the IPC strategies side by side; the terminal shows a summary."""
+    mono against each other strategy, micro/mono of the headline per
+    strategy and the IPC strategies side by side; the terminal shows a
+    summary. results: a stats.comparable() set, micro being strategy vs."""
     with open(path, "w", encoding="utf-8") as f:
         if not results:
             f.write("no results\n")
             return
-        f.write(f"Units: {table.units_note(results)}.\n\nAll results (medians)\n")
+        who = table.micro_name(results)
+        f.write(f"Units: {table.units_note(results)}.\n\nAll results (medians; {who})\n"
+                if who else f"Units: {table.units_note(results)}.\n\nAll results (medians)\n")
         f.write(table.render(*table.comparison(results)) + "\n\n")
-        f.write("Headline: one case per workload, events per operation\n")
+        f.write(f"Headline: one case per workload, events per operation{'; ' + who if who else ''}\n")
         f.write(table.render(*table.headline(results)) + "\n")
+        mine = stats.vs_strategy(results, vs)
+        for ipc in stats.micro_strategies(every or []):
+            if ipc == mine or not any(r["mode"] == "mono" for r in every):
+                continue
+            f.write(f"\nMono against micro-{ipc} (medians)\n")
+            f.write(table.render(*table.comparison(stats.comparable(every, ipc))) + "\n")
+        ratios = table.strategy_ratios(every or [])
+        if ratios[1]:
+            f.write("\nmicro/mono of the headline cases for every IPC strategy\n")
+            f.write(table.render(*ratios) + "\n")
         if every and len(strategies.systems(every)) > 1:
             f.write("\nIPC strategies (medians)\n" + table.render(*strategies.table_rows(every)))
             f.write("\n\nIPC strategies: what a round trip is made of (per round trip)\n")
             f.write(table.render(*strategies.breakdown_rows(every)) + "\n")
         if modeled:
-            shown = stats.comparable(modeled)
+            shown = stats.comparable(modeled, vs)
             f.write(f"\nThe same in modeled cycles (cycle model, profile {modeled[0].get('profile')}; "
                     "a model, not a measurement)\n")
             f.write(table.render(*table.comparison(shown)) + "\n\n")

@@ -263,13 +263,31 @@ def system(r):
     return matrix.system(r["mode"], r.get("ipc")) if r["mode"] == "micro" else r["mode"]
 
 
-def comparable(results):
+def vs_strategy(results, ipc=None):
+    """The micro IPC strategy that mono is set against: ipc when given,
+    else the default (matrix.DEFAULT_IPC) if it ran, else the first in
+    matrix.IPCS order that ran; None when no micro row is there."""
+    if ipc:
+        return ipc
+    ran = {r.get("ipc") or matrix.DEFAULT_IPC for r in results if r["mode"] == "micro"}
+    return next((i for i in matrix.IPCS if i in ran), None)
+
+
+def comparable(results, ipc=None):
     """Results to set side by side as mono against micro: the micro rows
-    of the default IPC strategy only (the strategies have their own
-    tables, strategies.py), and, as the guests run on one CPU, of the
-    Linux rows only the one-CPU placement (cpus 1, or unstated)."""
+    of one IPC strategy only (vs_strategy(): ipc, else the default when it
+    ran, else the first that ran; the strategies have their own tables,
+    strategies.py), and, as the guests run on one CPU, of the Linux rows
+    only the one-CPU placement (cpus 1, or unstated)."""
+    vs = matrix.system("micro", vs_strategy(results, ipc))
     return [r for r in results if (r["mode"] != "linux" or r.get("cpus", 1) == 1)
-            and (r["mode"] != "micro" or system(r) == matrix.system("micro"))]
+            and (r["mode"] != "micro" or system(r) == vs)]
+
+
+def micro_strategies(results):
+    """The micro IPC strategies with rows, in matrix.IPCS order."""
+    ran = {r.get("ipc") or matrix.DEFAULT_IPC for r in results if r["mode"] == "micro"}
+    return [i for i in matrix.IPCS if i in ran]
 
 
 def label(r, with_size=True):

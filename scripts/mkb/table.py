@@ -125,34 +125,36 @@ def headline(results, compact=False):
     """(headers, rows): one representative case per workload (stats.HEADLINE)
     with its micro/mono ratio and, per mode, the kernel events per
     operation that explain it (kentries, switches, as_switches,
-    bytes_copied); other micro shapes and Linux beside when present.
+    bytes_copied); other micro shapes and Linux beside when present. Only
+    the kernels with results get columns.
     compact: the four events of a mode in one "a/b/c/d" cell (terminal)."""
     rows = stats.headline(results)
+    modes = [m for m in ("mono", "micro") if any(r[m] for r in rows)]
+    both = len(modes) == 2
     alts = sorted({a for r in rows for a in r["alt"]})
     has_linux = any(r["linux"] for r in rows)
-    headers = ["workload", "case", "what", f"mono [{_unit(rows, 'mono')}]",
-               f"micro [{_unit(rows, 'micro')}]", "micro/mono"]
+    headers = ["workload", "case", "what"] + [f"{m} [{_unit(rows, m)}]" for m in modes]
+    headers += ["micro/mono"] if both else []
     for a in alts:
-        headers += [f"micro {a} [{_alt_unit(rows, a)}]", f"{a}/mono"]
+        headers += [f"micro {a} [{_alt_unit(rows, a)}]"] + ([f"{a}/mono"] if "mono" in modes else [])
     if compact:
-        headers += [f"{m} events [{'/'.join(stats.EVENTS)}]" for m in ("mono", "micro")]
+        headers += [f"{m} events [{'/'.join(stats.EVENTS)}]" for m in modes]
     else:
-        headers += [f"{e} {m}" for e in stats.EVENTS for m in ("mono", "micro")]
+        headers += [f"{e} {m}" for e in stats.EVENTS for m in modes]
     if has_linux:
         headers += ["linux case", f"linux [{_unit(rows, 'linux')}]"]
     out = []
     for r in rows:
-        cells = [r["workload"], _case(r), r["what"], _med(r["mono"]), _med(r["micro"]),
-                 _x(r["ratio"])]
+        cells = [r["workload"], _case(r), r["what"]] + [_med(r[m]) for m in modes]
+        cells += [_x(r["ratio"])] if both else []
         for a in alts:
-            cells += [_med(r["alt"].get(a)), _x(r["alt_ratio"].get(a))]
-        ev = {m: (r[m] or {}).get("events") or {} for m in ("mono", "micro")}
+            cells += [_med(r["alt"].get(a))] + ([_x(r["alt_ratio"].get(a))] if "mono" in modes else [])
+        ev = {m: (r[m] or {}).get("events") or {} for m in modes}
         if compact:
             cells += ["/".join(stats.fmt_num(ev[m].get(e)) for e in stats.EVENTS)
-                      if ev[m] else "-" for m in ("mono", "micro")]
+                      if ev[m] else "-" for m in modes]
         else:
-            cells += [stats.fmt_num(ev[m].get(e)) for e in stats.EVENTS
-                      for m in ("mono", "micro")]
+            cells += [stats.fmt_num(ev[m].get(e)) for e in stats.EVENTS for m in modes]
         if has_linux:
             lx = r["linux"]
             case = lx and lx["variant"] + ("" if lx["size"] is None
@@ -313,16 +315,51 @@ def mechanisms_note(results):
     return note + "."
 
 
-def terminal(results):
+# A run with at most this many cases (a narrowed one) shows them all in
+# the terminal; a longer one leaves them to table.txt.
+ALL_ROWS_SHOWN = 30
+
+
+def micro_name(results):
+    """"micro is micro-l4" for the micro rows of a comparable() set, or ""."""
+    ran = stats.micro_strategies(results)
+    return f"micro is micro-{'/'.join(ran)}" if ran else ""
+
+
+def strategy_ratios(every):
+    """(headers, rows): micro/mono of each headline case for every micro
+    strategy that ran (one column each), in the run's unit; empty without
+    mono rows or with fewer than two strategies."""
+    ipcs = stats.micro_strategies(every)
+    if len(ipcs) < 2 or not any(r["mode"] == "mono" for r in every):
+        return [], []
+    per = {i: {r["workload"]: r for r in stats.headline(stats.comparable(every, i))}
+           for i in ipcs}
+    unit = "/".join(sorted({r["unit"] for r in every if r["mode"] != "linux"}))
+    headers = ["workload", "case", f"mono [{unit}]"] + [f"{i}/mono" for i in ipcs]
+    rows = []
+    for w in dict.fromkeys(r["workload"] for rs in per.values() for r in rs.values()):
+        first = next(per[i][w] for i in ipcs if w in per[i])
+        if not first["mono"]:
+            continue
+        rows.append([w, _case(dict(first, shape="")), _med(first["mono"])]
+                    + [_x(per[i][w]["ratio"]) if w in per[i] else "-" for i in ipcs])
+    return headers, rows
+
+
+def terminal(results, every=None):
     """The end-of-run summary for the terminal: units, headline, events of
-    the headline cases, one line per workload; fits 120 columns."""
+    the headline cases, one line per workload; fits 120 columns. results:
+    a comparable() set (one micro strategy); every: all the run's rows,
+    for micro/mono of each strategy when several ran."""
     if not results:
         return "no results"
     parts = [f"Units: {units_note(results)}."]
     h = brief_headline(results)
+    who = micro_name(results)
     if h[1]:
-        parts += ["", "Headline: one case per workload (medians; micro fileio: fs shape, "
-                  "fs+blk beside)", render(*h)]
+        parts += ["", f"Headline: one case per workload (medians{'; ' + who if who else ''}; "
+                  "micro fileio: fs shape, fs+blk beside)", render(*h)]
         note = mechanisms_note(results)
         if note:
             parts += ["", _wrap(note, 120)]
@@ -332,9 +369,16 @@ def terminal(results):
                   render(*e)]
     s = workload_summary(results)
     if s[1]:
-        title = ("micro/mono of the medians over every case both ran" if len(s[0]) > 2
+        title = (f"micro/mono of the medians over every case both ran ({who})" if len(s[0]) > 2
                  else "how many results each mode has (no case ran in both kernels)")
         parts += ["", f"Per workload: {title}", render(*s)]
+    r = strategy_ratios(every or [])
+    if r[1]:
+        parts += ["", "micro/mono of the headline cases for every IPC strategy that ran",
+                  render(*r)]
+    c = comparison(results)
+    if len(c[1]) <= ALL_ROWS_SHOWN:
+        parts += ["", f"All results (medians{'; ' + who if who else ''})", render(*c)]
     return "\n".join(parts)
 
 
@@ -362,8 +406,14 @@ def ratio_units(measured, modeled):
 def modeled_summary(measured, modeled, profile):
     """The terminal's modeled-cycles part: the headline in modeled cycles
     and micro/mono in both units."""
+    who = micro_name(modeled)
+    h = brief_headline(modeled)
     parts = ["", f"Modeled cycles (cycle model, profile {profile}: a model of a CPU, not a "
-             "measurement; bench/model/)", render(*brief_headline(modeled))]
+             f"measurement; bench/model/){'; ' + who if who else ''}",
+             render(*h) if h[1] else "no modeled rows"]
+    c = comparison(modeled)
+    if h[1] and len(c[1]) <= ALL_ROWS_SHOWN:
+        parts += ["", "All results in modeled cycles (medians)", render(*c)]
     h, rows = ratio_units(measured, modeled)
     if rows:
         parts += ["", "micro/mono in both units", render(h, rows)]

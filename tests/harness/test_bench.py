@@ -7,7 +7,7 @@ import csv
 import json
 import os
 
-from harness_support import FAKE_HOST
+from harness_support import FAKE_HOST, FAKE_QEMU
 from mkb import results
 
 
@@ -241,3 +241,70 @@ def test_headline_table_has_one_row_per_workload(bench):
     # the full headline, every event in its own column, is in table.txt
     full = open(os.path.join(bench.latest(), "table.txt")).read()
     assert "kentries mono" in full.split("Headline:")[1]
+
+
+def test_a_narrowed_run_prints_what_it_measured(bench):
+    """Micro only, one strategy that is not the default: the terminal and
+    table.txt still show every result, and say which strategy micro is."""
+    bench.kernels(ipcs=("l4",))
+    p = bench.run(modes="micro", ipc="l4", workloads="pingpong")
+    assert p.returncode == 0, p.stderr
+    assert "micro is micro-l4" in p.stdout and "All results (medians; micro is micro-l4)" in p.stdout
+    assert "no results" not in p.stdout
+    rows = [x for x in bench.lines() if x["type"] == "result"]
+    for r in rows:   # every measured case is in the terminal table
+        assert f" {r['what']}" in p.stdout
+    table = open(os.path.join(bench.latest(), "table.txt")).read()
+    assert "no results" not in table and "micro is micro-l4" in table
+
+
+def test_mono_against_every_strategy_that_ran(bench):
+    bench.kernels(ipcs=("l4", "mach"))
+    p = bench.run(modes="mono,micro", ipc="l4,mach", workloads="pingpong")
+    assert p.returncode == 0, p.stderr
+    assert "micro is micro-l4" in p.stdout   # no sel4: the first that ran
+    assert "l4/mono" in p.stdout and "mach/mono" in p.stdout
+    table = open(os.path.join(bench.latest(), "table.txt")).read()
+    assert "Mono against micro-mach (medians)" in table
+    p = bench.run("--vs", "mach", modes="mono,micro", ipc="l4,mach", workloads="pingpong")
+    assert p.returncode == 0 and "micro is micro-mach" in p.stdout
+    p = bench.run("--vs", "qnx", modes="mono,micro", ipc="l4,mach", workloads="pingpong")
+    assert p.returncode == 2 and "--vs qnx: not one of the strategies this run boots" in p.stderr
+
+
+def test_sigterm_stops_every_qemu_and_marks_the_run_incomplete(bench):
+    """timeout(1) and a closed terminal send SIGTERM or SIGHUP: handled as
+    Ctrl-C, no QEMU left behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from harness_support import SCRIPTS
+    bench.kernels(mono={"pingpong": "slowhost"}, micro={"pingpong": "slowhost"})
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        argv = [sys.executable, os.path.join(SCRIPTS, "bench.py"), "--qemu", FAKE_QEMU,
+                "--kernel-dir", bench.build, "--results-dir", bench.results, "--accel", "icount",
+                "--quick", "--modes", "mono,micro", "--workloads", "pingpong", "--ipc", "sel4",
+                "--host-baseline", os.path.join(bench.root, "none.py")]
+        before = set(_fakes())
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not set(_fakes()) - before:
+            time.sleep(0.2)
+        mine = set(_fakes()) - before
+        assert mine, "the fake QEMUs never started"
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + sig, (proc.returncode, err)
+        assert f"stopped by {signal.Signals(sig).name}" in err and "marked incomplete" in err
+        time.sleep(0.5)
+        assert not mine & set(_fakes()), "QEMU left running"
+        assert bench.meta()["complete"] is False
+
+
+def _fakes():
+    """Fake QEMU processes the engine started (pgrep -f)."""
+    import subprocess
+    p = subprocess.run(["pgrep", "-f", "fake_qemu.py -bios .*mkb-boot-files"], capture_output=True,
+                       text=True)
+    return p.stdout.split()

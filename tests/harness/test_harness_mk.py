@@ -50,3 +50,12 @@ def test_make_bench_stops_on_unknown_value(tmp_path):
 def test_make_compare_needs_both_runs(tmp_path):
     p = make(tmp_path, "compare", "A=results/x")
     assert p.returncode != 0 and "compare needs A=<run dir> B=<run dir>" in p.stderr
+
+
+def test_switches_take_only_their_documented_values(tmp_path):
+    for bad in ("QUICK=yes", "QUICK=off"):
+        p = make(tmp_path, "bench", "MODES=mono", "WORKLOADS=null", "ACCEL=icount", bad)
+        assert p.returncode != 0 and f"{bad}: use QUICK=1, or leave it out" in p.stderr, bad
+    assert not os.path.exists(tmp_path / "results")
+    p = make(tmp_path, "compare", "A=x", "B=y", "FULL=yes")
+    assert p.returncode != 0 and "FULL=yes: use FULL=1" in p.stderr
