@@ -12,8 +12,10 @@
 #                injection, both kernels; results/faults/<run-id>/
 #   CLUSTER=tcp://host:port   bench, faults and fuzz send their icount boots to
 #                the workers of a running Dask scheduler (default: a local cluster)
-#   make compare A=results/<id> B=results/<id> [FULL=1]   what moved (exit 1
-#                if anything did); FULL=1 adds the table of every row
+#   make compare A=results/<id> B=results/<id> [FULL=1] [ROWS=common|all]   what
+#                moved; FULL=1 adds the table of every row; ROWS: see compare.py --help.
+#                Make turns a failing command's status into its own 2: compare.py
+#                itself exits 1 (something moved) or 2 (a run cannot be read)
 #
 # Lists take commas or spaces. Unknown values stop with bench.py's error
 # (exit 2). Uses BUILD and PYTHON from the top-level Makefile.
@@ -89,7 +91,8 @@ report:
 compare:
 	$(if $(and $(A),$(B)),,$(error compare needs A=<run dir> B=<run dir>))
 	$(call harness_switch,FULL)
-	@$(PYTHON) scripts/compare.py '$(A)' '$(B)' $(if $(filter 1,$(FULL)),--all)
+	@$(PYTHON) scripts/compare.py '$(A)' '$(B)' $(if $(filter 1,$(FULL)),--all) \
+		$(if $(ROWS),--rows '$(ROWS)')
 
 CALLS ?= 10000000
 SEED ?= 1
