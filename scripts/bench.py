@@ -303,6 +303,14 @@ def collect_guest(args, ctx, future, info):
         said = qemu.qemu_messages(log, args.qemu)
         if said:
             reasons.insert(0, f"QEMU said: {said}")
+    warned = qemu.qemu_warnings(log, args.qemu)
+    if warned:
+        info["qemu_warnings"] = warned
+    if ctx["accel"] == "kvm":
+        why = qemu.guest_cannot_run(log)
+        if why:
+            info["cannot_run"] = why
+            reasons.insert(0, f"the guest cannot run on this CPU: {why}")
     for r in found:
         r.update(accel=ctx["accel"], unit=map_unit(r["unit"], ctx["accel"]),
                  run_id=ctx["run_id"])
@@ -472,6 +480,10 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
                 found, reasons, info = run_guest(args, ctx, system, workload, shape)
         info.update(results=len(found), ok=not reasons)
         meta["runs"].append(info)
+        for w in info.get("qemu_warnings", []):
+            if w not in meta.setdefault("qemu_warnings", []):
+                meta["qemu_warnings"].append(w)   # with the run, and said once
+                print(f"(QEMU warned: {w}) ", end="", flush=True)
         results.append_jsonl(os.path.join(run_dir, "results.jsonl"), found)
         if reasons:
             meta["failures"].append(record_failure(run_dir, run_id, system, workload, shape,
@@ -481,10 +493,11 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
         ctx["echo"].finish(f"[{i}/{len(plan)}] {name}: ")
         took = info.get("seconds", time.monotonic() - start) if i in ahead else time.monotonic() - start
         print(f"{verdict} {len(found)} results {took:.1f}s{progress(i, plan, meta, began)}")
-        if chosen == "kvm" and info.get("qemu_failed"):
-            said = qemu.qemu_messages(os.path.join(run_dir, info["log"]), args.qemu, limit=1)
-            stop_guests = (f"KVM cannot run the guest here (QEMU on {name}: "
-                           f"{said or qemu_words(info)})")
+        if chosen == "kvm" and (info.get("qemu_failed") or info.get("cannot_run")):
+            said = info.get("cannot_run") and f"the guest on {name}: {info['cannot_run']}"
+            said = said or ("QEMU on " + name + ": " + (qemu.qemu_messages(
+                os.path.join(run_dir, info["log"]), args.qemu, limit=1) or qemu_words(info)))
+            stop_guests = f"KVM cannot run the guest here ({said})"
             left = sum(1 for y, _, _ in plan[i:] if y != "linux")
             if left:
                 print(f"bench.py: {stop_guests}; the {left} other guest runs are "

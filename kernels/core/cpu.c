@@ -28,4 +28,11 @@ void cpu_init(void)
 	if (cpu_features.umip)
 		cr4 |= CR4_UMIP;
 	lcr4(cr4);
+	/* Claim only what the CPU took: a hypervisor may list a feature in
+	 * CPUID that it cannot give (QEMU warns "host doesn't support
+	 * requested feature" under KVM), and the boot line must not say on. */
+	cr4 = rcr4();
+	cpu_features.smep &= (cr4 & CR4_SMEP) != 0;
+	cpu_features.smap &= (cr4 & CR4_SMAP) != 0;
+	cpu_features.umip &= (cr4 & CR4_UMIP) != 0;
 }

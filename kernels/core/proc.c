@@ -136,14 +136,27 @@ struct proc *proc_find_name(const char *name)
 
 /* Start a dead server again with the same image, endpoint and rights.
  * Its slot may be reused by the new process, so read it first. */
+#define RESTART_STORM 8   /* deaths in a row before a server ever waited */
+
 static void proc_restart(struct proc *dead)
 {
 	struct proc old = *dead;
+	/* A server that dies again and again before it ever waits for a
+	 * request cannot run here (a CPU or hypervisor that does not run the
+	 * guest correctly, say a system call that faults at its entry):
+	 * restarting it forever would only hide that. A fault injected into a
+	 * server fires at a request, so it has waited first. */
+	int stillborn = old.waited ? 0 : old.stillborn + 1;
+	if (stillborn >= RESTART_STORM)
+		panic("restart storm: server %s died %d times in a row before it ever waited for a "
+		      "request (status %d); this CPU or hypervisor does not run the guest correctly",
+		      old.name, stillborn, old.exit_status);
 	int pid = proc_spawn(old.image->name, old.arg, 0, old.base_prio);
 	struct proc *np = proc_find(pid);
 	kprintf("mkb: server %s (pid %d) died; restarted as pid %d\n", old.name, old.pid, pid);
 	if (np) {
 		np->restart = 1;
+		np->stillborn = stillborn;
 		np->io_console = old.io_console;
 		np->server_ep = old.server_ep;
 	}

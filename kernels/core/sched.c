@@ -123,6 +123,7 @@ void sched_block(int why, struct waitq *q)
 	curproc->state = P_BLOCKED;
 	curproc->wait = why;
 	curproc->waitobj = q;
+	curproc->waited = 1;   /* a server's first wait for a request comes here */
 	if (q)
 		waitq_push(q, curproc);
 	sched_switch_to(sched_pick());

@@ -229,6 +229,43 @@ def qemu_messages(log_path, qemu, limit=2):
     return "; ".join((errors or mine)[-limit:])
 
 
+def qemu_warnings(log_path, qemu):
+    """QEMU's own warning lines in a run's log, each once, in order
+    ("qemu-system-x86_64: warning: host doesn't support requested feature:
+    CPUID.07H:EBX.smep [bit 7]")."""
+    tag = os.path.basename(qemu) + ":"
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            lines = [ln.strip() for ln in f if ln.startswith(tag) and "warning:" in ln]
+    except OSError:
+        return []
+    return list(dict.fromkeys(lines))
+
+
+# What a guest prints when this CPU or hypervisor cannot run it (under KVM:
+# the run stops, the other KVM boots are skipped): the kernel's restart
+# storm (kernels/core/proc.c), a fault in the kernel itself
+# (kernels/core/trap.c), init killed by a fault.
+CANNOT_RUN = (r"^kernel panic: restart storm.*$", r"^kernel fault: .*$",
+              r"^mkb: pid 1 \(init\) killed: .*$")
+
+
+def guest_cannot_run(log_path):
+    """The first line of the log that says the guest cannot run on this
+    CPU (CANNOT_RUN), or None."""
+    import re
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    for pattern in CANNOT_RUN:
+        m = re.search(pattern, text, re.M)
+        if m:
+            return m.group(0).strip()
+    return None
+
+
 def _kill_group(proc):
     """Kill the process group we started for proc, then reap it."""
     try:

@@ -103,3 +103,18 @@ def test_a_heartbeat_too_short_for_a_healthy_server_is_refused(tmp_path):
                         "--heartbeat", "1"], capture_output=True, text=True, timeout=600, cwd=REPO)
     assert p.returncode == 2 and "did not run clean" in p.stderr, p.stdout + p.stderr
     assert "is --heartbeat too short?" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_server_that_can_never_start_is_a_restart_storm_not_a_loop():
+    """A server that dies before it ever waits for a request, again and
+    again (a CPU that breaks its system calls looks like this), stops the
+    kernel with the cause named, in a few million instructions, instead of
+    restarting it until a time-out. Servers that die after waiting (every
+    injected fault) are restarted as before (test_small_campaign)."""
+    from bootlib import boot
+    b = boot("micro", "run=faults workload=fileio ops=20 fault=fs:stillborn",
+             budget=200_000_000)
+    assert b.status == 37, b.out[-2000:]   # MKB_EXIT_PANIC
+    assert "kernel panic: restart storm: server fs died 8 times in a row before it ever " \
+           "waited for a request" in b.out
+    assert b.out.count("died; restarted as pid") == 7 and b.executed < 50_000_000

@@ -17,16 +17,16 @@ from harness_support import REPO, SCRIPTS, run_script
 from test_harness_mk import make
 
 
-def kvm_usable():
-    try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
-        return True
-    except OSError:
-        return False
+@pytest.fixture
+def kvm(tmp_path, monkeypatch):
+    """A stand-in KVM device (scripts/mkb/accel.py MKB_KVM_DEVICE): the fake
+    QEMU plays KVM on hosts without /dev/kvm."""
+    dev = tmp_path / "kvm"
+    dev.write_text("")
+    monkeypatch.setenv("MKB_KVM_DEVICE", str(dev))
 
 
-@pytest.mark.skipif(not kvm_usable(), reason="bench.py refuses --accel kvm without /dev/kvm")
-def test_kvm_that_aborts_stops_the_guest_runs_with_qemus_own_message(bench):
+def test_kvm_that_aborts_stops_the_guest_runs_with_qemus_own_message(bench, kvm):
     bench.kernels(mono={"null": "abort", "pingpong": "abort"},
                   micro={"null": "abort", "pingpong": "abort"})
     p = bench.run("--accel", "kvm")
@@ -39,8 +39,25 @@ def test_kvm_that_aborts_stops_the_guest_runs_with_qemus_own_message(bench):
     assert all(r.startswith("not run: KVM cannot run the guest") for r in reasons[1:])
 
 
-@pytest.mark.skipif(not kvm_usable(), reason="bench.py refuses --accel kvm without /dev/kvm")
-def test_kvm_host_cpu_that_aborts_falls_back_to_a_named_model(bench):
+def test_kvm_that_breaks_the_guest_stops_the_run_and_says_why(bench, kvm):
+    """A restart storm (a KVM whose system calls fault at their entry) ends
+    the boot at once; the cause is named, the other KVM boots are skipped,
+    and QEMU's warning is kept with the run."""
+    bench.kernels(mono={"null": "storm", "pingpong": "storm"},
+                  micro={"null": "storm", "pingpong": "storm"})
+    p = bench.run("--accel", "kvm")
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert p.stdout.count("FAILED") == 1, p.stdout
+    assert "the guest cannot run on this CPU: kernel panic: restart storm" in p.stdout
+    assert "KVM cannot run the guest here (the guest on mono null: kernel panic: restart " \
+        "storm" in p.stderr and "3 other guest runs are skipped" in p.stderr
+    meta = bench.meta()
+    assert meta["qemu_warnings"] == ["fake_qemu.py: warning: host doesn't support requested "
+                                     "feature: CPUID.07H:EBX.smep [bit 7]"]
+    assert "(QEMU warned: fake_qemu.py: warning: host doesn't support" in p.stdout
+
+
+def test_kvm_host_cpu_that_aborts_falls_back_to_a_named_model(bench, kvm):
     bench.kernels(mono={"null": "aborthost"}, micro={"null": "aborthost"})
     p = bench.run("--accel", "kvm", workloads="null")
     assert p.returncode == 0, p.stderr

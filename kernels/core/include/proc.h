@@ -46,6 +46,8 @@ struct proc {
 	int killed;                   /* fault/kill status to exit with */
 	int io_console;               /* may touch COM1 ports (console server) */
 	int restart;                  /* kernel restarts it when it dies */
+	int waited;                   /* has blocked at least once (sched_block) */
+	int stillborn;                /* a restarted server: deaths in a row before it ever waited */
 	unsigned privs;               /* PRIV_* (abi.h): what it may do beyond its own */
 	int server_ep;                /* endpoint it serves, or -1 */
 	int busy_ticks;               /* a server: timer ticks it has run without a switch */

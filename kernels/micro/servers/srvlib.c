@@ -17,7 +17,13 @@ int fault_exit(void) { os_exit(3); }
 
 void srv_fault_setup(const char *svc, const char *arg)
 {
-	char spec[48];
+	char spec[48], dead[16];
+	/* fault=<svc>:stillborn: this server exits before it ever waits for a
+	 * request, in every incarnation: what a server that cannot run looks
+	 * like to the kernel (its restart-storm check, kernels/core/proc.c). */
+	fmt_snprintf(dead, sizeof dead, "%s:stillborn", svc);
+	if (arg && fmt_getarg(arg, "fault", spec, sizeof spec) >= 0 && !strcmp(spec, dead))
+		os_exit(4);
 	if (arg && fmt_getarg(arg, "fault", spec, sizeof spec) >= 0) {
 		fault_configure(svc, spec, (uint64_t)os_getpid());
 		fault_svc = svc;
