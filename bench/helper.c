@@ -114,7 +114,12 @@ static int file_check(const char *arg)
 		long r = os_fs_read(h, buf, sizeof buf);
 		if (r <= 0)
 			return 13;
-		for (long i = 0; i < r; i++)
+		long i = 0;
+		if (off % 8 == 0)   /* fastpat.h: 8 bytes at a time, as wl_fileio.c writes them */
+			for (uint64_t steps = pat_steps(7); i + 8 <= r; i += 8)
+				if (pat_load(buf + i) != pat_group(pat((uint32_t)(off + i)), steps))
+					return 14;
+		for (; i < r; i++)
 			if (buf[i] != pat((uint32_t)(off + i)))
 				return 14;
 		off += r;
