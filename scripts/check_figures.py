@@ -78,7 +78,26 @@ def parse_args(argv):
                    help="the README to look in (default: README.md)")
     p.add_argument("--root", default=REPO,
                    help="where the list's run paths start (default: the repository)")
+    p.add_argument("--update", action="store_true",
+                   help="after a committed run is made again: rewrite each figure's text in "
+                        "the list to what the run now says (the README is not touched; the "
+                        "check that follows lists every place it must change)")
     return p.parse_args(argv)
+
+
+def update(path, data, root):
+    """Give every figure of the list at path the text its run now gives;
+    returns how many changed."""
+    runs = {k: open_run(root, p) for k, p in data["runs"].items()}
+    changed = 0
+    for e in data["figures"]:
+        said = fmt(evaluate(e["value"], runs[e["run"]]), e["format"])
+        if said != e["text"]:
+            e["text"], changed = said, changed + 1
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    return changed
 
 
 # ---- formats ---------------------------------------------------------------
@@ -489,6 +508,9 @@ def main(argv=None):
                 readme = f.read()
         except (OSError, UnicodeDecodeError) as e:
             raise ListError(f"{args.readme}: cannot be read ({e})") from None
+        if args.update:
+            print(f"{update(args.list, data, args.root)} figures of {args.list} take new "
+                  "values from the runs")
         problems, n = check(data, readme, args.root)
     except ListError as e:
         print(f"check_figures.py: {e}\ncheck_figures.py: exit 2 (the list, the README or a run "
