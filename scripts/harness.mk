@@ -85,7 +85,7 @@ bench-check:
 	@$(PYTHON) scripts/bench.py $(HARNESS_ARGS) --check
 
 report:
-	$(PYTHON) scripts/report.py --run '$(or $(RUN),$(RESULTS)/latest)' --out '$(REPORT_OUT)' \
+	@$(PYTHON) scripts/report.py --run '$(or $(RUN),$(RESULTS)/latest)' --out '$(REPORT_OUT)' \
 		$(if $(CYCLES_RUN),--cycles-run '$(CYCLES_RUN)')
 
 compare:

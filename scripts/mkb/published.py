@@ -7,10 +7,16 @@ published (one-way cycles), and round trips side by side: ours as measured
 derived from its one-way figures (seL4: Call + ReplyRecv on one CPU;
 others: twice the one-way figure, which their sources define as half of
 a measured round trip). A one-way figure is never set against a round trip.
+Ours are every micro IPC strategy the run has, each named.
+
+The file's "reproduce" list says, for each published figure the suite
+reproduces (or measures the counterpart of), the command that does it and
+the report figure and data it lands in; the report's "Reproduce a
+published figure" section and reproduce_markdown() are drawn from it.
 """
 import json
 
-from . import stats
+from . import matrix, stats
 
 FIELDS = ("kernel", "operation", "direction", "cycles", "cpu", "clock_mhz",
           "conditions", "source")
@@ -33,7 +39,16 @@ def load(path):
         if missing or p["direction"] not in ("one_way", "round_trip"):
             raise PublishedError(f"{path}: ipc entry {i}: needs {', '.join(FIELDS)}; "
                                  "direction one_way or round_trip")
-    return {"ipc": ipc, "ratios": ratios, "cve": data.get("cve")}
+    reproduce = data.get("reproduce", [])
+    for i, x in enumerate(reproduce if isinstance(reproduce, list) else [None], 1):
+        missing = [f for f in REPRODUCE_FIELDS if not isinstance(x, dict) or f not in x]
+        if missing:
+            raise PublishedError(f"{path}: reproduce entry {i}: needs "
+                                 f"{', '.join(REPRODUCE_FIELDS)}")
+    return {"ipc": ipc, "ratios": ratios, "cve": data.get("cve"), "reproduce": reproduce}
+
+
+REPRODUCE_FIELDS = ("published", "source", "ours", "command", "figure", "data")
 
 
 def published_rows(data):
@@ -67,19 +82,34 @@ def derived_round_trips(data):
     return out
 
 
-def ours(results):
-    """Our short-message round trips: [(what, result)] of the run's
-    pingpong rows at 8 B (micro fast path, general path, mono pipe)."""
-    want = (("micro", "call_replyrecv", "micro call/reply_recv, fast path"),
-            ("micro", "call_replyrecv_slowpath", "micro call/reply_recv, general path"),
-            ("mono", "pipe", "mono pipe (copy in, copy out)"))
+def _micro_systems(results):
+    present = {stats.system(r) for r in results if r["mode"] == "micro"}
+    return [matrix.system("micro", i) for i in matrix.IPCS if matrix.system("micro", i) in present]
+
+
+def _find(results, system, variant, size=8):
+    return next((r for r in results if stats.system(r) == system and r["workload"] == "pingpong"
+                 and r["variant"] == variant and r["size"] == size), None)
+
+
+def _round_trips(results):
+    """[(system, path, result)]: the run's 8-byte pingpong round trips,
+    each micro strategy's call/reply_recv (path "fast path" or "general
+    path" for sel4, which has both; "" for the others), then the mono pipe."""
     out = []
-    for mode, variant, what in want:
-        r = next((r for r in results if r["mode"] == mode and r["workload"] == "pingpong"
-                  and r["variant"] == variant and r["size"] == 8), None)
-        if r:
-            out.append((what, r))
-    return out
+    for system in _micro_systems(results):
+        paths = ((("call_replyrecv", "fast path"), ("call_replyrecv_slowpath", "general path"))
+                 if system == "micro-sel4" else (("call_replyrecv", ""),))
+        out += [(system, path, r) for variant, path in paths
+                if (r := _find(results, system, variant))]
+    r = _find(results, "mono", "pipe")
+    return out + ([("mono", "", r)] if r else [])
+
+
+def ours(results):
+    """Our short-message round trips: [(what, result)], as _round_trips()."""
+    return [(f"{y} call/reply_recv" + (f", {path}" if path else "") if y != "mono"
+             else "mono pipe (copy in, copy out)", r) for y, path, r in _round_trips(results)]
 
 
 def round_trip_rows(data, results, accel):
@@ -96,18 +126,22 @@ def round_trip_rows(data, results, accel):
 
 def ratio_rows(data, results):
     """(headers, rows): published Mach/L3 ratios beside our nearest analogue,
-    mono pipe over micro call/reply_recv at the same size (same unit)."""
-    def median(mode, variant, size):
-        r = next((r for r in results if r["mode"] == mode and r["workload"] == "pingpong"
-                  and r["variant"] == variant and r["size"] == size), None)
-        return r["median"] if r else None
+    mono pipe over each micro strategy's call/reply_recv at the same size
+    (same unit)."""
     headers = ["published claim", "factor", "source", "ours: mono pipe / micro IPC"]
     rows = []
     for q in data["ratios"]:
         size = 4096 if "4 KiB" in q["claim"] else 8
-        x = stats.ratio(median("mono", "pipe", size), median("micro", "call_replyrecv", size))
+        mono = _find(results, "mono", "pipe", size)
+        cells = []
+        for system in _micro_systems(results):
+            micro = _find(results, system, "call_replyrecv", size)
+            x = stats.ratio(mono["median"], micro["median"]) if mono and micro else None
+            if x:
+                cells.append(f"{matrix.ipc_of(system)} {x:.2f}x")
         rows.append([q["claim"], f"{q['factor']}x", q["source"],
-                     f"{x:.2f}x at {stats.fmt_bytes(size)}" if x else "not in this run"])
+                     f"{', '.join(cells)} at {stats.fmt_bytes(size)}" if cells
+                     else "not in this run"])
     return headers, rows
 
 
@@ -123,22 +157,30 @@ TRUST = (
     "cycle counts stand beside them, on their own hardware, and are not divided by them.")
 
 
+def modeled_round_trips(modeled):
+    """[(what, result)]: our modeled 8-byte round trips, as _round_trips()."""
+    return [(f"mkbench {matrix.ipc_of(y)}" + (f", {path}" if path else "") if y != "mono"
+             else "mkbench mono pipe", r) for y, path, r in _round_trips(modeled)]
+
+
 def modeled_rows(data, modeled):
-    """(headers, rows): our modeled 8-byte round trips (sel4 fast and
-    general path, l4, mono pipe) beside the published kernels' derived
-    round trips, each with its CPU."""
-    want = (("micro-sel4", "call_replyrecv", "mkbench sel4, fast path"),
-            ("micro-sel4", "call_replyrecv_slowpath", "mkbench sel4, general path"),
-            ("micro-l4", "call_replyrecv", "mkbench l4"),
-            ("mono", "pipe", "mkbench mono pipe"))
+    """(headers, rows): our modeled 8-byte round trips (every strategy,
+    mono pipe) beside the published kernels' derived round trips, each
+    with its CPU."""
     headers = ["kernel", "8-byte round trip [cycles]", "CPU", "where it comes from"]
-    rows = []
-    for system, variant, what in want:
-        r = next((r for r in modeled if stats.system(r) == system and r["workload"] == "pingpong"
-                  and r["variant"] == variant and r["size"] == 8), None)
-        if r:
-            rows.append([what, stats.fmt_num(r["median"]), f"modeled: profile {r.get('profile')}",
-                         "this run, cycle model (median)"])
+    rows = [[what, stats.fmt_num(r["median"]), f"modeled: profile {r.get('profile')}",
+             "this run, cycle model (median)"] for what, r in modeled_round_trips(modeled)]
     rows += [[k, str(c), cpu, f"published, derived: {how}"]
              for k, cpu, c, how in derived_round_trips(data)]
     return headers, rows
+
+
+def reproduce_markdown(data, out="report/out"):
+    """The "reproduce a published figure" table as Markdown (README)."""
+    lines = ["| published figure | what the suite measures | command | figure | data |",
+             "|---|---|---|---|---|"]
+    for x in data.get("reproduce", []):
+        lines.append(f"| {x['published']} ({x['source']}) | {x['ours']} | `{x['command']}` | "
+                     f"`{out}/fig/{x['figure']}.png` (`.svg`, `.pdf`) | "
+                     + ", ".join(f"`{d.replace('{out}', out)}`" for d in x["data"]) + " |")
+    return "\n".join(lines)
