@@ -110,6 +110,7 @@ help:
 	@echo "make kernels              build the kernels [IPC=sel4,l4,mach,qnx,minix,rc4000]"
 	@echo "make run MODE=mono|micro  boot one kernel under QEMU (ARGS='run=test', IPC=sel4)"
 	@echo "make gdb MODE=mono|micro  boot it stopped, waiting for gdb on :1234"
+	@echo "make iso                  boot image for a PC: build/mkbench.iso [ISO_DEFAULT=<id> ISO_QUICK=1]"
 	@echo "make test                 unit tests, boot tests of every kernel, harness tests"
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
@@ -224,6 +225,7 @@ deps:
 -include bench/model/model.mk
 -include bench/budget/budget.mk
 -include tests/unit/unit.mk
+-include scripts/iso.mk
 UNIT_SRC_test_fmt := lib/fmt.c
 # lib/string.c under other names, beside the C library's (and without
 # gcc's builtins, which would skip the code under test).

@@ -1,6 +1,7 @@
 /* console.c - kernel console on COM1, the panic path and QEMU exit.
  * Linked into both kernels. In micro mode user output goes to the console
- * server instead; the kernel keeps COM1 for its own diagnostics. */
+ * server instead; the kernel keeps COM1 for its own diagnostics. With
+ * console=vga on the command line the screen shows the same (vga.c). */
 #include <stdarg.h>
 #include "defs.h"
 #include "x86.h"
@@ -30,6 +31,8 @@ void console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		console_putc(s[i]);
+	if (vga_on)
+		vga_write(s, n);   /* console=vga: the screen too (vga.c) */
 }
 
 void kprintf(const char *fmt, ...)
@@ -47,6 +50,8 @@ void kprintf(const char *fmt, ...)
 void qemu_exit(int code)
 {
 	trial_end(code);   /* in trial mode: the end line, and a reset unless last */
+	if (vga_on)
+		vga_finish(code);   /* a PC has no isa-debug-exit: say it is over */
 	outb(MKB_DEBUG_EXIT_PORT, (uint8_t)code);
 	for (;;)
 		__asm__ volatile("cli; hlt");

@@ -38,6 +38,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	if (magic != MB_BOOT_MAGIC)
 		panic("not loaded by a Multiboot loader (magic %x)", magic);
 	read_cmdline(mb_info); // run=... arguments for init
+	vga_setup(cmdline);    // console=vga: the screen too (make iso)
 	trial_begin(cmdline, sizeof cmdline);   // trials=<K>: one of several boots
 	gdt_init();            // segments, TSS
 	cpu_init();            // SMEP, SMAP, UMIP where the CPU has them

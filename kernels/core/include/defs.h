@@ -37,6 +37,12 @@ void gdt_init(void);
 void tss_set_rsp0(uint64_t rsp0);
 void tss_set_console_io(int allowed);
 
+// vga.c: the screen, with console=vga
+extern int vga_on;
+void vga_setup(const char *cmdline);
+void vga_write(const char *s, size_t n);
+void vga_finish(int code);
+
 // trial.c
 void trial_begin(char *cmdline, size_t cap);
 void trial_end(int code);
