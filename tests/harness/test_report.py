@@ -38,13 +38,17 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
-@pytest.fixture(scope="module")
-def report_out(run_dir, tmp_path_factory):
-    """The whole report of run_dir (read, not changed, by the tests)."""
-    out = str(tmp_path_factory.mktemp("report") / "out")
-    p = run_script("report.py", "--run", run_dir, "--out", out)
+def render(run, tmp_path_factory, name):
+    """The whole report of run, in a fresh folder (read, not changed, by the tests)."""
+    out = str(tmp_path_factory.mktemp(name) / "out")
+    p = run_script("report.py", "--run", run, "--out", out)
     assert p.returncode == 0, p.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def report_out(run_dir, tmp_path_factory):
+    return render(run_dir, tmp_path_factory, "report")
 
 
 def page_of(out):
@@ -467,10 +471,7 @@ def strategies_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def strategies_out(strategies_dir, tmp_path_factory):
-    out = str(tmp_path_factory.mktemp("three-report") / "out")
-    p = run_script("report.py", "--run", strategies_dir, "--out", out)
-    assert p.returncode == 0, p.stderr
-    return out
+    return render(strategies_dir, tmp_path_factory, "three-report")
 
 
 def test_mono_against_every_strategy_that_ran(strategies_out):
