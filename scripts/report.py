@@ -30,7 +30,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "report"))
 from mkb import cli  # noqa: E402
-from mkb import (extract, published, report_queries, report_tables, results, stats,  # noqa: E402
+from mkb import (extract, published, report_faults, report_queries, report_tables, results, stats,  # noqa: E402
                  strategies, table)
 import figlayout  # noqa: E402
 
@@ -228,7 +228,7 @@ ROWS = {
     "all": lambda c: c.run.ok_results(),
     "modeled_all": lambda c: c.run.modeled_results(),
     "both_all": lambda c: c.run.ok_results() + c.run.modeled_results(),
-    "faults": lambda c: fault_rows(c.run, c.run.ok_results()),
+    "faults": lambda c: report_faults.fault_rows(c.run, c.run.ok_results()),
 }
 
 
@@ -357,12 +357,7 @@ def figure_html(item, ctx, redraw):
             f'<details><summary>Redraw</summary><pre>{e(redraw(fig))}</pre></details></div>')
 
 
-def _scroll(headers, rows):
-    return '<div class="scroll">' + table_html(headers, rows) + "</div>"
-
-
-def table_html(headers, rows):
-    return table.render_html(headers, rows)
+table_html, _scroll = report_faults.table_html, report_faults.scroll
 
 
 def unit_words(rows):
@@ -473,164 +468,6 @@ def modeled_html(ctx):
               "<h3>Published cycles beside our modeled round trips (8-byte message)</h3>",
               _scroll(*published.modeled_rows(ctx.published, modeled)),
               f"<p>{e(published.TRUST)}</p>"]
-    return "\n".join(parts)
-
-
-def load_faults(faults_dir):
-    """(summary path, data, note) of the latest fault campaign: the one
-    faults_dir/latest names, or, while that one has no summary yet (a
-    campaign still running), the newest that has; data None if none."""
-    if not faults_dir:
-        return "", None, ""
-    latest = os.path.join(faults_dir, "latest", "summary.json")
-    data = _read_summary(latest)
-    if data is not None:
-        return latest, data, ""
-    try:
-        runs = sorted((d for d in os.listdir(faults_dir) if d != "latest"
-                       and os.path.isdir(os.path.join(faults_dir, d))), reverse=True)
-    except OSError:
-        return latest, None, ""
-    for d in runs:
-        path = os.path.join(faults_dir, d, "summary.json")
-        data = _read_summary(path)
-        if data is not None:
-            return path, data, (f"{os.path.relpath(os.path.dirname(latest))} has no summary "
-                                f"yet (a campaign still running?); this is the newest that has "
-                                "one.")
-    return latest, None, ""
-
-
-def _read_summary(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("configs"), list) else None
-
-
-def fault_label(c):
-    """A campaign configuration's name: "micro-sel4 fs+blk", "mono"."""
-    return c.get("system", c["mode"]) + (f" {c['shape']}" if c.get("shape") else "")
-
-
-def no_data(v):
-    """A figure, or "no data" when its denominator was empty."""
-    return "no data" if v is None else f"{v:,}" if isinstance(v, int) else str(v)
-
-
-def _system_of(c):
-    """The benchmark system of a campaign configuration ("micro-sel4")."""
-    if c["mode"] != "micro":
-        return c["mode"]
-    return c.get("system") or f"micro-{c.get('ipc') or 'sel4'}"
-
-
-def fault_rows(run, res):
-    """Rows for the fault_benefit figure: per configuration of the latest
-    campaign with at least one fault, failures contained per 100 faults and
-    this run's price for its strategy (the median micro/mono of the
-    headline cases, in percent of mono; NaN when this run lacks it, and
-    for mono too when the run has no mono). A configuration with no fault
-    draws no bar."""
-    data = getattr(run, "faults", None)
-    if not data:
-        return []
-    out = []
-    has_mono = any(r["mode"] == "mono" for r in res)
-    for c in data.get("configs", []):
-        if c.get("contained_per_100_faults") is None:
-            continue
-        x = report_tables.price(res, _system_of(c)) if c["mode"] == "micro" else (
-            1.0 if has_mono else None)
-        out.append({"kernel": fault_label(c), "contained": c["contained_per_100_faults"],
-                    "price": 100 * x if x else float("nan")})
-    return out
-
-
-def faults_html(ctx):
-    """The fault-isolation section: the price (micro/mono per workload, from
-    this run, per strategy the campaign injected into) beside the benefit
-    (from the latest make faults run), and the published CVE analysis for
-    context."""
-    summary, data, why = load_faults(ctx.args.faults)
-    if not data:
-        return ("<p>No fault-injection run yet (or none readable): <code>make faults</code> "
-                "writes one to results/faults/, and the report shows the latest.</p>")
-    configs = data["configs"]
-    headers = ["configuration", "boots", "QEMU processes", "faults injected",
-               "whole-system failures", "... with no fault injected", "panics",
-               "hangs (over budget)", "contained per 100 faults", "clients killed",
-               "services restarted", "heartbeat kills", "client-visible errors",
-               "completed writes lost", "corrupted results",
-               "recovery seen by a client, mean [instructions]", "faults per CPU-second"]
-
-    def timing(c, k):
-        return no_data((c.get("timing") or {}).get(k)) if c.get("timing") else "-"
-    rows = [[fault_label(c), str(c.get("boots", "-")), timing(c, "qemu_processes"),
-             str(c["faults"]), str(c["system_failures"]),
-             str(c.get("failures_without_a_fault", "-")), str(c["panics"]), str(c["hangs"]),
-             no_data(c["contained_per_100_faults"]), str(c.get("client_crashes", 0)),
-             str(c["services_restarted"]), str(c["heartbeat_kills"]), str(c["client_errors"]),
-             str(c["completed_writes_lost"]), str(c["corrupted"]),
-             no_data(c.get("recovery_mean")), timing(c, "faults_per_cpu_second")]
-            for c in configs]
-    classes = sorted({k for c in configs for k in c.get("by_class", {})})
-    cls_rows = [[fault_label(c), k,
-                 str(c["by_class"].get(k, {}).get("injected", 0)),
-                 str(c["by_class"].get(k, {}).get("then_panic", 0)),
-                 str(c["by_class"].get(k, {}).get("then_hang", 0))]
-                for c in configs for k in classes]
-    e = html.escape
-    res = ctx.run.ok_results()
-    injected = sorted({_system_of(c)[len("micro-"):] for c in configs if c["mode"] == "micro"})
-    price_choice = report_tables.pick(res, injected, by="the one" + (
-        "s" if len(injected) > 1 else "") + " the fault campaign injected into")
-    price = report_tables.headline_table(res, price_choice, linux=False)
-    cve = ctx.published.get("cve")
-    timing_all = data.get("timing") or {}
-    hb = (f", heartbeat {data['heartbeat']} ticks ({data.get('heartbeat_instructions', 0):,} "
-          "instructions)" if data.get("heartbeat") else "")
-    procs = sum((c.get("timing") or {}).get("qemu_processes") or 0 for c in configs)
-    boots = sum(c.get("boots") or 0 for c in configs)
-    speed = ""
-    if timing_all:
-        speed = f"{no_data(timing_all.get('faults_per_cpu_second'))} faults per CPU-second of QEMU"
-        if procs:
-            speed += f"; {boots:,} boots in {procs:,} QEMU processes"
-        speed += "."
-    parts = [f"<p>From <code>{e(os.path.relpath(os.path.dirname(summary)))}</code> "
-             f"(run {e(data.get('run_id', '?'))}, seed {data.get('seed', '?')}, "
-             f"{e(data.get('accel', '?'))}, "
-             f"{data.get('ops')} operations per boot{hb}; every boot bounded by a budget of "
-             f"guest instructions ({e(data.get('budget_rule', 'a wall-clock limit'))}), "
-             "so the same command gives the same tables on any host. A failed boot's last "
-             "fault is the one that brought the system down; every other fault was "
-             f"contained. {speed}</p>" + (f'<p class="warn">{e(why)}</p>' if why else ""),
-             "<h3>The benefit: what the faults did</h3>",
-             _scroll(headers, rows)]
-    strats = sorted({c["ipc"] for c in configs if c["mode"] == "micro" and c.get("ipc")})
-    if len(strats) > 1:
-        by = [[ipc] + [no_data(next((c["contained_per_100_faults"] for c in configs
-                                     if c.get("ipc") == ipc and c.get("shape") == shape),
-                                    None)) for shape in ("fs", "fs+blk")] for ipc in strats]
-        parts += ["<h3>Containment by IPC strategy (faults contained per 100)</h3>",
-                  table_html(["strategy", "fs", "fs+blk"], by)]
-    parts += ["<details><summary>Outcome by fault class (a boot's last fault, when it ended "
-              "it)</summary>" + table_html(["configuration", "class", "injected",
-                                            "then panic", "then hang"], cls_rows)
-              + "</details>",
-              "<h3>The price: micro / mono per workload (this run)</h3>",
-              f'<p class="which">{e(price_choice.sentence())}</p>',
-              _scroll(*price) if any(r["mono"] for r in report_tables.headline(
-                  res, price_choice)) and price[1] else
-              "<p>No price from this run: it needs mono and micro results.</p>"]
-    if cve:
-        parts += [f"<h3>Published, not measured here: {e(cve['source'])}</h3>",
-                  "<p>Of " + str(cve["critical_linux_cves"]) + " critical Linux CVEs: " +
-                  "; ".join(f"{x['percent']}% {e(x['what'])}" for x in cve["findings"])
-                  + ".</p>"]
     return "\n".join(parts)
 
 
@@ -763,7 +600,7 @@ def write_report(ctx, figs, out, final):
     for name in os.listdir(os.path.join(REPORT_DIR, "gnuplot")):
         if name.endswith(".gp"):
             shutil.copy(os.path.join(REPORT_DIR, "gnuplot", name), os.path.join(out, "gnuplot"))
-    run.faults = load_faults(args.faults)[1]
+    run.faults = report_faults.load_faults(args.faults)[1]
     items = [draw(f, ctx, out) for f in figs]
     problems = sorted({i["gnuplot_error"] for i in items if i.get("gnuplot_error")})
     for p in problems:
@@ -799,7 +636,7 @@ def write_report(ctx, figs, out, final):
             published=published_html(ctx),
             strategies=strategies_html(ctx),
             modeled=modeled_html(ctx),
-            faults=faults_html(ctx),
+            faults=report_faults.faults_html(ctx),
             reproduce=reproduce_html(ctx, items, final),
             renderer=ctx.page, other=("gnuplot" if ctx.page == "matplotlib" else "matplotlib"),
             figures=figures,
