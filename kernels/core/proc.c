@@ -134,10 +134,10 @@ struct proc *proc_find_name(const char *name)
 	return 0;
 }
 
-/* Start a dead server again with the same image, endpoint and rights.
- * Its slot may be reused by the new process, so read it first. */
 #define RESTART_STORM 8   /* deaths in a row before a server ever waited */
 
+/* Start a dead server again with the same image, endpoint and rights.
+ * Its slot may be reused by the new process, so read it first. */
 static void proc_restart(struct proc *dead)
 {
 	struct proc old = *dead;
