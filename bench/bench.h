@@ -78,6 +78,15 @@ void bench_sort(uint64_t *v, unsigned n);
 void bench_stats(uint64_t *v, unsigned n, struct bench_stats *s);
 uint64_t bench_isqrt(uint64_t x);
 
+/* Samples and warm-ups of a case that moves size bytes (stats.c). */
+#define BENCH_SCALE_FROM 4096   /* bytes: up to here, what was asked */
+#define BENCH_MIN_SAMPLES 50
+#define BENCH_MIN_WARMUP 4
+struct bench_count {
+	unsigned iters, warmup;
+};
+struct bench_count bench_scale(unsigned iters, unsigned warmup, int64_t size);
+
 // workload entry points: (args from the kernel command line) -> failures
 struct bench_args {
 	int64_t sizes[32];

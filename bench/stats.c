@@ -97,3 +97,32 @@ void bench_stats(uint64_t *v, unsigned n, struct bench_stats *s)
 	}
 	s->stddev_milli = isqrt128(div128(acc, n));
 }
+
+/* What a case that moves size bytes takes: iters samples and warmup
+ * warm-ups up to BENCH_SCALE_FROM bytes; above it both shrink in
+ * proportion (x 4096 / size: a 64 KiB case takes a sixteenth), to at
+ * least BENCH_MIN_SAMPLES and BENCH_MIN_WARMUP (or what was asked, if
+ * less). A large case costs its bytes many times over (the copies, and
+ * filling and checking them), so without this the largest size cost
+ * more than all the others together; and under icount its samples
+ * agree to a few instructions in a hundred thousand (the reference
+ * run's 64 KiB round trips), so fifty of them give the median that a
+ * thousand would. The result's n and warmup say what ran. */
+static unsigned scaled(unsigned asked, int64_t size, unsigned least)
+{
+	if (size <= BENCH_SCALE_FROM)
+		return asked;
+	uint64_t n = (uint64_t)asked * BENCH_SCALE_FROM / (uint64_t)size;
+	if (n < least)
+		n = asked < least ? asked : least;
+	return (unsigned)n;
+}
+
+struct bench_count bench_scale(unsigned iters, unsigned warmup, int64_t size)
+{
+	struct bench_count c = { scaled(iters, size, BENCH_MIN_SAMPLES),
+				 scaled(warmup, size, BENCH_MIN_WARMUP) };
+	if (c.iters > BENCH_MAX_SAMPLES)
+		c.iters = BENCH_MAX_SAMPLES;
+	return c;
+}

@@ -15,8 +15,9 @@
  * block), so the measured samples of a phase cover the file in whole
  * passes, each slot once per pass (random phases: a fresh permutation per
  * pass): the figure is the file's own mix, whatever the iteration count.
- * Samples: about iters (fewer for sizes above 4 KiB), rounded up to whole
- * passes, at most BENCH_MAX_SAMPLES; the result's n says how many.
+ * Samples: about iters (fewer for sizes above 4 KiB: bench_scale), rounded
+ * up to whole passes, at most BENCH_MAX_SAMPLES; the result's n says how
+ * many.
  */
 #include "bench.h"
 #include "fastpat.h"
@@ -25,7 +26,6 @@
 #include "str.h"
 
 #define FILE_LEN (256u * 1024u)
-#define MIN_SAMPLES 50
 
 static struct bench_run run;
 static uint8_t buf[65536];
@@ -87,14 +87,16 @@ static int file_holds(int h, int64_t size, char *why, size_t cap)
 	return 1;
 }
 
-static unsigned samples_for(const struct bench_args *a, int64_t size)
+/* Samples and warm-ups of a phase: bench_scale's, the samples rounded up
+ * to whole passes over the file, at most BENCH_MAX_SAMPLES. */
+static struct bench_count counts_for(const struct bench_args *a, int64_t size)
 {
-	unsigned n = size > 4096 ? (unsigned)(a->iters * 4096 / size) : a->iters;
+	struct bench_count c = bench_scale(a->iters, a->warmup, size);
 	unsigned slots = FILE_LEN / (unsigned)size;
-	if (n < MIN_SAMPLES)
-		n = a->iters < MIN_SAMPLES ? a->iters : MIN_SAMPLES;
-	n = (n + slots - 1) / slots * slots;   /* whole passes over the file */
-	return n > BENCH_MAX_SAMPLES ? BENCH_MAX_SAMPLES / slots * slots : n;
+	c.iters = (c.iters + slots - 1) / slots * slots;
+	if (c.iters > BENCH_MAX_SAMPLES)
+		c.iters = BENCH_MAX_SAMPLES / slots * slots;
+	return c;
 }
 
 static uint16_t perm[FILE_LEN / 64];
@@ -116,21 +118,22 @@ static void shuffle(uint32_t slots, uint32_t pass)
 static int phase(const struct bench_args *a, const char *variant, int h, int64_t size, int write, int rnd,
 		 const char *shape)
 {
-	struct bench_params p = { "fileio", variant, size, "per_op", shape, samples_for(a, size), a->warmup };
+	struct bench_count c = counts_for(a, size);
+	struct bench_params p = { "fileio", variant, size, "per_op", shape, c.iters, c.warmup };
 	uint32_t slots = FILE_LEN / (uint32_t)size, off = 0;
 	unsigned g = write ? (rnd ? 2 : 1) : 0;   /* the generation this phase writes */
 	bench_begin(&run, &p);
 	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
 		bench_fail(&run, "seek to 0 failed");
-	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
-		if (i == a->warmup) {
+	for (unsigned i = 0; i < run.p.warmup + run.p.iters && !run.check[0]; i++) {
+		if (i == run.p.warmup) {
 			os_counters(&run.ev0);
 			off = 0;   /* measured samples start a pass */
 		}
-		uint32_t k = i < a->warmup ? i : i - a->warmup;   /* index in this stretch */
+		uint32_t k = i < run.p.warmup ? i : i - run.p.warmup;   /* index in this stretch */
 		if (rnd) {
 			if (k % slots == 0)
-				shuffle(slots, k / slots + (i < a->warmup ? 1000 : 0));
+				shuffle(slots, k / slots + (i < run.p.warmup ? 1000 : 0));
 			off = perm[k % slots] * (uint32_t)size;
 		} else if (off >= FILE_LEN) {
 			off = 0;
@@ -146,7 +149,7 @@ static int phase(const struct bench_args *a, const char *variant, int h, int64_t
 			bench_fail(&run, "%s %u at %u: seek %ld, %ld bytes", variant, i, off, s, r);
 		else if (!write && !same(buf, off, (size_t)size, gen_of[off / size]))
 			bench_fail(&run, "%s %u: data at offset %u differs", variant, i, off);
-		else if (i >= a->warmup)
+		else if (i >= run.p.warmup)
 			bench_sample(&run, t1 - t0);
 		if (write)
 			gen_of[off / size] = (uint8_t)g;

@@ -31,20 +31,22 @@ static void fill(uint8_t *b, size_t n, unsigned iter)
  * bytes sent; then (after the warm-ups) it is a sample. Always inlined:
  * as a call it moved the timed code and changed the figures. */
 static inline __attribute__((always_inline)) void
-check_round_trip(const struct bench_args *a, unsigned i, long r, int64_t n, uint64_t ticks)
+check_round_trip(unsigned warmup, unsigned i, long r, int64_t n, uint64_t ticks)
 {
 	if (r != n)
 		bench_fail(&run, "round trip %u: reply of %ld bytes, want %ld", i, r, (long)n);
 	else if (!pat_equal(out, in, (size_t)n))
 		bench_fail(&run, "round trip %u: reply differs from the message", i);
-	else if (i >= a->warmup)
+	else if (i >= warmup)
 		bench_sample(&run, ticks);
 }
 
-/* Time iters round trips of n bytes; rcap is the reply buffer we offer. */
+/* Time round trips of n bytes (iters of them, fewer above 4 KiB:
+ * bench_scale); rcap is the reply buffer we offer. */
 static int measure(const struct bench_args *a, int64_t n, size_t rcap, const char *variant)
 {
-	struct bench_params p = { "pingpong", variant, n, "round_trip", 0, a->iters, a->warmup };
+	struct bench_count c = bench_scale(a->iters, a->warmup, n);
+	struct bench_params p = { "pingpong", variant, n, "round_trip", 0, c.iters, c.warmup };
 	char arg[64];
 	long ch = os_chan_create();
 	fmt_snprintf(arg, sizeof arg, "role=echo ch=%ld cap=%lu", ch, (unsigned long)rcap);
@@ -54,15 +56,15 @@ static int measure(const struct bench_args *a, int64_t n, size_t rcap, const cha
 		bench_fail(&run, "cannot start the echo partner: %d", pid);
 		return bench_end(&run);
 	}
-	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
+	for (unsigned i = 0; i < run.p.warmup + run.p.iters && !run.check[0]; i++) {
 		fill(out, (size_t)n, i);
-		if (i == a->warmup)
+		if (i == run.p.warmup)
 			os_counters(&run.ev0);   /* count events of measured trips only */
 		bench_window(&run);
 		uint64_t t0 = bench_now();
 		long r = os_chan_call(ch, out, (size_t)n, in, rcap);
 		uint64_t t1 = bench_now();
-		check_round_trip(a, i, r, n, t1 - t0);
+		check_round_trip(run.p.warmup, i, r, n, t1 - t0);
 	}
 	int failures = bench_end(&run), st;
 	os_kill(pid);
@@ -78,7 +80,8 @@ static int measure_mq(const struct bench_args *a, int64_t n)
 	int req = os_mq_create(8, msgsize), rep = os_mq_create(8, msgsize), st;
 	if (req == -E_NOSYS)
 		return -1;
-	struct bench_params p = { "pingpong", "mq", n, "round_trip", 0, a->iters, a->warmup };
+	struct bench_count c = bench_scale(a->iters, a->warmup, n);
+	struct bench_params p = { "pingpong", "mq", n, "round_trip", 0, c.iters, c.warmup };
 	char arg[64];
 	fmt_snprintf(arg, sizeof arg, "role=mqecho req=%d rep=%d size=%lu", req, rep,
 		     (unsigned long)msgsize);
@@ -88,9 +91,9 @@ static int measure_mq(const struct bench_args *a, int64_t n)
 		bench_fail(&run, "set-up failed: queues %d %d, partner %d", req, rep, pid);
 		return bench_end(&run);
 	}
-	for (unsigned i = 0; i < a->warmup + run.p.iters && !run.check[0]; i++) {
+	for (unsigned i = 0; i < run.p.warmup + run.p.iters && !run.check[0]; i++) {
 		fill(out, (size_t)n, i);
-		if (i == a->warmup)
+		if (i == run.p.warmup)
 			os_counters(&run.ev0);
 		bench_window(&run);
 		uint64_t t0 = bench_now();
@@ -98,7 +101,7 @@ static int measure_mq(const struct bench_args *a, int64_t n)
 		if (r == 0)
 			r = os_mq_receive(rep, in, msgsize, 0);
 		uint64_t t1 = bench_now();
-		check_round_trip(a, i, r, n, t1 - t0);
+		check_round_trip(run.p.warmup, i, r, n, t1 - t0);
 	}
 	int failures = bench_end(&run);
 	os_kill(pid);

@@ -23,11 +23,12 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key, int u
 {
 	char variant[32];
 	fmt_snprintf(variant, sizeof variant, user ? "handoff_%s" : "handoff", usem_kind);
-	struct bench_params p = { "shm", variant, size, "per_handoff", 0, a->iters, a->warmup };
+	struct bench_count c = bench_scale(a->iters, a->warmup, size);   /* fewer above 4 KiB */
+	struct bench_params p = { "shm", variant, size, "per_handoff", 0, c.iters, c.warmup };
 	int seg = os_shm_create(key, sizeof(struct shm_hdr) + (size_t)size), pid = -1, st, ok = 1;
 	long addr = seg < 0 ? seg : os_shm_attach(seg), ep = user ? usem_grant_ep() : 0;
 	struct shm_sync sync = { user, { -1, -1, -1, -1 }, (struct shm_hdr *)addr };
-	unsigned total = a->warmup + (a->iters > BENCH_MAX_SAMPLES ? BENCH_MAX_SAMPLES : a->iters);
+	unsigned total = c.warmup + c.iters;
 	char arg[128];
 	bench_begin(&run, &p);
 	for (int k = 0; addr > 0 && k < SHM_NSYNC; k++) {
@@ -52,7 +53,7 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key, int u
 	for (unsigned i = 0; i < total && !run.check[0]; i++) {
 		shm_fill(h->data, (size_t)size, i);   /* before the timed hand-off */
 		h->seq = i;
-		if (i == a->warmup)
+		if (i == c.warmup)
 			os_counters(&run.ev0);
 		bench_window(&run);
 		uint64_t t0 = bench_now();
@@ -60,7 +61,7 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key, int u
 		uint64_t t1 = bench_now();
 		if (r1 || r2)
 			bench_fail(&run, "hand-off %u: post %d wait %d", i, r1, r2);
-		else if (i >= a->warmup)
+		else if (i >= c.warmup)
 			bench_sample(&run, t1 - t0);
 		if (shm_post(&sync, SHM_GO) || shm_wait(&sync, SHM_DONE))   /* the consumer checks */
 			bench_fail(&run, "check %u: the consumer did not answer", i);

@@ -62,21 +62,27 @@ static int assoc_init(struct assoc *a, unsigned entries, unsigned ways)
 	return a->tag ? 0 : -1;
 }
 
-/* Look key up; on a miss insert it (evicting the LRU way). 1 = hit. */
-static int assoc_access(struct assoc *a, uint64_t key)
+/* Look key up past the most recent way; on a miss insert it (evicting
+ * the LRU way). 1 = hit. */
+static int assoc_rest(uint64_t *t, unsigned ways, uint64_t want)
 {
-	uint64_t *t = a->tag + (key & a->mask) * a->ways, want = key + 1;
-	if (t[0] == want)
-		return 1;
 	unsigned w = 1;
-	while (w < a->ways && t[w] != want)
+	while (w < ways && t[w] != want)
 		w++;
-	int hit = w < a->ways;
+	int hit = w < ways;
 	if (!hit)
-		w = a->ways - 1;
+		w = ways - 1;
 	memmove(t + 1, t, w * sizeof *t);
 	t[0] = want;
 	return hit;
+}
+
+/* Look key up; on a miss insert it. 1 = hit. The most recent way is
+ * checked here, inline: it is most lookups. */
+static inline __attribute__((always_inline)) int assoc_access(struct assoc *a, uint64_t key)
+{
+	uint64_t *t = a->tag + (key & a->mask) * a->ways, want = key + 1;
+	return t[0] == want || assoc_rest(t, a->ways, want);
 }
 
 /* Drop every entry whose key satisfies keep() == 0. */
@@ -316,6 +322,7 @@ struct segment {
 	uint64_t *lines, *pages;
 	unsigned nlines, npages, ninsns;
 	int end_mark, end_cr3, end_invlpg;
+	uint64_t seen;               /* ichanges when its fetches last changed nothing */
 	struct segment *next;
 };
 
@@ -324,11 +331,20 @@ static int host_base_known;
 
 /* The last segment whose fetches ran, and the last data line touched:
  * repeating either right away finds everything where it was left (most
- * recent in its set), so the lookups are skipped; exact, and most of the
+ * recent in its set), so the lookups are skipped; exact (a data line
+ * only while no page walk has touched L1D since), and most of the
  * model's speed (rep movs iterations, tight loops, one field after
  * another). A CR3 write forgets both. */
-static const struct segment *last_seg;
+static struct segment *last_seg;
 static uint64_t last_dline = ~0ULL, last_dpage = ~0ULL, last_ipage = ~0ULL, last_iline = ~0ULL;
+
+/* The data line touched before last_dline, when repeating it is exact
+ * too: a copy alternates between a source and a destination line. That
+ * holds while both lines are the most recent in their L1D sets and both
+ * pages in their DTLB sets: they are in different sets (or the same
+ * page), and no page walk has touched L1D since (pair_walks). */
+static uint64_t prev_dline = ~0ULL, prev_dpage, prev_pline, last_pline = ~0ULL, last_walks, pair_walks;
+static int pair_ok;
 
 /* Guest virtual page -> physical page, as QEMU's own lookup (slow) last
  * gave it; forgotten on every CR3 write and invlpg, when the guest's own
@@ -339,24 +355,39 @@ static uint64_t xlate_key[XLATE], xlate_pa[XLATE];
 static void forget_translations(void)
 {
 	memset(xlate_key, 0, sizeof xlate_key);
-	last_seg = 0, last_dline = last_dpage = last_ipage = last_iline = ~0ULL;
+	last_seg = 0, last_dline = last_dpage = last_ipage = last_iline = last_pline = ~0ULL;
+	pair_ok = 0;
 }
 
-static void run_segment(const struct segment *s)
+/* Counts the changes of L1I and the instruction TLBs (an access that was
+ * not to the most recent way of its set, a flush). A segment whose
+ * fetches all found the most recent ways, with no change since, would
+ * find them again and change nothing: its lookups are skipped. Exact. */
+static uint64_t ichanges = 1;
+
+static int is_mru(const struct assoc *a, uint64_t key) { return a->tag[(key & a->mask) * a->ways] == key + 1; }
+
+static void run_segment(struct segment *s)
 {
-	if (s != last_seg) {
-		last_seg = s;
+	if (s != last_seg && s->seen != ichanges) {
+		uint64_t before = ichanges;
 		for (unsigned i = 0; i < s->npages; i++)
 			if (s->pages[i] != last_ipage) {   /* else the ITLB's most recent entry */
+				uint64_t key = page_key(s->pages[i]);
 				last_ipage = s->pages[i];
+				ichanges += !is_mru(key & 1 ? &itlb2m : &itlb, key);
 				translate(&itlb, &itlb2m, s->pages[i], C_ITLB_MISS);
 			}
 		for (unsigned i = 0; i < s->nlines; i++)
 			if (s->lines[i] != last_iline) {   /* else L1I's most recent line */
 				last_iline = s->lines[i];
+				ichanges += !is_mru(&l1i, s->lines[i] / LINE);
 				cache_line(&l1i, C_L1I_MISS, s->lines[i]);
 			}
+		if (ichanges == before)
+			s->seen = ichanges;
 	}
+	last_seg = s;
 	for (unsigned i = 0; i < s->ncost; i++)
 		now[s->cidx[i]] += s->cval[i];
 }
@@ -367,11 +398,12 @@ static int keep_global(uint64_t key) { return global_key(key); }
  * effect where it stands. */
 static void tb_exec(unsigned int vcpu, void *udata)
 {
-	for (const struct segment *s = udata; s; s = s->next) {
+	for (struct segment *s = udata; s; s = s->next) {
 		run_segment(s);
 		if (s->end_cr3 || s->end_invlpg)
 			forget_translations();
 		if (s->end_cr3) {
+			ichanges++;
 			assoc_flush(&itlb, keep_global);
 			assoc_flush(&dtlb, keep_global);
 			assoc_flush(&stlb, keep_global);
@@ -381,12 +413,42 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	}
 }
 
+/* Do two data accesses' lines (physical) and pages (virtual) stay the
+ * most recent in their sets side by side? */
+static int apart(uint64_t pline_a, uint64_t va_a, uint64_t pline_b, uint64_t va_b)
+{
+	if ((pline_a & l1d.mask) == (pline_b & l1d.mask))
+		return 0;
+	uint64_t ka = page_key(va_a), kb = page_key(va_b);
+	return ka == kb || (ka & 1) != (kb & 1) ||
+	       ((ka & 1 ? dtlb2m.mask : dtlb.mask) & (ka ^ kb)) != 0;
+}
+
+static void __attribute__((noinline)) mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line);
+
+/* A data access: the repeats of the last two lines return at once (no
+ * registers to save); the rest is mem_lookup's. */
 static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va, void *udata)
 {
 	(void)vcpu, (void)udata;
-	if (va / LINE == last_dline)
+	uint64_t line = va / LINE;
+	if (line == last_dline && last_walks == now[C_WALKS])   /* a walk may have moved it */
 		return;
-	last_dline = va / LINE;
+	if (pair_ok && line == prev_dline && pair_walks == now[C_WALKS]) {
+		uint64_t l = last_dline, pg = last_dpage, pl = last_pline;   /* both stay where they are */
+		last_dline = prev_dline, last_dpage = prev_dpage, last_pline = prev_pline;
+		prev_dline = l, prev_dpage = pg, prev_pline = pl;
+		return;
+	}
+	mem_lookup(info, va, line);
+}
+
+static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line)
+{
+	uint64_t before_line = last_dline, before_pline = last_pline, before_page = last_dpage;
+	uint64_t before_walks = last_walks;
+	last_dline = line, last_pline = ~0ULL;   /* (until an access of memory is made) */
+	pair_ok = 0;
 	uint64_t page = va >> 12, slot = page % XLATE, pa;
 	if (xlate_key[slot] == page + 1) {
 		pa = xlate_pa[slot] | (va & 0xFFF);
@@ -402,6 +464,12 @@ static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t v
 		translate(&dtlb, &dtlb2m, va, C_DTLB_MISS);
 	}
 	data_line(pa);
+	last_pline = pa / LINE, last_walks = now[C_WALKS];
+	if (before_pline != ~0ULL && before_walks == last_walks &&
+	    apart(last_pline, va, before_pline, before_line * LINE)) {
+		prev_dline = before_line, prev_dpage = before_page, prev_pline = before_pline;
+		pair_ok = 1, pair_walks = last_walks;
+	}
 }
 
 static void add_unique(uint64_t **v, unsigned *n, uint64_t x)

@@ -79,7 +79,34 @@ static void test_isqrt(void)
 	CHECK_EQ(bench_isqrt(UINT64_MAX), 4294967295u);
 }
 
+/* bench_scale: as asked up to 4 KiB, in proportion above, with floors. */
+static void test_scale_by_size(void)
+{
+	struct bench_count c = bench_scale(1000, 100, -1);   /* no size */
+	CHECK_EQ(c.iters, 1000u);
+	CHECK_EQ(c.warmup, 100u);
+	c = bench_scale(1000, 100, 4096);
+	CHECK_EQ(c.iters, 1000u);
+	CHECK_EQ(c.warmup, 100u);
+	c = bench_scale(1000, 100, 16384);
+	CHECK_EQ(c.iters, 250u);
+	CHECK_EQ(c.warmup, 25u);
+	c = bench_scale(1000, 100, 65536);
+	CHECK_EQ(c.iters, 62u);
+	CHECK_EQ(c.warmup, 6u);
+	c = bench_scale(100, 10, 65536);      /* QUICK: the floors */
+	CHECK_EQ(c.iters, (unsigned)BENCH_MIN_SAMPLES);
+	CHECK_EQ(c.warmup, (unsigned)BENCH_MIN_WARMUP);
+	c = bench_scale(20, 2, 65536);        /* asked for fewer than the floors */
+	CHECK_EQ(c.iters, 20u);
+	CHECK_EQ(c.warmup, 2u);
+	c = bench_scale(100000, 0, 64);       /* never more than a run holds */
+	CHECK_EQ(c.iters, (unsigned)BENCH_MAX_SAMPLES);
+	CHECK_EQ(c.warmup, 0u);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_scale_by_size),
 	CHECK_TEST(test_sort_orders_any_input),
 	CHECK_TEST(test_stats_of_known_samples),
 	CHECK_TEST(test_median_and_p99_ranks),
