@@ -33,7 +33,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BINARY = os.path.join(REPO, "build", "host", "hostbench")
 
 # (repetitions, --benchmark_min_time s, perf stat s/benchmark, perf bench s/run)
-PROFILES = {"quick": (3, 0.01, 0.02, 0.1), "full": (5, 0.05, 0.05, 0.3)}
+PROFILES = {"quick": (3, 0.01, 0.02, 0.1), "full": (5, 0.03, 0.03, 0.3)}
 
 PLACEMENT = {1: "benchmark process and partner on CPU 0",
              2: "benchmark process on CPU 0, partner on CPU 1"}

@@ -360,6 +360,12 @@ class Engine:
         fut.boot = boot
         return fut
 
+    def finished(self, futures):
+        """Yield each future of futures as it finishes (done, failed or lost:
+        result() tells which)."""
+        distributed, _ = _import_dask()
+        yield from distributed.as_completed(futures)
+
     def as_completed(self, futures):
         """Yield a Done for each future as it finishes; its log is written."""
         distributed, _ = _import_dask()
