@@ -11,15 +11,18 @@
 enum sysnum {
 	SYS_NULL = 0,      /* () -> 0: the null system call */
 	SYS_EXIT,          /* (status) */
-	SYS_SPAWN,         /* (name, arg, privs) -> pid; the child gets privs & ours */
+	SYS_SPAWN,         /* (name, arg, privs | SPAWN_NEW_TREE) -> pid; the child gets privs & ours */
 	SYS_WAIT,          /* (pid, *status) -> pid */
 	SYS_KILL,          /* (pid): ourself, a child, or any with PRIV_KILL (not init) */
 	SYS_YIELD,         /* () */
 	SYS_GETPID,        /* () -> pid */
-	SYS_FINDPROC,      /* (name) -> pid of a live process with that name */
+	SYS_FINDPROC,      /* (name) -> pid of a live server or child of ours with that name */
 	SYS_COUNTERS,      /* (*struct kcounters) */
 	SYS_DEBUG_WRITE,   /* (buf, len): kernel console, for tests and panics */
-	SYS_PROC_ALIVE,    /* (pid) -> 1 if that process lives, else 0 (pids are never reused) */
+	SYS_PROC_ALIVE,    /* (pid, of) -> 1 if that process lives (and, if of: is of or of's
+	                    * child), else 0; pids are never reused. Servers may ask of
+	                    * anyone, others of themselves and their children (-E_PERM) */
+	SYS_PROC_TREE,     /* (pid) -> its process tree (0: the system's); servers only */
 	/* mono: in-kernel services */
 	SYS_WRITE = 16,    /* (buf, len) -> len: console */
 	SYS_PIPE,          /* () -> pipe id */
@@ -94,13 +97,17 @@ enum sysnum {
 enum {
 	E_OK = 0, E_NOSYS = 1, E_FAULT = 2, E_INVAL = 3, E_BADH = 4,
 	E_NOMEM = 5, E_NOENT = 6, E_SRCH = 7, E_PEER = 8, E_PERM = 9,
-	E_CHILD = 10, E_MSGSIZE = 11, E_AGAIN = 12, E_PIPE = 13
+	E_CHILD = 10, E_MSGSIZE = 11, E_AGAIN = 12, E_PIPE = 13,
+	E_QUOTA = 14   /* past a limit of the caller's process tree (kernels/core/quota.c) */
 };
 
 /* Privileges a parent may pass to a child at spawn (a subset of its own;
  * init has them all). */
 #define PRIV_KILL 0x1            /* kill any process but init, not only children */
-#define PRIV_ALL 0x1
+#define PRIV_TREE 0x2            /* start a child in a process tree of its own (SPAWN_NEW_TREE) */
+#define PRIV_ALL 0x3
+/* SYS_SPAWN's third argument: the privileges to pass, and this flag. */
+#define SPAWN_NEW_TREE 0x100     /* the child starts its own process tree (needs PRIV_TREE) */
 
 /* Exit statuses reported by wait. */
 #define EXIT_FAULT_BASE 0x1000   /* killed by CPU exception: base | vector */

@@ -46,5 +46,6 @@ int sem_trywait(struct sem_table *t, int id);
 int sem_post(struct sem_table *t, int id, uint32_t *woken);
 int sem_cancel(struct sem_table *t, uint32_t waiter);
 int sem_value(const struct sem_table *t, int id);
+int sem_owner(const struct sem_table *t, int id);
 
 #endif

@@ -27,6 +27,7 @@ enum svc_err {
     SVC_ENOSPC = -28,        /* disk, file size limit or fixed table full */
     SVC_ENAMETOOLONG = -36,  /* file name longer than FS_NAME_MAX */
     SVC_EOVERFLOW = -75,     /* a counter would overflow */
+    SVC_EDQUOT = -122,       /* the caller's process tree holds its share (svc_share.h) */
     SVC_ECORRUPT = -117,     /* on-disk structures are inconsistent (EUCLEAN) */
     SVC_EWOULDBLOCK = -140,  /* caller WAS queued: the hosting must block it */
 };
@@ -52,6 +53,7 @@ static inline const char *svc_strerror(int err)
     case SVC_ENAMETOOLONG: return "SVC_ENAMETOOLONG";
     case SVC_EOVERFLOW: return "SVC_EOVERFLOW";
     case SVC_ECORRUPT: return "SVC_ECORRUPT";
+    case SVC_EDQUOT: return "SVC_EDQUOT";
     case SVC_EWOULDBLOCK: return "SVC_EWOULDBLOCK";
     default: return "SVC_E?";
     }

@@ -26,8 +26,10 @@ int main(const char *cmdline)
 		return 1;
 	}
 	/* The program may kill processes it did not start (the self tests kill
-	 * a server to see it restart); what it starts gets no privileges. */
-	int pid = os_spawn_priv(prog, cmdline, PRIV_KILL), status = -1;
+	 * a server to see it restart) and start process trees of its own (the
+	 * self tests' hostile trees, each under its own limits); what it
+	 * starts gets no privileges. As init's child it is a tree itself. */
+	int pid = os_spawn_priv(prog, cmdline, PRIV_KILL | PRIV_TREE), status = -1;
 	if (pid < 0) {
 		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"cannot start %s: error %d\"}\n", prog, -pid);
 		return 1;

@@ -1,6 +1,7 @@
 /* main.c - kernel entry after boot.S: bring up each subsystem, start the
  * mode's services and init, then schedule. Linked into both kernels. */
 #include "defs.h"
+#include "quota.h"
 #include "proc.h"
 #include "protocol.h"
 
@@ -51,7 +52,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu,"
 		"\"smep\":%d,\"smap\":%d,\"umip\":%d}\n", mode_name, pmm_free_pages() * 4,
 		cpu_features.smep, cpu_features.smap, cpu_features.umip);
-	int pid = proc_spawn("init", cmdline, 0, INIT_PRIO);   // pid 1
+	int pid = proc_spawn("init", cmdline, 0, INIT_PRIO, &system_account);   // pid 1
 	if (pid != 1)
 		panic("cannot start init (%d)", pid);
 	proc_find(1)->privs = PRIV_ALL;   // init passes on what its program needs

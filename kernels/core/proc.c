@@ -7,6 +7,7 @@
 #include "image.h"
 #include "proc.h"
 #include "protocol.h"
+#include "quota.h"
 #include "x86.h"
 
 struct proc ptable[NPROC];
@@ -80,29 +81,68 @@ static uint64_t setup_ustack(uint64_t *pml4, const char *arg)
 	return USER_STACK_TOP - USER_ARG_MAX;
 }
 
-/* Create a process running image `name` with argument string arg.
- * Returns its pid, or -E_NOENT (no such image), -E_NOMEM, -E_INVAL. */
-int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio)
+/* The process whose address space pml4 is (being built, or live), or 0. */
+struct proc *proc_of_space(const uint64_t *pml4)
+{
+	for (int i = 1; i < NPROC; i++)
+		if (ptable[i].pml4 == pml4)
+			return &ptable[i];
+	return 0;
+}
+
+/* Free p's address space, giving its page tables back to its account. */
+static void proc_free_space(struct proc *p)
+{
+	vm_destroy(p->pml4);
+	p->pml4 = 0;
+	for (; p->ptpages > 0; p->ptpages--)
+		quota_give(p->acct, Q_PTPAGES);
+}
+
+/* p's slot is no longer charged to its account (p is reaped, or an
+ * orphan that died: nobody will wait for it). */
+static void proc_release(struct proc *p)
+{
+	if (p->released || !p->acct)
+		return;
+	p->released = 1;
+	quota_give(p->acct, Q_PROCS);
+	account_drop(p->acct);
+}
+
+/* Create a process running image `name` with argument string arg, in
+ * account acct (charged one process slot). Returns its pid, or -E_NOENT
+ * (no such image), -E_NOMEM, -E_INVAL, -E_QUOTA. */
+int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio, struct account *acct)
 {
 	const struct user_image *img = image_find(name);
 	if (!img)
 		return -E_NOENT;
 	if (strlen(arg) >= USER_ARG_MAX || prio < 1 || prio >= NPRIO)
 		return -E_INVAL;
+	if (quota_take(acct, Q_PROCS) < 0)
+		return -E_QUOTA;
 	struct proc *p = proc_alloc();
-	if (!p)
+	if (!p) {
+		quota_give(acct, Q_PROCS);
 		return -E_NOMEM;
+	}
 	uint8_t *kstack = p->kstack;
 	memset(p, 0, sizeof *p);
 	p->kstack = kstack;
-	if (!(p->pml4 = vm_create()))
-		return -E_NOMEM;
+	p->acct = acct;
+	account_hold(acct);
 	uint64_t entry, uarg;
-	int r = elf_load(p->pml4, img->start, (size_t)(img->end - img->start), &entry);
-	if (r < 0 || !(uarg = setup_ustack(p->pml4, arg))) {
-		vm_destroy(p->pml4);
-		p->pml4 = 0;
-		return r < 0 ? r : -E_NOMEM;
+	int r = (p->pml4 = vm_create()) ? 0 : -E_NOMEM;
+	if (r == 0)
+		r = elf_load(p->pml4, img->start, (size_t)(img->end - img->start), &entry);
+	if (r == 0 && !(uarg = setup_ustack(p->pml4, arg)))
+		r = -E_NOMEM;
+	if (r < 0) {
+		if (p->pml4)
+			proc_free_space(p);
+		proc_release(p);   /* the slot stays unused */
+		return r;
 	}
 	p->cr3 = (uint64_t)p->pml4;
 	p->pid = nextpid++;
@@ -151,7 +191,7 @@ static void proc_restart(struct proc *dead)
 		panic("restart storm: server %s died %d times in a row before it ever waited for a "
 		      "request (status %d); this CPU or hypervisor does not run the guest correctly",
 		      old.name, stillborn, old.exit_status);
-	int pid = proc_spawn(old.image->name, old.arg, 0, old.base_prio);
+	int pid = proc_spawn(old.image->name, old.arg, 0, old.base_prio, &system_account);
 	struct proc *np = proc_find(pid);
 	kprintf("mkb: server %s (pid %d) died; restarted as pid %d\n", old.name, old.pid, pid);
 	if (np) {
@@ -172,18 +212,21 @@ static void proc_teardown(struct proc *p, int status)
 		waitq_remove(p->waitobj, p);
 	mode_proc_exit(p);
 	for (int i = 1; i < NPROC; i++)
-		if (ptable[i].parent == p) {
+		if (ptable[i].parent == p) {   /* orphans: init's, which reaps at once */
 			ptable[i].parent = 0;
-			if (ptable[i].state == P_ZOMBIE)
+			if (ptable[i].state == P_ZOMBIE) {
+				proc_release(&ptable[i]);
 				ptable[i].state = P_UNUSED;
+			}
 		}
 	if (p == curproc)
 		lcr3((uint64_t)boot_pml4);
-	vm_destroy(p->pml4);
-	p->pml4 = 0;
+	proc_free_space(p);
 	p->cr3 = (uint64_t)boot_pml4;
 	p->state = P_ZOMBIE;
 	p->exit_status = status;
+	if (!p->parent)
+		proc_release(p);   /* nobody waits for it: its slot is free once it stops running */
 	if (p->pid == 1) {
 		kprintf("mkb: init exited with status %d\n", status);
 		qemu_exit(status == 0 ? MKB_EXIT_SUCCESS : MKB_EXIT_FAILURE);
@@ -225,6 +268,7 @@ int proc_wait(int pid, int *status)
 			found = 1;
 			if (p->state == P_ZOMBIE) {
 				*status = p->exit_status;
+				proc_release(p);
 				p->state = P_UNUSED;
 				p->parent = 0;
 				return p->pid;

@@ -5,6 +5,7 @@
  */
 #include "defs.h"
 #include "proc.h"
+#include "quota.h"
 #include "syscall.h"
 #include "x86.h"
 
@@ -71,10 +72,25 @@ int64_t sys_spawn(struct sysframe *sf)
 	}
 	if (!mode_spawn_allowed(name))
 		return -E_PERM;   /* a server image: only the kernel starts those */
-	int pid = proc_spawn(name, arg, curproc, curproc->prio);
+	/* A child of init starts a process tree of its own (a session, with
+	 * its own limits: quota.h); so does one spawned with SPAWN_NEW_TREE
+	 * by a process that may (PRIV_TREE). Every other child joins its
+	 * parent's tree. */
+	struct proc *cur = curproc;
+	struct account *acct = cur->acct;
+	if (ARG2(sf) & SPAWN_NEW_TREE && !(cur->privs & PRIV_TREE))
+		return -E_PERM;
+	if (cur->pid == 1 || ARG2(sf) & SPAWN_NEW_TREE) {
+		if (!(acct = account_new()))
+			return -E_NOMEM;
+	} else {
+		account_hold(acct);   /* held across the spawn, as a new one is */
+	}
+	int pid = proc_spawn(name, arg, cur, cur->prio, acct);
+	account_drop(acct);   /* the child holds it now, if it was made */
 	struct proc *p = pid > 0 ? proc_find(pid) : 0;
 	if (p)
-		p->privs = curproc->privs & (unsigned)ARG2(sf);
+		p->privs = cur->privs & (unsigned)ARG2(sf) & PRIV_ALL;
 	return pid;
 }
 
@@ -102,9 +118,34 @@ int64_t sys_kill(struct sysframe *sf)
 	return 0;
 }
 
+/* What a process may learn of others: a server (it answers clients it
+ * must tell apart) anything; anyone else itself and its children. */
+static int may_ask_about(int pid)
+{
+	struct proc *cur = curproc, *p = proc_find(pid);
+	return cur->server_ep >= 0 || pid == cur->pid || (p && p->parent == cur);
+}
+
+/* (pid, of): does pid live (and is it of, or of's child)? */
 int64_t sys_proc_alive(struct sysframe *sf)
 {
-	return proc_find((int)ARG0(sf)) ? 1 : 0;
+	int pid = (int)ARG0(sf), of = (int)ARG1(sf);
+	if (!may_ask_about(pid))
+		return -E_PERM;
+	struct proc *p = proc_find(pid);
+	if (!p)
+		return 0;
+	return !of || p->pid == of || (p->parent && p->parent->pid == of);
+}
+
+/* (pid): the process tree pid is in (quota.h), for a server keeping a
+ * tree's share of its own tables. */
+int64_t sys_proc_tree(struct sysframe *sf)
+{
+	struct proc *p = proc_find((int)ARG0(sf));
+	if (curproc->server_ep < 0)
+		return -E_PERM;
+	return p ? account_id(p->acct) : -E_SRCH;
 }
 
 int64_t sys_yield(struct sysframe *sf)
@@ -126,8 +167,8 @@ int64_t sys_findproc(struct sysframe *sf)
 	int r = copyinstr(name, ARG0(sf), sizeof name);
 	if (r < 0)
 		return r;
-	struct proc *p = proc_find_name(name);
-	return p ? p->pid : -E_SRCH;
+	struct proc *p = proc_find_name(name);   /* a server, or a child of ours */
+	return p && (p->server_ep >= 0 || p->parent == curproc) ? p->pid : -E_SRCH;
 }
 
 int64_t sys_counters(struct sysframe *sf)

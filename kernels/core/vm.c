@@ -9,6 +9,7 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "proc.h"
+#include "quota.h"
 #include "x86.h"
 
 extern uint64_t boot_pd[512];
@@ -65,9 +66,19 @@ static uint64_t *walk(uint64_t *pml4, uint64_t va, int alloc)
 	if (!(pd[i] & PTE_P)) {
 		if (!alloc)
 			return 0;
-		uint64_t *pt = page_alloc();
-		if (!pt)
+		/* charged to the space's process tree (quota.h): a process
+		 * mapping into its children cannot take every free page */
+		struct proc *owner = proc_of_space(pml4);
+		if (owner && quota_take(owner->acct, Q_PTPAGES) < 0)
 			return 0;
+		uint64_t *pt = page_alloc();
+		if (!pt) {
+			if (owner)
+				quota_give(owner->acct, Q_PTPAGES);
+			return 0;
+		}
+		if (owner)
+			owner->ptpages++;
 		pd[i] = (uint64_t)pt | PTE_P | PTE_W | PTE_U;
 	}
 	return (uint64_t *)PTE_ADDR(pd[i]) + ((va >> 12) & 511);

@@ -6,6 +6,7 @@
  */
 #include "defs.h"
 #include "ipc.h"
+#include "quota.h"
 #include "syscall.h"
 
 struct endpoint endpoints[NEP];
@@ -16,20 +17,34 @@ struct endpoint *ep_get(uint64_t id)
 }
 
 /* Claim endpoint id (or the first free one from EP_FIRST_FREE if id < 0)
- * for owner. */
+ * for owner, charged to owner's process tree: -E_QUOTA past its limit,
+ * -E_NOMEM if none is free. */
 int ep_alloc_at(int id, struct proc *owner)
 {
 	for (int i = id < 0 ? EP_FIRST_FREE : id; i < NEP; i++) {
 		if (!endpoints[i].used) {
+			if (quota_take(owner->acct, Q_EPS) < 0)
+				return -E_QUOTA;
+			uint32_t gen = endpoints[i].gen + 1;
 			memset(&endpoints[i], 0, sizeof endpoints[i]);
 			endpoints[i].used = 1;
+			endpoints[i].gen = gen;
 			endpoints[i].owner = owner;
+			endpoints[i].acct = owner->acct;
 			return i;
 		}
 		if (id >= 0)
 			break;
 	}
 	return -E_NOMEM;
+}
+
+/* Endpoint ep goes (its queues already failed and freed). */
+void ep_free(struct endpoint *ep)
+{
+	quota_give(ep->acct, Q_EPS);
+	ep->used = 0;
+	ep->acct = 0;
 }
 
 int64_t sys_ep_create(struct sysframe *sf)
@@ -120,7 +135,7 @@ void mode_proc_exit(struct proc *p)
 		ipc_fail_all(&ep->sendq);
 		ipc_fail_all(&ep->recvq);
 		ipc_ep_free(ep);
-		ep->used = 0;
+		ep_free(ep);
 	}
 	ntfn_proc_exit(p);
 }

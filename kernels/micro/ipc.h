@@ -23,7 +23,9 @@
  * channel (QNX), an endpoint (MINIX), a process (RC 4000). */
 struct endpoint {
 	int used;
+	uint32_t gen;         /* how many times this id was given out: a grant names (id, gen) */
 	struct proc *owner;
+	struct account *acct; /* charged one endpoint (quota.h) */
 	int call_ep;          /* 0: anyone may call; else only that endpoint's owner */
 	struct waitq sendq;   /* senders and callers waiting for a receiver */
 	struct waitq recvq;   /* receivers waiting for a sender */
@@ -48,6 +50,7 @@ void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
 // ep.c
 struct endpoint *ep_get(uint64_t id);
 int ep_alloc_at(int id, struct proc *owner);
+void ep_free(struct endpoint *ep);
 int ep_owned(struct endpoint *ep, uint64_t id);
 int ep_may_recv(struct endpoint *ep, uint64_t id);
 int ep_may_call(const struct endpoint *ep);

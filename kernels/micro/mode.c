@@ -4,6 +4,7 @@
  * the ring-3 servers. */
 #include "defs.h"
 #include "ipc.h"
+#include "quota.h"
 #include "syscall.h"
 
 #define SERVER_PRIO 6
@@ -46,7 +47,7 @@ int mode_spawn_allowed(const char *image)
  * it dies. io_console grants it COM1's ports through the TSS bitmap. */
 static void server_start(const char *image, const char *arg, int ep, int io_console)
 {
-	int pid = proc_spawn(image, arg, 0, SERVER_PRIO);
+	int pid = proc_spawn(image, arg, 0, SERVER_PRIO, &system_account);
 	struct proc *p = proc_find(pid);
 	if (!p)
 		panic("cannot start server %s (%d)", image, pid);

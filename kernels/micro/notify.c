@@ -7,12 +7,14 @@
  * sys_unmap). Micro kernel only. */
 #include "defs.h"
 #include "ipc.h"
+#include "quota.h"
 #include "syscall.h"
 
 struct ntfn {
 	int used;
 	struct proc *owner;
-	int signal_ep;        /* 0, or the endpoint whose owner may signal too */
+	int signal_ep;        /* 0, or the endpoint whose owner may signal too ... */
+	uint32_t signal_gen;  /* ... while it is the one granted (its generation then) */
 	uint64_t bits;
 	struct waitq waiters;
 };
@@ -29,6 +31,8 @@ int64_t sys_ntfn_create(struct sysframe *sf)
 	(void)sf;
 	for (int i = 1; i < NNTFN; i++)
 		if (!ntfns[i].used) {
+			if (quota_take(curproc->acct, Q_NTFNS) < 0)
+				return -E_QUOTA;
 			memset(&ntfns[i], 0, sizeof ntfns[i]);
 			ntfns[i].used = 1;
 			ntfns[i].owner = curproc;
@@ -43,10 +47,20 @@ int64_t sys_ntfn_grant(struct sysframe *sf)
 	struct ntfn *n = ntfn_get(ARG0(sf));
 	if (!n || n->owner != curproc)
 		return -E_BADH;
-	if (!ep_get(ARG1(sf)))
+	struct endpoint *ep = ep_get(ARG1(sf));
+	if (!ep)
 		return -E_INVAL;
 	n->signal_ep = (int)ARG1(sf);
+	n->signal_gen = ep->gen;
 	return 0;
+}
+
+/* Is n granted to endpoint ep as it is now (not to an earlier endpoint
+ * that had its id)? A grant dies with its endpoint. */
+static int granted_to(const struct ntfn *n, int ep)
+{
+	return n->signal_ep && n->signal_ep == ep && endpoints[ep].used &&
+	       endpoints[ep].gen == n->signal_gen;
 }
 
 /* The owner of endpoint ep died: every notification granted to it gets
@@ -56,7 +70,7 @@ void ntfn_peer_died(int ep)
 {
 	for (int i = 1; i < NNTFN; i++) {
 		struct ntfn *n = &ntfns[i];
-		if (!n->used || n->signal_ep != ep)
+		if (!n->used || !granted_to(n, ep))
 			continue;
 		n->bits |= NTFN_PEER_DIED;
 		struct proc *w = n->waiters.head;
@@ -72,8 +86,10 @@ void ntfn_peer_died(int ep)
 void ntfn_proc_exit(struct proc *p)
 {
 	for (int i = 1; i < NNTFN; i++)
-		if (ntfns[i].used && ntfns[i].owner == p)
+		if (ntfns[i].used && ntfns[i].owner == p) {
 			ntfns[i].used = 0;   /* only p waited on it */
+			quota_give(p->acct, Q_NTFNS);
+		}
 }
 
 int64_t sys_ntfn_signal(struct sysframe *sf)
@@ -83,7 +99,7 @@ int64_t sys_ntfn_signal(struct sysframe *sf)
 	if (!n)
 		return -E_BADH;
 	if (n->owner != cur && cur->parent != n->owner &&
-	    !(n->signal_ep && endpoints[n->signal_ep].owner == cur))
+	    !(granted_to(n, n->signal_ep) && endpoints[n->signal_ep].owner == cur))
 		return -E_PERM;
 	if (ARG2(sf) && (uint64_t)n->owner->pid != ARG2(sf))
 		return -E_PERM;   /* not the process the signaller meant */

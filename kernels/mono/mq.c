@@ -7,6 +7,7 @@
  * process that made it: it and its children use it, only it closes it,
  * and it goes when its owner dies. */
 #include "defs.h"
+#include "quota.h"
 #include "proc.h"
 #include "kpages.h"
 #include "syscall.h"
@@ -24,6 +25,7 @@ struct mq_msg {
 
 struct mq {
 	int used, owner;
+	struct account *acct;   /* its creator's process tree, charged for it (quota.h) */
 	uint64_t gen, seq;
 	uint32_t maxmsg, msgsize, count;
 	struct mq_msg msg[MQ_MAXMSG];   /* slot i's bytes start at byte i * msgsize */
@@ -44,6 +46,8 @@ static struct mq *mq_get(uint64_t id, int close)
 
 static void mq_free(struct mq *q)
 {
+	quota_give(q->acct, Q_MQS);
+	q->acct = 0;
 	q->used = 0;
 	for (unsigned i = 0; i < MQ_BYTES / PGSIZE; i++)
 		if (q->page[i])
@@ -63,7 +67,10 @@ int64_t sys_mq_create(struct sysframe *sf)
 		struct mq *q = &mqs[i];
 		if (q->used)
 			continue;
+		if (quota_take(curproc->acct, Q_MQS) < 0)
+			return -E_QUOTA;
 		memset(q, 0, sizeof *q);
+		q->acct = curproc->acct;
 		for (uint64_t p = 0; p < PGROUNDUP(maxmsg * msgsize) / PGSIZE; p++)
 			if (!(q->page[p] = page_alloc())) {
 				mq_free(q);

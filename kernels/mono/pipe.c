@@ -9,6 +9,7 @@
  * dies.
  */
 #include "defs.h"
+#include "quota.h"
 #include "proc.h"
 #include "kpages.h"
 #include "syscall.h"
@@ -20,6 +21,7 @@
 struct pipe {
 	int used;
 	int owner;             /* pid of the creator */
+	struct account *acct;   /* its creator's process tree, charged for it (quota.h) */
 	uint64_t gen;          /* tells a reused slot from the pipe a sleeper knew */
 	uint8_t *page[PIPE_PAGES];
 	uint64_t rpos, wpos;   /* bytes read and written since creation */
@@ -51,11 +53,15 @@ int64_t sys_pipe(struct sysframe *sf)
 		struct pipe *pp = &pipes[i];
 		if (pp->used)
 			continue;
+		if (quota_take(curproc->acct, Q_PIPES) < 0)
+			return -E_QUOTA;
 		memset(pp, 0, sizeof *pp);
+		pp->acct = curproc->acct;
 		for (int j = 0; j < PIPE_PAGES; j++) {
 			if (!(pp->page[j] = page_alloc())) {
 				while (j--)
 					page_free(pp->page[j]);
+				quota_give(pp->acct, Q_PIPES);
 				return -E_NOMEM;
 			}
 		}
@@ -69,6 +75,7 @@ int64_t sys_pipe(struct sysframe *sf)
 
 static void pipe_free(struct pipe *pp)
 {
+	quota_give(pp->acct, Q_PIPES);
 	pp->used = 0;
 	for (int j = 0; j < PIPE_PAGES; j++)
 		page_free(pp->page[j]);

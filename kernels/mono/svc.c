@@ -6,6 +6,8 @@
  * kernel's servers call. Results are the services' SVC_E* codes.
  */
 #include "defs.h"
+#include "kpages.h"
+#include "quota.h"
 #include "fault.h"
 #include "proc.h"
 #include "syscall.h"
@@ -13,6 +15,7 @@
 #include "ramdisk.h"
 #include "sem.h"
 #include "shm.h"
+#include "svc_share.h"
 #include "svc_err.h"
 #include "svcproto.h"
 
@@ -87,11 +90,34 @@ static int64_t sys_fs_create_body(struct sysframe *sf)
 	return r < 0 ? r : fs_create(&fs, name);
 }
 
+/* The process tree of the live process pid, or -1 (svc_share.h). */
+static int tree_of(uint32_t pid)
+{
+	struct proc *p = proc_find((int)pid);
+	return p ? account_id(p->acct) : -1;
+}
+
+/* Does the caller's tree hold its share of a table (svc_share.h)? The
+ * system's own processes have no share to keep. */
+#define TREE_FULL(arr, n)                                                     \
+	({                                                                    \
+		int held_, tree_ = account_id(curproc->acct);                 \
+		SVC_TREE_HOLDS(held_, arr, n, tree_, tree_of);                \
+		tree_ && held_ >= (int)SVC_SHARE(n);                          \
+	})
+
 static int64_t sys_fs_open_body(struct sysframe *sf)
 {
 	char name[FS_NAME_MAX + 2];
 	int r = get_name(name, ARG0(sf));
-	return r < 0 ? r : fs_open(&fs, (uint32_t)curproc->pid, name, (uint32_t)ARG1(sf));
+	if (r < 0)
+		return r;
+	static unsigned files_hw;
+	if (svc_share_possible(files_hw, FS_MAX_OPEN) && TREE_FULL(fs.files, FS_MAX_OPEN))
+		return SVC_EDQUOT;
+	r = fs_open(&fs, (uint32_t)curproc->pid, name, (uint32_t)ARG1(sf));
+	svc_share_used(&files_hw, r);
+	return r;
 }
 
 int64_t sys_fs_unlink(struct sysframe *sf)
@@ -164,19 +190,35 @@ int64_t sys_fs_close(struct sysframe *sf)
 
 static int64_t sys_sem_create_body(struct sysframe *sf)
 {
+	if (TREE_FULL(sems.sems, SEM_MAX))
+		return SVC_EDQUOT;
 	return sem_create_for(&sems, (int32_t)ARG0(sf), (uint32_t)curproc->pid);
+}
+
+/* May the caller use semaphore id (svc_share.h)? 0, or SVC_ENOENT or
+ * SVC_EPERM. */
+static int sem_may(int id, int destroy)
+{
+	int owner = sem_owner(&sems, id);
+	if (owner < 0)
+		return owner;
+	return !owner || kobj_may_use(owner, destroy) ? 0 : SVC_EPERM;
 }
 
 int64_t sys_sem_destroy(struct sysframe *sf)
 {
-	return sem_destroy(&sems, (int)ARG0(sf));
+	int r = sem_may((int)ARG0(sf), 1);
+	return r < 0 ? r : sem_destroy(&sems, (int)ARG0(sf));
 }
 
 /* Wait: take a unit, or queue in the service and block until a post
  * hands us one (the post wakes exactly the waiter it chose). */
 static int64_t sys_sem_wait_body(struct sysframe *sf)
 {
-	int r = sem_wait(&sems, (int)ARG0(sf), (uint32_t)curproc->pid);
+	int r = sem_may((int)ARG0(sf), 0);
+	if (r < 0)
+		return r;
+	r = sem_wait(&sems, (int)ARG0(sf), (uint32_t)curproc->pid);
 	if (r != SVC_EWOULDBLOCK)
 		return r;
 	sched_block(W_SVC, &sem_waiters);
@@ -186,7 +228,10 @@ static int64_t sys_sem_wait_body(struct sysframe *sf)
 static int64_t sys_sem_post_body(struct sysframe *sf)
 {
 	uint32_t woken;
-	int r = sem_post(&sems, (int)ARG0(sf), &woken);
+	int r = sem_may((int)ARG0(sf), 0);
+	if (r < 0)
+		return r;
+	r = sem_post(&sems, (int)ARG0(sf), &woken);
 	if (r == 1) {
 		struct proc *p = proc_find((int)woken);
 		if (p && p->state == P_BLOCKED && p->wait == W_SVC)
@@ -198,6 +243,8 @@ static int64_t sys_sem_post_body(struct sysframe *sf)
 
 static int64_t sys_shm_create_body(struct sysframe *sf)
 {
+	if (TREE_FULL(shms.segs, SHM_MAX))
+		return SVC_EDQUOT;
 	return shm_create(&shms, (uint32_t)ARG0(sf), (size_t)ARG1(sf), (uint32_t)curproc->pid);
 }
 

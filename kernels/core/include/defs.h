@@ -82,7 +82,9 @@ int elf_load(uint64_t *pml4, const uint8_t *img, size_t size, uint64_t *entry);
 
 // proc.c
 void proc_init(void);
-int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio);
+struct account;
+int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio, struct account *acct);
+struct proc *proc_of_space(const uint64_t *pml4);
 void proc_exit(int status) __attribute__((noreturn));
 void proc_kill(struct proc *p, int status);
 int proc_wait(int pid, int *status);

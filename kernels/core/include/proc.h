@@ -53,6 +53,9 @@ struct proc {
 	int busy_ticks;               /* a server: timer ticks it has run without a switch */
 	uint64_t last_tick;           /* ... the last of them */
 	uint64_t last_switches;       /* ... and the thread switches there had been then */
+	struct account *acct;         /* its process tree's (quota.h) */
+	int ptpages;                  /* page-table pages charged for its address space */
+	int released;                 /* its slot's charge given back (an orphan zombie) */
 	const struct user_image *image;
 	char arg[USER_ARG_MAX];       /* kept for a restart */
 	struct proc *qnext;           /* run queue or wait queue link */

@@ -18,6 +18,7 @@
  */
 #include "defs.h"
 #include "ipc.h"
+#include "quota.h"
 #include "syscall.h"
 
 const char ipc_name[] = "mach";
@@ -30,6 +31,7 @@ const char ipc_name[] = "mach";
 struct kmsg {
 	int used;
 	int sender;               /* pid, for the badge */
+	struct account *acct;     /* the sender's process tree, charged for it (quota.h) */
 	struct proc *reply_to;    /* the send-once right it carries (RPC), or 0 */
 	uint32_t label, len, flags;
 	uint64_t mr[3];
@@ -61,6 +63,7 @@ static void zone_put(uint8_t *pg)
 
 static void kmsg_free(struct kmsg *k)
 {
+	quota_give(k->acct, Q_KMSGS);
 	for (uint32_t i = 0; i < BODY_PAGES && k->page[i]; i++)
 		zone_put(k->page[i]);
 	memset(k, 0, sizeof *k);
@@ -79,16 +82,23 @@ static int body_xfer(struct kmsg *k, uint64_t u, uint32_t n, int out)
 	return 0;
 }
 
-/* A kernel copy of the message m (its body in the caller's memory). */
-static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to)
+/* A kernel copy of the message m (its body in the caller's memory),
+ * charged to the caller's process tree; 0 with *err set if none. */
+static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to, int64_t *err)
 {
 	struct kmsg *k = 0;
 	for (int i = 0; i < NKMSG && !k; i++)
 		if (!kmsgs[i].used)
 			k = &kmsgs[i];
+	*err = -E_NOMEM;
 	if (!k)
 		return 0;
+	if (quota_take(curproc->acct, Q_KMSGS) < 0) {
+		*err = -E_QUOTA;
+		return 0;
+	}
 	k->used = 1;
+	k->acct = curproc->acct;
 	kstat.kbufs++;
 	uint32_t len = m->flags & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
 	for (uint32_t i = 0; i * PGSIZE < len; i++)
@@ -141,9 +151,12 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 		cur->reply_to = 0;
 		if (!c || c->callee != cur)
 			return -E_SRCH;
-		struct kmsg *k = copy_in(m, 0);
+		if (!c->ipc_is_call)
+			return 0;   /* it no longer waits for an answer: nothing is parked */
+		int64_t err;
+		struct kmsg *k = copy_in(m, 0, &err);
 		if (!k)
-			return -E_NOMEM;
+			return err;
 		struct kmsg *t = c->reply_q;
 		while (t && t->next)
 			t = t->next;
@@ -165,9 +178,10 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 		if ((int64_t)cur->sf->rax < 0 || !ep->used)
 			return -E_PEER;
 	}
-	struct kmsg *k = copy_in(m, call ? cur : 0);
+	int64_t err;
+	struct kmsg *k = copy_in(m, call ? cur : 0, &err);
 	if (!k)
-		return -E_NOMEM;
+		return err;
 	enqueue(&ep->kq_head, &ep->kq_tail, k);
 	ep->kq_len++;
 	struct proc *rcv = waitq_pop(&ep->recvq);
@@ -244,7 +258,13 @@ static int64_t sys_mach_msg(struct sysframe *sf)
 {
 	uint64_t opt = ARG0(sf);
 	struct proc *cur = curproc;
-	struct mach_msg m;
+	struct mach_msg m, r;
+	/* The receive half is checked before anything is sent: a call whose
+	 * answer could not be delivered must fail whole, or its reply would
+	 * stay parked in the kernel for good. */
+	if ((opt & MACH_RCV_MSG) && (copyin(&r, ARG4(sf), sizeof r) < 0 || !ipc_user_ok(cur, ARG4(sf), sizeof r, 1) ||
+				     (r.rcap && !ipc_user_ok(cur, r.rbody, r.rcap, 1))))
+		return -E_FAULT;
 	if (opt & MACH_SEND_MSG) {
 		if (copyin(&m, ARG2(sf), sizeof m) < 0)
 			return -E_FAULT;
@@ -258,9 +278,7 @@ static int64_t sys_mach_msg(struct sysframe *sf)
 	}
 	if (!(opt & MACH_RCV_MSG))
 		return 0;
-	if (copyin(&m, ARG4(sf), sizeof m) < 0 || !ipc_user_ok(cur, ARG4(sf), sizeof m, 1))
-		return -E_FAULT;
-	return msg_receive(ARG3(sf), ARG4(sf), &m);
+	return msg_receive(ARG3(sf), ARG4(sf), &r);
 }
 
 const struct ipc_sysent ipc_syscalls[] = {

@@ -22,6 +22,7 @@
  */
 #include "defs.h"
 #include "ipc.h"
+#include "quota.h"
 #include "syscall.h"
 
 const char ipc_name[] = "rc4000";
@@ -34,6 +35,7 @@ enum { B_FREE, B_QUEUED, B_RECEIVED, B_ANSWERED };
 struct rcbuf {
 	int state;
 	struct proc *sender, *receiver;
+	struct account *acct;       /* its sender's process tree, charged for it (quota.h) */
 	uint64_t words[RC_WORDS];   /* the message, then the answer */
 	int64_t result;
 	struct rc_area area;
@@ -53,6 +55,8 @@ static uint64_t buf_id(const struct rcbuf *b) { return (uint64_t)(b - pool) + 1;
 
 static void buf_free(struct rcbuf *b)
 {
+	quota_give(b->acct, Q_KMSGS);
+	b->acct = 0;
 	b->state = B_FREE;
 	b->sender = b->receiver = 0;
 	kstat.kbufs--;
@@ -99,7 +103,9 @@ static int64_t sys_send_message(struct sysframe *sf)
 		return -E_AGAIN;   /* its claim is used up: take an answer first */
 	if (!b)
 		return -E_NOMEM;   /* the pool is empty */
-	*b = (struct rcbuf){ B_QUEUED, cur, 0, { 0 }, 0, a, 0 };
+	if (quota_take(cur->acct, Q_KMSGS) < 0)
+		return -E_QUOTA;   /* its process tree holds its share of the pool */
+	*b = (struct rcbuf){ B_QUEUED, cur, 0, cur->acct, { 0 }, 0, a, 0 };
 	kstat.kbufs++;
 	ipc_copy(COPY_KBUF_IN, 0, (uint64_t)b->words, cur, ARG1(sf), WORDS_SIZE);
 	struct proc *rcv = waitq_pop(&ep->recvq);

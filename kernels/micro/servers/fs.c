@@ -72,9 +72,13 @@ static int name_of(const struct ipc_in *req, const void *rbuf, char *name)
  * clients that died (nobody tells this server of a death). */
 static int open_file(uint32_t owner, const char *name, uint32_t flags)
 {
+	static unsigned files_hw;   /* svc_share.h: a tree holds a third at most */
+	if (svc_share_possible(files_hw, FS_MAX_OPEN) && SRV_TREE_FULL(owner, fs.files, FS_MAX_OPEN))
+		return SVC_EDQUOT;
 	int res = fs_open(&fs, owner, name, flags);
 	if (res == SVC_EMFILE && fs_sweep(&fs, srv_alive) > 0)
 		res = fs_open(&fs, owner, name, flags);
+	svc_share_used(&files_hw, res);
 	return res;
 }
 

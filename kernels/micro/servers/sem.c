@@ -29,12 +29,38 @@ static int post(int id)
 	return res;
 }
 
+/* The last client found allowed on each slot's semaphore (its id, as
+ * ids carry a generation): a pid is never reused and a child stays its
+ * parent's, so the answer holds while the semaphore lives. */
+static int allowed_id[SEM_MAX];
+static uint32_t allowed_pid[SEM_MAX];
+
+/* May client use semaphore id (svc_share.h: its owner or the owner's
+ * child; destroy, the owner)? 0, SVC_ENOENT or SVC_EPERM. */
+static int sem_may(int id, long client, int destroy)
+{
+	int owner = sem_owner(&sems, id);
+	if (owner <= 0 || owner == client)
+		return owner < 0 ? owner : 0;
+	uint32_t slot = (uint32_t)id % SEM_MAX;
+	if (!destroy && allowed_id[slot] == id && allowed_pid[slot] == (uint32_t)client)
+		return 0;
+	if (destroy || !srv_child_of((uint32_t)client, (uint32_t)owner))
+		return SVC_EPERM;
+	allowed_id[slot] = id, allowed_pid[slot] = (uint32_t)client;
+	return 0;
+}
+
 static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply *r)
 {
 	(void)rbuf;
 	int id = (int)req->mr[0], res;
 	switch (req->label) {
 	case SEM_CREATE:
+		if (SRV_TREE_FULL(req->badge, sems.sems, SEM_MAX)) {
+			res = SVC_EDQUOT;
+			break;
+		}
 		res = sem_create_for(&sems, (int32_t)req->mr[0], (uint32_t)req->badge);
 		if (res == SVC_ENOSPC && sem_sweep(&sems, srv_alive) > 0)   /* dead owners' */
 			res = sem_create_for(&sems, (int32_t)req->mr[0], (uint32_t)req->badge);
@@ -42,14 +68,16 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	case SEM_WAIT:
 		if (req->mr[1] == 0 || req->mr[1] > 0xFF || req->badge <= 0 || req->badge >= (1L << 24))
 			res = SVC_EINVAL;
-		else
+		else if ((res = sem_may(id, req->badge, 0)) == 0)
 			res = sem_wait(&sems, id, WAITER(req->badge, req->mr[1]));
 		break;
 	case SEM_POST:
-		res = post(id);
+		if ((res = sem_may(id, req->badge, 0)) == 0)
+			res = post(id);
 		break;
 	case SEM_DESTROY:
-		res = sem_destroy(&sems, id);
+		if ((res = sem_may(id, req->badge, 1)) == 0)
+			res = sem_destroy(&sems, id);
 		break;
 	default:
 		res = SVC_EINVAL;

@@ -64,6 +64,10 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 	struct shm_info info;
 	switch (req->label) {
 	case SHM_CREATE:
+		if (SRV_TREE_FULL(req->badge, shms.segs, SHM_MAX)) {
+			res = SVC_EDQUOT;
+			break;
+		}
 		res = shm_create(&shms, (uint32_t)req->mr[0], (size_t)req->mr[1], (uint32_t)req->badge);
 		if ((res == SVC_ENOSPC || res == SVC_ENOMEM || res == SVC_EEXIST) &&
 		    shm_sweep(&shms, srv_alive) > 0)   /* dead owners' and clients' */

@@ -35,6 +35,17 @@ int srv_alive(uint32_t pid)
 	return syscall3(SYS_PROC_ALIVE, pid, 0, 0) == 1;
 }
 
+int srv_child_of(uint32_t pid, uint32_t owner)
+{
+	return syscall3(SYS_PROC_ALIVE, pid, owner, 0) == 1;
+}
+
+int srv_tree(uint32_t pid)
+{
+	long t = syscall3(SYS_PROC_TREE, pid, 0, 0);
+	return t < 0 ? -1 : (int)t;
+}
+
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle)
 {
 	struct ipc_in req = ipc_recv(ep, rbuf, rcap);

@@ -2,6 +2,7 @@
 #ifndef MKB_SRVLIB_H
 #define MKB_SRVLIB_H
 #include "ipc.h"
+#include "svc_share.h"
 
 /* What a handler answers: mr0 = result, optional reply data. */
 struct srv_reply {
@@ -19,6 +20,18 @@ void srv_fault_setup(const char *svc, const char *arg);
 
 /* Does process pid still live? (for sweeping a dead client's state) */
 int srv_alive(uint32_t pid);
+/* Is the live process pid owner, or owner's child? (svc_share.h) */
+int srv_child_of(uint32_t pid, uint32_t owner);
+/* The process tree of the live process pid (0: the system's), or -1. */
+int srv_tree(uint32_t pid);
+
+/* Does the tree of client hold its share of a table (svc_share.h)? */
+#define SRV_TREE_FULL(client, arr, n)                                          \
+	({                                                                     \
+		int held_, tree_ = srv_tree((uint32_t)(client));               \
+		SVC_TREE_HOLDS(held_, arr, n, tree_, srv_tree);                \
+		tree_ > 0 && held_ >= (int)SVC_SHARE(n);                       \
+	})
 
 /* Receive on ep forever, answering each request with handle's reply. */
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle) __attribute__((noreturn));

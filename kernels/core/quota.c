@@ -1,0 +1,92 @@
+/*
+ * quota.c - accounts: what one process tree may hold of every kernel
+ * pool, so that no tree can deny service to another (issue 18). Each
+ * object is charged to an account when it is made and given back when
+ * it goes; a request past the limit fails with -E_QUOTA and nothing
+ * else changes. In the spirit of Unix's per-user limits (setrlimit's
+ * RLIMIT_NPROC) and of seL4, where every kernel object is carved out of
+ * untyped memory its holder was given.
+ *
+ * The rule the limits keep: while one tree holds all it may of every
+ * pool, what is left serves everyone else. Each limit is at most a third
+ * of its pool (NPROC 64 slots; NEP 32 endpoints, 24 of them free after
+ * the well-known ones; NNTFN 32; mach's 64 message buffers, rc4000's 32;
+ * mono's 32 pipes and 16 queues), and the largest need of one of our own
+ * workloads fits under it (a pingpong run holds a channel per size and
+ * one for the slow-path case: 9).
+ */
+#include "defs.h"
+#include "proc.h"
+#include "quota.h"
+
+const int quota_limit[NQUOTA] = {
+	[Q_PROCS] = 20,
+	[Q_PTPAGES] = 160,   /* 20 address spaces of 8 page-table pages (16 MiB mapped each) */
+	[Q_EPS] = 12,
+	[Q_NTFNS] = 10,
+	[Q_KMSGS] = 10,
+	[Q_PIPES] = 10,
+	[Q_MQS] = 5,
+};
+
+const char *const quota_name[NQUOTA] = {
+	[Q_PROCS] = "processes", [Q_PTPAGES] = "page-table pages", [Q_EPS] = "endpoints",
+	[Q_NTFNS] = "notifications", [Q_KMSGS] = "message buffers", [Q_PIPES] = "pipes",
+	[Q_MQS] = "message queues",
+};
+
+struct account system_account = { 1, { 0 } };
+static struct account accounts[NPROC];   /* at most one per process */
+
+static int idle(const struct account *a)
+{
+	if (a->refs)
+		return 0;
+	for (int k = 0; k < NQUOTA; k++)
+		if (a->use[k])
+			return 0;
+	return 1;
+}
+
+/* A fresh account with one reference, or 0 (never: there are as many as
+ * process slots, and an account lives only while it has a process or a
+ * charge, which a process of it made). */
+struct account *account_new(void)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (idle(&accounts[i])) {
+			accounts[i].refs = 1;
+			return &accounts[i];
+		}
+	return 0;
+}
+
+void account_hold(struct account *a)
+{
+	a->refs++;
+}
+
+void account_drop(struct account *a)
+{
+	if (a->refs > 0)
+		a->refs--;
+}
+
+int quota_take(struct account *a, enum quota_kind k)
+{
+	if (a != &system_account && a->use[k] >= quota_limit[k])
+		return -E_QUOTA;
+	a->use[k]++;
+	return 0;
+}
+
+void quota_give(struct account *a, enum quota_kind k)
+{
+	if (a && a->use[k] > 0)
+		a->use[k]--;
+}
+
+int account_id(const struct account *a)
+{
+	return a && a != &system_account ? (int)(a - accounts) + 1 : 0;
+}
