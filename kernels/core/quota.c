@@ -11,7 +11,7 @@
  * pool, what is left serves everyone else. Each limit is at most a third
  * of its pool (NPROC 64 slots; NEP 32 endpoints, 24 of them free after
  * the well-known ones; NNTFN 32; mach's 64 message buffers, rc4000's 32;
- * mono's 32 pipes and 16 queues), and the largest need of one of our own
+ * mono's 64 pipes and 16 queues), and the largest need of one of our own
  * workloads fits under it (a pingpong run holds a channel per size and
  * one for the slow-path case: 9).
  */
@@ -25,7 +25,7 @@ const int quota_limit[NQUOTA] = {
 	[Q_EPS] = 12,
 	[Q_NTFNS] = 10,
 	[Q_KMSGS] = 10,
-	[Q_PIPES] = 10,
+	[Q_PIPES] = 20,   /* a mono channel is two pipes */
 	[Q_MQS] = 5,
 };
 

@@ -55,10 +55,13 @@ void vm_destroy(uint64_t *pml4)
 	page_free(pml4);
 }
 
+static int walk_refused;   /* the last walk that failed was over quota (quota.h) */
+
 /* Return the PTE slot for user address va, allocating the page table if
  * alloc is set; 0 if va is not a user address or memory ran out. */
 static uint64_t *walk(uint64_t *pml4, uint64_t va, int alloc)
 {
+	walk_refused = 0;
 	if (va < USER_BASE || va >= USER_TOP)
 		return 0;
 	uint64_t *pd = user_pd(pml4);
@@ -69,8 +72,10 @@ static uint64_t *walk(uint64_t *pml4, uint64_t va, int alloc)
 		/* charged to the space's process tree (quota.h): a process
 		 * mapping into its children cannot take every free page */
 		struct proc *owner = proc_of_space(pml4);
-		if (owner && quota_take(owner->acct, Q_PTPAGES) < 0)
+		if (owner && quota_take(owner->acct, Q_PTPAGES) < 0) {
+			walk_refused = 1;
 			return 0;
+		}
 		uint64_t *pt = page_alloc();
 		if (!pt) {
 			if (owner)
@@ -89,7 +94,7 @@ int vm_map_page(uint64_t *pml4, uint64_t va, uint64_t pa, int writable, int exec
 {
 	uint64_t *pte = walk(pml4, va, 1);
 	if (!pte)
-		return va < USER_BASE || va >= USER_TOP ? -E_INVAL : -E_NOMEM;
+		return va < USER_BASE || va >= USER_TOP ? -E_INVAL : walk_refused ? -E_QUOTA : -E_NOMEM;
 	*pte = pa | PTE_P | PTE_U | (writable ? PTE_W : 0) | (exec ? 0 : PTE_NX);
 	return 0;
 }

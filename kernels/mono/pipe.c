@@ -14,7 +14,7 @@
 #include "kpages.h"
 #include "syscall.h"
 
-#define NPIPE 32
+#define NPIPE 64
 #define PIPE_PAGES 32
 #define PIPE_CAP (PIPE_PAGES * PGSIZE)
 

@@ -69,6 +69,9 @@ static int child_role(const char *role, const char *arg)
 	if (r >= 0)
 		return r;
 	r = role_attack(role, arg);
+	if (r >= 0)
+		return r;
+	r = role_quota(role, arg);
 	return r >= 0 ? r : role_mode(role, arg);
 }
 
@@ -87,6 +90,7 @@ int main(const char *arg)
 	test_services();
 	test_mode();
 	test_attacks();
+	test_quotas();
 	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", failures);
 	return failures ? 1 : 0;
 }

@@ -14,6 +14,9 @@ void test_services(void);    /* st_svc.c */
 int role_svc(const char *role, const char *arg);
 void test_attacks(void);      /* st_attack.c */
 int role_attack(const char *role, const char *arg);
+int echo_rounds(int rounds);
+void test_quotas(void);       /* st_quota.c */
+int role_quota(const char *role, const char *arg);
 void test_mode(void);         /* st_mono.c or st_micro.c */
 int role_mode(const char *role, const char *arg);
 int role_echo(const char *arg);

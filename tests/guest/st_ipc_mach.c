@@ -8,10 +8,34 @@
 #include "os.h"
 #include "selftest.h"
 #include "str.h"
+#include "svcproto.h"
 
 static long msg(uint64_t opt, uint64_t dest, struct mach_msg *s, uint64_t rcv, struct mach_msg *r)
 {
 	return syscall6(SYS_MACH_MSG, opt, dest, (uint64_t)s, rcv, (uint64_t)r, 0).rax;
+}
+
+/* A call to the semaphore server whose receive half points at kernel
+ * memory fails whole (nothing is sent), and no reply is ever parked:
+ * 64 of them leave every kernel message buffer free for the next call. */
+static void test_no_parked_replies(void)
+{
+	struct kcounters before, after;
+	os_counters(&before);
+	int refused = 0;
+	for (int i = 0; i < 64; i++) {
+		struct mach_msg s = { SEM_CREATE, 0, 0, 0, { 0 }, 0, 0, 0, 0, 0 };
+		refused += msg(MACH_SEND_MSG | MACH_RCV_MSG, EP_SEM, &s, MACH_PORT_REPLY,
+			       (struct mach_msg *)0x100000) == -E_FAULT;
+	}
+	os_counters(&after);
+	int sem = os_sem_create(1);
+	char d[96];
+	fmt_snprintf(d, sizeof d, "%d of 64 refused; kernel buffers in use %lu before, %lu after; then a semaphore %d",
+		     refused, (unsigned long)before.kbufs, (unsigned long)after.kbufs, sem);
+	report("mach_bad_receive_parks_nothing", refused == 64 && after.kbufs == before.kbufs && sem >= 0, d);
+	if (sem >= 0)
+		os_sem_destroy(sem);
 }
 
 void test_ipc_strategy(void)
@@ -38,6 +62,7 @@ void test_ipc_strategy(void)
 	report("mach_queue_limit", blocked == 0 && st == 0,
 	       "a sixth send waits for room; the receiver gets all six in order with their bodies");
 	report("mono_call_absent", syscall3(SYS_PIPE, 0, 0, 0) == -E_NOSYS, "pipes are not in the micro kernel");
+	test_no_parked_replies();
 }
 
 static int drain(long port, long parent)
