@@ -44,6 +44,9 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     p.add_argument("--first", type=int, default=0, help="index of the first call (default 0)")
     p.add_argument("--chunk", type=int, default=4000, help="calls per child process (default 4000)")
+    p.add_argument("--trees", type=int, default=1,
+                   help="fuzzed process trees at once, each under its own limits, while the "
+                        "driver's own tree checks its service (1 to 4; default 1)")
     p.add_argument("--accel", default="tcg", choices=("tcg", "icount"),
                    help="tcg (fast, default) or icount (every boot repeats exactly)")
     p.add_argument("--timeout", type=float,
@@ -68,6 +71,8 @@ def parse_args(argv):
         p.error(str(e))
     if args.calls < 1 or args.chunk < 1 or args.first < 0 or args.seed < 0:
         p.error("--calls and --chunk must be at least 1, --first and --seed at least 0")
+    if not 1 <= args.trees <= 4:
+        p.error("--trees must be 1 to 4")
     if args.cluster and args.accel != "icount":
         p.error("--cluster runs icount boots only (their verdicts do not depend on the machine)")
     if args.jobs < 1:
@@ -127,7 +132,7 @@ def judge(mode, args, outcome, log, proto):
 def boot(args, run_dir, system, calls, first, budget, tag=""):
     """The engine's Boot that fuzzes calls calls from first on system."""
     append = (f"run=fuzz calls={calls} seed={args.seed} first={first} "
-              f"chunk={args.chunk} {args.append}").strip()
+              f"chunk={args.chunk} trees={args.trees} {args.append}").strip()
     argv = qemu.command(args.qemu, "@in:kernel", append, args.accel)
     inputs = {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf")}
     timeout, outputs = args.timeout, []

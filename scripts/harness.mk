@@ -7,6 +7,8 @@
 #   make report  [RUN=results/<id>] [CYCLES_RUN=results/<kvm run>]   HTML report of a run
 #                (default results/latest); a KVM run's measured cycles beside modeled ones
 #   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
+#                [TREES=1]: TREES=2..4 fuzzes that many process trees at once while
+#                the driver's own tree checks that it is still served
 #                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
 #   make faults  [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3]   fault
 #                injection, both kernels; results/faults/<run-id>/
@@ -97,6 +99,7 @@ compare:
 CALLS ?= 10000000
 SEED ?= 1
 FIRST ?= 0
+TREES ?= 1
 FUZZ_ACCEL ?= tcg
 FUZZ_MODES = $(or $(filter mono micro,$(HARNESS_MODES)),$(error MODES=$(MODES) names no kernel: use MODES=mono, micro or mono,micro))
 fuzz: deps
@@ -106,8 +109,9 @@ fuzz-run: $(BUDGET_SO) $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel
 	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
 	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' \
 		--ipc '$(call harness_csv,$(IPC))' --calls '$(CALLS)' \
-		--seed '$(SEED)' --first '$(FIRST)' --accel '$(FUZZ_ACCEL)' --kernel-dir '$(BUILD)' \
-		--qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
+		--seed '$(SEED)' --first '$(FIRST)' --trees '$(TREES)' --accel '$(FUZZ_ACCEL)' \
+		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz' \
+		--budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
 
 # make faults [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3]: the
 # fault-injection campaign (scripts/faults.py) into results/faults/<run-id>/;

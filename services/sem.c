@@ -206,13 +206,6 @@ int sem_cancel(struct sem_table *t, uint32_t waiter)
 }
 
 /* sem_value: the free units of id (>= 0), or SVC_ENOENT. */
-/* sem_owner: the creator of id (0: none), or SVC_ENOENT. */
-int sem_owner(const struct sem_table *t, int id)
-{
-    const struct sem *s = sem_get(t, id);
-    return s ? (int)s->owner : SVC_ENOENT;
-}
-
 int sem_value(const struct sem_table *t, int id)
 {
     const struct sem *s = sem_get(t, id);

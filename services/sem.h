@@ -46,6 +46,14 @@ int sem_trywait(struct sem_table *t, int id);
 int sem_post(struct sem_table *t, int id, uint32_t *woken);
 int sem_cancel(struct sem_table *t, uint32_t waiter);
 int sem_value(const struct sem_table *t, int id);
-int sem_owner(const struct sem_table *t, int id);
+
+/* sem_owner: the creator of id (0: none), or -1 if id names no live
+ * semaphore (the call that follows says SVC_ENOENT). Inline: the hosting
+ * asks it on every wait and post (svc_share.h). */
+static inline int sem_owner(const struct sem_table *t, int id)
+{
+    const struct sem *s = &t->sems[(uint32_t)id % SEM_MAX];
+    return id >= 0 && s->used && s->gen == (uint32_t)id / SEM_MAX ? (int)s->owner : -1;
+}
 
 #endif

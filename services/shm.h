@@ -25,7 +25,7 @@
 #define SHM_PAGE_SIZE 4096u
 #define SHM_MAX_SIZE (256u * 1024u)
 #define SHM_MAX_PAGES (SHM_MAX_SIZE / SHM_PAGE_SIZE)   /* 64 */
-#define SHM_MAX 16            /* segments per table */
+#define SHM_MAX 32            /* segments per table */
 #define SHM_MAX_ATTACH 8      /* clients attached to one segment */
 
 struct shm_pager {

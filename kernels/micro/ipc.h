@@ -8,8 +8,8 @@
 #include "defs.h"
 #include "proc.h"
 
-#define NEP 32
-#define NNTFN 32
+#define NEP 48
+#define NNTFN 48
 
 /* An endpoint belongs to one process, which (with its children, for a
  * channel a parent made for a child to serve) alone may receive on it; a

@@ -195,14 +195,12 @@ static int64_t sys_sem_create_body(struct sysframe *sf)
 	return sem_create_for(&sems, (int32_t)ARG0(sf), (uint32_t)curproc->pid);
 }
 
-/* May the caller use semaphore id (svc_share.h)? 0, or SVC_ENOENT or
- * SVC_EPERM. */
-static int sem_may(int id, int destroy)
+/* May the caller use semaphore id (svc_share.h)? 0 (or, for no such
+ * semaphore, what the call itself will answer), or SVC_EPERM. */
+static inline int sem_may(int id, int destroy)
 {
 	int owner = sem_owner(&sems, id);
-	if (owner < 0)
-		return owner;
-	return !owner || kobj_may_use(owner, destroy) ? 0 : SVC_EPERM;
+	return owner <= 0 || kobj_may_use(owner, destroy) ? 0 : SVC_EPERM;
 }
 
 int64_t sys_sem_destroy(struct sysframe *sf)

@@ -18,6 +18,12 @@
  * of the segment that carries the child's progress count to the driver.
  * Console output is kept quiet (at most 16 zero bytes), so that nothing
  * the fuzzer prints can look like a protocol line.
+ *
+ * trees=N (2 to 4; issue 18): each chunk runs N children at once, child
+ * k on the k-th run of count calls from first, each in a process tree of
+ * its own (SPAWN_NEW_TREE, under its own limits), while the driver, a
+ * tree of its own, checks its service every CHECK_EVERY yields, not only
+ * between chunks: no fuzzed tree may deny it anything.
  */
 #include "fmt.h"
 #include "syscall.h"
@@ -28,11 +34,13 @@
 
 #define DEFAULT_CHUNK 4000
 #define STUCK_YIELDS 300      /* driver yields without progress: the child is blocked */
+#define MAX_TREES 4
+#define CHECK_EVERY 50        /* trees > 1: yields between the driver's checks during a chunk */
 #define SHM_KEY 0xF022
 
 static uint8_t scratch[65536] __attribute__((aligned(4096)));
 static const uint8_t quiet[16];   /* what console writes print */
-static volatile uint64_t *progress;   /* calls done by the current child (shared) */
+static volatile uint64_t *progress;   /* calls done by each current child (shared) */
 
 static uint64_t splitmix(uint64_t x)
 {
@@ -149,13 +157,14 @@ static void do_call(const uint64_t a[7], long seg)
 	syscall6(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
 }
 
-/* The child: calls [first, first + count) of seed. */
-static int child(uint64_t seed, uint64_t first, uint64_t count, long seg)
+/* The child: calls [first, first + count) of seed; its progress in
+ * slot slot of the segment. */
+static int child(uint64_t seed, uint64_t first, uint64_t count, long seg, uint64_t slot)
 {
 	long at = os_shm_attach((int)seg);
-	if (at < 0)
+	if (at < 0 || slot >= MAX_TREES)
 		return 90;
-	progress = (volatile uint64_t *)at;
+	progress = (volatile uint64_t *)at + slot;
 	uint64_t a[7];
 	for (uint64_t i = 0; i < count; i++) {
 		make_call(seed, first + i, a);
@@ -220,34 +229,58 @@ static uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* Run one chunk in a child; returns calls done and how it ended. */
-static uint64_t run_chunk(uint64_t seed, uint64_t first, uint64_t count, long seg,
-			  const char **how)
+static int sanity(void);
+
+/* Run one chunk: trees children at once, child k on calls [first + k *
+ * count, + count), each in a tree of its own when trees > 1; returns the
+ * calls done, how[k] how each ended, *issued the calls made (a child that
+ * died or blocked was in one more), *bad a check that failed meanwhile. */
+static uint64_t run_chunk(uint64_t seed, uint64_t first, uint64_t count, uint64_t total, long seg,
+			  int trees, const char **how, uint64_t *issued, int *bad)
 {
-	char a[96];
-	*progress = 0;
-	fmt_snprintf(a, sizeof a, "role=child seed=%lu first=%lu count=%lu seg=%ld",
-		     (unsigned long)seed, (unsigned long)first, (unsigned long)count, seg);
-	int pid = os_spawn("fuzz", a), st = -1;
-	if (pid < 0) {
-		*how = "spawn failed";
-		return 0;
+	uint64_t cnt[MAX_TREES];
+	for (int k = 0; k < trees; k++)   /* the last child may get fewer (total is all of them) */
+		cnt[k] = total - (uint64_t)k * count < count ? total - (uint64_t)k * count : count;
+	char a[112];
+	int pid[MAX_TREES], st = -1;
+	uint64_t seen[MAX_TREES] = { 0 }, done = 0;
+	int still[MAX_TREES] = { 0 };
+	for (int k = 0; k < trees; k++) {
+		progress[k] = 0;
+		fmt_snprintf(a, sizeof a, "role=child seed=%lu first=%lu count=%lu seg=%ld slot=%d",
+			     (unsigned long)seed, (unsigned long)(first + (uint64_t)k * count),
+			     (unsigned long)cnt[k], seg, k);
+		pid[k] = os_spawn_priv("fuzz", a, trees > 1 ? SPAWN_NEW_TREE : 0);
 	}
-	uint64_t seen = 0;
-	for (int still = 0; syscall3(SYS_PROC_ALIVE, (uint64_t)pid, 0, 0) == 1;) {
+	*issued = 0;
+	for (int yields = 0, alive = 1; alive;) {
+		alive = 0;
 		os_yield();
-		uint64_t p = *progress;
-		still = p == seen ? still + 1 : 0;
-		seen = p;
-		if (still > STUCK_YIELDS) {
-			os_kill(pid);
-			break;
+		for (int k = 0; k < trees; k++) {
+			if (pid[k] < 0 || syscall3(SYS_PROC_ALIVE, (uint64_t)pid[k], 0, 0) != 1)
+				continue;
+			alive = 1;
+			uint64_t p = progress[k];
+			still[k] = p == seen[k] ? still[k] + 1 : 0;
+			seen[k] = p;
+			if (still[k] > STUCK_YIELDS)
+				os_kill(pid[k]);
 		}
+		if (trees > 1 && alive && ++yields % CHECK_EVERY == 0 && !*bad)
+			*bad = sanity();   /* while the other trees fuzz */
 	}
-	os_wait(pid, &st);
-	*how = st == 0 ? "done" : st == EXIT_KILLED ? "blocked" : st >= EXIT_FAULT_BASE ? "fault"
-	     : "exit";
-	return *progress;
+	for (int k = 0; k < trees; k++) {
+		if (pid[k] < 0) {
+			how[k] = "spawn failed";
+			continue;
+		}
+		os_wait(pid[k], &st);
+		how[k] = st == 0 ? "done" : st == EXIT_KILLED ? "blocked" : st >= EXIT_FAULT_BASE ? "fault"
+		       : "exit";
+		done += progress[k];
+		*issued += progress[k] + (progress[k] < cnt[k]);   /* past the call it died or blocked in */
+	}
+	return done;
 }
 
 int main(const char *cmdline)
@@ -256,7 +289,8 @@ int main(const char *cmdline)
 	if (fmt_getarg(cmdline, "role", role, sizeof role) >= 0) {
 		if (!strcmp(role, "child"))
 			return child(arg_u64(cmdline, "seed", 1), arg_u64(cmdline, "first", 0),
-				     arg_u64(cmdline, "count", 0), (long)arg_u64(cmdline, "seg", 0));
+				     arg_u64(cmdline, "count", 0), (long)arg_u64(cmdline, "seg", 0),
+				     arg_u64(cmdline, "slot", 0));
 		if (!strcmp(role, "exit42"))
 			return 42;
 		if (!strcmp(role, "chancheck"))
@@ -272,6 +306,12 @@ int main(const char *cmdline)
 	}
 	uint64_t seed = arg_u64(cmdline, "seed", 1), calls = arg_u64(cmdline, "calls", 100000);
 	uint64_t first = arg_u64(cmdline, "first", 0), chunk = arg_u64(cmdline, "chunk", DEFAULT_CHUNK);
+	int trees = (int)arg_u64(cmdline, "trees", 1);
+	if (trees < 1 || trees > MAX_TREES) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"fuzz: trees=%d (use 1 to %d)\"}\n", trees,
+			  MAX_TREES);
+		return 1;
+	}
 	int seg = os_shm_create(SHM_KEY, 4096);
 	long at = seg >= 0 ? os_shm_attach(seg) : -1;
 	if (at < 0 || !chunk) {
@@ -279,24 +319,31 @@ int main(const char *cmdline)
 		return 1;
 	}
 	progress = (volatile uint64_t *)at;
-	os_printf("fuzz: %s kernel, seed %lu, calls %lu from %lu, chunks of %lu\n", os_mode,
+	os_printf("fuzz: %s kernel, seed %lu, calls %lu from %lu, chunks of %lu, %d tree%s\n", os_mode,
 		  (unsigned long)seed, (unsigned long)calls, (unsigned long)first,
-		  (unsigned long)chunk);
+		  (unsigned long)chunk, trees, trees > 1 ? "s at once" : "");
 	uint64_t done = 0, faults = 0, blocked = 0, t0 = rdtsc(), at0 = first;
 	int bad = sanity();   /* also makes the check's file before any fuzzing */
 	while (at0 < first + calls && !bad) {
-		uint64_t n = chunk < first + calls - at0 ? chunk : first + calls - at0;
-		const char *how;
-		uint64_t start = at0, got = run_chunk(seed, at0, n, seg, &how);
+		uint64_t left = first + calls - at0, n = chunk;
+		if (n * (uint64_t)trees > left)   /* the last: shared out among the trees */
+			n = (left + (uint64_t)trees - 1) / (uint64_t)trees;
+		int kids = (left + n - 1) / n < (uint64_t)trees ? (int)((left + n - 1) / n) : trees;
+		const char *how[MAX_TREES] = { "none" };
+		uint64_t total = n * (uint64_t)kids < left ? n * (uint64_t)kids : left;
+		uint64_t start = at0, issued, got = run_chunk(seed, at0, n, total, seg, kids, how, &issued, &bad);
 		done += got;
-		at0 += got + (got < n);   /* past the call the child died or blocked in */
-		faults += !strcmp(how, "fault");
-		blocked += !strcmp(how, "blocked");
-		bad = sanity();
+		at0 += kids > 1 ? total : issued;   /* one tree: on after the call it ended in */
+		for (int k = 0; k < kids; k++) {
+			faults += !strcmp(how[k], "fault");
+			blocked += !strcmp(how[k], "blocked");
+		}
+		if (!bad)
+			bad = sanity();
 		os_printf(MKB_PREFIX "{\"type\":\"fuzz\",\"seed\":%lu,\"first\":%lu,\"count\":%lu,"
-			  "\"done\":%lu,\"end\":\"%s\",\"next\":%lu,\"sanity\":%d,\"why\":%ld}\n",
-			  (unsigned long)seed, (unsigned long)start, (unsigned long)n, (unsigned long)got,
-			  how, (unsigned long)at0, bad, why);
+			  "\"done\":%lu,\"end\":\"%s\",\"next\":%lu,\"trees\":%d,\"sanity\":%d,\"why\":%ld}\n",
+			  (unsigned long)seed, (unsigned long)start, (unsigned long)total,
+			  (unsigned long)got, how[0], (unsigned long)at0, kids, bad, why);
 	}
 	/* calls: returned; issued: also the call each killed or blocked child was in */
 	os_printf(MKB_PREFIX "{\"type\":\"fuzz_summary\",\"mode\":\"%s\",\"seed\":%lu,\"calls\":%lu,"

@@ -22,6 +22,7 @@ enum quota_kind {
 struct account {
 	int refs;              /* processes in it */
 	int use[NQUOTA];
+	unsigned said;         /* the limits already named on the console (a bit each) */
 };
 
 extern struct account system_account;

@@ -36,12 +36,12 @@ static int allowed_id[SEM_MAX];
 static uint32_t allowed_pid[SEM_MAX];
 
 /* May client use semaphore id (svc_share.h: its owner or the owner's
- * child; destroy, the owner)? 0, SVC_ENOENT or SVC_EPERM. */
+ * child; destroy, the owner)? 0 or SVC_EPERM. */
 static int sem_may(int id, long client, int destroy)
 {
 	int owner = sem_owner(&sems, id);
 	if (owner <= 0 || owner == client)
-		return owner < 0 ? owner : 0;
+		return 0;   /* no such semaphore: the call itself says so */
 	uint32_t slot = (uint32_t)id % SEM_MAX;
 	if (!destroy && allowed_id[slot] == id && allowed_pid[slot] == (uint32_t)client)
 		return 0;

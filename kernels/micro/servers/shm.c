@@ -10,7 +10,7 @@
 #include "svc_err.h"
 #include "svcproto.h"
 
-#define POOL_PAGES 1024   /* 4 MiB */
+#define POOL_PAGES 2048   /* 8 MiB: a process tree may hold a third of the segments (svc_share.h), up to 2.5 MiB */
 #define PAGE 4096
 
 static uint8_t pool[POOL_PAGES][PAGE] __attribute__((aligned(PAGE)));
