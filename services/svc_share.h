@@ -8,9 +8,10 @@
  *   rest to everyone else; past it the call fails with SVC_EDQUOT. The
  *   tables know owners (pids); the hosting knows their trees (the mono
  *   kernel its processes' accounts, a server the kernel's SYS_PROC_TREE).
- * - Who may use a semaphore: its owner and the owner's children (whom it
- *   gave the id to when it started them); destroy, the owner only, as the
- *   mono kernel's pipes and queues (kernels/mono/kpages.h).
+ * - Who may use a semaphore or attach a segment: its owner and the
+ *   owner's children (whom it gave the id to when it started them);
+ *   destroy, the owner only, as the mono kernel's pipes and queues
+ *   (kernels/mono/kpages.h).
  *
  * Linked into: mono kernel, micro servers. Header only.
  */

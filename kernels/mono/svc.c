@@ -251,6 +251,9 @@ static int64_t sys_shm_attach_body(struct sysframe *sf)
 {
 	static uintptr_t pages[SHM_MAX_PAGES];
 	int id = (int)ARG0(sf);
+	struct shm_info info;   /* its owner's and the owner's children's (svc_share.h) */
+	if (shm_info(&shms, id, &info) == 0 && info.owner && !kobj_may_use((int)info.owner, 0))
+		return SVC_EPERM;
 	int n = shm_attach(&shms, id, (uint32_t)curproc->pid, pages);
 	if (n < 0)
 		return n;

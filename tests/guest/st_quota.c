@@ -18,14 +18,19 @@ static const char *const kind_name[H_KINDS] = { "processes", "channels", "notifi
 #define HOG_CAP 400      /* a limit this high means there is none */
 #define HOG_HELPERS 4    /* rc4000: processes that hold messages for the tree */
 
-/* What the hostile tree found, in a segment the driver made. */
+/* What the hostile tree found, in a segment the driver made (only the
+ * owner's children may attach one: the hog's helpers report to the hog
+ * in a segment of its own, struct helpers). */
 struct hog_report {
 	volatile int done;
 	int n[H_KINDS];      /* objects it got */
 	int last[H_KINDS];   /* the answer that stopped it */
-	volatile int helper_done[HOG_HELPERS];
-	int helper_n[HOG_HELPERS], helper_last[HOG_HELPERS];
 	int pids[HOG_HELPERS + 1];   /* its live processes, for the driver to kill */
+};
+
+struct helpers {
+	volatile int done[HOG_HELPERS];
+	int n[HOG_HELPERS], last[HOG_HELPERS];
 };
 
 #define REPORT_KEY 0x7E57u
@@ -93,7 +98,7 @@ static long mach_send(long port)
  * only RC 4000's claim of 4 out). Taken last but for the processes: past
  * its share a tree's every message, even a service call, is refused.
  * ports: endpoints made before the tree ran out of them. */
-static void take_kmsgs(struct hog_report *rep, int seg, const long *ports)
+static void take_kmsgs(struct hog_report *rep, int seg, struct helpers *hl, const long *ports)
 {
 	int n = 0;
 	long r = -E_NOSYS;
@@ -107,10 +112,10 @@ static void take_kmsgs(struct hog_report *rep, int seg, const long *ports)
 			fmt_snprintf(arg, sizeof arg, "role=rchold ep=%ld seg=%d slot=%d", ports[0], seg, h);
 			if ((rep->pids[h + 1] = os_spawn("selftest", arg)) < 0)
 				break;
-			for (int spins = 0; !rep->helper_done[h] && spins < 100000; spins++)
+			for (int spins = 0; !hl->done[h] && spins < 100000; spins++)
 				os_yield();
-			n += rep->helper_n[h];
-			r = rep->helper_last[h];
+			n += hl->n[h];
+			r = hl->last[h];
 		}
 	}
 	rep->n[H_KMSGS] = n, rep->last[H_KMSGS] = (int)r;
@@ -126,6 +131,10 @@ static int hog(const char *arg)
 		return 1;
 	int target = rep->pids[0] = os_spawn("selftest", "role=spin");   /* for the page tables */
 	long ports[3] = { os_chan_create(), os_chan_create(), os_chan_create() };
+	int hseg = os_shm_create(0x6F00u, sizeof(struct helpers));
+	struct helpers *hl = hseg >= 0 ? (struct helpers *)attach_report(hseg) : 0;
+	if (!hl)
+		return 2;
 	TAKE(rep, H_CHANS, os_chan_create());
 	TAKE(rep, H_NTFNS, ntfn_create());
 	TAKE(rep, H_MQS, os_mq_create(2, 64));
@@ -133,7 +142,7 @@ static int hog(const char *arg)
 	TAKE(rep, H_SEGS, os_shm_create(0x6000u + (unsigned)n_, 4096));
 	os_fs_create("hogfile");
 	TAKE(rep, H_FILES, os_fs_open("hogfile", FS_O_READ));
-	take_kmsgs(rep, seg, ports);
+	take_kmsgs(rep, hseg, hl, ports);
 	TAKE(rep, H_PROCS, os_spawn("selftest", "role=exit42"));   /* zombies: never waited for */
 	TAKE(rep, H_PTPAGES, map_one(target, n_));   /* last: a process needs page tables */
 	rep->done = 1;
@@ -144,16 +153,16 @@ static int hog(const char *arg)
 /* rc4000: send until refused, say how many, then hold them. */
 static int rc_hold(const char *arg)
 {
-	struct hog_report *rep = attach_report(arg_int(arg, "seg"));
+	struct helpers *hl = (struct helpers *)attach_report(arg_int(arg, "seg"));
 	int slot = arg_int(arg, "slot");
-	if (!rep || slot < 0 || slot >= HOG_HELPERS)
+	if (!hl || slot < 0 || slot >= HOG_HELPERS)
 		return 1;
 	long ep = arg_int(arg, "ep"), r;
 	int n = 0;
 	while ((r = rc_send(ep)) > 0)
 		n++;
-	rep->helper_n[slot] = n, rep->helper_last[slot] = (int)r;
-	rep->helper_done[slot] = 1;
+	hl->n[slot] = n, hl->last[slot] = (int)r;
+	hl->done[slot] = 1;
 	for (;;)
 		os_yield();
 }
@@ -298,13 +307,14 @@ static int grab(const char *arg)
 	return 2;
 }
 
-/* A semaphore is its owner's and its children's: a process further off
- * may not post or destroy it (a wait of its would block: not tried). */
+/* A semaphore or a segment is its owner's and its children's: a
+ * process further off may not post or destroy the one (a wait of its
+ * would block: not tried), nor attach the other. */
 static void test_sem_owner(void)
 {
-	int sem = os_sem_create(0), st = -1, kst = -1;
-	char arg[48], d[128];
-	fmt_snprintf(arg, sizeof arg, "role=strangerparent sem=%d", sem);
+	int sem = os_sem_create(0), seg = os_shm_create(0x7200u, 4096), st = -1, kst = -1;
+	char arg[64], d[160];
+	fmt_snprintf(arg, sizeof arg, "role=strangerparent sem=%d seg=%d", sem, seg);
 	int sp = os_spawn("selftest", arg);   /* its child is no child of ours */
 	if (sp > 0)
 		os_wait(sp, &st);
@@ -313,9 +323,10 @@ static void test_sem_owner(void)
 	if (kid > 0)
 		os_wait(kid, &kst);
 	int ours = kst == 0 && os_sem_wait(sem) == 0;   /* the child's post arrived */
-	fmt_snprintf(d, sizeof d, "a grandchild's post and destroy: status %d (0: both refused); "
+	fmt_snprintf(d, sizeof d, "a grandchild's post, destroy and attach: status %d (0: all refused); "
 		     "a child's post: status %d", st, kst);
-	report("quota_semaphore_owner", st == 0 && ours && os_sem_destroy(sem) == 0, d);
+	report("quota_semaphore_and_segment_owner", sem >= 0 && seg >= 0 && st == 0 && ours &&
+	       os_sem_destroy(sem) == 0, d);
 }
 
 /* What a process may learn of others: servers (micro) and its own
@@ -377,7 +388,8 @@ int role_quota(const char *role, const char *arg)
 		return grab(arg);
 	if (!strcmp(role, "stranger")) {
 		int sem = arg_int(arg, "sem");
-		return (os_sem_post(sem) != SVC_EPERM) | (os_sem_destroy(sem) != SVC_EPERM) << 1;
+		return (os_sem_post(sem) != SVC_EPERM) | (os_sem_destroy(sem) != SVC_EPERM) << 1 |
+		       (os_shm_attach(arg_int(arg, "seg")) != SVC_EPERM) << 2;
 	}
 	if (!strcmp(role, "sempost"))
 		return os_sem_post(arg_int(arg, "sem")) == 0 ? 0 : 1;

@@ -74,7 +74,12 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 			res = shm_create(&shms, (uint32_t)req->mr[0], (size_t)req->mr[1],
 					 (uint32_t)req->badge);
 		break;
-	case SHM_ATTACH:
+	case SHM_ATTACH:   /* its owner's and the owner's children's (svc_share.h) */
+		if (shm_info(&shms, id, &info) == 0 && info.owner && info.owner != (uint32_t)req->badge &&
+		    !srv_child_of((uint32_t)req->badge, info.owner)) {
+			res = SVC_EPERM;
+			break;
+		}
 		res = attach(id, req->badge);
 		if (res == SVC_ENOSPC && shm_sweep(&shms, srv_alive) > 0)   /* dead clients' */
 			res = attach(id, req->badge);
