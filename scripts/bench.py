@@ -33,7 +33,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import (accel, cli, engine, matrix, model, parse, protocol, provenance, qemu, results,  # noqa: E402
-                 stats, strategies, table)
+                 schedule, stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
@@ -439,7 +439,7 @@ def main(argv=None):
             results.write_json(os.path.join(run_dir, "meta.json"), meta)
             ahead = {}
             if chosen == "icount" or jobs > 1:
-                for i in longest_first(ctx, plan):
+                for i in schedule.longest_first(ctx, plan):
                     ahead[i] = submit_guest(args, ctx, *plan[i - 1])
             try:
                 run_plan(args, ctx, meta, plan, ahead, everything)
@@ -454,40 +454,13 @@ def main(argv=None):
     return 1 if meta["failures"] else 0
 
 
-def longest_first(ctx, plan):
-    """The guest boots of plan (their numbers, from 1) longest first, by the
-    reference run's lengths (unknown ones first of all): submitted in this
-    order, two workers end together instead of one waiting for the longest
-    boot, submitted last (a longest-processing-time schedule)."""
-    lengths = ctx["reference"][0]
-    guests = [i for i, (y, _, _) in enumerate(plan, 1) if y != "linux"]
-    return sorted(guests, key=lambda i: -lengths.get(plan[i - 1], float("inf")))
-
-
-def collection_order(ctx, plan, ahead):
-    """Plan numbers in the order their boots are collected: the submitted
-    ones (ahead) as they finish, then the rest (the Linux baseline; every
-    boot, when boots run one at a time) in plan order."""
-    waiting = {}
-    for i, (future, _) in sorted(ahead.items()):
-        if future is None:
-            yield i   # not started (its kernel is not built)
-        else:
-            waiting[future.key] = i
-    if waiting:
-        futures = [future for future, _ in ahead.values() if future is not None]
-        for future in ctx["engine"].finished(futures):
-            yield waiting[future.key]
-    yield from (i for i in range(1, len(plan) + 1) if i not in ahead)
-
-
 def run_plan(args, ctx, meta, plan, ahead, everything):
     """Run (or collect, from ahead: boots already submitted to the engine) every
     boot of plan, recording results and failures; finish_run puts them back
     in plan order."""
     run_dir, run_id, chosen, stop_guests = ctx["dir"], ctx["run_id"], ctx["accel"], None
     began = time.monotonic()
-    for n, i in enumerate(collection_order(ctx, plan, ahead), 1):
+    for n, i in enumerate(schedule.collection_order(ctx, plan, ahead), 1):
         system, workload, shape = plan[i - 1]
         name = run_name(system, workload, shape)
         if stop_guests and system != "linux":
@@ -547,48 +520,10 @@ def progress(done, plan, meta, began):
             "boots left)")
 
 
-def plan_position(plan):
-    """A sort key putting result and failure lines, and runs, in plan order."""
-    where = {case: i for i, case in enumerate(plan)}
-
-    def key(row):
-        system = "linux" if row.get("mode") == "linux" else matrix.system(row.get("mode"),
-                                                                           row.get("ipc"))
-        if system == "linux":
-            return len(plan)
-        return where.get((system, row.get("workload"), row.get("shape")), len(plan) + 1)
-    return key
-
-
-def in_plan_order(run_dir, meta, plan, everything):
-    """Boots finish in any order: put the results, results.jsonl and the
-    runs in meta.json back in plan order, so that a run's files are the
-    same whichever boot ended first (stable: a boot's lines keep theirs)."""
-    key = plan_position(plan)
-    everything.sort(key=key)
-    meta["runs"].sort(key=key)
-    path = os.path.join(run_dir, "results.jsonl")
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = [line for line in f if line.strip()]
-    except OSError:
-        return
-    rows = []
-    for line in lines:
-        try:
-            rows.append((key(json.loads(line)), line))
-        except (ValueError, AttributeError):
-            rows.append((len(plan) + 1, line))
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.writelines(line for _, line in sorted(rows, key=lambda r: r[0]))
-    os.replace(tmp, path)
-
-
 def finish_run(args, ctx, meta, plan, everything):
     """Close the run: summary, tables, the terminal summary, failures."""
     run_dir = ctx["dir"]
-    in_plan_order(run_dir, meta, plan, everything)
+    schedule.in_plan_order(run_dir, meta, plan, everything)
     meta["complete"] = True
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
