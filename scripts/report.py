@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import string
 import sys
 
@@ -180,6 +181,14 @@ def _draw_nth(i):
     return draw(figs[i], ctx, out)
 
 
+def _quiet_worker():
+    """A drawing worker leaves Ctrl-C, SIGTERM and SIGHUP to the report
+    (mkb/cli.py), which stops the pool: it ends without a word."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def draw_all(figs, ctx, out):
     """draw() every figure, in order; two at a time on two cores, each in a
     forked process of its own (matplotlib draws in one thread only): the
@@ -190,10 +199,16 @@ def draw_all(figs, ctx, out):
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [draw(f, ctx, out) for f in figs]
     _DRAWING = (figs, ctx, out)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_draw_nth, range(len(figs)), chunksize=1)
+        items = pool.map(_draw_nth, range(len(figs)), chunksize=1)
+        pool.close()
+        return items
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _DRAWING = None
 
 
