@@ -10,17 +10,19 @@
  * write that did nothing would fail. Without a size: create, open+close
  * and unlink.
  *
- * A call's cost depends on where in the file it lands (the first
- * FS_NDIRECT blocks are found directly, the rest through the indirect
- * block), so the measured samples of a phase cover the file in whole
- * passes, each slot once per pass (random phases: a fresh permutation per
- * pass): the figure is the file's own mix, whatever the iteration count.
- * Samples: about iters (fewer for sizes above 4 KiB: bench_scale), rounded
- * up to whole passes, at most BENCH_MAX_SAMPLES; the result's n says how
- * many.
+ * A call's cost depends on the block it lands in, so the measured samples
+ * of a phase cover the file's blocks in whole passes (bench/filepass.h:
+ * every slot once per pass for slots of a block or more; for smaller
+ * slots a run of consecutive slots from each block), sequential phases in
+ * file order, random ones in a fresh permutation per pass: the figure is
+ * the file's own mix, whatever the iteration count. Samples: about iters
+ * (fewer for sizes above 4 KiB: bench_scale), rounded up to whole passes,
+ * at most BENCH_MAX_SAMPLES; the result's n says how many. A sequential
+ * phase seeks, untimed, where a pass moves to the next block's run.
  */
 #include "bench.h"
 #include "fastpat.h"
+#include "filepass.h"
 #include "fmt.h"
 #include "os.h"
 #include "str.h"
@@ -94,27 +96,27 @@ static int file_holds(int h, int64_t size, char *why, size_t cap)
 	return 1;
 }
 
-/* Samples and warm-ups of a phase: bench_scale's, the samples rounded up
- * to whole passes over the file, at most BENCH_MAX_SAMPLES. */
-static struct bench_count counts_for(const struct bench_args *a, int64_t size)
+/* The passes of a phase and its samples and warm-ups: bench_scale's, the
+ * samples rounded up to whole passes, at most BENCH_MAX_SAMPLES. */
+static struct bench_count counts_for(const struct bench_args *a, int64_t size, struct filepass *fp)
 {
 	struct bench_count c = bench_scale(a->iters, a->warmup, size);
-	unsigned slots = FILE_LEN / (unsigned)size;
-	c.iters = (c.iters + slots - 1) / slots * slots;
+	*fp = filepass_plan(FILE_LEN, (uint32_t)size, FS_BLOCK_SIZE, c.iters);
+	c.iters = (c.iters + fp->per_pass - 1) / fp->per_pass * fp->per_pass;
 	if (c.iters > BENCH_MAX_SAMPLES)
-		c.iters = BENCH_MAX_SAMPLES / slots * slots;
+		c.iters = BENCH_MAX_SAMPLES / fp->per_pass * fp->per_pass;
 	return c;
 }
 
 static uint16_t perm[FILE_LEN / 64];
 
-/* A fresh order of the slots for pass number pass (Fisher-Yates, seeded). */
-static void shuffle(uint32_t slots, uint32_t pass)
+/* A fresh order of the n visits of pass number pass (Fisher-Yates, seeded). */
+static void shuffle(uint32_t n, uint32_t pass)
 {
 	uint32_t seed = 12345u + pass * 7919u;
-	for (uint32_t i = 0; i < slots; i++)
+	for (uint32_t i = 0; i < n; i++)
 		perm[i] = (uint16_t)i;
-	for (uint32_t i = slots - 1; i > 0; i--) {
+	for (uint32_t i = n - 1; i > 0; i--) {
 		seed = seed * 1103515245u + 12345u;
 		uint32_t j = (seed >> 8) % (i + 1), t = perm[i];
 		perm[i] = perm[j], perm[j] = (uint16_t)t;
@@ -125,31 +127,32 @@ static void shuffle(uint32_t slots, uint32_t pass)
 static int phase(const struct bench_args *a, const char *variant, int h, int64_t size, int write, int rnd,
 		 const char *shape)
 {
-	struct bench_count c = counts_for(a, size);
+	struct filepass fp;
+	struct bench_count c = counts_for(a, size, &fp);
 	struct bench_params p = { "fileio", variant, size, "per_op", shape, c.iters, c.warmup };
-	uint32_t slots = FILE_LEN / (uint32_t)size, off = 0;
+	uint32_t off = 0, at = 0;   /* the slot's offset; the file's position */
 	unsigned g = write ? (rnd ? 2 : 1) : 0;   /* the generation this phase writes */
 	bench_begin(&run, &p);
 	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
 		bench_fail(&run, "seek to 0 failed");
 	for (unsigned i = 0; i < run.p.warmup + run.p.iters && !run.check[0]; i++) {
-		if (i == run.p.warmup) {
-			os_counters(&run.ev0);
-			off = 0;   /* measured samples start a pass */
-		}
+		if (i == run.p.warmup)
+			os_counters(&run.ev0);   /* measured samples start a pass */
 		uint32_t k = i < run.p.warmup ? i : i - run.p.warmup;   /* index in this stretch */
+		uint32_t pass = k / fp.per_pass, j = k % fp.per_pass;
 		if (rnd) {
-			if (k % slots == 0)
-				shuffle(slots, k / slots + (i < run.p.warmup ? 1000 : 0));
-			off = perm[k % slots] * (uint32_t)size;
-		} else if (off >= FILE_LEN) {
-			off = 0;
+			if (j == 0)
+				shuffle(fp.per_pass, pass + (i < run.p.warmup ? 1000 : 0));
+			j = perm[j];
 		}
+		off = filepass_slot(&fp, pass, j) * (uint32_t)size;
+		if (!rnd && off != at && os_fs_seek(h, off, FS_SEEK_SET) != (long)off)
+			bench_fail(&run, "%s %u: seek to %u failed", variant, i, off);
 		if (write)
 			fill(buf, off, (size_t)size, g);
 		bench_window(&run);
 		uint64_t t0 = bench_now();
-		long s = rnd || off == 0 ? os_fs_seek(h, off, FS_SEEK_SET) : (long)off;
+		long s = rnd ? os_fs_seek(h, off, FS_SEEK_SET) : (long)off;
 		long r = write ? os_fs_write(h, buf, (size_t)size) : os_fs_read(h, buf, (size_t)size);
 		uint64_t t1 = bench_now();
 		if (s != (long)off || r != size)
@@ -160,7 +163,7 @@ static int phase(const struct bench_args *a, const char *variant, int h, int64_t
 			bench_sample(&run, t1 - t0);
 		if (write)
 			gen_of[off / size] = (uint8_t)g;
-		off += (uint32_t)size;
+		at = off + (uint32_t)size;
 	}
 	char why[80];
 	if (write && !run.check[0] && !file_holds(h, size, why, sizeof why))
