@@ -21,5 +21,6 @@
 #define MKB_EXIT_SUCCESS 0x10 /* qemu exits 33 */
 #define MKB_EXIT_FAILURE 0x11 /* qemu exits 35: a test or benchmark failed */
 #define MKB_EXIT_PANIC 0x12   /* qemu exits 37: kernel panic */
+#define MKB_EXIT_HANG 0x13    /* qemu exits 39: the watchdog saw a hang (kernels/core/watchdog.c) */
 
 #endif

@@ -21,10 +21,17 @@ boot's budget is then 2 H in mono (its kernel restarts nothing, so a boot
 with faults ends no later than a healthy one: the longest seen, 0.99 H),
 and 4 H in micro plus one heartbeat period per operation (a looping
 server is killed after --heartbeat timer ticks of 10 million
-instructions each and restarted: every operation may meet one). A boot that passes its budget hung. The wall-clock limit is only a
-safety net far above the budget: a boot that hits it is reported as "the
-host was too slow to finish the budget", left out of every figure, and
-makes the exit status 1.
+instructions each and restarted: every operation may meet one). A boot
+that passes its budget hung: the kernel's watchdog (watchdog=<budget>,
+kernels/core/watchdog.c) counts the budget from the kernel's start and
+checks it from a non-maskable interrupt every 1/32 of it, so a boot that
+spins with interrupts off is caught too; it says so and ends the boot
+(in a process of several trials, it resets the machine for the next).
+The budget plugin stays as the backstop for a watchdog that cannot fire,
+at BACKSTOP x budget plus the firmware's share from the reset vector.
+The wall-clock limit is only a safety net far above the budget: a boot
+that hits it is reported as "the host was too slow to finish the
+budget", left out of every figure, and makes the exit status 1.
 
 A boot counts: faults injected (the "fault:" lines), services restarted
 by the kernel and heartbeat kills, the workload's client-visible errors,
@@ -42,10 +49,11 @@ A QEMU process runs up to --trials boots of one workload with
 consecutive seeds (kernels/core/trial.c): the kernel resets the machine
 between them, and trial i is exactly the boot of seed first+i alone
 (tests/boot/test_faults.py compares), so QEMU's start (about 0.09 s of
-host CPU, most of a short mono boot) is paid once per process. The budget
-bounds each trial; a trial that hangs ends its process, and the seeds
-after it go to a new one. Fewer trials go in a process near a
-campaign's end, so that few boots run past it.
+host CPU, most of a short mono boot) is paid once per process. The
+watchdog ends a hung trial and the process goes on with the next; only a
+trial that the backstop stops ends its process, and the seeds after it
+go to a new one. Fewer trials go in a process near a campaign's end, so
+that few boots run past it.
 
 Boots run on Dask distributed (scripts/mkb/engine.py): a local cluster of
 --jobs workers, or --cluster tcp://host:port. Exit status: 0 if every
@@ -66,6 +74,7 @@ cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm"}
 TICK_INSTRUCTIONS = 10_000_000   # kernels/core/timer.c: 100 Hz; icount shift=0: 1 ns each
+BACKSTOP = (1.25, 5_000_000)   # the plugin's budget: 1.25 x the watchdog's + the firmware's
 BUDGET_MULTIPLE = {"mono": 2, "micro": 4}   # a fault boot may run this many times its
                                             # healthy length...
 CALIBRATION_BUDGET = 2_000_000_000   # ...measured by a boot with at most this many
@@ -131,13 +140,14 @@ def boot_spec(args, run_dir, system, shape, workload, seeds, budget):
     consecutive seeds (kernels/core/trial.c), each bounded by budget; or
     seeds None: one healthy trial, no fault."""
     n = len(seeds) if seeds else 1
-    append = f"run=faults workload={workload} ops={args.ops} heartbeat={args.heartbeat} trials={n}"
+    append = f"run=faults workload={workload} ops={args.ops} heartbeat={args.heartbeat} trials={n} " \
+        f"watchdog={budget}"
     if seeds:
         append += f" fault={WORKLOADS[workload]}:any:{seeds[0]}"
     if shape:
         append += f" fsshape={shape}"
     argv = qemu.command(args.qemu, "@in:kernel", append, "icount", reboot=True) + \
-        qemu.budget_args(budget, "@out:budget", "@in:budget.so")
+        qemu.budget_args(int(budget * BACKSTOP[0]) + BACKSTOP[1], "@out:budget", "@in:budget.so")
     what = "healthy" if not seeds else f"{seeds[0]}" + (f"-{seeds[-1]}" if n > 1 else "")
     name = f"{system}-{shape or 'kernel'}-{workload}-{what}"
     net = args.safety_net or qemu.safety_net(budget * n)
@@ -184,7 +194,7 @@ def split_trials(done, proto):
             o = qemu.Outcome(None, False, 0.0, None, 0.0)
         if end:
             o.status = (int(end.group(1)) << 1) | 1
-        o.budget = out.budget
+        o.budget = done.budget   # the watchdog's (the plugin's is only the backstop)
         o.executed = counts[j] if j < len(counts) else None
         share = (o.executed / total) if o.executed is not None else 1 / len(parts)
         o.seconds, o.cpu_seconds = out.seconds * share, out.cpu_seconds * share
@@ -204,7 +214,7 @@ def judge(key, log, text, out, timeout, proto):
     summary = next((r for r in records if r["type"] == "faults"), None)
     classes = re.findall(r"^fault: \w+: (\w+) at request", text, re.M)
     slow = out.timed_out or out.error is not None or out.executed is None
-    hang = out.over_budget
+    hang = out.over_budget or (out.status is not None and out.status == proto.exit_hang)
     panic = not hang and (out.status == proto.exit_panic or "kernel panic" in text)
     client_died = bool(re.search(r"^mkb: pid \d+ \(faultload\) killed", text, re.M))
     failure = not slow and (panic or hang or (summary is None and not client_died))

@@ -14,6 +14,7 @@ struct tss {
 } __attribute__((packed));
 
 static struct tss tss __attribute__((aligned(16)));
+static uint8_t nmi_stack[4096] __attribute__((aligned(16)));   /* IST 1: the NMI's own (watchdog.c) */
 static uint64_t gdt[8] __attribute__((aligned(16)));
 
 struct desc_ptr {
@@ -36,6 +37,7 @@ void gdt_init(void)
 	gdt[7] = base >> 32;
 	tss.iomap_base = (uint16_t)((uint64_t)tss.iomap - (uint64_t)&tss);
 	memset(tss.iomap, 0xFF, sizeof tss.iomap);   /* every port denied */
+	tss.ist[0] = (uint64_t)(nmi_stack + sizeof nmi_stack);
 
 	struct desc_ptr p = { sizeof gdt - 1, (uint64_t)gdt };
 	__asm__ volatile("lgdt %0" ::"m"(p));

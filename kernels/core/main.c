@@ -49,6 +49,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	sched_init();          // run queues, idle thread
 	syscall_init();        // syscall/sysret MSRs
 	timer_init();          // PIT tick for preemption
+	watchdog_init(cmdline);   // watchdog=<instructions>: a hang ends the boot
 	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu,"
 		"\"smep\":%d,\"smap\":%d,\"umip\":%d}\n", mode_name, pmm_free_pages() * 4,
 		cpu_features.smep, cpu_features.smap, cpu_features.umip);

@@ -8,6 +8,7 @@
 #include "memlayout.h"
 
 #define NVEC 33
+#define VEC_NMI 2
 #define VEC_TIMER 32
 
 struct idt_entry {
@@ -32,8 +33,8 @@ void idt_init(void)
 {
 	for (int i = 0; i < NVEC; i++) {
 		uint64_t a = vectors[i];
-		idt[i] = (struct idt_entry){ (uint16_t)a, SEG_KCODE, 0, 0x8E,
-					     (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };
+		idt[i] = (struct idt_entry){ (uint16_t)a, SEG_KCODE, i == VEC_NMI ? 1 : 0, 0x8E,
+					     (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };   /* NMI: IST 1 */
 	}
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) p = { sizeof idt - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" ::"m"(p));
@@ -67,6 +68,10 @@ static void describe_fault(struct trapframe *tf, char *buf, size_t cap)
 
 void trap(struct trapframe *tf)
 {
+	if (tf->vector == VEC_NMI) {   /* only the watchdog raises one; it counts nothing */
+		watchdog_nmi();
+		return;
+	}
 	int from_user = (tf->cs & 3) == 3;
 	if (from_user)
 		kstat.kentries++;

@@ -93,7 +93,7 @@ class Done:
 
     def __init__(self, boot, outcome, outputs, worker):
         self.key, self.outcome, self.outputs, self.worker = boot.key, outcome, outputs, worker
-        self.log, self.timeout = boot.log, boot.timeout
+        self.log, self.timeout, self.budget = boot.log, boot.timeout, boot.budget
 
 
 def _import_dask():

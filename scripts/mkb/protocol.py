@@ -50,6 +50,8 @@ class Protocol:
     prefix: the line marker, e.g. "@@MKB ".
     exit_success/exit_failure/exit_panic: QEMU exit statuses, i.e. the
     kernel's isa-debug-exit value v turned into (v << 1) | 1.
+    exit_hang: the status of a boot the kernel's watchdog ended
+    (kernels/core/watchdog.c), None if the header has none.
     """
 
     def __init__(self, path=HEADER):
@@ -62,6 +64,7 @@ class Protocol:
         self.exit_success = (defs["MKB_EXIT_SUCCESS"] << 1) | 1
         self.exit_failure = (defs["MKB_EXIT_FAILURE"] << 1) | 1
         self.exit_panic = (defs["MKB_EXIT_PANIC"] << 1) | 1
+        self.exit_hang = (defs["MKB_EXIT_HANG"] << 1) | 1 if "MKB_EXIT_HANG" in defs else None
         self.debug_exit_port = defs.get("MKB_DEBUG_EXIT_PORT", 0xf4)
 
     def describe_exit(self, status):
@@ -72,6 +75,8 @@ class Protocol:
             return f"exit {status} (guest reported a failure)"
         if status == self.exit_panic:
             return f"exit {status} (kernel panic)"
+        if status is not None and status == self.exit_hang:
+            return f"exit {status} (the watchdog saw a hang)"
         if status is not None and status < 0:
             return f"killed by signal {-status}"
         return f"exit {status} (crash: not a guest exit code)"

@@ -43,6 +43,10 @@ void vga_setup(const char *cmdline);
 void vga_write(const char *s, size_t n);
 void vga_finish(int code);
 
+// watchdog.c
+void watchdog_init(const char *cmdline);
+void watchdog_nmi(void);
+
 // trial.c
 void trial_begin(char *cmdline, size_t cap);
 void trial_end(int code);

@@ -210,12 +210,11 @@ static void copy_out(struct kmsg *k, uint64_t um, struct mach_msg *m)
 	kmsg_free(k);
 }
 
-/* Receive on port id, or on our reply port. */
+/* Receive on port id, or on our reply port; sys_mach_msg has checked m's
+ * receive buffer. */
 static int64_t msg_receive(uint64_t id, uint64_t um, struct mach_msg *m)
 {
 	struct proc *cur = curproc;
-	if (m->rcap && !ipc_user_ok(cur, m->rbody, m->rcap, 1))
-		return -E_FAULT;
 	if (id == MACH_PORT_REPLY) {
 		struct kmsg *k;
 		void *tail = 0;
