@@ -25,7 +25,9 @@
  * campaign uses to save a QEMU start per boot). The budget is then per
  * trial: a trial begins each time the vCPU enters the reset vector
  * (linear address 0xFFFFFFF0, where the first boot begins too), and each
- * trial's count starts from there.
+ * trial's count starts from there. The fault campaign's kernels end a hung
+ * trial themselves (kernels/core/watchdog.c) and reset for the next; the
+ * plugin, given a larger budget there, is the backstop.
  *
  * On every end it writes one JSON line to out=<file>:
  *   {"executed": N, "trials": [N1, N2, ...], "budget": B,

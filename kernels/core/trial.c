@@ -13,10 +13,11 @@
  * programs it. The trial number lives in two bytes of the RTC's CMOS RAM,
  * which a reset keeps and which only port I/O reaches (a wild write
  * cannot change it). At a trial's end, qemu_exit() prints the end line
- * and resets the machine, or leaves QEMU after the last trial. The
- * budget plugin (bench/budget/budget.c) bounds each trial by itself; a
- * trial that hangs ends the process, and the harness (scripts/faults.py)
- * starts the remaining seeds in a new one.
+ * and resets the machine, or leaves QEMU after the last trial. A trial
+ * that hangs is ended the same way by the watchdog (watchdog.c); one that
+ * the watchdog cannot end is stopped by the budget plugin
+ * (bench/budget/budget.c), which ends the process, and the harness
+ * (scripts/faults.py) starts the remaining seeds in a new one.
  */
 #include "defs.h"
 #include "protocol.h"

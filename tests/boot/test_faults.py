@@ -118,3 +118,25 @@ def test_a_server_that_can_never_start_is_a_restart_storm_not_a_loop():
     assert "kernel panic: restart storm: server fs died 8 times in a row before it ever " \
            "waited for a request" in b.out
     assert b.out.count("died; restarted as pid") == 7 and b.executed < 50_000_000
+
+
+def test_the_watchdog_ends_a_hang_with_interrupts_off_at_the_same_instruction():
+    """watchdog=<N> (kernels/core/watchdog.c): a mono kernel spinning in its
+    semaphore service (a loop fault, interrupts off) is ended by the NMI
+    check within 1/32 of N past N (plus the firmware before the kernel),
+    says so, and exits with the hang status, at the same instruction in
+    every run; a healthy boot under the watchdog runs to its end."""
+    from bootlib import boot
+    from mkb import protocol
+    n = 2_000_000
+    runs = [boot("mono", f"run=faults workload=sem ops=50 fault=sem:loop:1 watchdog={n}",
+                 budget=20_000_000) for _ in range(2)]
+    for b in runs:
+        assert b.status == protocol.load().exit_hang, b.out[-2000:]
+        assert "fault: sem: loop at request" in b.out
+        assert {"type": "watchdog", "verdict": "hang"} in b.records
+        assert n < b.executed < n + n // 32 + 1_000_000, b.executed
+    assert runs[0].executed == runs[1].executed
+    ok = boot("mono", "run=faults workload=sem ops=50 watchdog=50000000", budget=100_000_000)
+    assert ok.status == protocol.load().exit_success, ok.out[-2000:]
+    assert "watchdog" in ok.out and not any(r["type"] == "watchdog" for r in ok.records)
