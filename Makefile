@@ -68,7 +68,7 @@ mono_SRC := $(wildcard kernels/mono/*.c) $(SVC_SRC)
 micro_SRC := $(wildcard kernels/micro/*.c)
 $(foreach i,$(IPCS_ALL),$(eval IPC_SRC_$(i) := kernels/micro/ipc/$(i).c))
 IPC_SRC_sel4 += kernels/micro/ipc/sel4_fast.c kernels/micro/ipc/regs.c
-IPC_SRC_l4 += kernels/micro/ipc/regs.c
+IPC_SRC_l4 += kernels/micro/ipc/l4_fast.c kernels/micro/ipc/regs.c
 
 # User programs: name -> sources. Every mode gets the common ones; a mode
 # adds its servers. os_<mode>.c is linked into each program of that mode.

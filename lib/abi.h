@@ -228,4 +228,7 @@ struct mach_msg {
 
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \
 				  (uint64_t)(flags) << 56)
+#define L4_DEST(a) ((uint32_t)(a))
+#define L4_RCV(a) ((uint32_t)((a) >> 32) & 0xFFFF)
+#define L4_FLAGS(a) ((uint32_t)((a) >> 56))
 #endif

@@ -11,11 +11,6 @@
 
 struct endpoint endpoints[NEP];
 
-struct endpoint *ep_get(uint64_t id)
-{
-	return id < NEP && endpoints[id].used ? &endpoints[id] : 0;
-}
-
 /* Claim endpoint id (or the first free one from EP_FIRST_FREE if id < 0)
  * for owner, charged to owner's process tree: -E_QUOTA past its limit,
  * -E_NOMEM if none is free. */

@@ -47,8 +47,13 @@ extern const struct ipc_sysent ipc_syscalls[];
 void ipc_proc_exit(struct proc *p);   /* free the strategy's state of a dying p */
 void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
 
+/* The endpoint named id, or 0 (inline: every IPC call starts here). */
+static inline struct endpoint *ep_get(uint64_t id)
+{
+	return id < NEP && endpoints[id].used ? &endpoints[id] : 0;
+}
+
 // ep.c
-struct endpoint *ep_get(uint64_t id);
 int ep_alloc_at(int id, struct proc *owner);
 void ep_free(struct endpoint *ep);
 int ep_owned(struct endpoint *ep, uint64_t id);

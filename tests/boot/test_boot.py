@@ -53,7 +53,7 @@ STRATEGY_TESTS = {
     "sel4": ["ipc_bad_endpoint", "ipc_bad_desc_pointer", "ipc_long_msg_kernel_buffer",
              "ipc_short_desc", "attack_fast_path_tag"],
     "l4": ["l4_bad_thread", "l4_send_timeout_zero", "l4_receive_timeout_zero", "l4_answer_nobody",
-           "l4_long_without_string"],
+           "l4_long_without_string", "l4_short_round_trips"],
     "mach": ["mach_bad_port", "mach_bad_body", "mach_reply_without_right", "mach_reply_port_idle",
              "mach_async_queue", "mach_queue_limit"],
     "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",

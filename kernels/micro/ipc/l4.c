@@ -11,7 +11,8 @@
  * or infinite: a zero send timeout fails with -E_AGAIN when the partner
  * is not waiting, which is how an L4 server answers (it never blocks on
  * a client); finite timeouts are not modelled. Direct switch to the
- * partner, no scheduler, as the paper's "direct process switch".
+ * partner, no scheduler, as the paper's "direct process switch". This is
+ * the general path; l4_fast.c takes the short call and answer first.
  */
 #include "defs.h"
 #include "ipc.h"
@@ -20,15 +21,12 @@
 
 const char ipc_name[] = "l4";
 
-#define DEST(a) ((uint32_t)(a))
-#define RCV(a) ((uint32_t)((a) >> 32) & 0xFFFF)
-#define FLAGS(a) ((uint32_t)((a) >> 56))
-
 /* Send to the thread pid, which must be in a closed wait for us (our
  * client awaiting its answer); then the receive phase, if any. */
 static int64_t send_to_thread(struct sysframe *sf, uint32_t pid, uint32_t rcv, uint32_t flags)
 {
-	struct proc *cur = curproc, *dst = proc_find((int)pid);
+	struct proc *cur = curproc;
+	struct proc *dst = cur->reply_to && cur->reply_to->pid == (int)pid ? cur->reply_to : proc_find((int)pid);
 	struct endpoint *ep = rcv ? ep_get(rcv) : 0;
 	if (rcv && (!ep || rcv == L4_FROM_DEST))
 		return -E_BADH;
@@ -52,9 +50,9 @@ static int64_t send_to_thread(struct sysframe *sf, uint32_t pid, uint32_t rcv, u
 	return ipc_wait_regs(ep, flags & L4_RCV_NB, waiting ? dst : 0);
 }
 
-static int64_t sys_l4_ipc(struct sysframe *sf)
+int64_t sys_l4_ipc_slow(struct sysframe *sf)
 {
-	uint32_t dest = DEST(ARG0(sf)), rcv = RCV(ARG0(sf)), flags = FLAGS(ARG0(sf));
+	uint32_t dest = L4_DEST(ARG0(sf)), rcv = L4_RCV(ARG0(sf)), flags = L4_FLAGS(ARG0(sf));
 	if (dest & L4_TID)
 		return send_to_thread(sf, dest & ~L4_TID, rcv, flags);
 	if (dest) {   /* send to a server's thread id; a call if rcv names it */
@@ -76,6 +74,8 @@ static int64_t sys_l4_ipc(struct sysframe *sf)
 	int r = ipc_msg_read(sf, &curproc->msg, 0);
 	return r < 0 ? r : ipc_wait_regs(ep, flags & L4_RCV_NB, 0);
 }
+
+int64_t sys_l4_ipc(struct sysframe *sf);
 
 const struct ipc_sysent ipc_syscalls[] = {
 	{ SYS_L4_IPC, sys_l4_ipc },
