@@ -23,6 +23,8 @@ enum sysnum {
 	                    * child), else 0; pids are never reused. Servers may ask of
 	                    * anyone, others of themselves and their children (-E_PERM) */
 	SYS_PROC_TREE,     /* (pid) -> its process tree (0: the system's); servers only */
+	SYS_SET_PRIO,      /* (pid or 0, prio): ourself or a child, 1 .. our own base priority;
+	                    * prio 0: -> its base priority, unchanged */
 	/* mono: in-kernel services */
 	SYS_WRITE = 16,    /* (buf, len) -> len: console */
 	SYS_PIPE,          /* () -> pipe id */
@@ -197,6 +199,9 @@ struct qnx_iov {
 	uint64_t base, len;
 };
 #define QNX_IOV_MAX 4
+/* A part count of -n names one buffer of n bytes instead of an IOV array
+ * (MsgSend, MsgReceive, MsgReply); n at most QNX_MSG_MAX. */
+#define QNX_MSG_MAX 0x40000000u
 
 /* rc4000: a message and an answer are 8 words; a sender may name two
  * storage areas of its own with a message (ours: the receiver may copy

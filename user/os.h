@@ -20,6 +20,8 @@ int os_wait(int pid, int *status);                  /* -> pid or -E_* */
 int os_kill(int pid);
 void os_exit(int status) __attribute__((noreturn));
 int os_yield(void);
+int os_set_prio(int pid, int prio);   /* ourself (0) or a child; 1 .. our own base priority;
+                                       * prio 0: -> its base priority */
 int os_getpid(void);
 int os_null(void);                                  /* null system call */
 int os_findproc(const char *image);

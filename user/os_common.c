@@ -25,6 +25,7 @@ int os_wait(int pid, int *status)
 
 int os_kill(int pid) { return (int)syscall3(SYS_KILL, (uint64_t)pid, 0, 0); }
 int os_yield(void) { return (int)syscall3(SYS_YIELD, 0, 0, 0); }
+int os_set_prio(int pid, int prio) { return (int)syscall3(SYS_SET_PRIO, (uint64_t)pid, (uint64_t)prio, 0); }
 int os_getpid(void) { return (int)syscall3(SYS_GETPID, 0, 0, 0); }
 int os_null(void) { return (int)syscall3(SYS_NULL, 0, 0, 0); }
 int os_findproc(const char *image) { return (int)syscall3(SYS_FINDPROC, (uint64_t)image, 0, 0); }

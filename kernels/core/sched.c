@@ -49,6 +49,22 @@ struct proc *waitq_pop(struct waitq *q)
 	return p;
 }
 
+/* Put p in q behind every waiter of its priority or higher: a queue in
+ * priority order, oldest first within a priority (QNX's send queue). */
+void waitq_push_prio(struct waitq *q, struct proc *p)
+{
+	struct proc *prev = 0, *x = q->head;
+	for (; x && x->prio >= p->prio; prev = x, x = x->qnext)
+		;
+	p->qnext = x;
+	if (prev)
+		prev->qnext = p;
+	else
+		q->head = p;
+	if (!x)
+		q->tail = p;
+}
+
 /* Remove p from q wherever it stands (no-op if absent). */
 void waitq_remove(struct waitq *q, struct proc *p)
 {
@@ -129,8 +145,35 @@ void sched_block(int why, struct waitq *q)
 	sched_switch_to(sched_pick());
 }
 
+/* Block the current process on q in priority order (waitq_push_prio). */
+void sched_block_prio(int why, struct waitq *q)
+{
+	curproc->state = P_BLOCKED;
+	curproc->wait = why;
+	curproc->waitobj = q;
+	curproc->waited = 1;
+	waitq_push_prio(q, curproc);
+	sched_switch_to(sched_pick());
+}
+
+/* p now runs at prio (a boost, or a priority set by SYS_SET_PRIO); a
+ * runnable p moves to that priority's run queue. The caller yields if
+ * it has made itself lower than someone ready. */
+void sched_set_prio(struct proc *p, int prio)
+{
+	if (p->state == P_RUNNABLE) {
+		sched_unready(p);
+		p->prio = prio;
+		waitq_push(&runq[prio], p);
+	} else {
+		p->prio = prio;
+	}
+}
+
 /* Wake a blocked process: off its wait queue and onto the run queue.
- * A wake-up of a higher-priority process preempts the current one. */
+ * A wake-up of a higher-priority process preempts the current one, if it
+ * is still running (a dying process that wakes its parent is a zombie
+ * already, and must not be made runnable again). */
 void sched_wakeup(struct proc *p)
 {
 	if (p->state != P_BLOCKED)
@@ -138,7 +181,7 @@ void sched_wakeup(struct proc *p)
 	if (p->waitobj)
 		waitq_remove(p->waitobj, p);
 	sched_ready(p);
-	if (curproc != idleproc && p->prio > curproc->prio) {
+	if (curproc != idleproc && curproc->state == P_RUNNING && p->prio > curproc->prio) {
 		sched_ready(curproc);
 		sched_switch_to(sched_pick());
 	}

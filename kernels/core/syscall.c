@@ -148,6 +148,28 @@ int64_t sys_proc_tree(struct sysframe *sf)
 	return p ? account_id(p->acct) : -E_SRCH;
 }
 
+/* (pid or 0, prio): give ourself or a child a base priority from 1 to
+ * our own (no one can raise anyone above where it stands); a process that
+ * lowered itself lets the higher ones run. prio 0 only asks: -> its base
+ * priority. */
+int64_t sys_set_prio(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *p = ARG0(sf) ? proc_find((int)ARG0(sf)) : cur;
+	if (!p)
+		return -E_SRCH;
+	if (p != cur && p->parent != cur)
+		return -E_PERM;
+	if (!ARG1(sf))
+		return p->base_prio;
+	if (ARG1(sf) > (uint64_t)cur->base_prio)
+		return -E_INVAL;
+	p->base_prio = (int)ARG1(sf);
+	sched_set_prio(p, p->base_prio);
+	if (p == cur)
+		sched_yield();
+	return 0;
+}
+
 int64_t sys_yield(struct sysframe *sf)
 {
 	(void)sf;

@@ -31,6 +31,8 @@ struct endpoint {
 	struct waitq recvq;   /* receivers waiting for a sender */
 	void *kq_head, *kq_tail;   /* queued kernel message buffers (mach, rc4000) */
 	int kq_len;
+	struct proc *server;  /* qnx: who last received on it (the one to boost), */
+	int server_pid;       /* ...valid while that process has this pid */
 };
 
 extern struct endpoint endpoints[NEP];

@@ -35,7 +35,7 @@ COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
           "attack_far_return_32bit", "attack_sysenter", "attack_sgdt_umip",
           "attack_privileged_instructions", "attack_nt_flag",
           "attack_direction_flag", "attack_hog_fair_share", "attack_kill_others",
-          "exhaustion_freed_at_death"]
+          "exhaustion_freed_at_death", "set_prio"]
 MODE_TESTS = {
     "mono": ["pipe_bad_handle", "pipe_write_kernel_buffer", "pipe_read_kernel_buffer",
              "micro_call_absent", "console_in_kernel", "attack_pipe_ownership",
@@ -57,7 +57,7 @@ STRATEGY_TESTS = {
     "mach": ["mach_bad_port", "mach_bad_body", "mach_reply_without_right", "mach_reply_port_idle",
              "mach_async_queue", "mach_queue_limit"],
     "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",
-            "qnx_multipart"],
+            "qnx_multipart", "qnx_single_buffer_bounds", "qnx_priority_inheritance"],
     "minix": ["minix_bad_endpoint", "minix_bad_message", "minix_answer_nobody", "minix_grants"],
     "rc4000": ["rc4000_asynchronous_send", "rc4000_claim", "rc4000_not_our_buffer",
                "rc4000_answers_in_order", "rc4000_dummy_answer"],

@@ -23,6 +23,20 @@ void test_processes(void)
 	report("wait_no_child", r == -E_CHILD, "wait on a pid that is not a child");
 	report("spawn_unknown_image", os_spawn("no-such-prog", "") == -E_NOENT, "");
 	report("kill_no_such_pid", os_kill(54321) == -E_SRCH, "");
+	int base = os_set_prio(0, 0), child = -1, cst = -1;
+	int raise = os_set_prio(0, base + 1), other = os_set_prio(1, 1), none = os_set_prio(54321, 1);
+	run_child("spin", &child);
+	if (base > 1 && child > 0) {
+		int lowered = os_set_prio(child, base - 1), now = os_set_prio(child, 0);
+		os_kill(child);
+		os_wait(child, &cst);
+		report("set_prio", raise == -E_INVAL && other == -E_PERM && none == -E_SRCH && lowered == 0 &&
+		       now == base - 1, "a child lowered; raising ourself, init, or a missing pid refused");
+	} else {
+		char d[80];
+		fmt_snprintf(d, sizeof d, "base priority %d (want above 1), child %d", base, child);
+		report("set_prio", 0, d);
+	}
 }
 
 /* A child that never yields must not stop a second child from running. */

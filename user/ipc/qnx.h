@@ -2,7 +2,9 @@
  * A message is two parts: a header (label, length, the three words) and
  * the data, if any; a reply the same. The client's MsgSend names both its
  * parts and its reply parts; the server's library answers with MsgReply
- * and then waits with MsgReceive (two system calls). */
+ * and then waits with MsgReceive (two system calls). A message of one
+ * part (the header alone) goes as a single buffer: the part count is
+ * minus its length, with no IOV array (MsgSend rather than MsgSendv). */
 #ifndef MKB_UIPC_QNX_H
 #define MKB_UIPC_QNX_H
 
@@ -37,8 +39,9 @@ static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[
 	struct hdr h = { label, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } }, r = { 0 };
 	struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
 	struct qnx_iov v[2] = { { (uint64_t)&r, sizeof r }, { (uint64_t)rbuf, rcap } };
-	struct sysret6 x = syscall6(SYS_QNX_SEND, (uint64_t)ep, (uint64_t)s, sbuf ? 2 : 1, (uint64_t)v,
-				    rcap ? 2 : 1, 0);
+	struct sysret6 x = syscall6(SYS_QNX_SEND, (uint64_t)ep, sbuf ? (uint64_t)s : (uint64_t)&h,
+				    sbuf ? 2 : -(uint64_t)sizeof h, rcap ? (uint64_t)v : (uint64_t)&r,
+				    rcap ? 2 : -(uint64_t)sizeof r, 0);
 	if (x.rax < 0)
 		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
 	return in_of(0, 0, &r, x.rdx, rcap);
@@ -48,7 +51,8 @@ static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct hdr h = { 0 };
 	struct qnx_iov v[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)rbuf, rcap } };
-	struct sysret6 x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, (uint64_t)v, rcap ? 2 : 1, 0, 0, 0);
+	struct sysret6 x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, rcap ? (uint64_t)v : (uint64_t)&h,
+				    rcap ? 2 : -(uint64_t)sizeof h, 0, 0, 0);
 	client = x.rax > 0 ? x.rax : 0;
 	if (x.rax < 0)
 		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
@@ -61,7 +65,8 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 	if (client) {
 		struct hdr h = { 0, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } };
 		struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
-		syscall6(SYS_QNX_REPLY, (uint64_t)client, 0, (uint64_t)s, sbuf ? 2 : 1, 0, 0);
+		syscall6(SYS_QNX_REPLY, (uint64_t)client, 0, sbuf ? (uint64_t)s : (uint64_t)&h,
+			 sbuf ? 2 : -(uint64_t)sizeof h, 0, 0);
 	}
 	return ipc_recv(ep, rbuf, rcap);
 }

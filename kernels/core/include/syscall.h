@@ -25,6 +25,7 @@ int64_t sys_counters(struct sysframe *sf);
 int64_t sys_debug_write(struct sysframe *sf);
 int64_t sys_proc_alive(struct sysframe *sf);
 int64_t sys_proc_tree(struct sysframe *sf);
+int64_t sys_set_prio(struct sysframe *sf);
 
 /* The common entries every mode's table starts with. */
 #define COMMON_SYSCALLS \
@@ -32,5 +33,6 @@ int64_t sys_proc_tree(struct sysframe *sf);
 	[SYS_WAIT] = sys_wait, [SYS_KILL] = sys_kill, [SYS_YIELD] = sys_yield, \
 	[SYS_GETPID] = sys_getpid, [SYS_FINDPROC] = sys_findproc, \
 	[SYS_COUNTERS] = sys_counters, [SYS_DEBUG_WRITE] = sys_debug_write, \
-	[SYS_PROC_ALIVE] = sys_proc_alive, [SYS_PROC_TREE] = sys_proc_tree
+	[SYS_PROC_ALIVE] = sys_proc_alive, [SYS_PROC_TREE] = sys_proc_tree, \
+	[SYS_SET_PRIO] = sys_set_prio
 #endif

@@ -12,6 +12,14 @@
  * side). A send to a RECEIVE-blocked server switches to it at once; the
  * server runs at its client's priority while it serves (priority
  * inheritance) and returns to its own when it waits with nothing queued.
+ * A message of one part needs no IOV array: a negative part count -n
+ * names a single buffer of n bytes (as MsgSend() is MsgSendv() with
+ * sparts < 0 in the QNX kernel), so a short message passes its buffer in
+ * registers. SEND-blocked clients queue in priority order, oldest first
+ * within a priority, and a client that must queue raises the channel's
+ * server, busy with a lower-priority request, to its own priority until
+ * the server waits again (QNX System Architecture, "Priority inheritance
+ * and messages"; tests/guest/st_ipc_qnx.c shows it).
  * Pulses are the shared notifications (notify.c).
  */
 #include "defs.h"
@@ -21,14 +29,20 @@
 const char ipc_name[] = "qnx";
 
 /* Read parts iov[0..n) from the caller into p->iov at slot (0: send,
- * QNX_IOV_MAX: receive), checking each range. Returns the total length. */
+ * QNX_IOV_MAX: receive), checking each range; n negative: one part, the
+ * buffer uiov of -n bytes. Returns the total length. */
 static int64_t read_parts(uint64_t uiov, uint64_t n, int slot, int write)
 {
 	struct proc *cur = curproc;
 	struct qnx_iov v[QNX_IOV_MAX];
 	uint64_t total = 0;
-	if (n > QNX_IOV_MAX || (n && copyin(v, uiov, n * sizeof v[0]) < 0))
+	if ((int64_t)n < 0) {
+		if ((int64_t)n < -(int64_t)QNX_MSG_MAX)
+			return -E_FAULT;
+		v[0].base = uiov, v[0].len = -n, n = 1;
+	} else if (n > QNX_IOV_MAX || (n && copyin(v, uiov, n * sizeof v[0]) < 0)) {
 		return -E_FAULT;
+	}
 	for (uint64_t i = 0; i < n; i++) {
 		if (!ipc_user_ok(cur, v[i].base, v[i].len, write))
 			return -E_FAULT;
@@ -75,6 +89,13 @@ static void take_client(struct proc *snd, struct proc *rcv, uint64_t srclen)
 	ipc_await_reply(snd, rcv);
 }
 
+/* The server last seen taking messages from ch, if it still lives. */
+static struct proc *server_of(struct endpoint *ch)
+{
+	struct proc *s = ch->server;
+	return s && s->pid == ch->server_pid && s->state != P_UNUSED && s->state != P_ZOMBIE ? s : 0;
+}
+
 static int64_t sys_qnx_send(struct sysframe *sf)
 {
 	struct proc *cur = curproc, *rcv;
@@ -90,7 +111,10 @@ static int64_t sys_qnx_send(struct sysframe *sf)
 	cur->ipc_is_call = 1;
 	cur->sf->rax = (uint64_t)-E_PEER;
 	if (!(rcv = waitq_pop(&ch->recvq))) {
-		sched_block(W_SEND, &ch->sendq);
+		struct proc *srv = server_of(ch);
+		if (srv && srv->prio < cur->prio)
+			sched_set_prio(srv, cur->prio);   /* busy on our behalf from now */
+		sched_block_prio(W_SEND, &ch->sendq);
 		return (int64_t)cur->sf->rax;
 	}
 	take_client(cur, rcv, (uint64_t)len);
@@ -108,6 +132,7 @@ static int64_t sys_qnx_receive(struct sysframe *sf)
 		return -E_PERM;
 	if (read_parts(ARG1(sf), ARG2(sf), QNX_IOV_MAX, 1) < 0)
 		return -E_FAULT;
+	ch->server = cur, ch->server_pid = cur->pid;
 	if ((snd = waitq_pop(&ch->sendq))) {
 		take_client(snd, cur, snd->msg.slen);
 		return (int64_t)cur->sf->rax;
