@@ -24,6 +24,12 @@
 const char ipc_name[] = "mach";
 
 #define NKMSG 64
+#define MACH_HDR_OUT offsetof(struct mach_msg, body)   /* what a receive writes back */
+
+/* The receive half of a mach_msg header: where a body may land. */
+struct mach_rcv {
+	uint64_t rbody, rcap;
+};
 #define BODY_MAX (64u << 10)
 #define BODY_PAGES (BODY_MAX / PGSIZE)
 
@@ -61,12 +67,16 @@ static void zone_put(uint8_t *pg)
 		page_free(pg);
 }
 
+/* k goes back to the pool. Only what copy_in() does not set again is
+ * cleared: the flag and the body pages (not all 192 bytes). */
 static void kmsg_free(struct kmsg *k)
 {
 	quota_give(k->acct, Q_KMSGS);
-	for (uint32_t i = 0; i < BODY_PAGES && k->page[i]; i++)
+	for (uint32_t i = 0; i < BODY_PAGES && k->page[i]; i++) {
 		zone_put(k->page[i]);
-	memset(k, 0, sizeof *k);
+		k->page[i] = 0;
+	}
+	k->used = 0;
 	kstat.kbufs--;
 }
 
@@ -190,19 +200,21 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 	return 0;
 }
 
-/* Copy the message k out into m (user) and its body into m's rbody. */
-static void copy_out(struct kmsg *k, uint64_t um, struct mach_msg *m)
+/* Copy the message k out: the received part of the header (label to
+ * badge) to um, the body into the receive buffer rv names. */
+static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 {
+	struct mach_msg m;
 	uint32_t len = k->len;
-	if (k->flags && len > m->rcap)
-		len = (uint32_t)m->rcap;
-	m->label = k->label, m->len = len, m->flags = k->flags;
-	memcpy(m->mr, k->mr, sizeof m->mr);
-	m->badge = k->sender;
-	kstat_copy(COPY_KBUF_OUT, sizeof *m + (k->flags ? len : 0));
-	copyout(um, m, sizeof *m);
+	if (k->flags && len > rv->rcap)
+		len = (uint32_t)rv->rcap;
+	m.label = k->label, m.len = len, m.flags = k->flags, m.pad = 0;
+	m.mr[0] = k->mr[0], m.mr[1] = k->mr[1], m.mr[2] = k->mr[2];
+	m.badge = k->sender;
+	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags ? len : 0));
+	copyout(um, &m, MACH_HDR_OUT);
 	if (k->flags)
-		body_xfer(k, m->rbody, len, 1);
+		body_xfer(k, rv->rbody, len, 1);
 	if (k->reply_to) {   /* we now hold the right to answer its sender */
 		curproc->reply_to = k->reply_to;
 		k->reply_to->callee = curproc;
@@ -210,9 +222,9 @@ static void copy_out(struct kmsg *k, uint64_t um, struct mach_msg *m)
 	kmsg_free(k);
 }
 
-/* Receive on port id, or on our reply port; sys_mach_msg has checked m's
- * receive buffer. */
-static int64_t msg_receive(uint64_t id, uint64_t um, struct mach_msg *m)
+/* Receive on port id, or on our reply port, into um; sys_mach_msg has
+ * checked um and the receive buffer rv names. */
+static int64_t msg_receive(uint64_t id, uint64_t um, const struct mach_rcv *rv)
 {
 	struct proc *cur = curproc;
 	if (id == MACH_PORT_REPLY) {
@@ -230,7 +242,7 @@ static int64_t msg_receive(uint64_t id, uint64_t um, struct mach_msg *m)
 		}
 		dequeue(&cur->reply_q, &tail);
 		cur->ipc_is_call = 0;
-		copy_out(k, um, m);
+		copy_out(k, um, rv);
 		return 0;
 	}
 	struct endpoint *ep = ep_get(id);
@@ -249,7 +261,7 @@ static int64_t msg_receive(uint64_t id, uint64_t um, struct mach_msg *m)
 	struct proc *s = waitq_pop(&ep->sendq);   /* room for one more */
 	if (s)
 		sched_ready(s);
-	copy_out(k, um, m);
+	copy_out(k, um, rv);
 	return 0;
 }
 
@@ -257,12 +269,15 @@ static int64_t sys_mach_msg(struct sysframe *sf)
 {
 	uint64_t opt = ARG0(sf);
 	struct proc *cur = curproc;
-	struct mach_msg m, r;
+	struct mach_msg m;
+	struct mach_rcv r;
 	/* The receive half is checked before anything is sent: a call whose
 	 * answer could not be delivered must fail whole, or its reply would
-	 * stay parked in the kernel for good. */
-	if ((opt & MACH_RCV_MSG) && (copyin(&r, ARG4(sf), sizeof r) < 0 || !ipc_user_ok(cur, ARG4(sf), sizeof r, 1) ||
-				     (r.rcap && !ipc_user_ok(cur, r.rbody, r.rcap, 1))))
+	 * stay parked in the kernel for good. Only its receive buffer is read
+	 * (a call names one header for both halves: it is read in once). */
+	if ((opt & MACH_RCV_MSG) &&
+	    (copyin(&r, ARG4(sf) + offsetof(struct mach_msg, rbody), sizeof r) < 0 ||
+	     !ipc_user_ok(cur, ARG4(sf), MACH_HDR_OUT, 1) || (r.rcap && !ipc_user_ok(cur, r.rbody, r.rcap, 1))))
 		return -E_FAULT;
 	if (opt & MACH_SEND_MSG) {
 		if (copyin(&m, ARG2(sf), sizeof m) < 0)
