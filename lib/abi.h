@@ -78,7 +78,8 @@ enum sysnum {
 	SYS_MX_RECEIVE,       /* (ep, *msg) -> 0; msg->m_source set */
 	SYS_MX_SENDREC,       /* (ep, *msg): send, then the reply lands in *msg */
 	SYS_MX_SETGRANT,      /* (*table, n): where our grant table lives */
-	SYS_MX_SAFECOPY,      /* (granter, grant, offset, addr, len | to_granter << 63) */
+	SYS_MX_KERNEL_CALL,   /* (call, *msg): a MINIX 3 kernel call, its request and result (m_type)
+	                       * in a message (MX_SYS_*) */
 	SYS_RC_SEND_MESSAGE = 84, /* (ep, *words, *area) -> buffer */
 	SYS_RC_WAIT_ANSWER,   /* (buffer, *words) -> result */
 	SYS_RC_WAIT_MESSAGE,  /* (ep, *words) -> buffer; rdi = sender */
@@ -193,6 +194,15 @@ struct mx_grant {
 #define MX_GRANT_READ 2u      /* the grantee may copy from it */
 #define MX_GRANT_WRITE 4u     /* the grantee may copy into it */
 #define MX_TO_GRANTER (1ULL << 63)
+/* Kernel calls (MINIX 3's sys_safecopyfrom / sys_safecopyto): the
+ * request is a struct mx_safecopy in the message's payload; the kernel
+ * writes the result into m_type and returns it. */
+enum { MX_SYS_SAFECOPYFROM = 1, MX_SYS_SAFECOPYTO = 2 };
+struct mx_safecopy {
+	uint64_t granter;        /* the process whose grant table holds the grant */
+	uint64_t grant, offset;  /* grant id, offset into the granted range */
+	uint64_t addr, len;      /* our buffer */
+};
 
 /* qnx: one part of a multi-part message (MsgSendv and friends). */
 struct qnx_iov {

@@ -58,7 +58,8 @@ STRATEGY_TESTS = {
              "mach_async_queue", "mach_queue_limit"],
     "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",
             "qnx_multipart", "qnx_single_buffer_bounds", "qnx_priority_inheritance"],
-    "minix": ["minix_bad_endpoint", "minix_bad_message", "minix_answer_nobody", "minix_grants"],
+    "minix": ["minix_bad_endpoint", "minix_bad_message", "minix_answer_nobody", "minix_grants",
+              "minix_kernel_call"],
     "rc4000": ["rc4000_asynchronous_send", "rc4000_claim", "rc4000_not_our_buffer",
                "rc4000_answers_in_order", "rc4000_dummy_answer"],
 }

@@ -1,8 +1,10 @@
 /* st_ipc_minix.c - self tests of the minix strategy (kernels/micro/ipc/
  * minix.c): bad message pointers, answers to processes that are not
  * waiting, and grants: a safecopy outside a grant, without the right
- * access, or by a process the grant does not name is refused. Linked into
- * the micro-minix selftest. */
+ * access, or by a process the grant does not name is refused; the kernel
+ * call that carries safecopy refuses a message in kernel memory and an
+ * unknown call (its result in m_type too). Linked into the micro-minix
+ * selftest. */
 #include "fmt.h"
 #include "ipc.h"
 #include "os.h"
@@ -21,6 +23,10 @@ void test_ipc_strategy(void)
 	       "a message pointer into the kernel");
 	report("minix_answer_nobody", syscall3(SYS_MX_SEND, MX_PROC | 1, (uint64_t)&m, 0) == -E_AGAIN,
 	       "an answer to a process not in sendrec with us is refused");
+	long kc_bad = syscall3(SYS_MX_KERNEL_CALL, MX_SYS_SAFECOPYFROM, 0x100000, 0);
+	long kc_unknown = syscall3(SYS_MX_KERNEL_CALL, 99, (uint64_t)&m, 0);
+	report("minix_kernel_call", kc_bad == -E_FAULT && kc_unknown == -E_NOSYS && m.m_type == -E_NOSYS,
+	       "a kernel call's message in kernel memory; an unknown call, its result in m_type");
 	int bits = run_child("grants", 0);
 	char d[80];
 	fmt_snprintf(d, sizeof d, "wrong (copy, past end, write a read grant, invalid, thief): 0x%x", bits);
@@ -36,12 +42,12 @@ static int grants_test(void)
 	int me = os_getpid(), bad = 0, st = -1;
 	table[0] = (struct mx_grant){ MX_GRANT_VALID | MX_GRANT_READ, (uint32_t)me, (uint64_t)data, 16 };
 	char got[32] = { 0 }, arg[48];
-	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 0, 0, (uint64_t)got, 13, 0).rax != 0 ||
+	bad |= (mx_safecopy(me, 0, 0, got, 13) != 0 ||
 		memcmp(got, "granted bytes", 13)) << 0;
-	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 0, 8, (uint64_t)got, 16, 0).rax != -E_PERM) << 1;
-	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 0, 0, (uint64_t)got, 4 | MX_TO_GRANTER, 0).rax !=
+	bad |= (mx_safecopy(me, 0, 8, got, 16) != -E_PERM) << 1;
+	bad |= (mx_safecopy(me, 0, 0, got, 4 | MX_TO_GRANTER) !=
 		-E_PERM) << 2;
-	bad |= (syscall6(SYS_MX_SAFECOPY, (uint64_t)me, 1, 0, (uint64_t)got, 4, 0).rax != -E_PERM) << 3;
+	bad |= (mx_safecopy(me, 1, 0, got, 4) != -E_PERM) << 3;
 	fmt_snprintf(arg, sizeof arg, "role=grantthief parent=%d", me);
 	int pid = os_spawn("selftest", arg);
 	bad |= (pid < 0 || os_wait(pid, &st) != pid || st != 0) << 4;
@@ -57,6 +63,6 @@ int role_ipc(const char *role, const char *arg)
 	char v[16];
 	fmt_getarg(arg, "parent", v, sizeof v);
 	char got[16];
-	long r = syscall6(SYS_MX_SAFECOPY, fmt_parse_u64(v, 0), 0, 0, (uint64_t)got, 4, 0).rax;
+	long r = mx_safecopy((long)fmt_parse_u64(v, 0), 0, 0, got, 4);
 	return r == -E_PERM ? 0 : 1;
 }

@@ -31,6 +31,17 @@ static struct { long src; uint32_t rgrant, rcap; int has_rgrant; } last;   /* se
 
 static inline struct body *body_of(struct mx_msg *m) { return (struct body *)m->m_payload; }
 
+/* sys_safecopyfrom / sys_safecopyto: a kernel call with its request in a
+ * message (len | MX_TO_GRANTER copies into the granter). */
+static inline long mx_safecopy(long granter, uint64_t grant, uint64_t off, void *addr, uint64_t len)
+{
+	struct mx_msg m = { 0, 0, { 0 } };
+	*(struct mx_safecopy *)m.m_payload = (struct mx_safecopy){ (uint64_t)granter, grant, off,
+								   (uint64_t)addr, len & ~MX_TO_GRANTER };
+	return syscall3(SYS_MX_KERNEL_CALL, len & MX_TO_GRANTER ? MX_SYS_SAFECOPYTO : MX_SYS_SAFECOPYFROM,
+			(uint64_t)&m, 0);
+}
+
 static inline void grant(int slot, uint32_t flags, long ep, const void *addr, size_t len)
 {
 	mx_grants[slot] = (struct mx_grant){ MX_GRANT_VALID | flags, MX_GRANTEE_EP | (uint32_t)ep,
@@ -89,7 +100,7 @@ static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 	in.inbuf = 0;
 	if (b->flags & B_SGRANT) {   /* the request's data: copy it in now */
 		size_t n = b->slen < rcap ? b->slen : rcap;
-		if (n && syscall6(SYS_MX_SAFECOPY, (uint64_t)m.m_source, b->sgrant, 0, (uint64_t)rbuf, n, 0).rax < 0)
+		if (n && mx_safecopy(m.m_source, b->sgrant, 0, rbuf, n) < 0)
 			in.status = -E_FAULT;
 		in.inbuf = 1, in.len = (uint32_t)n;
 	}
@@ -106,8 +117,7 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 		b->len = (uint32_t)slen;
 		if (sbuf) {   /* reply data: into the client's grant, then the message */
 			size_t n = !last.has_rgrant ? 0 : slen < last.rcap ? slen : last.rcap;
-			if (n && syscall6(SYS_MX_SAFECOPY, (uint64_t)last.src, last.rgrant, 0, (uint64_t)sbuf,
-					  n | MX_TO_GRANTER, 0).rax < 0)
+			if (n && mx_safecopy(last.src, last.rgrant, 0, (void *)sbuf, n | MX_TO_GRANTER) < 0)
 				n = 0;
 			b->len = (uint32_t)n, b->flags = B_INBUF;
 		}

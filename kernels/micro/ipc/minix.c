@@ -7,9 +7,12 @@
  * send/receive/sendrec with no kernel buffering (a sender blocks until
  * the receiver receives); a server answers with a send to the caller,
  * which must be waiting in its sendrec (else -E_AGAIN: the answer never
- * blocks the server). Larger data moves by a separate safecopy call on a
- * grant the client made in its own grant table (sys_setgrant), so a file
- * read is a message each way plus one grant copy. The kernel does not
+ * blocks the server). Larger data moves by safecopy on a grant the client
+ * made in its own grant table (sys_setgrant), so a file read is a message
+ * each way plus one grant copy. safecopy is a kernel call, as in MINIX 3
+ * (kernel/system.c: kernel_call()): the request travels in a message the
+ * kernel copies in, and the result goes back in the message's m_type,
+ * copied out again. The kernel does not
  * switch straight to the partner: the receiver is made ready and the
  * scheduler picks who runs (MINIX's pick_proc). notify is the shared
  * notification (notify.c).
@@ -142,12 +145,11 @@ static int grantee_ok(const struct mx_grant *g)
 }
 
 /* safecopy: len bytes between our addr and offset off of grant id of
- * process granter, into the granter if MX_TO_GRANTER is set in len. */
-static int64_t sys_mx_safecopy(struct sysframe *sf)
+ * process pid, into the granter if to_granter. */
+static int64_t safecopy(const struct mx_safecopy *c, int to_granter)
 {
-	struct proc *cur = curproc, *granter = proc_find((int)ARG0(sf));
-	uint64_t id = ARG1(sf), off = ARG2(sf), addr = ARG3(sf), len = ARG4(sf) & ~MX_TO_GRANTER;
-	int to_granter = (ARG4(sf) & MX_TO_GRANTER) != 0;
+	struct proc *cur = curproc, *granter = proc_find((int)c->granter);
+	uint64_t id = c->grant, off = c->offset, addr = c->addr, len = c->len;
 	struct mx_grant g;
 	if (!granter || id >= granter->grant_count)
 		return -E_PERM;
@@ -165,12 +167,29 @@ static int64_t sys_mx_safecopy(struct sysframe *sf)
 	return ipc_copy(COPY_GRANT, cur, addr, granter, g.addr + off, len);
 }
 
+/* A kernel call: the message in, the call, its result into m_type and
+ * the message out (MINIX 3 copies the whole message both ways). */
+static int64_t sys_mx_kernel_call(struct sysframe *sf)
+{
+	struct mx_msg m;
+	if (!ipc_user_ok(curproc, ARG1(sf), MSG_SIZE, 1) || copyin(&m, ARG1(sf), MSG_SIZE) < 0)
+		return -E_FAULT;
+	kstat_copy(COPY_KBUF_IN, MSG_SIZE);
+	const struct mx_safecopy *c = (const struct mx_safecopy *)m.m_payload;
+	int64_t r = ARG0(sf) == MX_SYS_SAFECOPYFROM ? safecopy(c, 0) :
+		    ARG0(sf) == MX_SYS_SAFECOPYTO ? safecopy(c, 1) : -E_NOSYS;
+	m.m_type = (int32_t)r;
+	kstat_copy(COPY_KBUF_OUT, MSG_SIZE);
+	copyout(ARG1(sf), &m, MSG_SIZE);
+	return r;
+}
+
 const struct ipc_sysent ipc_syscalls[] = {
 	{ SYS_MX_SEND, sys_mx_send },
 	{ SYS_MX_RECEIVE, sys_mx_receive },
 	{ SYS_MX_SENDREC, sys_mx_sendrec },
 	{ SYS_MX_SETGRANT, sys_mx_setgrant },
-	{ SYS_MX_SAFECOPY, sys_mx_safecopy },
+	{ SYS_MX_KERNEL_CALL, sys_mx_kernel_call },
 	{ 0, 0 },
 };
 
