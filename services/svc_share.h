@@ -31,6 +31,17 @@
                 (count)++;                                                        \
     } while (0)
 
+/* Does tree hold its share of arr (n entries)? tree_of gives an owner's
+ * tree as tree does; tree 0 is the system's (no limit), -1 a tree that is
+ * gone. The mono kernel and the micro servers wrap it with how they learn
+ * the caller's tree. */
+#define SVC_TREE_FULL(arr, n, tree, tree_of)                                      \
+    ({                                                                            \
+        int svc_held_, svc_tree_ = (tree);                                        \
+        SVC_TREE_HOLDS(svc_held_, arr, n, svc_tree_, tree_of);                    \
+        svc_tree_ > 0 && svc_held_ >= (int)SVC_SHARE(n);                          \
+    })
+
 /* A cheap bound for a table that is searched lowest slot first (open
  * files): *hw is above every slot used so far, so while it is at most a
  * share no tree can hold one, and the count is skipped (an open is timed

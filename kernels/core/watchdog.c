@@ -17,7 +17,9 @@
  * time, and under -icount shift=0 a nanosecond of it is one instruction,
  * as rdtsc is: the verdict falls at the same instruction on every host.
  * The NMI runs on its own stack (IST 1, gdt.c), so it is safe anywhere,
- * even between syscall and the switch to the kernel stack.
+ * even between syscall and the switch to the kernel stack. QEMU's pc
+ * machine lets timer 0 raise only pin 2, where the PIT's IRQ 0 arrives
+ * too, so the check also runs at every timer tick (100 Hz): harmless.
  *
  * The check comes every WATCHDOG_CHECKS-th of the budget (at least every
  * WATCHDOG_MIN_PERIOD instructions), so a trial is judged hung at most that

@@ -99,12 +99,7 @@ static int tree_of(uint32_t pid)
 
 /* Does the caller's tree hold its share of a table (svc_share.h)? The
  * system's own processes have no share to keep. */
-#define TREE_FULL(arr, n)                                                     \
-	({                                                                    \
-		int held_, tree_ = account_id(curproc->acct);                 \
-		SVC_TREE_HOLDS(held_, arr, n, tree_, tree_of);                \
-		tree_ && held_ >= (int)SVC_SHARE(n);                          \
-	})
+#define TREE_FULL(arr, n) SVC_TREE_FULL(arr, n, account_id(curproc->acct), tree_of)
 
 static int64_t sys_fs_open_body(struct sysframe *sf)
 {

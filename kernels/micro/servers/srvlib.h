@@ -26,12 +26,7 @@ int srv_child_of(uint32_t pid, uint32_t owner);
 int srv_tree(uint32_t pid);
 
 /* Does the tree of client hold its share of a table (svc_share.h)? */
-#define SRV_TREE_FULL(client, arr, n)                                          \
-	({                                                                     \
-		int held_, tree_ = srv_tree((uint32_t)(client));               \
-		SVC_TREE_HOLDS(held_, arr, n, tree_, srv_tree);                \
-		tree_ > 0 && held_ >= (int)SVC_SHARE(n);                       \
-	})
+#define SRV_TREE_FULL(client, arr, n) SVC_TREE_FULL(arr, n, srv_tree((uint32_t)(client)), srv_tree)
 
 /* Receive on ep forever, answering each request with handle's reply. */
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle) __attribute__((noreturn));
