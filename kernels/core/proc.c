@@ -13,6 +13,8 @@
 struct proc ptable[NPROC];
 static uint8_t kstacks[NPROC][KSTACK_PAGES * PGSIZE] __attribute__((aligned(4096)));
 static int nextpid = 1;
+#define PIDMAP 256   /* more than NPROC: a live process keeps its entry for 256 spawns */
+static struct proc *pidmap[PIDMAP];   /* pid % PIDMAP -> the last process given such a pid */
 extern uint64_t boot_pml4[];
 extern void trapret(void);
 
@@ -146,6 +148,7 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 	}
 	p->cr3 = (uint64_t)p->pml4;
 	p->pid = nextpid++;
+	pidmap[(unsigned)p->pid % PIDMAP] = p;
 	p->prio = p->base_prio = prio;
 	p->parent = parent;
 	p->image = img;
@@ -158,8 +161,17 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 	return p->pid;
 }
 
+/* The live process pid, or 0. One probe of pidmap finds it unless a
+ * process PIDMAP pids younger took its entry (pids are never reused, so
+ * an entry whose process has another pid is stale); then the table is
+ * scanned, as it is for a pid that is gone. The IPC strategies answer a
+ * client by pid (l4, qnx, minix): MINIX and QNX find the process from its
+ * endpoint or rcvid by an index, not a search. */
 struct proc *proc_find(int pid)
 {
+	struct proc *p = pidmap[(unsigned)pid % PIDMAP];
+	if (p && p->pid == pid && p->state != P_UNUSED && p->state != P_ZOMBIE)
+		return p;
 	for (int i = 1; i < NPROC; i++)
 		if (ptable[i].pid == pid && ptable[i].state != P_UNUSED && ptable[i].state != P_ZOMBIE)
 			return &ptable[i];

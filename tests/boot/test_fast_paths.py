@@ -1,4 +1,4 @@
-"""test_strategies.py - what issue 19 asks of each IPC design's own
+"""test_fast_paths.py - what issue 19 asks of each IPC design's own
 path, measured on real boots (icount, guest instructions): L4's fast
 path (kernels/micro/ipc/l4_fast.c) brings its 8-byte round trip within
 10% of sel4's, and neither takes the general path for it."""
