@@ -101,7 +101,8 @@ enum {
 	E_OK = 0, E_NOSYS = 1, E_FAULT = 2, E_INVAL = 3, E_BADH = 4,
 	E_NOMEM = 5, E_NOENT = 6, E_SRCH = 7, E_PEER = 8, E_PERM = 9,
 	E_CHILD = 10, E_MSGSIZE = 11, E_AGAIN = 12, E_PIPE = 13,
-	E_QUOTA = 14   /* past a limit of the caller's process tree (kernels/core/quota.c) */
+	E_QUOTA = 14,  /* past a limit of the caller's process tree (kernels/core/quota.c) */
+	E_TIMEOUT = 15 /* an IPC's finite timeout ran out (l4) */
 };
 
 /* Privileges a parent may pass to a child at spawn (a subset of its own;
@@ -168,7 +169,9 @@ struct kcounters {
 /* l4: the first argument of SYS_L4_IPC. dest: an endpoint (a thread id
  * bound to its receiver) or L4_TID | pid (a thread); rcv: 0 (no receive
  * phase), L4_FROM_DEST (closed wait for dest's answer) or an endpoint to
- * wait on (open wait); flags: timeouts of zero (never block). */
+ * wait on (open wait); flags: timeouts of zero (never block); timeout:
+ * 1 to 255 timer ticks (10 ms each) that bound each phase, 0 infinite
+ * (L4 has a send and a receive timeout; here one value serves both). */
 #define L4_TID 0x80000000u
 #define L4_FROM_DEST 0xFFFFu
 #define L4_SND_NB 1u
@@ -243,6 +246,8 @@ struct mach_msg {
 
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \
 				  (uint64_t)(flags) << 56)
+#define L4_ARG_T(dest, rcv, flags, ticks) (L4_ARG(dest, rcv, flags) | (uint64_t)((ticks) & 0xFF) << 48)
+#define L4_TIMEOUT(a) ((uint32_t)((a) >> 48) & 0xFF)
 #define L4_DEST(a) ((uint32_t)(a))
 #define L4_RCV(a) ((uint32_t)((a) >> 32) & 0xFFFF)
 #define L4_FLAGS(a) ((uint32_t)((a) >> 56))

@@ -218,6 +218,7 @@ static void proc_restart(struct proc *dead)
  * children orphaned, parent woken. p becomes a zombie. */
 static void proc_teardown(struct proc *p, int status)
 {
+	sched_disarm(p);
 	if (p->state == P_RUNNABLE)
 		sched_unready(p);
 	else if (p->state == P_BLOCKED && p->waitobj)

@@ -170,6 +170,48 @@ void sched_set_prio(struct proc *p, int prio)
 	}
 }
 
+/* Timeouts (l4's finite IPC timeouts): p, about to block, wakes with
+ * -E_TIMEOUT once n timer ticks have passed, unless it is woken first
+ * and disarms. The timer checks only while someone is armed. */
+static int narmed;
+
+void sched_arm(struct proc *p, uint64_t n)
+{
+	if (!p->deadline)
+		narmed++;
+	p->deadline = ticks + n;
+}
+
+void sched_disarm(struct proc *p)
+{
+	if (p->deadline) {
+		p->deadline = 0;
+		narmed--;
+	}
+}
+
+/* At each tick: wake every blocked process whose deadline has come. One
+ * waiting for an answer stops waiting (its server's answer will find
+ * nobody). */
+void sched_timeouts(void)
+{
+	if (!narmed)
+		return;
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *p = &ptable[i];
+		if (!p->deadline || ticks < p->deadline || p->state != P_BLOCKED)
+			continue;
+		sched_disarm(p);
+		if (p->wait == W_REPLY && p->callee) {
+			if (p->callee->reply_to == p)
+				p->callee->reply_to = 0;
+			p->callee = 0;
+		}
+		p->sf->rax = (uint64_t)-E_TIMEOUT;
+		sched_wakeup(p);
+	}
+}
+
 /* Wake a blocked process: off its wait queue and onto the run queue.
  * A wake-up of a higher-priority process preempts the current one, if it
  * is still running (a dying process that wakes its parent is a zombie

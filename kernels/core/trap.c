@@ -78,6 +78,7 @@ void trap(struct trapframe *tf)
 	if (tf->vector == VEC_TIMER) {
 		outb(0x20, 0x20);   /* EOI to the master PIC */
 		ticks++;
+		sched_timeouts();   /* l4's finite IPC timeouts */
 		if (from_user)
 			sched_tick();
 		return;

@@ -113,6 +113,9 @@ void sched_wakeup(struct proc *p);
 void sched_switch_to(struct proc *next);
 void sched_yield(void);
 void sched_tick(void);
+void sched_arm(struct proc *p, uint64_t n);
+void sched_disarm(struct proc *p);
+void sched_timeouts(void);
 extern int heartbeat_ticks;   // a silent server is killed after this many ticks
 void sched_start(void) __attribute__((noreturn));
 struct proc *sched_pick(void);

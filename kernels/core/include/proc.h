@@ -69,6 +69,7 @@ struct proc {
 	uint64_t iov[2 * 2 * 4];      /* qnx: send then receive parts (base, len) */
 	int iov_send, iov_recv;       /* ... how many of each */
 	int base_prio;                /* its own priority (a qnx server inherits its callers') */
+	uint64_t deadline;            /* l4: the tick a blocked IPC times out at (0: never) */
 	void *reply_q;                /* mach: messages queued on its reply port */
 	uint64_t grant_table;         /* minix: user address of its grant table */
 	uint32_t grant_count;         /* ... and its entries */

@@ -7,10 +7,11 @@
  * (open wait). Messages are addressed to threads: a server's thread id is
  * its well-known endpoint (bound to the thread that waits on it), a
  * client's is L4_TID | pid. Three words in registers, a string item
- * copied once between the address spaces (regs.c). Timeouts are zero
- * or infinite: a zero send timeout fails with -E_AGAIN when the partner
- * is not waiting, which is how an L4 server answers (it never blocks on
- * a client); finite timeouts are not modelled. Direct switch to the
+ * copied once between the address spaces (regs.c). A zero send timeout
+ * fails with -E_AGAIN when the partner is not waiting, which is how an L4
+ * server answers (it never blocks on a client); a finite timeout (timer
+ * ticks, one value bounding both phases) ends a wait with -E_TIMEOUT;
+ * none means infinite. Direct switch to the
  * partner, no scheduler, as the paper's "direct process switch". This is
  * the general path; l4_fast.c takes the short call and answer first.
  */
@@ -50,7 +51,7 @@ static int64_t send_to_thread(struct sysframe *sf, uint32_t pid, uint32_t rcv, u
 	return ipc_wait_regs(ep, flags & L4_RCV_NB, waiting ? dst : 0);
 }
 
-int64_t sys_l4_ipc_slow(struct sysframe *sf)
+static int64_t l4_ipc(struct sysframe *sf)
 {
 	uint32_t dest = L4_DEST(ARG0(sf)), rcv = L4_RCV(ARG0(sf)), flags = L4_FLAGS(ARG0(sf));
 	if (dest & L4_TID)
@@ -73,6 +74,21 @@ int64_t sys_l4_ipc_slow(struct sysframe *sf)
 		return -E_PERM;
 	int r = ipc_msg_read(sf, &curproc->msg, 0);
 	return r < 0 ? r : ipc_wait_regs(ep, flags & L4_RCV_NB, 0);
+}
+
+/* The general path: with a finite timeout, every wait of the call is
+ * bounded (sched.c wakes it with -E_TIMEOUT); the kernel runs with
+ * interrupts off, so a call that never blocks cannot time out. */
+int64_t sys_l4_ipc_slow(struct sysframe *sf)
+{
+	uint32_t tmo = L4_TIMEOUT(ARG0(sf));
+	if (!tmo)
+		return l4_ipc(sf);
+	struct proc *cur = curproc;
+	sched_arm(cur, tmo);
+	int64_t r = l4_ipc(sf);
+	sched_disarm(cur);
+	return r;
 }
 
 int64_t sys_l4_ipc(struct sysframe *sf);

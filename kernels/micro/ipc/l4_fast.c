@@ -4,7 +4,8 @@
  * message stays in registers, the kernel switches straight to the partner
  * thread without a scheduler pass, and the ready queues are not touched
  * for threads that block and unblock in IPC (lazy scheduling). Two cases
- * take it, each guarded by every precondition it needs; any other case
+ * take it (no finite timeout), each guarded by every precondition it
+ * needs; any other case
  * goes to the general path in l4.c:
  *  - a call to a server thread waiting in an open wait;
  *  - a server's answer by thread id (zero send timeout) to the client in
@@ -27,7 +28,7 @@ int64_t sys_l4_ipc(struct sysframe *sf)
 	uint32_t dest = L4_DEST(a0), rcv = L4_RCV(a0);
 	struct proc *cur = curproc, *partner;
 	struct endpoint *ep;
-	if (ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX)
+	if (ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || L4_TIMEOUT(a0))
 		return sys_l4_ipc_slow(sf);
 	if (!(dest & L4_TID)) {   /* a call: send to the server's thread, closed wait */
 		if (rcv != L4_FROM_DEST || L4_FLAGS(a0) || !(ep = ep_get(dest)) || ep->call_ep ||
