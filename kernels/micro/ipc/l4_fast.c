@@ -25,19 +25,19 @@ int64_t sys_l4_ipc_slow(struct sysframe *sf);
 int64_t sys_l4_ipc(struct sysframe *sf)
 {
 	uint64_t a0 = ARG0(sf);
-	uint32_t dest = L4_DEST(a0), rcv = L4_RCV(a0);
+	uint32_t dest = L4_DEST(a0), rcv = L4_RCV(a0), high = (uint32_t)(a0 >> 48);   /* flags, timeout */
 	struct proc *cur = curproc, *partner;
 	struct endpoint *ep;
-	if (ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX || L4_TIMEOUT(a0))
+	if (ARG5(sf) || IPC_LEN(ARG1(sf)) > IPC_INLINE_MAX)
 		return sys_l4_ipc_slow(sf);
 	if (!(dest & L4_TID)) {   /* a call: send to the server's thread, closed wait */
-		if (rcv != L4_FROM_DEST || L4_FLAGS(a0) || !(ep = ep_get(dest)) || ep->call_ep ||
+		if (rcv != L4_FROM_DEST || high || !(ep = ep_get(dest)) || ep->call_ep ||
 		    !(partner = fast_take_receiver(ep)))
 			return sys_l4_ipc_slow(sf);
 		return fast_call(sf, cur, partner);
 	}
 	partner = cur->reply_to;   /* an answer, then an open wait on rcv */
-	if (L4_FLAGS(a0) != L4_SND_NB || !partner || partner->pid != (int)(dest & ~L4_TID) ||
+	if (high != L4_SND_NB << 8 || !partner || partner->pid != (int)(dest & ~L4_TID) ||
 	    !ipc_awaits(partner, cur) || partner->ticks_left <= 0 || rcv == L4_FROM_DEST ||
 	    !(ep = ep_get(rcv)) || !fast_may_recv(ep, rcv, cur) || ep->sendq.head)
 		return sys_l4_ipc_slow(sf);
