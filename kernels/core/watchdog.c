@@ -53,9 +53,6 @@
 #define WATCHDOG_MIN_PERIOD 10000ULL
 #define FS_PER_NS 1000000ULL
 
-#define PTE_PWT 0x8UL
-#define PTE_PCD 0x10UL
-
 extern uint64_t boot_pdpt[512];
 static uint64_t mmio_pd[512] __attribute__((aligned(4096)));
 

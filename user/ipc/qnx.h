@@ -33,15 +33,28 @@ static inline struct ipc_in in_of(long status, long badge, const struct hdr *h, 
 	return in;
 }
 
+/* The parts of a message: the header alone as a single buffer (a
+ * negative count, no IOV array), or the header and the data as two parts
+ * in v. Returns what the kernel call takes as the parts, *n their count. */
+static inline uint64_t parts(struct qnx_iov v[2], void *hdr, const void *data, size_t dlen, uint64_t *n)
+{
+	if (!data) {
+		*n = -(uint64_t)sizeof(struct hdr);
+		return (uint64_t)hdr;
+	}
+	v[0] = (struct qnx_iov){ (uint64_t)hdr, sizeof(struct hdr) };
+	v[1] = (struct qnx_iov){ (uint64_t)data, dlen };
+	*n = 2;
+	return (uint64_t)v;
+}
+
 static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
 				     const void *sbuf, size_t slen, void *rbuf, size_t rcap)
 {
 	struct hdr h = { label, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } }, r = { 0 };
-	struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
-	struct qnx_iov v[2] = { { (uint64_t)&r, sizeof r }, { (uint64_t)rbuf, rcap } };
-	struct sysret6 x = syscall6(SYS_QNX_SEND, (uint64_t)ep, sbuf ? (uint64_t)s : (uint64_t)&h,
-				    sbuf ? 2 : -(uint64_t)sizeof h, rcap ? (uint64_t)v : (uint64_t)&r,
-				    rcap ? 2 : -(uint64_t)sizeof r, 0);
+	struct qnx_iov s[2], v[2];
+	uint64_t ns, nr, sp = parts(s, &h, sbuf, slen, &ns), rp = parts(v, &r, rcap ? rbuf : 0, rcap, &nr);
+	struct sysret6 x = syscall6(SYS_QNX_SEND, (uint64_t)ep, sp, ns, rp, nr, 0);
 	if (x.rax < 0)
 		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
 	return in_of(0, 0, &r, x.rdx, rcap);
@@ -50,9 +63,9 @@ static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[
 static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct hdr h = { 0 };
-	struct qnx_iov v[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)rbuf, rcap } };
-	struct sysret6 x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, rcap ? (uint64_t)v : (uint64_t)&h,
-				    rcap ? 2 : -(uint64_t)sizeof h, 0, 0, 0);
+	struct qnx_iov v[2];
+	uint64_t n, p = parts(v, &h, rcap ? rbuf : 0, rcap, &n);
+	struct sysret6 x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, p, n, 0, 0, 0);
 	client = x.rax > 0 ? x.rax : 0;
 	if (x.rax < 0)
 		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
@@ -64,9 +77,9 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 {
 	if (client) {
 		struct hdr h = { 0, (uint32_t)slen, sbuf != 0, 0, { mr[0], mr[1], mr[2] } };
-		struct qnx_iov s[2] = { { (uint64_t)&h, sizeof h }, { (uint64_t)sbuf, slen } };
-		syscall6(SYS_QNX_REPLY, (uint64_t)client, 0, sbuf ? (uint64_t)s : (uint64_t)&h,
-			 sbuf ? 2 : -(uint64_t)sizeof h, 0, 0);
+		struct qnx_iov s[2];
+		uint64_t n, p = parts(s, &h, sbuf, slen, &n);
+		syscall6(SYS_QNX_REPLY, (uint64_t)client, 0, p, n, 0, 0);
 	}
 	return ipc_recv(ep, rbuf, rcap);
 }

@@ -17,6 +17,8 @@
 #define PTE_P 0x1UL
 #define PTE_W 0x2UL
 #define PTE_U 0x4UL
+#define PTE_PWT 0x8UL
+#define PTE_PCD 0x10UL   /* with PWT: uncached (device memory) */
 #define PTE_PS 0x80UL
 #define PTE_NX (1UL << 63)
 #define PTE_SHARED 0x200UL   /* software bit: a shared mapping (vm_map_shared) */
