@@ -2,8 +2,9 @@
  * post are atomic operations on a counter, and the kernel is entered only
  * to sleep when no unit is free or to wake a sleeper. One interface, one
  * implementation per kernel, chosen by linking: usem_mono.c sleeps on a
- * futex (as glibc's POSIX semaphores do on Linux), usem_micro.c on a
- * notification (as seL4's user-level semaphores do). Used by the sem
+ * futex (as glibc's POSIX semaphores do on Linux), usem_micro.c on the
+ * IPC design's own wake-up (a notification, as seL4's user-level
+ * semaphores do, a pulse in QNX, ...: user/ipc.h). Used by the sem
  * workload's usem_* variants (wl_sem.c, helper.c). */
 #ifndef MKB_USEM_H
 #define MKB_USEM_H
@@ -12,11 +13,11 @@
 struct usem {
 	volatile int32_t count;      /* free units; below 0: -(sleepers) (micro) */
 	volatile uint32_t sleepers;  /* processes about to sleep or asleep (mono) */
-	volatile uint32_t wake;      /* the sleeper's wake-up channel (micro: notification) */
-	uint32_t pad;
+	volatile uint32_t wake;      /* the sleeper's wake-up channel (micro) */
+	uint32_t signaller;          /* the poster's own word for it (micro: rc4000's message out) */
 };
 
-extern const char usem_kind[];   /* "futex" or "ntfn": how a sleeper sleeps */
+extern const char usem_kind[];   /* how a sleeper sleeps: "futex", "ntfn", "pulse", ... */
 
 /* Set s up with initial units (before any process uses it). */
 void usem_init(struct usem *s, int32_t initial);

@@ -1,16 +1,17 @@
-/* usem_micro.c - usem.h on the micro kernel's notifications (seL4-style
- * user-level semaphores): the counter goes below zero by the number of
- * sleepers; a wait that takes it below zero sleeps on the waiter's
- * notification, and a post that finds it below zero signals it. One
- * waiting process per semaphore (its notification is the wake-up). The
- * waiter owns the notification and grants it to the poster's endpoint,
- * as the kernel's rules ask (kernels/micro/notify.c). Linked into the
- * micro bench programs. */
+/* usem_micro.c - usem.h on the micro kernel: the counter goes below zero
+ * by the number of sleepers; a wait that takes it below zero sleeps on the
+ * waiter's wake-up channel, and a post that finds it below zero signals
+ * it. One waiting process per semaphore. The wake-up is the IPC design's
+ * own asynchronous signal (user/ipc.h: a notification in sel4, a pulse in
+ * qnx, notify in minix, a message in mach and rc4000, a zero-timeout
+ * send in l4), so each strategy's user-level semaphore rows measure its
+ * own mechanism (usem_kind names it). Linked into the micro bench
+ * programs. */
 #include "ipc.h"
 #include "os.h"
 #include "usem.h"
 
-const char usem_kind[] = "ntfn";
+const char usem_kind[] = IPC_WAKE;
 
 void usem_init(struct usem *s, int32_t initial)
 {
@@ -19,12 +20,10 @@ void usem_init(struct usem *s, int32_t initial)
 
 int usem_waiter(struct usem *s, long grant_ep)
 {
-	long n = ntfn_create();
-	if (n < 0)
-		return (int)n;
-	if (grant_ep > 0 && ntfn_grant(n, grant_ep) < 0)
-		return -E_PERM;
-	s->wake = (uint32_t)n;
+	long w = ipc_wake_create(grant_ep);
+	if (w < 0)
+		return (int)w;
+	s->wake = (uint32_t)w;
 	return 0;
 }
 
@@ -36,18 +35,28 @@ long usem_grant_ep(void)
 	return ep;
 }
 
+/* The kernel paths, out of line, so that the paths that enter no kernel
+ * are the same instructions whatever the design's wake-up needs. */
+static __attribute__((noinline)) int sleep_on(struct usem *s)
+{
+	return (int)ipc_wake_wait(s->wake);
+}
+
+static __attribute__((noinline)) int wake_up(struct usem *s)
+{
+	return (int)ipc_wake_signal(s->wake, &s->signaller);
+}
+
 int usem_wait(struct usem *s)
 {
 	if (__atomic_sub_fetch(&s->count, 1, __ATOMIC_ACQUIRE) >= 0)
 		return 0;   /* a unit was free: no kernel entry */
-	long r = ntfn_wait(s->wake);
-	return ntfn_failed(r) ? (r < 0 && r >= -4095 ? (int)r : -E_PEER) : 0;
+	return sleep_on(s);
 }
 
 int usem_post(struct usem *s)
 {
 	if (__atomic_add_fetch(&s->count, 1, __ATOMIC_RELEASE) > 0)
 		return 0;   /* nobody sleeps */
-	long r = ntfn_signal(s->wake, 1, 0);
-	return r < 0 ? (int)r : 0;
+	return wake_up(s);
 }

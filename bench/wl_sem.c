@@ -1,11 +1,13 @@
 /* wl_sem.c - semaphore workloads: ping-pong between two processes (we
  * post ours and wait on the partner's: one round trip), and an
  * uncontended wait plus post in one process. Mono: system calls into the
- * kernel's semaphores; micro: requests to the semaphore server, blocking
- * on a notification. Both also run over a user-level semaphore in shared
- * memory (usem.h), which enters the kernel only to sleep or wake: mono on
- * futexes (futex_pingpong, futex_uncontended), micro on notifications
- * (ntfn_pingpong, ntfn_uncontended). */
+ * kernel's semaphores; micro: requests to the semaphore server, which
+ * keeps a waiter's request unanswered until a post (the design's deferred
+ * reply). Both also run over a user-level semaphore in shared memory
+ * (usem.h), which enters the kernel only to sleep or wake: mono on
+ * futexes (futex_pingpong, futex_uncontended), micro on the design's own
+ * wake-up (<kind>_pingpong: ntfn_ in sel4, pulse_ in qnx, notify_ in
+ * minix, msg_ in mach and rc4000, send0_ in l4). */
 #include "bench.h"
 #include "fmt.h"
 #include "os.h"

@@ -8,7 +8,7 @@
  * the check is in the figure: a zero-copy hand-off costs the same at
  * every block size. Mismatches are counted in the segment header. Each
  * size runs twice: over the kernel's or server's semaphores ("handoff")
- * and over user-level ones (usem.h: "handoff_futex", "handoff_ntfn").
+ * and over user-level ones (usem.h: "handoff_futex", "handoff_<kind>" with each IPC design's wake-up).
  */
 #include "bench.h"
 #include "fmt.h"

@@ -66,6 +66,9 @@ enum sysnum {
 				 or by a server into anyone */
 	SYS_UNMAP,            /* (pid, va, npages): undo a SYS_MAP of ours */
 	SYS_NTFN_GRANT,       /* (id, ep): the owner of endpoint ep may signal it */
+	SYS_SAVE_CALLER,      /* sel4: () -> name of a slot now holding the reply capability of
+				 the call last received (seL4_CNode_SaveCaller); answer it with
+				 SYS_IPC_SEND to SEL4_REPLY_CAP | name */
 	/* micro, one group per IPC strategy (kernels/micro/ipc/<name>.c;
 	 * a build offers only its own strategy's calls; user/ipc/<name>.c
 	 * is their only caller) */
@@ -74,16 +77,19 @@ enum sysnum {
 	SYS_QNX_SEND = 72,    /* (coid, *siov, sparts, *riov, rparts) -> reply status */
 	SYS_QNX_RECEIVE,      /* (chid, *iov, parts) -> rcvid; rdx = source length */
 	SYS_QNX_REPLY,        /* (rcvid, status, *iov, parts) */
+	SYS_QNX_PULSE,        /* (coid, code, value): MsgSendPulse, never blocks */
 	SYS_MX_SEND = 76,     /* (dest, *msg): rendezvous (to a process: only if it waits) */
-	SYS_MX_RECEIVE,       /* (ep, *msg) -> 0; msg->m_source set */
+	SYS_MX_RECEIVE,       /* (ep, *msg) -> 0, or MX_NOTIFIED; msg->m_source set */
 	SYS_MX_SENDREC,       /* (ep, *msg): send, then the reply lands in *msg */
 	SYS_MX_SETGRANT,      /* (*table, n): where our grant table lives */
 	SYS_MX_KERNEL_CALL,   /* (call, *msg): a MINIX 3 kernel call, its request and result (m_type)
 	                       * in a message (MX_SYS_*) */
+	SYS_MX_NOTIFY,        /* (ep): notify, never blocks; receive returns MX_NOTIFIED
+				 with a message of type MX_NOTIFY_MSG from the notifier */
 	SYS_RC_SEND_MESSAGE = 84, /* (ep, *words, *area) -> buffer */
 	SYS_RC_WAIT_ANSWER,   /* (buffer, *words) -> result */
 	SYS_RC_WAIT_MESSAGE,  /* (ep, *words) -> buffer; rdi = sender */
-	SYS_RC_SEND_ANSWER,   /* (buffer, *words, result) */
+	SYS_RC_SEND_ANSWER,   /* (buffer, *words, result); -E_PEER if its sender died */
 	SYS_RC_COPY,          /* (buffer, offset, addr, len | to_sender << 63): its area */
 	NSYSCALLS = 96
 };
@@ -116,6 +122,10 @@ enum {
 /* Exit statuses reported by wait. */
 #define EXIT_FAULT_BASE 0x1000   /* killed by CPU exception: base | vector */
 #define EXIT_KILLED 0x2000       /* killed by SYS_KILL */
+
+/* sel4: SYS_IPC_SEND to SEL4_REPLY_CAP | name sends on a saved reply
+ * capability (SYS_SAVE_CALLER): the answer to a call received earlier. */
+#define SEL4_REPLY_CAP 0x40000000u
 
 /* Well-known endpoints in the micro kernel (servers started at boot). */
 enum { EP_CONSOLE = 1, EP_FS = 2, EP_SEM = 3, EP_SHM = 4, EP_BLK = 5, EP_FIRST_FREE = 8 };
@@ -201,6 +211,11 @@ struct mx_grant {
  * request is a struct mx_safecopy in the message's payload; the kernel
  * writes the result into m_type and returns it. */
 enum { MX_SYS_SAFECOPYFROM = 1, MX_SYS_SAFECOPYTO = 2 };
+/* A notification: SYS_MX_RECEIVE returns MX_NOTIFIED (MINIX 3's
+ * ipc_status says so, not the message, which anyone could forge), the
+ * message's type is MX_NOTIFY_MSG (NOTIFY_MESSAGE). */
+#define MX_NOTIFIED 1
+#define MX_NOTIFY_MSG 0x1000
 struct mx_safecopy {
 	uint64_t granter;        /* the process whose grant table holds the grant */
 	uint64_t grant, offset;  /* grant id, offset into the granted range */
@@ -215,6 +230,13 @@ struct qnx_iov {
 /* A part count of -n names one buffer of n bytes instead of an IOV array
  * (MsgSend, MsgReceive, MsgReply); n at most QNX_MSG_MAX. */
 #define QNX_MSG_MAX 0x40000000u
+/* A pulse as MsgReceive delivers it (rcvid 0): QNX's struct _pulse,
+ * in our words. */
+struct qnx_pulse {
+	int32_t code;
+	int32_t scoid;           /* the sender's pid */
+	uint64_t value;
+};
 
 /* rc4000: a message and an answer are 8 words; a sender may name two
  * storage areas of its own with a message (ours: the receiver may copy
@@ -227,12 +249,16 @@ struct rc_area {
 #define RC_TO_SENDER (1ULL << 63)
 
 /* mach: the message a mach_msg trap sends or receives. A body travels
- * inline (copied into a kernel buffer on send and out of it on receive);
- * MACH_PORT_REPLY names, as a destination, the send-once right of the
- * request last received, and as a receive port, our own reply port. */
+ * inline (copied into a kernel buffer on send and out of it on receive).
+ * A request sent by a call carries a send-once right to the caller's
+ * reply port: its receiver finds the right's name in its own name space
+ * in reply (MACH_PORT_SO | index), sends the answer to that name, now or
+ * later, and the right is gone. MACH_PORT_REPLY, as a receive port, is
+ * our own reply port. */
 struct mach_msg {
 	uint32_t label, len;      /* len: body bytes (received: those that landed) */
-	uint32_t flags, pad;      /* MACH_MSG_BODY: the body is in body / rbody */
+	uint32_t flags, reply;    /* MACH_MSG_BODY: the body is in body / rbody; reply: received,
+				     the send-once right it carried (0: none) */
 	uint64_t mr[3];
 	int64_t badge;            /* received: the sender's pid */
 	uint64_t body, body_len;  /* send: the body in our memory */
@@ -241,6 +267,7 @@ struct mach_msg {
 #define MACH_SEND_MSG 1u
 #define MACH_RCV_MSG 2u
 #define MACH_PORT_REPLY 0xFFFFu
+#define MACH_PORT_SO 0x80000000u   /* names of send-once rights we hold */
 #define MACH_MSG_BODY 1u
 #define MACH_QLIMIT 5         /* queued messages per port (Mach's default) */
 

@@ -27,8 +27,8 @@ enum blk_label {
 
 enum sem_label {
 	SEM_CREATE = 1,  /* mr0: initial -> id */
-	SEM_WAIT,        /* mr0: id, mr1: caller's notification -> 0, or
-			  * SVC_EWOULDBLOCK: wait on the notification */
+	SEM_WAIT,        /* mr0: id -> 0 once a unit is ours (the answer waits
+			  * for a post: the server keeps the request) */
 	SEM_POST,        /* mr0: id */
 	SEM_DESTROY,     /* mr0: id */
 };

@@ -38,7 +38,46 @@ struct ipc_in {
  *   struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
  *                                size_t slen, void *rbuf, size_t rcap);
  *       answer the request last received, then wait for the next on ep;
+ *   long ipc_defer(void);
+ *       keep the request last received to answer later: -> a token (>= 0)
+ *       naming it, and the next ipc_reply_recv only waits; or -E_* (it
+ *       cannot be kept: answer it now);
+ *   long ipc_answer(long token, const uint64_t mr[3]);
+ *       answer a kept request with the three words (a deferred answer
+ *       carries no buffer), without waiting: 0, or -E_* if it cannot
+ *       be answered (its caller died; the token is used up either way);
  *   IPC_STRATEGY, its name ("sel4", "l4", ...), for results.
+ *
+ * And the design's own asynchronous wake-up, one waiter per channel (what
+ * user-level semaphores sleep on, bench/usem_micro.c):
+ *
+ *   IPC_WAKE, the mechanism's name ("ntfn", "send0", ...), for results;
+ *   long ipc_wake_create(long grant_ep);
+ *       the caller (the one waiter) makes a wake-up channel that the
+ *       owner of endpoint grant_ep (0: none) and the caller's children may
+ *       signal: -> its name (> 0), or -E_*;
+ *   long ipc_wake_wait(long w);
+ *       sleep until one signal has arrived (a signal sent before the wait
+ *       is kept): 0, or -E_* (-E_PEER: the signaller died, where the
+ *       design can tell);
+ *   long ipc_wake_signal(long w, uint32_t *state);
+ *       one signal, never waiting for the waiter to run: 0 or -E_*.
+ *       *state is the signaller's own word for w (0 at first).
+ *
+ * A wake-up is the design's own: a notification (sel4); a send with a
+ * zero timeout to the waiter's thread, falling back to an ordinary send
+ * when the waiter is not yet in its receive (l4); a pulse that MsgReceive
+ * returns as rcvid 0 (qnx); notify, a pending bit that receive delivers
+ * as a message from the notifier (minix); a one-way message to a port
+ * whose receive right the waiter holds (mach); a message the waiter
+ * answers at once, its answer collected by the signaller's next signal
+ * (rc4000; *state is the buffer out).
+ *
+ * How a request is kept is the design's own: a saved reply capability
+ * (sel4), the caller's thread id (l4), a send-once right in the server's
+ * name space (mach), the rcvid of a REPLY-blocked client (qnx), the
+ * endpoint of a caller blocked in sendrec (minix), a message buffer held
+ * unanswered (rc4000).
  *
  * A server's "request last received" is state of the translation unit
  * that received it (each server's loop lives in one). */

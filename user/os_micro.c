@@ -136,24 +136,9 @@ int os_sem_create(int initial) { return (int)svc(EP_SEM, SEM_CREATE, (uint64_t)i
 int os_sem_post(int id) { return (int)svc(EP_SEM, SEM_POST, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 int os_sem_destroy(int id) { return (int)svc(EP_SEM, SEM_DESTROY, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 
-/* Wait: the server either grants a unit or queues our notification and
- * says so; then a post signals it. The notification is made once. */
-int os_sem_wait(int id)
-{
-	static long ntfn;
-	if (!ntfn && (ntfn = ntfn_create()) < 0) {
-		long e = ntfn;
-		ntfn = 0;
-		return (int)(e == -E_NOMEM ? SVC_ENOMEM : SVC_EIO);
-	}
-	static int granted;   /* the semaphore server may signal it */
-	if (!granted && ntfn_grant(ntfn, EP_SEM) == 0)
-		granted = 1;
-	long r = svc(EP_SEM, SEM_WAIT, (uint64_t)id, (uint64_t)ntfn, 0, 0, 0, 0, 0);
-	if (r != SVC_EWOULDBLOCK)
-		return (int)r;
-	return ntfn_failed(ntfn_wait(ntfn)) ? SVC_EIO : 0;   /* e.g. the server died */
-}
+/* Wait: one call, answered when a unit is ours (at once, or when a post
+ * hands it to us: the server keeps the request until then). */
+int os_sem_wait(int id) { return (int)svc(EP_SEM, SEM_WAIT, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 
 int os_shm_create(unsigned key, size_t size) { return (int)svc(EP_SHM, SHM_CREATE, key, size, 0, 0, 0, 0, 0); }
 long os_shm_attach(int id) { return svc(EP_SHM, SHM_ATTACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }

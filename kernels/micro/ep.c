@@ -89,6 +89,42 @@ int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_
 	return vm_copy_between(dst ? dst->pml4 : 0, dva, src ? src->pml4 : 0, sva, len);
 }
 
+/* holder keeps the right to answer caller (who waits for holder's
+ * answer) in a slot of its own: -> the right's name (slot | gen << 6),
+ * or -E_NOMEM. A slot whose caller is gone (a dead name) is taken back
+ * when no slot is empty; its generation changes, so its old name answers
+ * nobody. NKEPT is NPROC, and a process awaits one answer at a time, so
+ * a free or dead slot is always found. */
+_Static_assert(NKEPT == 64, "a kept right's name holds its slot in 6 bits");
+
+int64_t ipc_keep(struct proc *holder, struct proc *caller)
+{
+	struct kept_right *k = 0;
+	for (int i = 0; i < NKEPT && !k; i++)
+		if (!holder->kept[i].pid)
+			k = &holder->kept[i];
+	for (int i = 0; i < NKEPT && !k; i++)
+		if (!proc_find(holder->kept[i].pid))
+			k = &holder->kept[i], k->gen = (k->gen + 1) & KEPT_GEN_MASK;
+	if (!k)
+		return -E_NOMEM;
+	k->pid = caller->pid;
+	return (int64_t)(k - holder->kept) | (int64_t)k->gen << 6;
+}
+
+/* Take the right named name out of holder's slots: 0 and *caller (0 if
+ * it died since), or -E_BADH if name names no right holder keeps. */
+int ipc_kept_take(struct proc *holder, uint64_t name, struct proc **caller)
+{
+	struct kept_right *k = &holder->kept[name % NKEPT];
+	if (name >> 6 != k->gen || !k->pid)
+		return -E_BADH;
+	*caller = proc_find(k->pid);
+	k->pid = 0;
+	k->gen = (k->gen + 1) & KEPT_GEN_MASK;
+	return 0;
+}
+
 /* Wake every process blocked on q with -E_PEER. */
 void ipc_fail_all(struct waitq *q)
 {

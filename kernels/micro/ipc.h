@@ -18,7 +18,7 @@
  * 3-style IPC permissions: only the file server may call the block
  * server). A well-known endpoint whose server died has no owner until the
  * restarted server claims it. Strategies that buffer messages in the
- * kernel (mach, rc4000) queue them on kq. Each strategy names it in its
+ * kernel (mach, rc4000) queue them on kq, and qnx its pulses. Each strategy names it in its
  * own words: an endpoint (seL4), a thread id (L4), a port (Mach), a
  * channel (QNX), an endpoint (MINIX), a process (RC 4000). */
 struct endpoint {
@@ -33,6 +33,7 @@ struct endpoint {
 	int kq_len;
 	struct proc *server;  /* qnx: who last received on it (the one to boost), */
 	int server_pid;       /* ...valid while that process has this pid */
+	uint64_t notified;    /* minix: notifies not yet received, a bit per process slot */
 };
 
 extern struct endpoint endpoints[NEP];
@@ -64,6 +65,9 @@ int ep_may_call(const struct endpoint *ep);
 void ipc_fail_all(struct waitq *q);
 int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_t sva, size_t len);
 int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write);
+int64_t ipc_keep(struct proc *holder, struct proc *caller);
+int ipc_kept_take(struct proc *holder, uint64_t name, struct proc **caller);
+#define KEPT_GEN_MASK 0xFFFFu   /* a name fits in 22 bits */
 
 /* Inline: both run on every call of the fast paths. */
 /* Switch to the IPC partner without asking the scheduler. */

@@ -44,7 +44,8 @@ void test_ipc_strategy(void)
 	struct mach_msg m = { 0 }, bad = { 1, 16, MACH_MSG_BODY, 0, { 0 }, 0, 0x100000, 16, 0, 0 };
 	report("mach_bad_port", msg(MACH_SEND_MSG, 999, &m, 0, 0) == -E_BADH, "");
 	report("mach_bad_body", msg(MACH_SEND_MSG, (uint64_t)port, &bad, 0, 0) == -E_FAULT, "a body in kernel memory");
-	report("mach_reply_without_right", msg(MACH_SEND_MSG, MACH_PORT_REPLY, &m, 0, 0) == -E_SRCH, "");
+	report("mach_reply_without_right", msg(MACH_SEND_MSG, MACH_PORT_SO | 5, &m, 0, 0) == -E_BADH,
+	       "no such send-once right in our name space");
 	report("mach_reply_port_idle", msg(MACH_RCV_MSG, 0, 0, MACH_PORT_REPLY, &m) == -E_AGAIN,
 	       "no request out: nothing will come");
 	long sent = 0;

@@ -82,25 +82,101 @@ static void test_two_callers(void)
 	       "every caller of a dead server gets -E_PEER, not only the last");
 }
 
-/* A semaphore wait naming another process's notification: the post that
- * serves it must not signal that notification (the kernel refuses a
- * signal meant for another owner), and the unit is not lost. */
-static void test_sem_forge(void)
+/* A semaphore waiter that dies while the server keeps its request: the
+ * post that would hand it the unit finds its answer refused and gives
+ * the unit to the next waiter. */
+static void test_sem_dead_waiter(void)
 {
-	long n = ntfn_create();
-	ntfn_grant(n, EP_SEM);
-	int sem = os_sem_create(0);
+	int sem = os_sem_create(0), st = -1, st2 = -1;
 	char arg[48];
-	fmt_snprintf(arg, sizeof arg, "role=semforge ch=%ld sem=%d", n, sem);
-	int pid = os_spawn("selftest", arg), st = -1;
-	os_wait(pid, &st);                    /* it queued a waiter in our name */
+	fmt_snprintf(arg, sizeof arg, "role=semsleeper sem=%d", sem);
+	int a = os_spawn("selftest", arg);
+	for (int i = 0; i < 20; i++)
+		os_yield();   /* a is asleep in its wait */
+	int b = os_spawn("selftest", arg);
+	for (int i = 0; i < 20; i++)
+		os_yield();   /* b too, queued behind a */
+	int k = os_kill(a);
+	os_wait(a, &st);
 	int post = os_sem_post(sem);
-	ntfn_signal(n, 0x100, 0);
-	long bits = ntfn_wait(n);   /* ours only: 0x100 */
+	for (int i = 0; i < 20; i++)
+		os_yield();   /* b has its unit and exits */
+	os_kill(b);       /* (if the unit was lost, b is still waiting) */
+	os_wait(b, &st2);
 	char d[96];
-	fmt_snprintf(d, sizeof d, "forger %d, post %d, our notification's bits 0x%lx", st, post, bits);
-	report("attack_sem_forged_waiter", st == 0 && post == 0 && bits == 0x100, d);
+	fmt_snprintf(d, sizeof d, "kill %d, post %d, second waiter's status %d (1000: its wait returned 0)", k,
+		     post, st2);
+	report("sem_dead_waiter_skipped", k == 0 && post == 0 && st2 == 1000, d);
 	os_sem_destroy(sem);
+}
+
+/* The deferred reply (user/ipc.h): a server keeps one call, takes and
+ * answers another, then answers the first; a used token answers nobody. */
+static void test_deferred_reply(void)
+{
+	long ch = os_chan_create();
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=deferrer ch=%ld", ch);
+	int srv = os_spawn("selftest", arg), st[3] = { -1, -1, -1 }, c[2];
+	for (int i = 0; i < 2; i++) {
+		fmt_snprintf(arg, sizeof arg, "role=defcaller ch=%ld v=%d", ch, i + 1);
+		c[i] = os_spawn("selftest", arg);
+	}
+	os_wait(c[0], &st[0]);
+	os_wait(c[1], &st[1]);
+	os_wait(srv, &st[2]);
+	char d[96];
+	fmt_snprintf(d, sizeof d, "callers %d %d, server %d (1: keep, 2: answers, 3: a used token answered)",
+		     st[0], st[1], st[2]);
+	report("deferred_reply", st[0] == 0 && st[1] == 0 && st[2] == 0, d);
+}
+
+/* role deferrer: keep the first call, answer the second, then the first. */
+static int deferrer(long ch)
+{
+	struct ipc_in a = ipc_recv(ch, 0, 0);
+	long ta = ipc_defer();
+	struct ipc_in b = ipc_recv(ch, 0, 0);
+	long tb = ipc_defer();
+	if (a.status || b.status || ta < 0 || tb < 0)
+		return 1;
+	const uint64_t ma[3] = { a.mr[0] + 100, 0, 0 }, mb[3] = { b.mr[0] + 100, 0, 0 };
+	if (ipc_answer(tb, mb) != 0 || ipc_answer(ta, ma) != 0)
+		return 2;
+	return ipc_answer(ta, ma) < 0 && ipc_defer() < 0 ? 0 : 3;
+}
+
+/* The design's own wake-up (user/ipc.h): a signal sent before its wait
+ * is kept, a signal to a waiter already asleep wakes it; a wake-up that
+ * does not exist is an error, not a hang. */
+static void test_wake(void)
+{
+	long w = ipc_wake_create(0);
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=waker ch=%ld", w);
+	int child = w > 0 ? os_spawn("selftest", arg) : -1, st = -1;
+	for (int i = 0; i < 3; i++)
+		os_yield();   /* the child signals first */
+	long a = ipc_wake_wait(w), b = ipc_wake_wait(w);   /* b: we sleep before its signal */
+	if (child > 0)
+		os_wait(child, &st);
+	uint32_t state = 0;
+	long bad = ipc_wake_signal(4000, &state);
+	char d[120];
+	fmt_snprintf(d, sizeof d, "%s: create %ld, kept %ld, woken %ld, signaller %d, no channel %ld",
+		     IPC_WAKE, w, a, b, st, bad);
+	report("wake_kept_and_woken", w > 0 && a == 0 && b == 0 && st == 0 && bad < 0, d);
+}
+
+/* role waker: signal, let the parent take it and fall asleep, signal. */
+static int waker(long w)
+{
+	uint32_t state = 0;
+	if (ipc_wake_signal(w, &state) < 0)
+		return 1;
+	for (int i = 0; i < 6; i++)
+		os_yield();
+	return ipc_wake_signal(w, &state) < 0 ? 2 : 0;
 }
 
 /* 70,000 mappings of one page: the reference count runs out, SYS_MAP
@@ -168,7 +244,9 @@ void test_mode(void)
 	test_console_server();
 	test_usurp();
 	test_two_callers();
-	test_sem_forge();
+	test_sem_dead_waiter();
+	test_deferred_reply();
+	test_wake();
 	test_map_flood();
 	test_server_recovery();
 	/* Raw block writes are the file server's alone (fsshape=fs+blk; with
@@ -236,11 +314,15 @@ int role_mode(const char *role, const char *arg)
 		uint64_t v = 1;
 		return os_chan_call(ch, &v, sizeof v, buf, sizeof buf) == -E_PEER ? 0 : 1;
 	}
-	if (!strcmp(role, "semforge")) {
-		fmt_getarg(arg, "sem", chs, sizeof chs);
-		struct ipc_in r = ipc_call3(EP_SEM, SEM_WAIT, fmt_parse_u64(chs, 0), (uint64_t)ch, 0, 0, 0,
-					    0, 0);
-		return r.status == 0 && (int64_t)r.mr[0] == SVC_EWOULDBLOCK ? 0 : 1;
+	if (!strcmp(role, "deferrer"))
+		return deferrer(ch);
+	if (!strcmp(role, "waker"))
+		return waker(ch);
+	if (!strcmp(role, "defcaller")) {   /* a call answered with our value + 100 */
+		fmt_getarg(arg, "v", chs, sizeof chs);
+		uint64_t v = fmt_parse_u64(chs, 0);
+		struct ipc_in r = ipc_call3(ch, 7, v, 0, 0, 0, 0, 0, 0);
+		return r.status == 0 && r.mr[0] == v + 100 ? 0 : 1;
 	}
 	if (!strcmp(role, "mapflood"))
 		return map_flood();

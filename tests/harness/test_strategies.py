@@ -91,3 +91,21 @@ def test_compare_pairs_rows_by_strategy(strategies_run, tmp_path):
     assert p.returncode == 1
     moved = [x.split()[0] for x in p.stdout.splitlines() if "+7" in x]
     assert moved and set(moved) == {"micro-mach"}, p.stdout
+
+
+def test_user_level_semaphore_rows_are_each_designs_own_wakeup():
+    """One case, each system's own mechanism: mono's futex row, qnx's
+    pulse row, minix's notify row; a design's row under another's name is
+    not taken."""
+    from mkb import strategies
+
+    def row(mode, ipc, variant, median):
+        return {"workload": "sem", "mode": mode, "ipc": ipc, "variant": variant, "size": None,
+                "median": median, "unit": "instructions"}
+    rows = [row("mono", None, "futex_pingpong", 700), row("micro", "qnx", "pulse_pingpong", 1400),
+            row("micro", "minix", "notify_pingpong", 1300), row("micro", "minix", "pingpong", 7000),
+            row("micro", "sel4", "futex_pingpong", 1)]
+    cells = dict(strategies.case_rows(rows))["user-level semaphore ping-pong (wake-up: futex, "
+                                              "design's own)"]
+    assert {y: c["median"] for y, c in cells.items() if c} == {
+        "mono": 700, "micro-qnx": 1400, "micro-minix": 1300}

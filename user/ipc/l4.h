@@ -47,4 +47,43 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 	return received(l4_ipc(L4_ARG(L4_TID | (uint32_t)client, ep, L4_SND_NB), 0, mr, sbuf, slen,
 			       rbuf, rcap));
 }
+/* Keep the client's thread id; answer it later by a send with a zero
+ * timeout (it is in its closed wait for us). */
+static inline long ipc_defer(void)
+{
+	long t = client;
+	client = 0;
+	return t ? t : -E_SRCH;
+}
+
+static inline long ipc_answer(long token, const uint64_t mr[3])
+{
+	return l4_ipc(L4_ARG(L4_TID | (uint32_t)token, 0, L4_SND_NB), 0, mr, 0, 0, 0, 0).status;
+}
+
+/* The wake-up, as classic L4 has no asynchronous object: the waiter
+ * waits for a message on a thread id of its own; the signaller sends to
+ * it with a zero timeout, which lands when the waiter is already in its
+ * receive, and otherwise (it has taken the semaphore down but not yet
+ * entered the kernel) falls back to an ordinary send, which waits for it. */
+#define IPC_WAKE "send0"
+
+static inline long ipc_wake_create(long grant_ep)
+{
+	(void)grant_ep;   /* anyone may send to a thread */
+	return ipc_chan_create();
+}
+
+static inline long ipc_wake_wait(long w)
+{
+	return l4_ipc(L4_ARG(0, w, 0), 0, 0, 0, 0, 0, 0).status;
+}
+
+static inline long ipc_wake_signal(long w, uint32_t *state)
+{
+	static const uint64_t mr[3];
+	(void)state;
+	long r = l4_ipc(L4_ARG(w, 0, L4_SND_NB), 0, mr, 0, 0, 0, 0).status;
+	return r == -E_AGAIN ? l4_ipc(L4_ARG(w, 0, 0), 0, mr, 0, 0, 0, 0).status : r;
+}
 #endif

@@ -2,13 +2,14 @@
  * mach.c). A call is one mach_msg trap: send the request (label, words,
  * body) to the server's port with a reply right, receive the answer on
  * our reply port. A server's loop is mach_msg_server's: send the reply
- * to the right it holds and receive the next request, one trap. */
+ * to the send-once right the request carried (its name in our space)
+ * and receive the next request, one trap. */
 #ifndef MKB_UIPC_MACH_H
 #define MKB_UIPC_MACH_H
 
 #define IPC_STRATEGY "mach"
 
-static int holds_reply;   /* servers: a request is unanswered */
+static uint32_t reply_name;   /* servers: the send-once right of the request last received */
 
 static inline long ipc_chan_create(void)
 {
@@ -46,21 +47,65 @@ static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct mach_msg m = msg_of(0, 0, 0, 0, rbuf, rcap);
 	long r = syscall6(SYS_MACH_MSG, MACH_RCV_MSG, 0, 0, (uint64_t)ep, (uint64_t)&m, 0).rax;
-	holds_reply = r == 0;
+	reply_name = r == 0 ? m.reply : 0;
 	return in_of(r, &m);
 }
 
 static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const void *sbuf,
 					   size_t slen, void *rbuf, size_t rcap)
 {
-	if (!holds_reply)
+	if (!reply_name)
 		return ipc_recv(ep, rbuf, rcap);
 	struct mach_msg out = msg_of(0, mr, sbuf, slen, 0, 0), in = msg_of(0, 0, 0, 0, rbuf, rcap);
-	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, MACH_PORT_REPLY, (uint64_t)&out,
+	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, reply_name, (uint64_t)&out,
 			  (uint64_t)ep, (uint64_t)&in, 0).rax;
-	if (r == -E_SRCH)   /* the caller died: nobody to answer */
+	if (r == -E_SRCH || r == -E_BADH)   /* the caller died: nobody to answer */
 		return ipc_recv(ep, rbuf, rcap);
-	holds_reply = r == 0;
+	reply_name = r == 0 ? in.reply : 0;
 	return in_of(r, &in);
+}
+
+/* Keep the send-once right (its name): answer by a send to it later. */
+static inline long ipc_defer(void)
+{
+	long t = reply_name;
+	reply_name = 0;
+	return t ? t : -E_SRCH;
+}
+
+static inline long ipc_answer(long token, const uint64_t mr[3])
+{
+	struct mach_msg out = msg_of(0, mr, 0, 0, 0, 0);
+	return syscall6(SYS_MACH_MSG, MACH_SEND_MSG, (uint64_t)token, (uint64_t)&out, 0, 0, 0).rax;
+}
+
+/* The wake-up: Mach has no notification object; a message is one. The
+ * waiter receives on a port whose receive right it holds; the signaller
+ * sends it a one-way message (no reply right), queued in the kernel. A
+ * message that carried a reply right is answered with nothing. */
+#define IPC_WAKE "msg"
+
+static inline long ipc_wake_create(long grant_ep)
+{
+	(void)grant_ep;   /* anyone with a send right may send */
+	return ipc_chan_create();
+}
+
+static inline long ipc_wake_wait(long w)
+{
+	struct mach_msg m = msg_of(0, 0, 0, 0, 0, 0);
+	long r = syscall6(SYS_MACH_MSG, MACH_RCV_MSG, 0, 0, (uint64_t)w, (uint64_t)&m, 0).rax;
+	if (r == 0 && m.reply) {
+		struct mach_msg out = msg_of(0, 0, 0, 0, 0, 0);
+		syscall6(SYS_MACH_MSG, MACH_SEND_MSG, m.reply, (uint64_t)&out, 0, 0, 0);
+	}
+	return r;
+}
+
+static inline long ipc_wake_signal(long w, uint32_t *state)
+{
+	struct mach_msg m = msg_of(0, 0, 0, 0, 0, 0);
+	(void)state;
+	return syscall6(SYS_MACH_MSG, MACH_SEND_MSG, (uint64_t)w, (uint64_t)&m, 0, 0, 0).rax;
 }
 #endif

@@ -88,7 +88,10 @@ static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[
 static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
 	struct mx_msg m;
-	long r = syscall3(SYS_MX_RECEIVE, (uint64_t)ep, (uint64_t)&m, 0);
+	long r;
+	do   /* a server's requests are messages: a stray notify is dropped */
+		r = syscall3(SYS_MX_RECEIVE, (uint64_t)ep, (uint64_t)&m, 0);
+	while (r == MX_NOTIFIED);
 	last.src = 0;
 	if (r < 0)
 		return (struct ipc_in){ r, 0, 0, 0, 0, { 0, 0, 0 } };
@@ -124,5 +127,47 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 		syscall3(SYS_MX_SEND, MX_PROC | (uint64_t)last.src, (uint64_t)&m, 0);
 	}
 	return ipc_recv(ep, rbuf, rcap);
+}
+/* Keep the caller's endpoint: it stays blocked in sendrec until our
+ * send reaches it (as MINIX 3's servers answer a suspended caller). */
+static inline long ipc_defer(void)
+{
+	long t = last.src;
+	last.src = 0;
+	return t ? t : -E_SRCH;
+}
+
+static inline long ipc_answer(long token, const uint64_t mr[3])
+{
+	struct mx_msg m = { 0, 0, { 0 } };
+	memcpy(body_of(&m)->mr, mr, sizeof body_of(&m)->mr);
+	return syscall3(SYS_MX_SEND, MX_PROC | (uint64_t)token, (uint64_t)&m, 0);
+}
+
+/* The wake-up: notify to an endpoint of the waiter's; receive delivers
+ * it and says so (MX_NOTIFIED). A request that arrives instead gets no
+ * answer (its sender fails with -E_PEER when we die). */
+#define IPC_WAKE "notify"
+
+static inline long ipc_wake_create(long grant_ep)
+{
+	(void)grant_ep;   /* anyone may notify (MINIX: whoever its IPC mask allows) */
+	return ipc_chan_create();
+}
+
+static inline long ipc_wake_wait(long w)
+{
+	struct mx_msg m;
+	long r;
+	do
+		r = syscall3(SYS_MX_RECEIVE, (uint64_t)w, (uint64_t)&m, 0);
+	while (r == 0);
+	return r < 0 ? r : 0;
+}
+
+static inline long ipc_wake_signal(long w, uint32_t *state)
+{
+	(void)state;
+	return syscall3(SYS_MX_NOTIFY, (uint64_t)w, 0, 0);
 }
 #endif

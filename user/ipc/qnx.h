@@ -65,7 +65,10 @@ static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 	struct hdr h = { 0 };
 	struct qnx_iov v[2];
 	uint64_t n, p = parts(v, &h, rcap ? rbuf : 0, rcap, &n);
-	struct sysret6 x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, p, n, 0, 0, 0);
+	struct sysret6 x;
+	do   /* rcvid 0 is a pulse: a server's requests are messages */
+		x = syscall6(SYS_QNX_RECEIVE, (uint64_t)ep, p, n, 0, 0, 0);
+	while (x.rax == 0);
 	client = x.rax > 0 ? x.rax : 0;
 	if (x.rax < 0)
 		return (struct ipc_in){ x.rax, 0, 0, 0, 0, { 0, 0, 0 } };
@@ -82,5 +85,45 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 		syscall6(SYS_QNX_REPLY, (uint64_t)client, 0, p, n, 0, 0);
 	}
 	return ipc_recv(ep, rbuf, rcap);
+}
+/* Keep the rcvid: the client stays REPLY-blocked until MsgReply. */
+static inline long ipc_defer(void)
+{
+	long t = client;
+	client = 0;
+	return t ? t : -E_SRCH;
+}
+
+static inline long ipc_answer(long token, const uint64_t mr[3])
+{
+	struct hdr h = { 0, 0, 0, 0, { mr[0], mr[1], mr[2] } };
+	return syscall6(SYS_QNX_REPLY, (uint64_t)token, 0, (uint64_t)&h, -(uint64_t)sizeof h, 0, 0).rax;
+}
+
+/* The wake-up: a pulse on a channel of the waiter's, taken by MsgReceive
+ * (rcvid 0). A message that arrives instead is refused. */
+#define IPC_WAKE "pulse"
+
+static inline long ipc_wake_create(long grant_ep)
+{
+	(void)grant_ep;   /* anyone with a connection may pulse */
+	return ipc_chan_create();
+}
+
+static inline long ipc_wake_wait(long w)
+{
+	struct qnx_pulse p;
+	for (;;) {
+		long r = syscall6(SYS_QNX_RECEIVE, (uint64_t)w, (uint64_t)&p, -(uint64_t)sizeof p, 0, 0, 0).rax;
+		if (r <= 0)
+			return r;
+		syscall6(SYS_QNX_REPLY, (uint64_t)r, (uint64_t)-E_NOSYS, 0, 0, 0, 0);
+	}
+}
+
+static inline long ipc_wake_signal(long w, uint32_t *state)
+{
+	(void)state;
+	return syscall3(SYS_QNX_PULSE, (uint64_t)w, 1, 0);
 }
 #endif

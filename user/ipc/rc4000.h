@@ -77,4 +77,56 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 	}
 	return ipc_recv(ep, rbuf, rcap);
 }
+/* Keep the message buffer: its sender stays in wait answer until our
+ * send answer. */
+static inline long ipc_defer(void)
+{
+	long t = (long)last.buf;
+	last.buf = 0;
+	return t ? t : -E_SRCH;
+}
+
+static inline long ipc_answer(long token, const uint64_t mr[3])
+{
+	uint64_t w[RC_WORDS] = { 0, mr[0], mr[1], mr[2], 0, 0, 0, 0 };
+	return syscall3(SYS_RC_SEND_ANSWER, (uint64_t)token, (uint64_t)w, 0);
+}
+
+/* The wake-up: a message, as in the nucleus (where a message was the
+ * only signal). The waiter waits for a message on its own queue and
+ * answers it at once; the signaller sends without waiting and collects
+ * the answer to its last one (*state, the buffer) with wait answer at
+ * its next signal, by when it has normally arrived, so its buffer claim
+ * never runs out. */
+#define IPC_WAKE "msg"
+
+static inline long ipc_wake_create(long grant_ep)
+{
+	(void)grant_ep;   /* anyone may send a message */
+	return ipc_chan_create();
+}
+
+static inline long ipc_wake_wait(long w)
+{
+	uint64_t wds[RC_WORDS];
+	struct sysret6 x = syscall6(SYS_RC_WAIT_MESSAGE, (uint64_t)w, (uint64_t)wds, 0, 0, 0, 0);
+	if (x.rax < 0)
+		return x.rax;
+	syscall3(SYS_RC_SEND_ANSWER, (uint64_t)x.rax, (uint64_t)wds, 0);
+	return 0;
+}
+
+static inline long ipc_wake_signal(long w, uint32_t *state)
+{
+	uint64_t wds[RC_WORDS] = { 0 };
+	if (*state) {
+		syscall3(SYS_RC_WAIT_ANSWER, *state, (uint64_t)wds, 0);
+		*state = 0;
+	}
+	long b = syscall3(SYS_RC_SEND_MESSAGE, (uint64_t)w, (uint64_t)wds, 0);
+	if (b < 0)
+		return b;
+	*state = (uint32_t)b;
+	return 0;
+}
 #endif

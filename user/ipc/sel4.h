@@ -31,4 +31,44 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 {
 	return ipc_regs_op(SYS_IPC_REPLY_RECV, (uint64_t)ep, 0, mr, sbuf, slen, rbuf, rcap);
 }
+/* SaveCaller: the reply capability moves into a slot of ours. */
+static inline long ipc_defer(void)
+{
+	return syscall3(SYS_SAVE_CALLER, 0, 0, 0);
+}
+
+/* A send on the saved reply capability. */
+static inline long ipc_answer(long token, const uint64_t mr[3])
+{
+	return ipc_regs_op(SYS_IPC_SEND, SEL4_REPLY_CAP | (uint64_t)token, 0, mr, 0, 0, 0, 0).status;
+}
+
+/* The wake-up: a notification (kernels/micro/notify.c), signalled by the
+ * owner of the endpoint it is granted to. */
+#define IPC_WAKE "ntfn"
+
+static inline long ipc_wake_create(long grant_ep)
+{
+	long n = syscall3(SYS_NTFN_CREATE, 0, 0, 0);
+	if (n < 0)
+		return n;
+	if (grant_ep > 0 && syscall3(SYS_NTFN_GRANT, (uint64_t)n, (uint64_t)grant_ep, 0) < 0)
+		return -E_PERM;
+	return n;
+}
+
+static inline long ipc_wake_wait(long w)
+{
+	long r = syscall3(SYS_NTFN_WAIT, (uint64_t)w, 0, 0);
+	if (r < 0 && r >= -4095)
+		return r;
+	return (uint64_t)r & NTFN_PEER_DIED ? -E_PEER : 0;
+}
+
+static inline long ipc_wake_signal(long w, uint32_t *state)
+{
+	(void)state;
+	long r = syscall3(SYS_NTFN_SIGNAL, (uint64_t)w, 1, 0);
+	return r < 0 ? r : 0;
+}
 #endif

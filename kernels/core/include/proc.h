@@ -29,6 +29,15 @@ struct ipc_msg {
 	uint64_t rbuf, rcap;    /* where a long reply/receive lands */
 };
 
+/* The right to answer a caller, kept by the process it called (sel4: a
+ * saved reply capability; mach: a send-once right in its name space).
+ * Named slot | gen << 6 (ep.c: ipc_keep). */
+#define NKEPT NPROC
+struct kept_right {
+	int pid;          /* the caller, 0: a free slot */
+	uint32_t gen;     /* bumped when the slot is emptied: an old name then names nothing */
+};
+
 struct proc {
 	enum pstate state;
 	enum pwait wait;
@@ -71,6 +80,7 @@ struct proc {
 	int base_prio;                /* its own priority (a qnx server inherits its callers') */
 	uint64_t deadline;            /* l4: the tick a blocked IPC times out at (0: never) */
 	void *reply_q;                /* mach: messages queued on its reply port */
+	struct kept_right kept[NKEPT];   /* sel4, mach: callers it may answer later (ep.c) */
 	uint64_t grant_table;         /* minix: user address of its grant table */
 	uint32_t grant_count;         /* ... and its entries */
 	/* mono service state */

@@ -9,8 +9,11 @@
  * sent and out of it when it is received (two copies), at most
  * MACH_QLIMIT per port (a sender blocks while the port is full). RPC is
  * one mach_msg trap that sends (with a send-once right to the caller's
- * reply port) and then receives on the reply port; a server's loop sends
- * the reply and receives the next request in one trap too. Nobody
+ * reply port) and then receives on the reply port. The right enters the
+ * receiver's name space (ep.c: ipc_keep) under a name the received header
+ * carries; the receiver answers by a send to that name, at once or after
+ * other requests, and the right is used up. A server's loop sends the
+ * reply and receives the next request in one trap too. Nobody
  * switches straight to the receiver: it is made ready and the scheduler
  * picks who runs (Mach 3's handoff scheduling is not modelled; see the
  * README). Out-of-line (virtual copy) transfer is not modelled either:
@@ -156,11 +159,14 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 	struct proc *cur = curproc;
 	if ((m->flags & MACH_MSG_BODY) && (m->body_len > BODY_MAX || !ipc_user_ok(cur, m->body, m->body_len, 0)))
 		return -E_FAULT;
-	if (id == MACH_PORT_REPLY) {   /* a reply: to the caller whose right we hold */
-		struct proc *c = cur->reply_to;
-		cur->reply_to = 0;
+	if (id & MACH_PORT_SO) {   /* a reply: to the caller whose send-once right we hold */
+		struct proc *c;
+		if (ipc_kept_take(cur, id & ~(uint64_t)MACH_PORT_SO, &c) < 0)
+			return -E_BADH;   /* no such right in our name space */
+		if (c && cur->reply_to == c)
+			cur->reply_to = 0;
 		if (!c || c->callee != cur)
-			return -E_SRCH;
+			return -E_SRCH;   /* a dead name: its caller is gone */
 		if (!c->ipc_is_call)
 			return 0;   /* it no longer waits for an answer: nothing is parked */
 		int64_t err;
@@ -208,17 +214,25 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 	uint32_t len = k->len;
 	if (k->flags && len > rv->rcap)
 		len = (uint32_t)rv->rcap;
-	m.label = k->label, m.len = len, m.flags = k->flags, m.pad = 0;
+	m.label = k->label, m.len = len, m.flags = k->flags, m.reply = 0;
 	m.mr[0] = k->mr[0], m.mr[1] = k->mr[1], m.mr[2] = k->mr[2];
 	m.badge = k->sender;
+	struct proc *c = k->reply_to;
+	if (c) {   /* its send-once right enters our name space */
+		int64_t name = ipc_keep(curproc, c);
+		if (name >= 0) {
+			m.reply = MACH_PORT_SO | (uint32_t)name;
+			curproc->reply_to = c;
+			c->callee = curproc;
+		} else if (awaits_reply(c) && !c->reply_q) {   /* the right dies: its caller hears so */
+			c->sf->rax = (uint64_t)-E_PEER;
+			sched_ready(c);
+		}
+	}
 	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags ? len : 0));
 	copyout(um, &m, MACH_HDR_OUT);
 	if (k->flags)
 		body_xfer(k, rv->rbody, len, 1);
-	if (k->reply_to) {   /* we now hold the right to answer its sender */
-		curproc->reply_to = k->reply_to;
-		k->reply_to->callee = curproc;
-	}
 	kmsg_free(k);
 }
 

@@ -14,8 +14,12 @@
  * kernel copies in, and the result goes back in the message's m_type,
  * copied out again. The kernel does not
  * switch straight to the partner: the receiver is made ready and the
- * scheduler picks who runs (MINIX's pick_proc). notify is the shared
- * notification (notify.c).
+ * scheduler picks who runs (MINIX's pick_proc). notify (MINIX 3's
+ * mini_notify) is the asynchronous signal: it never blocks; a receiver
+ * waiting on the endpoint gets at once a message of type MX_NOTIFY_MSG
+ * whose source is the notifier (receive returns MX_NOTIFIED), else a pending bit per notifier is set
+ * on the endpoint (repeated notifies collapse into one, as in MINIX) and
+ * the next receive delivers it before any blocked sender.
  */
 #include "defs.h"
 #include "ipc.h"
@@ -107,6 +111,33 @@ static int64_t sys_mx_sendrec(struct sysframe *sf)
 	return send_ep(ARG0(sf), ARG1(sf), 1);
 }
 
+_Static_assert(NPROC <= 64, "an endpoint's pending notifies are one bit per process slot");
+
+/* A notification from src lands in rcv's message buffer. */
+static void land_notify(struct proc *rcv, int src)
+{
+	struct mx_msg m = { .m_source = src, .m_type = MX_NOTIFY_MSG };
+	ipc_copy(COPY_KBUF_OUT, rcv, rcv->msg.rbuf, 0, (uint64_t)&m, MSG_SIZE);
+	rcv->sf->rax = MX_NOTIFIED;
+}
+
+static int64_t sys_mx_notify(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *rcv;
+	struct endpoint *ep = ep_get(ARG0(sf));
+	if (!ep)
+		return -E_BADH;
+	if (!ep_may_call(ep))
+		return -E_PERM;
+	if ((rcv = waitq_pop(&ep->recvq))) {
+		land_notify(rcv, cur->pid);
+		sched_ready(rcv);
+	} else {
+		ep->notified |= 1ULL << (cur - ptable);
+	}
+	return 0;
+}
+
 static int64_t sys_mx_receive(struct sysframe *sf)
 {
 	struct proc *cur = curproc, *snd;
@@ -118,6 +149,12 @@ static int64_t sys_mx_receive(struct sysframe *sf)
 	if (!ipc_user_ok(cur, ARG1(sf), MSG_SIZE, 1))
 		return -E_FAULT;
 	cur->msg.rbuf = ARG1(sf);
+	if (ep->notified) {   /* pending notifications first, lowest slot first */
+		int slot = __builtin_ctzll(ep->notified);
+		ep->notified &= ep->notified - 1;
+		land_notify(cur, ptable[slot].pid);
+		return MX_NOTIFIED;
+	}
 	if ((snd = waitq_pop(&ep->sendq))) {
 		take_sender(snd, cur);
 		return 0;
@@ -190,8 +227,16 @@ const struct ipc_sysent ipc_syscalls[] = {
 	{ SYS_MX_SENDREC, sys_mx_sendrec },
 	{ SYS_MX_SETGRANT, sys_mx_setgrant },
 	{ SYS_MX_KERNEL_CALL, sys_mx_kernel_call },
+	{ SYS_MX_NOTIFY, sys_mx_notify },
 	{ 0, 0 },
 };
 
-void ipc_proc_exit(struct proc *p) { p->grant_table = 0, p->grant_count = 0; }
+/* p dies: its grants go, and so do its notifies not yet received (its
+ * slot will name another process). */
+void ipc_proc_exit(struct proc *p)
+{
+	p->grant_table = 0, p->grant_count = 0;
+	for (int i = 1; i < NEP; i++)
+		endpoints[i].notified &= ~(1ULL << (p - ptable));
+}
 void ipc_ep_free(struct endpoint *ep) { (void)ep; }

@@ -20,10 +20,18 @@
  * server, busy with a lower-priority request, to its own priority until
  * the server waits again (QNX System Architecture, "Priority inheritance
  * and messages"; tests/guest/st_ipc_qnx.c shows it).
- * Pulses are the shared notifications (notify.c).
+ * A pulse (MsgSendPulse) is QNX's asynchronous signal: a code and a
+ * value, sent on a connection without blocking. It is queued on the
+ * channel in a small kernel object (NPULSE of them, charged to the
+ * sender's process tree like a message buffer) and MsgReceive returns it
+ * as rcvid 0 with a struct qnx_pulse in the receive buffer; a server
+ * RECEIVE-blocked on the channel gets it at once. Queued pulses are
+ * taken before SEND-blocked clients (QNX orders both by priority; ours
+ * all share one).
  */
 #include "defs.h"
 #include "ipc.h"
+#include "quota.h"
 #include "syscall.h"
 
 const char ipc_name[] = "qnx";
@@ -96,6 +104,70 @@ static struct proc *server_of(struct endpoint *ch)
 	return s && s->pid == ch->server_pid && s->state != P_UNUSED && s->state != P_ZOMBIE ? s : 0;
 }
 
+/* A queued pulse (QNX allocates one per pulse sent; none may be lost). */
+#define NPULSE 64
+struct kpulse {
+	int used;
+	struct account *acct;   /* the sender's process tree, charged for it */
+	struct qnx_pulse p;
+	struct kpulse *next;
+};
+static struct kpulse pulses[NPULSE];
+
+static void pulse_free(struct kpulse *k)
+{
+	quota_give(k->acct, Q_KMSGS);
+	k->used = 0;
+}
+
+/* The pulse p lands in rcv's receive parts (it is receiving): its
+ * MsgReceive returns rcvid 0, rdx the pulse's size. */
+static void land_pulse(struct proc *rcv, const struct qnx_pulse *p)
+{
+	uint64_t off = 0;
+	for (int i = 0; i < rcv->iov_recv && off < sizeof *p; i++) {
+		uint64_t n = rcv->iov[2 * (QNX_IOV_MAX + i) + 1];
+		n = n < sizeof *p - off ? n : sizeof *p - off;
+		vm_copy_between(rcv->pml4, rcv->iov[2 * (QNX_IOV_MAX + i)], 0, (uint64_t)p + off, n);
+		off += n;
+	}
+	kstat_copy(COPY_KBUF_OUT, off);
+	rcv->sf->rax = 0;
+	rcv->sf->rdx = sizeof *p;
+}
+
+static int64_t sys_qnx_pulse(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *rcv;
+	struct endpoint *ch = ep_get(ARG0(sf));
+	if (!ch)
+		return -E_BADH;
+	if (!ep_may_call(ch))
+		return -E_PERM;
+	struct qnx_pulse p = { (int32_t)ARG1(sf), cur->pid, ARG2(sf) };
+	if ((rcv = waitq_pop(&ch->recvq))) {   /* a server waits: it takes the pulse now */
+		land_pulse(rcv, &p);
+		sched_ready(rcv);
+		return 0;
+	}
+	struct kpulse *k = 0;
+	for (int i = 0; i < NPULSE && !k; i++)
+		if (!pulses[i].used)
+			k = &pulses[i];
+	if (!k)
+		return -E_AGAIN;   /* QNX: EAGAIN, no pulse object free */
+	if (quota_take(cur->acct, Q_KMSGS) < 0)
+		return -E_QUOTA;
+	k->used = 1, k->acct = cur->acct, k->p = p, k->next = 0;
+	kstat_copy(COPY_KBUF_IN, sizeof p);
+	if (ch->kq_tail)
+		((struct kpulse *)ch->kq_tail)->next = k;
+	else
+		ch->kq_head = k;
+	ch->kq_tail = k;
+	return 0;
+}
+
 static int64_t sys_qnx_send(struct sysframe *sf)
 {
 	struct proc *cur = curproc, *rcv;
@@ -133,6 +205,14 @@ static int64_t sys_qnx_receive(struct sysframe *sf)
 	if (read_parts(ARG1(sf), ARG2(sf), QNX_IOV_MAX, 1) < 0)
 		return -E_FAULT;
 	ch->server = cur, ch->server_pid = cur->pid;
+	struct kpulse *k = ch->kq_head;
+	if (k) {   /* a queued pulse first */
+		if (!(ch->kq_head = k->next))
+			ch->kq_tail = 0;
+		land_pulse(cur, &k->p);
+		pulse_free(k);
+		return 0;
+	}
 	if ((snd = waitq_pop(&ch->sendq))) {
 		take_client(snd, cur, snd->msg.slen);
 		return (int64_t)cur->sf->rax;
@@ -164,8 +244,19 @@ const struct ipc_sysent ipc_syscalls[] = {
 	{ SYS_QNX_SEND, sys_qnx_send },
 	{ SYS_QNX_RECEIVE, sys_qnx_receive },
 	{ SYS_QNX_REPLY, sys_qnx_reply },
+	{ SYS_QNX_PULSE, sys_qnx_pulse },
 	{ 0, 0 },
 };
 
 void ipc_proc_exit(struct proc *p) { (void)p; }
-void ipc_ep_free(struct endpoint *ep) { (void)ep; }
+
+/* The channel goes: its queued pulses with it. */
+void ipc_ep_free(struct endpoint *ep)
+{
+	struct kpulse *k;
+	while ((k = ep->kq_head)) {
+		ep->kq_head = k->next;
+		pulse_free(k);
+	}
+	ep->kq_tail = 0;
+}

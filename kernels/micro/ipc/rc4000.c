@@ -203,11 +203,12 @@ static int64_t sys_send_answer(struct sysframe *sf)
 	b->result = (int64_t)ARG2(sf);
 	b->state = B_ANSWERED;
 	struct proc *s = b->sender;
-	if (!s) {                 /* the sender died */
+	if (!s) {                 /* the sender died: the answer goes nowhere */
 		buf_free(b);
-	} else if (awaits(s, b)) {
-		answer_waiter(b, s);
+		return -E_PEER;
 	}
+	if (awaits(s, b))
+		answer_waiter(b, s);
 	return 0;
 }
 

@@ -1,13 +1,11 @@
 /*
  * sem.c - the semaphore server (micro kernel): services/sem.c behind
- * EP_SEM. A wait that cannot take a unit queues the caller's notification
- * object and answers SVC_EWOULDBLOCK; the client then waits on that
- * notification, which a later post signals (seL4-style notifications do
- * the blocking, so the server never holds a reply). A waiter is its
- * client's pid and notification; the kernel signals it only if that
- * notification belongs to that pid (a client naming someone else's
- * notification wakes nobody), and a waiter that died is skipped: its unit
- * goes to the next waiter.
+ * EP_SEM. A wait that cannot take a unit is not answered: the server
+ * keeps the request (srv_defer: the design's own deferred reply, user/
+ * ipc.h), queues its token as the waiter, and answers it when a post
+ * hands it the unit, so the client stays blocked in its call, as a
+ * MINIX 3 or QNX server holds a client. A waiter that died is skipped
+ * (its answer fails): the unit goes to the next waiter.
  */
 #include "sem.h"
 #include "srvlib.h"
@@ -16,17 +14,32 @@
 
 static struct sem_table sems;
 
-#define WAITER(pid, ntfn) ((uint32_t)(pid) << 8 | (uint32_t)(ntfn))
-
-/* Post id, handing the unit to the first waiter still there. */
+/* Post id, handing the unit to the first waiter still there: its kept
+ * request is answered now. */
 static int post(int id)
 {
 	uint32_t woken;
 	int res;
 	while ((res = sem_post(&sems, id, &woken)) == 1)
-		if (ntfn_signal(woken & 0xFF, 1, woken >> 8) == 0)
+		if (srv_answer((long)woken, 0) == 0)
 			return 0;
 	return res;
+}
+
+/* Wait on id: a free unit is taken at once; else the request is kept and
+ * queued (-> SVC_EWOULDBLOCK: no answer now). An error is answered now. */
+static int wait(int id)
+{
+	int res = sem_trywait(&sems, id);
+	if (res != SVC_EAGAIN)
+		return res;
+	long token = srv_defer();
+	if (token < 0)
+		return SVC_EAGAIN;   /* it cannot be kept: say so now */
+	res = sem_wait(&sems, id, (uint32_t)token);
+	if (res != SVC_EWOULDBLOCK)
+		srv_answer(token, (uint64_t)(int64_t)res);   /* taken or refused after all: answered now */
+	return SVC_EWOULDBLOCK;
 }
 
 /* The last client found allowed on each slot's semaphore (its id, as
@@ -66,10 +79,8 @@ static void handle(const struct ipc_in *req, const void *rbuf, struct srv_reply 
 			res = sem_create_for(&sems, (int32_t)req->mr[0], (uint32_t)req->badge);
 		break;
 	case SEM_WAIT:
-		if (req->mr[1] == 0 || req->mr[1] > 0xFF || req->badge <= 0 || req->badge >= (1L << 24))
-			res = SVC_EINVAL;
-		else if ((res = sem_may(id, req->badge, 0)) == 0)
-			res = sem_wait(&sems, id, WAITER(req->badge, req->mr[1]));
+		if ((res = sem_may(id, req->badge, 0)) == 0)
+			res = wait(id);   /* SVC_EWOULDBLOCK: kept, answered by a post */
 		break;
 	case SEM_POST:
 		if ((res = sem_may(id, req->badge, 0)) == 0)

@@ -1,5 +1,6 @@
 /* srvlib.c - the server loop: answer the last request and wait for the
- * next (user/ipc.h: one reply_recv, however the strategy does it).
+ * next (user/ipc.h: one reply_recv, however the strategy does it), or
+ * keep it to answer later (srv_defer).
  * Linked into every micro server. */
 #include "srvlib.h"
 #include "fault.h"
@@ -44,6 +45,18 @@ int srv_tree(uint32_t pid)
 {
 	long t = syscall3(SYS_PROC_TREE, pid, 0, 0);
 	return t < 0 ? -1 : (int)t;
+}
+
+/* In this translation unit: the loop's receives are the requests. */
+long srv_defer(void)
+{
+	return ipc_defer();
+}
+
+long srv_answer(long token, uint64_t result)
+{
+	const uint64_t mr[3] = { result, 0, 0 };
+	return ipc_answer(token, mr);
 }
 
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle)

@@ -28,6 +28,13 @@ int srv_tree(uint32_t pid);
 /* Does the tree of client hold its share of a table (svc_share.h)? */
 #define SRV_TREE_FULL(client, arr, n) SVC_TREE_FULL(arr, n, srv_tree((uint32_t)(client)), srv_tree)
 
+/* Keep the request being handled, to answer later (user/ipc.h: the
+ * design's own deferred reply): -> a token, or -E_* (then answer now,
+ * by the handler's reply). The loop then sends no reply for it. */
+long srv_defer(void);
+/* Answer a kept request: mr0 the result. 0, or -E_* if its caller died. */
+long srv_answer(long token, uint64_t result);
+
 /* Receive on ep forever, answering each request with handle's reply. */
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle) __attribute__((noreturn));
 #endif
