@@ -59,10 +59,11 @@ STRATEGY_TESTS = {
     "mach": ["mach_bad_port", "mach_bad_body", "mach_reply_without_right", "mach_reply_port_idle",
              "mach_async_queue", "mach_queue_limit"],
     "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",
-            "qnx_multipart", "qnx_single_buffer_bounds", "qnx_priority_inheritance"],
+            "qnx_multipart", "qnx_single_buffer_bounds", "qnx_priority_inheritance",
+            "qnx_pulses_queued"],
     "minix": ["minix_bad_endpoint", "minix_bad_message", "minix_answer_nobody", "minix_grants",
-              "minix_kernel_call"],
-    "rc4000": ["rc4000_asynchronous_send", "rc4000_claim", "rc4000_not_our_buffer",
+              "minix_kernel_call", "minix_notify"],
+    "rc4000": ["rc4000_asynchronous_send", "rc4000_claim", "rc4000_not_our_buffer", "rc4000_pool_share",
                "rc4000_answers_in_order", "rc4000_dummy_answer"],
 }
 assert set(STRATEGY_TESTS) == set(IPCS)

@@ -23,6 +23,21 @@ void test_ipc_strategy(void)
 	       "a message pointer into the kernel");
 	report("minix_answer_nobody", syscall3(SYS_MX_SEND, MX_PROC | 1, (uint64_t)&m, 0) == -E_AGAIN,
 	       "an answer to a process not in sendrec with us is refused");
+	/* notify collapses: three from us before a receive are one pending
+	 * bit, delivered as MX_NOTIFIED from us; a receive into kernel memory
+	 * fails and keeps nothing pending lost. */
+	long n[3];
+	for (int i = 0; i < 3; i++)
+		n[i] = syscall3(SYS_MX_NOTIFY, (uint64_t)ep, 0, 0);
+	long badrcv = syscall3(SYS_MX_RECEIVE, (uint64_t)ep, 0x100000, 0);
+	struct mx_msg got = { 0, 0, { 0 } };
+	long r1 = syscall3(SYS_MX_RECEIVE, (uint64_t)ep, (uint64_t)&got, 0);
+	int from_us = got.m_source == os_getpid() && got.m_type == MX_NOTIFY_MSG;
+	char dn[120];
+	fmt_snprintf(dn, sizeof dn, "notify %ld %ld %ld; bad receive %ld; receive %ld from us %d; no endpoint %ld",
+		     n[0], n[1], n[2], badrcv, r1, from_us, syscall3(SYS_MX_NOTIFY, 999, 0, 0));
+	report("minix_notify", n[0] == 0 && n[1] == 0 && n[2] == 0 && badrcv == -E_FAULT && r1 == MX_NOTIFIED &&
+	       from_us && syscall3(SYS_MX_NOTIFY, 999, 0, 0) == -E_BADH, dn);
 	long kc_bad = syscall3(SYS_MX_KERNEL_CALL, MX_SYS_SAFECOPYFROM, 0x100000, 0);
 	long kc_unknown = syscall3(SYS_MX_KERNEL_CALL, 99, (uint64_t)&m, 0);
 	report("minix_kernel_call", kc_bad == -E_FAULT && kc_unknown == -E_NOSYS && m.m_type == -E_NOSYS,

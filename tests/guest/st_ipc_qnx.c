@@ -77,12 +77,39 @@ static void test_priority_inheritance(void)
 	       s2 == 0, why);
 }
 
+/* Pulses queue on the channel in order, each a kernel object charged to
+ * the sender's process tree: its share (10) is queued, the next is
+ * refused (-E_QUOTA, never a hang); MsgReceive returns each as rcvid 0
+ * with its code and sender; then a pulse goes again. A pulse to no
+ * channel is -E_BADH. */
+static void test_pulses(long ch)
+{
+	long sent[11], got = 0;
+	for (int i = 0; i < 11; i++)
+		sent[i] = syscall3(SYS_QNX_PULSE, (uint64_t)ch, (uint64_t)i, 0);
+	for (int i = 0; i < 10; i++) {
+		struct qnx_pulse p = { -1, 0, 0 };
+		long r = syscall6(SYS_QNX_RECEIVE, (uint64_t)ch, (uint64_t)&p, -(uint64_t)sizeof p, 0, 0, 0).rax;
+		got += r == 0 && p.code == i && p.scoid == os_getpid();
+	}
+	long again = syscall3(SYS_QNX_PULSE, (uint64_t)ch, 5, 0);
+	struct qnx_pulse p;
+	long last = syscall6(SYS_QNX_RECEIVE, (uint64_t)ch, (uint64_t)&p, -(uint64_t)sizeof p, 0, 0, 0).rax;
+	char d[120];
+	fmt_snprintf(d, sizeof d, "10 queued: %d, 11th %ld, received in order %ld, again %ld/%ld, no channel %ld",
+		     sent[0] == 0 && sent[9] == 0, sent[10], got, again, last,
+		     syscall3(SYS_QNX_PULSE, 999, 0, 0));
+	report("qnx_pulses_queued", sent[0] == 0 && sent[9] == 0 && sent[10] == -E_QUOTA && got == 10 &&
+	       again == 0 && last == 0 && syscall3(SYS_QNX_PULSE, 999, 0, 0) == -E_BADH, d);
+}
+
 void test_ipc_strategy(void)
 {
 	long ch = os_chan_create();
 	struct qnx_iov bad[1] = { { 0x100000, 16 } }, many[QNX_IOV_MAX + 1];
 	memset(many, 0, sizeof many);
 	report("qnx_bad_channel", syscall6(SYS_QNX_SEND, 999, 0, 0, 0, 0, 0).rax == -E_BADH, "");
+	test_pulses(ch);
 	report("qnx_bad_part", syscall6(SYS_QNX_SEND, (uint64_t)ch, (uint64_t)bad, 1, 0, 0, 0).rax == -E_FAULT,
 	       "a part in kernel memory");
 	report("qnx_too_many_parts", syscall6(SYS_QNX_SEND, (uint64_t)ch, (uint64_t)many, QNX_IOV_MAX + 1, 0,

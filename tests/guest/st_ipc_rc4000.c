@@ -1,6 +1,6 @@
 /* st_ipc_rc4000.c - self tests of the rc4000 strategy (kernels/micro/
  * ipc/rc4000.c): asynchronous send with several messages out, the buffer
- * claim as a visible error, buffers that are not ours, the storage areas'
+ * claim as a visible error, a process tree's share of the pool, buffers that are not ours, the storage areas'
  * bounds, and a dummy answer when the receiver dies holding a message.
  * Linked into the micro-rc4000 selftest. */
 #include "fmt.h"
@@ -15,8 +15,62 @@ static long send(long ep, uint64_t w0, const struct rc_area *a)
 	return syscall3(SYS_RC_SEND_MESSAGE, (uint64_t)ep, (uint64_t)w, (uint64_t)a);
 }
 
+/* The pool is shared: a process tree holds at most its share of it
+ * (quota.h: Q_KMSGS) however many senders it has, so another tree (the
+ * servers') always finds buffers. Three children of ours try 4 messages
+ * each (their claim) to a queue nobody reads: 10 are taken, the rest
+ * refused with -E_QUOTA; once answered, every buffer is back. */
+static void test_pool_share(void)
+{
+	struct kcounters before, now;
+	os_counters(&before);
+	long ep = os_chan_create();
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=rcflood ch=%ld", ep);
+	int pid[3], st[3] = { -1, -1, -1 }, spins = 0, answered = 0;
+	for (int i = 0; i < 3; i++)
+		pid[i] = os_spawn("selftest", arg);
+	do {   /* until the children have sent what they could */
+		os_yield();
+		os_counters(&now);
+	} while (now.kbufs - before.kbufs < 10 && ++spins < 10000);
+	uint64_t w[RC_WORDS];
+	for (int i = 0; i < 10; i++) {
+		long b = syscall6(SYS_RC_WAIT_MESSAGE, (uint64_t)ep, (uint64_t)w, 0, 0, 0, 0).rax;
+		answered += b > 0 && syscall3(SYS_RC_SEND_ANSWER, (uint64_t)b, (uint64_t)w, 0) == 0;
+	}
+	for (int i = 0; i < 3; i++)
+		os_wait(pid[i], &st[i]);
+	os_counters(&now);
+	int taken = st[0] % 10 + st[1] % 10 + st[2] % 10, refused = st[0] / 10 + st[1] / 10 + st[2] / 10;
+	char d[120];
+	fmt_snprintf(d, sizeof d, "taken %d, refused %d (statuses %d %d %d), answered %d, buffers in use %lu -> %lu",
+		     taken, refused, st[0], st[1], st[2], answered, (unsigned long)before.kbufs,
+		     (unsigned long)now.kbufs);
+	report("rc4000_pool_share", taken == 10 && refused == 2 && answered == 10 && now.kbufs == before.kbufs, d);
+}
+
+/* role rcflood: send our claim's worth to ep, then take the answers:
+ * exit status messages taken + 10 x refused by the tree's quota. */
+static int flood(long ep)
+{
+	long b[4];
+	int taken = 0, refused = 0;
+	for (int i = 0; i < 4; i++) {
+		b[i] = send(ep, (uint64_t)i, 0);
+		taken += b[i] > 0;
+		refused += b[i] == -E_QUOTA;
+	}
+	uint64_t w[RC_WORDS];
+	for (int i = 0; i < 4; i++)
+		if (b[i] > 0 && syscall3(SYS_RC_WAIT_ANSWER, (uint64_t)b[i], (uint64_t)w, 0) < 0)
+			return 99;
+	return taken + 10 * refused;
+}
+
 void test_ipc_strategy(void)
 {
+	test_pool_share();
 	long ep = os_chan_create();
 	uint64_t w[RC_WORDS];
 	long b[5];
@@ -73,5 +127,7 @@ int role_ipc(const char *role, const char *arg)
 	fmt_getarg(arg, "ch", v, sizeof v);
 	if (!strcmp(role, "rcserver"))
 		return server((long)fmt_parse_u64(v, 0));
+	if (!strcmp(role, "rcflood"))
+		return flood((long)fmt_parse_u64(v, 0));
 	return 100;
 }
