@@ -145,6 +145,23 @@ void sched_block(int why, struct waitq *q)
 	sched_switch_to(sched_pick());
 }
 
+/* Block the current process (on q if given) and give the CPU to next, a
+ * runnable process, without a scheduler pass (Mach 3's handoff). next
+ * runs out the rest of our time slice, so that a pair handing off to
+ * each other is preempted as one process would be. */
+void sched_block_to(int why, struct waitq *q, struct proc *next)
+{
+	curproc->state = P_BLOCKED;
+	curproc->wait = why;
+	curproc->waitobj = q;
+	curproc->waited = 1;
+	if (q)
+		waitq_push(q, curproc);
+	sched_unready(next);
+	next->ticks_left = curproc->ticks_left;
+	sched_switch_to(next);
+}
+
 /* Block the current process on q in priority order (waitq_push_prio). */
 void sched_block_prio(int why, struct waitq *q)
 {

@@ -68,6 +68,15 @@ int ep_may_recv(struct endpoint *ep, uint64_t id)
 	return ep->owner && id >= EP_FIRST_FREE && curproc->parent == ep->owner;
 }
 
+/* A strategy without boot options refuses another's (a clear error, not
+ * a run that silently measures something else). */
+void ipc_no_options(const char *cmdline)
+{
+	char v[8];
+	if (fmt_getarg(cmdline, "handoff", v, sizeof v) >= 0)
+		panic("handoff=%s: handoff scheduling is an option of the mach strategy, not %s", v, ipc_name);
+}
+
 /* May the caller send or call on ep? */
 int ep_may_call(const struct endpoint *ep)
 {

@@ -49,6 +49,7 @@ extern const char ipc_name[];
 extern const struct ipc_sysent ipc_syscalls[];
 void ipc_proc_exit(struct proc *p);   /* free the strategy's state of a dying p */
 void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
+void ipc_init(const char *cmdline);      /* its boot options (mach: handoff=on|off) */
 
 /* The endpoint named id, or 0 (inline: every IPC call starts here). */
 static inline struct endpoint *ep_get(uint64_t id)
@@ -63,6 +64,7 @@ int ep_owned(struct endpoint *ep, uint64_t id);
 int ep_may_recv(struct endpoint *ep, uint64_t id);
 int ep_may_call(const struct endpoint *ep);
 void ipc_fail_all(struct waitq *q);
+void ipc_no_options(const char *cmdline);
 int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_t sva, size_t len);
 int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write);
 int64_t ipc_keep(struct proc *holder, struct proc *caller);

@@ -68,6 +68,7 @@ void mode_init(const char *cmdline)
 	for (const struct ipc_sysent *e = ipc_syscalls; e->fn; e++)
 		mode_syscalls[e->num] = e->fn;
 	kprintf("mkb: ipc strategy %s\n", ipc_name);
+	ipc_init(cmdline);
 	fmt_getarg(cmdline, "fsshape", shape, sizeof shape);
 	if (strcmp(shape, "fs") && strcmp(shape, "fs+blk"))
 		panic("fsshape=%s: use fsshape=fs or fsshape=fs+blk", shape);

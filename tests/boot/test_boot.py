@@ -149,6 +149,21 @@ def test_micro_two_hop_file_server_self_tests(build):
     assert "fs: mounted the disk it found (files kept)" in b.out
 
 
+def test_mach_handoff_option():
+    """handoff=on: mach's self tests pass with handoff scheduling (a pair
+    that hands off runs out one time slice, so a hog still gets its share);
+    a bad value, or the option on another strategy, is a panic naming it."""
+    b = boot("micro-mach", "run=test handoff=on")
+    assert b.status == protocol.load().exit_success, b.out[-3000:]
+    assert "mkb: mach handoff scheduling on" in b.out
+    assert all(t["ok"] for t in b.tests().values())
+    assert "attack_hog_fair_share" in b.tests()
+    for build, arg, said in (("micro-mach", "handoff=maybe", "use handoff=on or handoff=off"),
+                             ("micro-sel4", "handoff=on", "an option of the mach strategy, not sel4")):
+        b = boot(build, f"run=test {arg}")
+        assert b.status == protocol.load().exit_panic and said in b.out, b.out[-2000:]
+
+
 @pytest.mark.parametrize("mode", ["mono", "micro"])
 def test_unknown_run_is_a_clear_failure(mode):
     b = boot(mode, "run=nonsense")

@@ -109,6 +109,7 @@ void sched_set_prio(struct proc *p, int prio);
 void sched_ready(struct proc *p);
 void sched_unready(struct proc *p);
 void sched_block(int why, struct waitq *q);
+void sched_block_to(int why, struct waitq *q, struct proc *next);
 void sched_wakeup(struct proc *p);
 void sched_switch_to(struct proc *next);
 void sched_yield(void);

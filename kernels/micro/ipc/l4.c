@@ -22,6 +22,8 @@
 
 const char ipc_name[] = "l4";
 
+void ipc_init(const char *cmdline) { ipc_no_options(cmdline); }
+
 /* Send to the thread pid, which must be in a closed wait for us (our
  * client awaiting its answer); then the receive phase, if any. */
 static int64_t send_to_thread(struct sysframe *sf, uint32_t pid, uint32_t rcv, uint32_t flags)

@@ -13,11 +13,15 @@
  * receiver's name space (ep.c: ipc_keep) under a name the received header
  * carries; the receiver answers by a send to that name, at once or after
  * other requests, and the right is used up. A server's loop sends the
- * reply and receives the next request in one trap too. Nobody
- * switches straight to the receiver: it is made ready and the scheduler
- * picks who runs (Mach 3's handoff scheduling is not modelled; see the
- * README). Out-of-line (virtual copy) transfer is not modelled either:
- * every body is copied inline.
+ * reply and receives the next request in one trap too. By default
+ * nobody switches straight to the receiver: it is made ready and the
+ * scheduler picks who runs. With handoff=on on the command line, a
+ * mach_msg that sends to a waiting receiver and then must wait itself
+ * hands its CPU to that receiver without a scheduler pass (Mach 3's
+ * handoff scheduling: Draves et al. 1991; Black, "Scheduling support for
+ * concurrency and parallelism in the Mach operating system", IEEE
+ * Computer 23(5), 1990). Out-of-line (virtual copy) transfer is not
+ * modelled: every body is copied inline.
  */
 #include "defs.h"
 #include "ipc.h"
@@ -49,6 +53,43 @@ struct kmsg {
 };
 
 static struct kmsg kmsgs[NKMSG];
+
+/* handoff=on: the receiver this trap's send woke, to be handed the CPU
+ * should the trap's receive then wait (0: none, or handoff is off). */
+static int handoff;
+static struct proc *woken;
+
+void ipc_init(const char *cmdline)
+{
+	char v[8] = "off";
+	fmt_getarg(cmdline, "handoff", v, sizeof v);
+	if (strcmp(v, "on") && strcmp(v, "off"))
+		panic("handoff=%s: use handoff=on or handoff=off", v);
+	handoff = !strcmp(v, "on");
+	kprintf("mkb: mach handoff scheduling %s\n", v);
+}
+
+/* p (a receiver) has a message: ready, and the one to hand off to. */
+static void wake(struct proc *p)
+{
+	sched_ready(p);
+	if (handoff)
+		woken = p;
+}
+
+/* The trap waits: on to the receiver it woke (handoff), else the
+ * scheduler picks. */
+static void wait_for(int why, struct waitq *q)
+{
+	struct proc *to = woken;
+	woken = 0;
+	if (to && to->state == P_RUNNABLE && to != curproc) {
+		kstat.direct_switches++;
+		sched_block_to(why, q, to);
+	} else {
+		sched_block(why, q);
+	}
+}
 
 /* Body pages come from a zone that keeps freed pages for reuse (as Mach's
  * zone allocator keeps kmsgs), so a message does not pay for zeroing a
@@ -180,7 +221,7 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 		enqueue(&c->reply_q, &tail, k);
 		c->callee = 0;
 		if (awaits_reply(c))
-			sched_ready(c);
+			wake(c);
 		return 0;
 	}
 	struct endpoint *ep = ep_get(id);
@@ -202,7 +243,7 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 	ep->kq_len++;
 	struct proc *rcv = waitq_pop(&ep->recvq);
 	if (rcv)
-		sched_ready(rcv);
+		wake(rcv);
 	return 0;
 }
 
@@ -248,7 +289,7 @@ static int64_t msg_receive(uint64_t id, uint64_t um, const struct mach_rcv *rv)
 			if (!cur->ipc_is_call)
 				return -E_AGAIN;   /* no request of ours is out */
 			cur->sf->rax = 0;
-			sched_block(W_REPLY, 0);
+			wait_for(W_REPLY, 0);
 			if ((int64_t)cur->sf->rax < 0) {
 				cur->ipc_is_call = 0;
 				return (int64_t)cur->sf->rax;
@@ -267,7 +308,7 @@ static int64_t msg_receive(uint64_t id, uint64_t um, const struct mach_rcv *rv)
 	struct kmsg *k;
 	while (!(k = dequeue(&ep->kq_head, &ep->kq_tail))) {
 		cur->sf->rax = 0;
-		sched_block(W_RECV, &ep->recvq);
+		wait_for(W_RECV, &ep->recvq);
 		if ((int64_t)cur->sf->rax < 0)
 			return (int64_t)cur->sf->rax;
 	}
@@ -283,6 +324,7 @@ static int64_t sys_mach_msg(struct sysframe *sf)
 {
 	uint64_t opt = ARG0(sf);
 	struct proc *cur = curproc;
+	woken = 0;
 	struct mach_msg m;
 	struct mach_rcv r;
 	/* The receive half is checked before anything is sent: a call whose

@@ -27,6 +27,8 @@
 
 const char ipc_name[] = "minix";
 
+void ipc_init(const char *cmdline) { ipc_no_options(cmdline); }
+
 #define MSG_SIZE sizeof(struct mx_msg)
 
 /* Copy the message at src's sva into dst's message buffer and stamp

@@ -36,6 +36,8 @@
 
 const char ipc_name[] = "qnx";
 
+void ipc_init(const char *cmdline) { ipc_no_options(cmdline); }
+
 /* Read parts iov[0..n) from the caller into p->iov at slot (0: send,
  * QNX_IOV_MAX: receive), checking each range; n negative: one part, the
  * buffer uiov of -n bytes. Returns the total length. */

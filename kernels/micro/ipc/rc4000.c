@@ -27,6 +27,8 @@
 
 const char ipc_name[] = "rc4000";
 
+void ipc_init(const char *cmdline) { ipc_no_options(cmdline); }
+
 #define NBUF 32
 #define CLAIM 4
 

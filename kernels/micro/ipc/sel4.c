@@ -20,6 +20,8 @@
 
 const char ipc_name[] = "sel4";
 
+void ipc_init(const char *cmdline) { ipc_no_options(cmdline); }
+
 static int64_t send_or_call(struct sysframe *sf, int is_call)
 {
 	struct endpoint *ep = ep_get(ARG0(sf));
