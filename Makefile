@@ -120,6 +120,7 @@ help:
 	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
 	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=<s, a safety net under icount>"
 	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
+	@echo "                          MACH_HANDOFF=off,on (mach's handoff scheduling: a boot each)"
 	@echo "                          MODEL=skylake|zen3|off (modeled cycles beside instructions)"
 	@echo "                          KVM_CPU=host|<QEMU CPU model> (under ACCEL=kvm)]"
 	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest;"

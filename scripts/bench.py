@@ -53,6 +53,9 @@ def parse_args(argv):
     p.add_argument("--ipc", default=",".join(matrix.IPCS),
                    help=f"micro IPC strategies, comma separated, of {','.join(matrix.IPCS)} "
                         "(default: all)")
+    p.add_argument("--mach-handoff", default=",".join(matrix.HANDOFFS),
+                   help="mach's handoff scheduling, comma separated, of off,on: one mach "
+                        "boot per setting (default: both; rows carry handoff)")
     p.add_argument("--vs", default=None,
                    help="the micro strategy that mono is set against in the tables (default: "
                         f"{matrix.DEFAULT_IPC} if it ran, else the first of --ipc)")
@@ -105,6 +108,8 @@ def parse_args(argv):
         args.modes = matrix.parse_list(args.modes, matrix.MODES, "mode")
         args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload")
         args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
+        args.mach_handoff = matrix.parse_list(args.mach_handoff, matrix.HANDOFFS,
+                                              "mach handoff setting")
         accels = matrix.parse_list(args.accel, ("icount", "tcg", "kvm", "auto"),
                                    "accelerator")
     except matrix.MatrixError as e:
@@ -157,7 +162,7 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
         reasons.append("no results")
     for r in found:
         got = matrix.system(r["mode"], r.get("ipc"))
-        if (got, r["workload"]) != (system, workload):
+        if (got, r["workload"]) != (matrix.build_of(system), workload):
             reasons.append(f"result for {got} {r['workload']} in this boot")
         if shape and r.get("shape", shape) != shape:
             reasons.append(f"result with shape {r['shape']!r} in a fsshape={shape} boot")
@@ -180,7 +185,7 @@ def load_reference(path):
     lengths = {}
     for r in meta.get("runs", []):
         if isinstance(r.get("executed"), int) and r.get("ok"):
-            system = matrix.system(r["mode"], r.get("ipc"))
+            system = matrix.system_of(r)
             lengths[(system, r["workload"], r.get("shape"))] = r["executed"]
     mat = meta.get("matrix", {})
     return lengths, (mat.get("iters", 0) + mat.get("warmup", 0)) or None
@@ -229,8 +234,9 @@ def qemu_failed(outcome, proto):
 
 def guest_boot(args, ctx, system, workload, shape=None):
     """The engine's Boot of one (system, workload, shape), and its run info."""
-    kernel = os.path.join(args.kernel_dir, system, "kernel.elf")
-    append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape)
+    kernel = os.path.join(args.kernel_dir, matrix.build_of(system), "kernel.elf")
+    handoff = matrix.handoff_of(system)
+    append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape, handoff)
     argv = qemu.command(args.qemu, "@in:kernel", append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"])
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
@@ -245,6 +251,8 @@ def guest_boot(args, ctx, system, workload, shape=None):
             "log": log}
     if shape:
         info["shape"] = shape
+    if handoff:
+        info["handoff"] = handoff
     timeout = args.timeout or WALL_LIMIT
     if ctx["accel"] == "icount":
         budget, source = budget_of(args, ctx, system, workload, shape)
@@ -276,10 +284,11 @@ def submit_guest(args, ctx, system, workload, shape=None):
 
 def collect_guest(args, ctx, future, info):
     """Wait for a submitted boot; return (results, reasons, run info)."""
-    system = matrix.system(info["mode"], info.get("ipc"))
+    system = matrix.system_of(info)
     workload, shape = info["workload"], info.get("shape")
     if future is None:
-        return [], [f"kernel not built: {os.path.join(args.kernel_dir, system, 'kernel.elf')}"], info
+        return [], [f"kernel not built: "
+                    f"{os.path.join(args.kernel_dir, matrix.build_of(system), 'kernel.elf')}"], info
     try:
         done = ctx["engine"].result(future)
     except engine.EngineError as e:
@@ -314,6 +323,8 @@ def collect_guest(args, ctx, future, info):
     for r in found:
         r.update(accel=ctx["accel"], unit=map_unit(r["unit"], ctx["accel"]),
                  run_id=ctx["run_id"])
+        if info.get("handoff"):
+            r["handoff"] = info["handoff"]
     if ctx.get("model") and found and not (outcome.timed_out or outcome.over_budget):
         try:
             found = found + model.rows_for(found, model_out)
@@ -372,7 +383,8 @@ def build_meta(args, ctx):
         "kvm_cpu": ctx["kvm_cpu"] if ctx["accel"] == "kvm" else None,
         "accel_reason": ctx["accel_reason"], "host_cpu": provenance.host_cpu(),
         "python": sys.version.split()[0],
-        "matrix": {"modes": args.modes, "ipc": args.ipc, "workloads": args.workloads,
+        "matrix": {"modes": args.modes, "ipc": args.ipc, "mach_handoff": args.mach_handoff,
+                   "workloads": args.workloads,
                    "quick": args.quick, "timeout": args.timeout,
                    "iters": args.iters, "warmup": args.warmup,
                    "cmdlines": {w: matrix.cmdline(w, args.quick, args.iters, args.warmup)
@@ -424,7 +436,7 @@ def main(argv=None):
     results.update_latest(args.results_dir, run_id)
     print(f"run {run_id}: accelerator {chosen} ({reason})")
 
-    plan = matrix.plan(args.modes, args.workloads, args.ipc)
+    plan = matrix.plan(args.modes, args.workloads, args.ipc, args.mach_handoff)
     plan += [("linux", "all", None)] if "linux" in args.modes else []
     everything = []
     # Under icount a boot's figures do not depend on the host, so boots may
@@ -563,6 +575,7 @@ def record_failure(run_dir, run_id, system, workload, shape, reasons, log, kept)
     """Append a failure line to results.jsonl and return it."""
     failure = {"type": "failure", "mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system),
                "system": system, "workload": workload,
+               **({"handoff": matrix.handoff_of(system)} if matrix.handoff_of(system) else {}),
                "reason": "; ".join(reasons), "log": log or "-",
                "results_kept": kept, "run_id": run_id}
     if shape:

@@ -3,6 +3,7 @@
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|off] [CLUSTER=...]
 #                [VS=<ipc>: the micro strategy mono is set against; default sel4 if it ran]
+#                [MACH_HANDOFF=off,on: mach's handoff scheduling, one mach boot per setting]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>] [CYCLES_RUN=results/<kvm run>]   HTML report of a run
 #                (default results/latest); a KVM run's measured cycles beside modeled ones
@@ -24,6 +25,7 @@
 
 MODES ?= mono,micro,linux
 IPC ?= sel4,l4,mach,qnx,minix,rc4000
+MACH_HANDOFF ?= off,on
 MODEL ?= skylake
 KVM_CPU ?= host
 MODEL_SO ?= $(BUILD)/model/mkbmodel.so
@@ -46,7 +48,7 @@ harness_csv = $(subst $(harness_space),$(harness_comma),$(strip $(call harness_l
 HARNESS_MODES := $(call harness_list,$(MODES))
 IPCS ?= $(call harness_list,$(IPC))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
-	$(if $(VS),--vs '$(VS)') \
+	$(if $(VS),--vs '$(VS)') --mach-handoff '$(call harness_csv,$(MACH_HANDOFF))' \
 	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
 	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter 1,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \

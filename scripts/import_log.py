@@ -57,9 +57,9 @@ class Boot:
         rs = self.results()
         if rs:
             r = rs[0]
-            return (matrix.system(r["mode"], r.get("ipc")), r["workload"], r.get("shape"))
+            return (matrix.system_of(r), r["workload"], r.get("shape"))
         if self.entry:
-            for system in ["mono"] + [matrix.system("micro", i) for i in matrix.IPCS]:
+            for system in matrix.all_systems():
                 if self.entry.startswith(system + "-"):
                     workload, _, shape = self.entry[len(system) + 1:].partition("-")
                     return (system, workload, shape or None)
@@ -84,7 +84,7 @@ class Boot:
         why += [f"check failed ({r['variant']} size {r['size']}): {r['check']}"
                 for r in rs if r["check"] != "ok"]
         key = self.key()
-        if any((matrix.system(r["mode"], r.get("ipc")), r["workload"], r.get("shape")) != key
+        if any((matrix.system_of(r), r["workload"], r.get("shape")) != key
                for r in rs):
             why.append("results of more than one kernel or workload in one boot")
         return why

@@ -33,6 +33,12 @@ QUICK_SIZES = {
 # one that micro/mono ratios use (fs: one hop, like mono's one system call).
 SHAPES = {("micro", "fileio"): ("fs", "fs+blk")}
 SHAPE_ARG = "fsshape"
+# Mach 3's handoff scheduling is a boot option of the mach build
+# (kernels/micro/ipc/mach.c, handoff=on|off): system "micro-mach" boots
+# with it off, "micro-mach+handoff" with it on (same kernel); both carry
+# "handoff" in their rows.
+HANDOFF_IPC, HANDOFF_ARG, HANDOFF_SUFFIX = "mach", "handoff", "+handoff"
+HANDOFFS = ("off", "on")
 ITERS, WARMUP = 1000, 100
 QUICK_ITERS, QUICK_WARMUP = 100, 10
 
@@ -70,9 +76,35 @@ def primary_shape(workload):
     return None
 
 
-def system(mode, ipc=None):
-    """A build's name: "mono", or "micro-<ipc>" (kernels under build/<system>/)."""
-    return f"micro-{ipc or DEFAULT_IPC}" if mode == "micro" else mode
+def system(mode, ipc=None, handoff=None):
+    """A system's name: "mono", "micro-<ipc>" (its kernel under
+    build/micro-<ipc>/), or "micro-mach+handoff" (mach booted with handoff=on)."""
+    if mode != "micro":
+        return mode
+    name = f"micro-{ipc or DEFAULT_IPC}"
+    return name + HANDOFF_SUFFIX if handoff == "on" and ipc == HANDOFF_IPC else name
+
+
+def system_of(row):
+    """The system a result row (or run info) is from."""
+    return system(row["mode"], row.get("ipc"), row.get("handoff"))
+
+
+def build_of(system_name):
+    """The build directory of a system ("micro-mach+handoff" -> "micro-mach")."""
+    return system_name.split("+", 1)[0]
+
+
+def handoff_of(system_name):
+    """"on" or "off" for a mach system, else None."""
+    if ipc_of(system_name) != HANDOFF_IPC:
+        return None
+    return "on" if system_name.endswith(HANDOFF_SUFFIX) else "off"
+
+
+def label(system_name):
+    """A system's short name in tables: "sel4", "mach+handoff", "mono"."""
+    return system_name.split("-", 1)[1] if "-" in system_name else system_name
 
 
 def mode_of(system_name):
@@ -82,18 +114,28 @@ def mode_of(system_name):
 
 def ipc_of(system_name):
     """The IPC strategy of a system name: the micro strategy, or the mode."""
-    return system_name.split("-", 1)[1] if "-" in system_name else system_name
+    return label(build_of(system_name))
 
 
-def plan(modes, workloads, ipcs=IPCS):
+def all_systems(ipcs=IPCS, handoffs=HANDOFFS):
+    """Every guest system in table order: mono, then each strategy (mach
+    once per handoff setting, off first)."""
+    out = ["mono"]
+    for i in ipcs:
+        out += [system("micro", i, h) for h in (handoffs if i == HANDOFF_IPC else (None,))]
+    return out
+
+
+def plan(modes, workloads, ipcs=IPCS, handoffs=("off",)):
     """[(system, workload, shape)]: the guest boots of a run, in order;
-    mode micro boots once per IPC strategy in ipcs."""
-    systems = [system(m, i) for m in modes if m in GUEST_MODES
-               for i in (ipcs if m == "micro" else (None,))]
+    mode micro boots once per IPC strategy in ipcs (mach once per handoff
+    setting in handoffs)."""
+    systems = [y for y in all_systems(ipcs, handoffs)
+               if mode_of(y) in modes and mode_of(y) in GUEST_MODES]
     return [(y, w, s) for y in systems for w in workloads for s in shapes(mode_of(y), w)]
 
 
-def cmdline(workload, quick, iters=None, warmup=None, shape=None):
+def cmdline(workload, quick, iters=None, warmup=None, shape=None, handoff=None):
     """The kernel command line for a benchmark boot of one workload (and shape)."""
     sizes = (QUICK_SIZES if quick else SIZES)[workload]
     iters = iters or (QUICK_ITERS if quick else ITERS)
@@ -104,4 +146,6 @@ def cmdline(workload, quick, iters=None, warmup=None, shape=None):
     parts += [f"iters={iters}", f"warmup={warmup}"]
     if shape:
         parts.append(f"{SHAPE_ARG}={shape}")
+    if handoff:
+        parts.append(f"{HANDOFF_ARG}={handoff}")
     return " ".join(parts)

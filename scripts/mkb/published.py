@@ -84,7 +84,7 @@ def derived_round_trips(data):
 
 def _micro_systems(results):
     present = {stats.system(r) for r in results if r["mode"] == "micro"}
-    return [matrix.system("micro", i) for i in matrix.IPCS if matrix.system("micro", i) in present]
+    return [s for s in matrix.all_systems() if s != "mono" and s in present]
 
 
 def _find(results, system, variant, size=8):
@@ -138,7 +138,7 @@ def ratio_rows(data, results):
             micro = _find(results, system, "call_replyrecv", size)
             x = stats.ratio(mono["median"], micro["median"]) if mono and micro else None
             if x:
-                cells.append(f"{matrix.ipc_of(system)} {x:.2f}x")
+                cells.append(f"{matrix.label(system)} {x:.2f}x")
         rows.append([q["claim"], f"{q['factor']}x", q["source"],
                      f"{', '.join(cells)} at {stats.fmt_bytes(size)}" if cells
                      else "not in this run"])
@@ -159,7 +159,7 @@ TRUST = (
 
 def modeled_round_trips(modeled):
     """[(what, result)]: our modeled 8-byte round trips, as _round_trips()."""
-    return [(f"mkbench {matrix.ipc_of(y)}" + (f", {path}" if path else "") if y != "mono"
+    return [(f"mkbench {matrix.label(y)}" + (f", {path}" if path else "") if y != "mono"
              else "mkbench mono pipe", r) for y, path, r in _round_trips(modeled)]
 
 

@@ -160,8 +160,8 @@ def ratio_units_panels(results):
         panels.append({"title": f"in {unit}", "ylabel": "micro median / mono median",
                        "first": len(cols) + 1, "last": len(cols) + len(mine), "rfirst": 0,
                        "rlast": len(labels) - 1, "logy": False, "hline": 1})
-        cols += [f"{matrix.ipc_of(s)}/mono [{unit}]" for s in mine]
-        titles += [matrix.ipc_of(s) for s in mine]
+        cols += [f"{matrix.label(s)}/mono [{unit}]" for s in mine]
+        titles += [matrix.label(s) for s in mine]
     keys = [(c.split(" [")[1][:-1], "micro-" + c.split("/")[0]) for c in cols[1:]]
     rows = [[x] + [ops[x].get(k, NAN) for k in keys] for x in labels]
     return extract.Extract(cols, rows, "x mono", panels=panels if rows else [], titles=titles)
@@ -189,7 +189,7 @@ def ipc_event_panels(results, size=8):
         r = strategies.find(results, y, "pingpong", "pipe" if y == "mono" else "call_replyrecv",
                             size, None)
         if r:
-            seen.append((matrix.ipc_of(y), r.get("events") or {}))
+            seen.append((matrix.label(y), r.get("events") or {}))
     moves = tuple(m for m in moves if any(ev.get(m[1]) for _, ev in seen))
     fields = IPC_SWITCHES + moves
     rows = [[name] + [float(ev.get(f, 0)) for _, f, _ in fields] for name, ev in seen]

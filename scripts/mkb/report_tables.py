@@ -30,7 +30,7 @@ class Choice:
         return self.systems[0] if self.systems else None
 
     def names(self, systems=None):
-        return ", ".join(matrix.ipc_of(s) for s in (self.systems if systems is None else systems))
+        return ", ".join(matrix.label(s) for s in (self.systems if systems is None else systems))
 
     def sentence(self):
         """Which strategies the mono-against-micro tables use, and why."""
@@ -53,9 +53,9 @@ class Choice:
 
 
 def micro_systems(results):
-    """The micro systems in results, in matrix.IPCS order."""
+    """The micro systems in results, in matrix.all_systems() order."""
     present = {stats.system(r) for r in results if r["mode"] == "micro"}
-    return [matrix.system("micro", i) for i in matrix.IPCS if matrix.system("micro", i) in present]
+    return [s for s in matrix.all_systems() if s in present]
 
 
 def pick(results, named=None, by=None):
@@ -84,8 +84,8 @@ def for_system(results, system):
 
 
 def short(system):
-    """"sel4" for "micro-sel4"."""
-    return matrix.ipc_of(system)
+    """"sel4" for "micro-sel4", "mach+handoff" for "micro-mach+handoff"."""
+    return matrix.label(system)
 
 
 def _x(v):

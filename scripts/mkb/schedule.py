@@ -38,8 +38,7 @@ def plan_position(plan):
     where = {case: i for i, case in enumerate(plan)}
 
     def key(row):
-        system = "linux" if row.get("mode") == "linux" else matrix.system(row.get("mode"),
-                                                                           row.get("ipc"))
+        system = "linux" if row.get("mode") == "linux" else matrix.system_of(row)
         if system == "linux":
             return len(plan)
         return where.get((system, row.get("workload"), row.get("shape")), len(plan) + 1)

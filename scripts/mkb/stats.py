@@ -258,9 +258,10 @@ def operations(results):
 
 
 def system(r):
-    """Which system a row is from: "mono", "micro-<ipc>" or "linux" (micro
-    rows of runs older than the IPC strategies are the default's)."""
-    return matrix.system(r["mode"], r.get("ipc")) if r["mode"] == "micro" else r["mode"]
+    """Which system a row is from: "mono", "micro-<ipc>" (or
+    "micro-mach+handoff") or "linux" (micro rows of runs older than the IPC
+    strategies are the default's)."""
+    return matrix.system_of(r) if r["mode"] == "micro" else r["mode"]
 
 
 def vs_strategy(results, ipc=None):

@@ -37,7 +37,7 @@ BREAKDOWN_SIZES = (8, 4096)
 def systems(results):
     """The guest systems present, mono first, then the strategies in order."""
     present = {stats.system(r) for r in results}
-    order = ["mono"] + [matrix.system("micro", i) for i in matrix.IPCS]
+    order = matrix.all_systems()
     return [s for s in order if s in present]
 
 

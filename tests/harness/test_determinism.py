@@ -22,8 +22,8 @@ QEMU = "qemu-system-x86_64"
 
 
 def key(r):
-    return (r["mode"], r.get("ipc"), r["workload"], r["variant"], r["size"], r["what"],
-            r.get("shape"))
+    return (r["mode"], r.get("ipc"), r.get("handoff"), r["workload"], r["variant"], r["size"],
+            r["what"], r.get("shape"))
 
 
 def measured(r):
@@ -57,7 +57,8 @@ def test_two_icount_runs_are_identical(tmp_path):
     second = bench_once(tmp_path / "b")
     systems = {(m, i) for m, i, *_ in first}
     assert systems == {("mono", "mono")} | {("micro", y.split("-")[1]) for y in SYSTEMS[1:]}
-    assert {k[2] for k in first} == {"null", "pingpong"}
+    assert {k[3] for k in first} == {"null", "pingpong"}
+    assert {k[2] for k in first} == {None, "off", "on"}   # mach with and without handoff
     assert set(first) == set(second), "the two runs produced different result sets"
     differ = {k: (first[k], second[k]) for k in first if first[k] != second[k]}
     assert not differ, "icount runs differ:\n" + "\n".join(

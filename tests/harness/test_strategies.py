@@ -12,6 +12,8 @@ import pytest
 from harness_support import Bench, run_script
 
 ALL = ("sel4", "l4", "mach", "qnx", "minix", "rc4000")
+# The systems a default run has: mach twice, its handoff scheduling off and on.
+SYSTEMS = ("sel4", "l4", "mach", "mach+handoff", "qnx", "minix", "rc4000")
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,9 @@ def test_each_strategy_boots_its_own_build_and_rows_say_which(strategies_run):
         assert os.path.exists(os.path.join(b.latest(), "logs", f"micro-{i}-pingpong.log"))
     rows = b.lines()
     assert {r["ipc"] for r in rows if r["mode"] == "micro"} == set(ALL)
+    assert {r.get("handoff") for r in rows if r["mode"] == "micro"} == {None, "off", "on"}
+    assert all(r.get("handoff") for r in rows if r.get("ipc") == "mach")
+    assert os.path.exists(os.path.join(b.latest(), "logs", "micro-mach+handoff-pingpong.log"))
     assert {r["ipc"] for r in rows if r["mode"] == "mono"} == {"mono"}
     commands = {r["ipc"]: r["command"] for r in b.meta()["runs"] if r["workload"] == "pingpong"}
     assert commands["mach"][commands["mach"].index("-kernel") + 1].endswith("micro-mach/kernel.elf")
@@ -47,7 +52,7 @@ def test_terminal_shows_the_strategies_side_by_side(strategies_run):
     _, p = strategies_run
     lines = p.stdout.splitlines()
     i = lines.index("IPC strategies: the same workloads on each micro IPC design (medians)")
-    assert lines[i + 1].split()[2:] == ["mono", "sel4", "l4", "mach", "qnx", "minix", "rc4000"]
+    assert lines[i + 1].split()[2:] == ["mono", *SYSTEMS]
     assert max(len(x) for x in lines if not x.startswith("results:")) <= 120
 
 
@@ -60,13 +65,13 @@ def test_report_has_strategies_and_liedtke_tables(strategies_run, tmp_path):
     assert "IPC strategies: the same servers and workloads" in page
     rows = b.lines()
     med = {r["ipc"]: r["median"] for r in rows if r["workload"] == "pingpong" and r["size"] == 8
-           and r["variant"] in ("call_replyrecv", "pipe")}
+           and r["variant"] in ("call_replyrecv", "pipe") and r.get("handoff") != "on"}
     assert f"{med['mach'] / med['l4']:.2f}x at 8 B" in page   # ours: mach / l4
     assert "22x" in page and "L3" in page
     for fig in ("ipc_strategies_size", "ipc_strategies_events"):
         assert f'src="fig/{fig}.png"' in page
     csv_head = open(os.path.join(out, "data", "ipc_strategies_size.csv")).readline().strip()
-    assert csv_head == "size,mono," + ",".join(f"micro {i}" for i in ALL)
+    assert csv_head == "size,mono," + ",".join(f"micro {i}" for i in SYSTEMS)
 
 
 def test_unknown_strategy_is_refused(tmp_path):
@@ -84,7 +89,7 @@ def test_compare_pairs_rows_by_strategy(strategies_run, tmp_path):
     path = other / "results.jsonl"
     rows = [json.loads(x) for x in path.read_text().splitlines()]
     for r in rows:
-        if r.get("ipc") == "mach" and r["workload"] == "null":
+        if r.get("ipc") == "mach" and r.get("handoff") == "off" and r["workload"] == "null":
             r["median"] += 7
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     p = run_script("compare.py", b.latest(), str(other))
