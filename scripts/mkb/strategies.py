@@ -114,18 +114,19 @@ def liedtke_rows(results, ratios):
     """(headers, rows): Liedtke 1993's L3-over-Mach factors (published)
     beside our mach round trip over our l4 round trip at the same size,
     in one unit."""
-    headers = ["published claim", "factor", "our l4", "our mach", "ours: mach / l4", "unit"]
+    headers = ["published claim", "factor", "our l4", "our mach", "ours: mach / l4",
+               "our mach, handoff on", "ours: mach handoff / l4", "unit"]
     rows = []
     for q in ratios:
         size = 4096 if "4 KiB" in q["claim"] else 8
         l4 = find(results, "micro-l4", "pingpong", "call_replyrecv", size, None)
-        mach = find(results, "micro-mach", "pingpong", "call_replyrecv", size, None)
-        x = stats.ratio(mach["median"], l4["median"]) if l4 and mach else None
-        rows.append([q["claim"], f"{q['factor']}x",
-                     stats.fmt_num(l4["median"]) if l4 else "not in this run",
-                     stats.fmt_num(mach["median"]) if mach else "not in this run",
-                     f"{x:.2f}x at {stats.fmt_bytes(size)}" if x else "-",
-                     l4["unit"] if l4 else "-"])
+        row = [q["claim"], f"{q['factor']}x", stats.fmt_num(l4["median"]) if l4 else "not in this run"]
+        for system in ("micro-mach", "micro-mach+handoff"):
+            mach = find(results, system, "pingpong", "call_replyrecv", size, None)
+            x = stats.ratio(mach["median"], l4["median"]) if l4 and mach else None
+            row += [stats.fmt_num(mach["median"]) if mach else "not in this run",
+                    f"{x:.2f}x at {stats.fmt_bytes(size)}" if x else "-"]
+        rows.append(row + [l4["unit"] if l4 else "-"])
     return headers, rows
 
 
@@ -161,14 +162,22 @@ def liedtke_text(results):
             f"{unit} at 8 B" + (f" and {x4:.1f} times at 4 KiB" if x4 else "") + ". ")
     text += (f"The models keep the structural costs the paper names: mach copies every message "
              f"into a kernel buffer and out again ({stats.fmt_num(moves)} buffer moves per round "
-             f"trip), queues it, and lets the scheduler pick the receiver "
+             f"trip), queues it, enters the reply right into the server's name space, and lets "
+             f"the scheduler pick the receiver "
              f"({stats.fmt_num(ev.get('sched_picks', 0))} scheduler decisions), where l4 moves "
-             f"three registers and switches straight to the partner. They do not carry Mach 3's "
-             f"other costs: port-name translation and rights checks, typed-message parsing, its "
-             f"general virtual-copy path, and above all the cache and TLB misses of a larger "
-             f"kernel working set, which Liedtke found to dominate and which an instruction count "
-             f"cannot see. So the 8-byte factor here is what the design costs in instructions, a "
-             f"lower bound on the paper's. ")
+             f"three registers and switches straight to the partner. ")
+    h8 = rt("micro-mach+handoff", 8)
+    if h8:
+        hx = stats.ratio(h8["median"], l8["median"])
+        text += (f"With Mach 3's handoff scheduling on (MACH_HANDOFF=on: the trap that sends and "
+                 f"then waits hands its CPU to the receiver), mach takes "
+                 f"{stats.fmt_num(h8['median'])} {unit}, {hx:.1f} times l4: our scheduler's pick "
+                 f"is cheap, so handing off saves little. ")
+    text += ("They do not carry Mach 3's other costs: a full port name space with send and "
+             "receive rights, typed-message parsing, its general virtual-copy path, and above all "
+             "the cache and TLB misses of a larger kernel working set, which Liedtke found to "
+             "dominate and which an instruction count cannot see. So the 8-byte factor here is "
+             "what the design costs in instructions, a lower bound on the paper's. ")
     sel4 = rt("micro-sel4", 8)
     if sel4:
         text += (f"Our l4 takes its short call and answer on a fast path of its own "
