@@ -103,11 +103,12 @@ static struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
 
 /* ---- counters: what a sample is made of ---- */
 enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
-       C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES, NC };
+       C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
+       C_REP_ITERS, NC };
 static const char *const cname[NC] = {
 	"cycles", "base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles", "tlb_cycles",
 	"cache_cycles", "insns", "itlb_misses", "dtlb_misses", "stlb_misses", "page_walks",
-	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes" };
+	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes", "rep_iters" };
 /* The *_cycles counters are in UNITS per cycle (exact for 1/32 cycle a
  * byte); the rest are counts. */
 static uint64_t now[NC];
@@ -494,6 +495,7 @@ static void price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 	case K_CR3: m = P.cr3_m, what = C_CR3; s->cost[C_CR3_WRITES]++; break;
 	case K_REP:   /* one iteration (each counts one instruction under icount too) */
 		m = bytes_per_iter * UNITS / P.copy_bpc, what = C_COPY;
+		s->cost[C_REP_ITERS]++;
 		break;
 	default: m = P.base_m, what = C_BASE;
 	}

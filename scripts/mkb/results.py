@@ -106,7 +106,7 @@ def write_tables(path, results, every=None, modeled=None, vs=None):
         if every and len(strategies.systems(every)) > 1:
             f.write("\nIPC strategies (medians)\n" + table.render(*strategies.table_rows(every)))
             f.write("\n\nIPC strategies: what a round trip is made of (per round trip)\n")
-            f.write(table.render(*strategies.breakdown_rows(every)) + "\n")
+            f.write(table.render(*strategies.breakdown_rows(every, modeled)) + "\n")
         if modeled:
             shown = stats.comparable(modeled, vs)
             f.write(f"\nThe same in modeled cycles (cycle model, profile {modeled[0].get('profile')}; "

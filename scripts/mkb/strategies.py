@@ -84,12 +84,26 @@ def _per(r, field):
     return (r.get("events") or {}).get(field)
 
 
-def breakdown_rows(results):
+def _rep_iters(modeled, r):
+    """Iterations of rep movs/stos per sample of r's case (the cycle
+    model's count, bench/model/mkbmodel.c), or None without a model row."""
+    for m in modeled or ():
+        if (stats.system(m) == stats.system(r) and stats.key_of(m) == stats.key_of(r)
+                and "rep_iters" in (m.get("events") or {})):
+            return m["events"]["rep_iters"]
+    return None
+
+
+def breakdown_rows(results, modeled=None):
     """(headers, rows): per system and message size, the round trip and
-    what it is made of: kernel entries, switches, scheduler decisions
-    (sched_pick) against direct switches, and message moves by kind as
-    count (bytes)."""
-    headers = ["system", "size", "round trip", "kernel entries", "switches", "scheduler",
+    what it is made of: with the cycle model's rows (modeled), the
+    iterations of rep movs/stos in it and the instructions outside them
+    (icount counts each iteration as one instruction: the bookkeeping a
+    round trip executes is the rest); kernel entries, switches,
+    scheduler decisions (sched_pick) against direct switches, and
+    message moves by kind as count (bytes)."""
+    headers = ["system", "size", "round trip", "rep iterations", "outside rep",
+               "kernel entries", "switches", "scheduler",
                "direct"] + [k.replace("_", " ") for k in parse.COPY_KINDS]
     rows = []
     for size in BREAKDOWN_SIZES:
@@ -103,7 +117,11 @@ def breakdown_rows(results):
             for k in parse.COPY_KINDS:
                 n, b = _per(r, f"copies_{k}"), _per(r, f"bytes_{k}")
                 moves.append("-" if not n else f"{stats.fmt_num(n)} ({stats.fmt_num(b)} B)")
+            rep = _rep_iters(modeled, r)
+            outside = r["median"] - rep if rep is not None and r["unit"] == "instructions" else None
             rows.append([y.replace("micro-", ""), stats.fmt_bytes(size), stats.fmt_num(r["median"]),
+                         "-" if rep is None else stats.fmt_num(rep),
+                         "-" if outside is None else stats.fmt_num(outside),
                          stats.fmt_num(_per(r, "kentries")), stats.fmt_num(_per(r, "switches")),
                          stats.fmt_num(_per(r, "sched_picks")),
                          stats.fmt_num(_per(r, "direct_switches"))] + moves)

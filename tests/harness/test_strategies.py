@@ -114,3 +114,20 @@ def test_user_level_semaphore_rows_are_each_designs_own_wakeup():
                                               "design's own)"]
     assert {y: c["median"] for y, c in cells.items() if c} == {
         "mono": 700, "micro-qnx": 1400, "micro-minix": 1300}
+
+
+def test_breakdown_shows_instructions_outside_rep_iterations():
+    """With the cycle model's row of the same case, the round trip's rep
+    iterations and the instructions outside them; without one, '-'."""
+    from mkb import strategies
+
+    def row(ipc, size, median, unit="instructions", **events):
+        return {"workload": "pingpong", "mode": "micro", "ipc": ipc, "variant": "call_replyrecv",
+                "size": size, "what": "round_trip", "median": median, "unit": unit,
+                "events": events}
+    measured = [row("mach", 4096, 20138), row("l4", 4096, 10536)]
+    modeled = [row("mach", 4096, 30000.5, "modeled_cycles", rep_iters=16736.0)]
+    headers, rows = strategies.breakdown_rows(measured, modeled)
+    got = {r[0]: r[headers.index("rep iterations")] + " / " + r[headers.index("outside rep")]
+           for r in rows}
+    assert got == {"mach": "16736 / 3402", "l4": "- / -"}
