@@ -254,11 +254,16 @@ struct rc_area {
  * reply port: its receiver finds the right's name in its own name space
  * in reply (MACH_PORT_SO | index), sends the answer to that name, now or
  * later, and the right is gone. MACH_PORT_REPLY, as a receive port, is
- * our own reply port. */
+ * our own reply port. The header is typed, as Mach 3's: bits name what
+ * the sender does with the destination (remote) and reply (local) ports,
+ * and each data item has a type word (mach_msg_type_t); the kernel
+ * checks both on every send (-E_INVAL). */
 struct mach_msg {
 	uint32_t label, len;      /* len: body bytes (received: those that landed) */
-	uint32_t flags, reply;    /* MACH_MSG_BODY: the body is in body / rbody; reply: received,
-				     the send-once right it carried (0: none) */
+	uint32_t bits, reply;     /* MACH_MSGH_BITS(remote, local) | MACH_MSG_BODY (the body is in
+				     body / rbody); reply: received, the send-once right it
+				     carried (0: none) */
+	uint32_t mr_type, body_type;   /* MACH_TYPE_WORDS; MACH_TYPE_BYTES with a body, else 0 */
 	uint64_t mr[3];
 	int64_t badge;            /* received: the sender's pid */
 	uint64_t body, body_len;  /* send: the body in our memory */
@@ -268,7 +273,27 @@ struct mach_msg {
 #define MACH_RCV_MSG 2u
 #define MACH_PORT_REPLY 0xFFFFu
 #define MACH_PORT_SO 0x80000000u   /* names of send-once rights we hold */
-#define MACH_MSG_BODY 1u
+#define MACH_MSG_BODY (1u << 16)
+/* Port dispositions (Mach 3, mach/message.h): a request copies a send
+ * right to the destination (a call also makes a send-once right to its
+ * reply port); an answer moves the send-once right it holds; a received
+ * reply right shows as MACH_MSG_TYPE_PORT_SEND_ONCE (= MOVE_SEND_ONCE). */
+#define MACH_MSG_TYPE_MOVE_SEND_ONCE 18u
+#define MACH_MSG_TYPE_PORT_SEND_ONCE MACH_MSG_TYPE_MOVE_SEND_ONCE
+#define MACH_MSG_TYPE_COPY_SEND 19u
+#define MACH_MSG_TYPE_MAKE_SEND_ONCE 21u
+#define MACH_MSGH_BITS(remote, local) ((remote) | (local) << 8)
+#define MACH_MSGH_BITS_REMOTE(b) ((b) & 0xFFu)
+#define MACH_MSGH_BITS_LOCAL(b) (((b) >> 8) & 0xFFu)
+/* A data item's type word, laid out as mach_msg_type_t: name, size in
+ * bits, number (12 bits), inline, longform (the number is elsewhere: for
+ * the body, body_len, as mach_msg_type_long_t's msgtl_number). */
+#define MACH_MSG_TYPE_BYTE 9u
+#define MACH_MSG_TYPE_INTEGER_64 11u
+#define MACH_MSG_TYPE(name, size, number, longform) \
+	((name) | (size) << 8 | (number) << 16 | 1u << 28 | (longform) << 29)
+#define MACH_TYPE_WORDS MACH_MSG_TYPE(MACH_MSG_TYPE_INTEGER_64, 64u, 3u, 0u)
+#define MACH_TYPE_BYTES MACH_MSG_TYPE(MACH_MSG_TYPE_BYTE, 8u, 0u, 1u)
 #define MACH_QLIMIT 5         /* queued messages per port (Mach's default) */
 
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \

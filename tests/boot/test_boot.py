@@ -57,6 +57,7 @@ STRATEGY_TESTS = {
            "l4_long_without_string", "l4_short_round_trips", "l4_finite_timeouts",
            "l4_timeout_waiting_for_answer"],
     "mach": ["mach_bad_port", "mach_bad_body", "mach_reply_without_right", "mach_reply_port_idle",
+             "mach_typed_header",
              "mach_async_queue", "mach_queue_limit"],
     "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",
             "qnx_multipart", "qnx_single_buffer_bounds", "qnx_priority_inheritance",

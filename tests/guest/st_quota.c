@@ -88,7 +88,8 @@ static long rc_send(long ep)
 
 static long mach_send(long port)
 {
-	struct mach_msg m = { 1, 0, 0, 0, { 0 }, 0, 0, 0, 0, 0 };
+	struct mach_msg m = { .label = 1, .bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0u),
+			      .mr_type = MACH_TYPE_WORDS };
 	return syscall6(SYS_MACH_MSG, MACH_SEND_MSG, (uint64_t)port, (uint64_t)&m, 0, 0, 0).rax;
 }
 

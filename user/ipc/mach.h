@@ -16,10 +16,18 @@ static inline long ipc_chan_create(void)
 	return syscall3(SYS_EP_CREATE, 0, 0, 0);
 }
 
-static inline struct mach_msg msg_of(uint32_t label, const uint64_t *mr, const void *sbuf, size_t slen,
-			      void *rbuf, size_t rcap)
+/* The typed header of what we send (user/ipc.h's message, lib/abi.h's
+ * types): a request copies a send right (a call also makes a send-once
+ * right to our reply port), an answer moves the send-once right. */
+#define REQUEST MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0u)
+#define CALL MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE)
+#define ANSWER MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0u)
+
+static inline struct mach_msg msg_of(uint32_t bits, uint32_t label, const uint64_t *mr, const void *sbuf,
+				     size_t slen, void *rbuf, size_t rcap)
 {
-	struct mach_msg m = { label, (uint32_t)slen, sbuf ? MACH_MSG_BODY : 0, 0,
+	struct mach_msg m = { label, (uint32_t)slen, bits | (sbuf ? MACH_MSG_BODY : 0), 0,
+			      MACH_TYPE_WORDS, sbuf ? MACH_TYPE_BYTES : 0,
 			      { mr ? mr[0] : 0, mr ? mr[1] : 0, mr ? mr[2] : 0 }, 0,
 			      (uint64_t)sbuf, sbuf ? slen : 0, (uint64_t)rbuf, rcap };
 	return m;
@@ -29,7 +37,7 @@ static inline struct ipc_in in_of(long status, const struct mach_msg *m)
 {
 	if (status < 0)
 		return (struct ipc_in){ status, 0, 0, 0, 0, { 0, 0, 0 } };
-	struct ipc_in in = { 0, (long)m->badge, m->label, m->len, (m->flags & MACH_MSG_BODY) != 0,
+	struct ipc_in in = { 0, (long)m->badge, m->label, m->len, (m->bits & MACH_MSG_BODY) != 0,
 			     { m->mr[0], m->mr[1], m->mr[2] } };
 	return in;
 }
@@ -37,7 +45,7 @@ static inline struct ipc_in in_of(long status, const struct mach_msg *m)
 static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[3],
 				     const void *sbuf, size_t slen, void *rbuf, size_t rcap)
 {
-	struct mach_msg m = msg_of(label, mr, sbuf, slen, rbuf, rcap);
+	struct mach_msg m = msg_of(CALL, label, mr, sbuf, slen, rbuf, rcap);
 	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, (uint64_t)ep, (uint64_t)&m,
 			  MACH_PORT_REPLY, (uint64_t)&m, 0).rax;
 	return in_of(r, &m);
@@ -45,7 +53,7 @@ static inline struct ipc_in ipc_call(long ep, uint32_t label, const uint64_t mr[
 
 static inline struct ipc_in ipc_recv(long ep, void *rbuf, size_t rcap)
 {
-	struct mach_msg m = msg_of(0, 0, 0, 0, rbuf, rcap);
+	struct mach_msg m = msg_of(0, 0, 0, 0, 0, rbuf, rcap);
 	long r = syscall6(SYS_MACH_MSG, MACH_RCV_MSG, 0, 0, (uint64_t)ep, (uint64_t)&m, 0).rax;
 	reply_name = r == 0 ? m.reply : 0;
 	return in_of(r, &m);
@@ -56,7 +64,7 @@ static inline struct ipc_in ipc_reply_recv(long ep, const uint64_t mr[3], const 
 {
 	if (!reply_name)
 		return ipc_recv(ep, rbuf, rcap);
-	struct mach_msg out = msg_of(0, mr, sbuf, slen, 0, 0), in = msg_of(0, 0, 0, 0, rbuf, rcap);
+	struct mach_msg out = msg_of(ANSWER, 0, mr, sbuf, slen, 0, 0), in = msg_of(0, 0, 0, 0, 0, rbuf, rcap);
 	long r = syscall6(SYS_MACH_MSG, MACH_SEND_MSG | MACH_RCV_MSG, reply_name, (uint64_t)&out,
 			  (uint64_t)ep, (uint64_t)&in, 0).rax;
 	if (r == -E_SRCH || r == -E_BADH)   /* the caller died: nobody to answer */
@@ -75,7 +83,7 @@ static inline long ipc_defer(void)
 
 static inline long ipc_answer(long token, const uint64_t mr[3])
 {
-	struct mach_msg out = msg_of(0, mr, 0, 0, 0, 0);
+	struct mach_msg out = msg_of(ANSWER, 0, mr, 0, 0, 0, 0);
 	return syscall6(SYS_MACH_MSG, MACH_SEND_MSG, (uint64_t)token, (uint64_t)&out, 0, 0, 0).rax;
 }
 
@@ -93,10 +101,10 @@ static inline long ipc_wake_create(long grant_ep)
 
 static inline long ipc_wake_wait(long w)
 {
-	struct mach_msg m = msg_of(0, 0, 0, 0, 0, 0);
+	struct mach_msg m = msg_of(0, 0, 0, 0, 0, 0, 0);
 	long r = syscall6(SYS_MACH_MSG, MACH_RCV_MSG, 0, 0, (uint64_t)w, (uint64_t)&m, 0).rax;
 	if (r == 0 && m.reply) {
-		struct mach_msg out = msg_of(0, 0, 0, 0, 0, 0);
+		struct mach_msg out = msg_of(ANSWER, 0, 0, 0, 0, 0, 0);
 		syscall6(SYS_MACH_MSG, MACH_SEND_MSG, m.reply, (uint64_t)&out, 0, 0, 0);
 	}
 	return r;
@@ -104,7 +112,7 @@ static inline long ipc_wake_wait(long w)
 
 static inline long ipc_wake_signal(long w, uint32_t *state)
 {
-	struct mach_msg m = msg_of(0, 0, 0, 0, 0, 0);
+	struct mach_msg m = msg_of(REQUEST, 0, 0, 0, 0, 0, 0);
 	(void)state;
 	return syscall6(SYS_MACH_MSG, MACH_SEND_MSG, (uint64_t)w, (uint64_t)&m, 0, 0, 0).rax;
 }

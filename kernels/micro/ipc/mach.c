@@ -20,8 +20,9 @@
  * hands its CPU to that receiver without a scheduler pass (Mach 3's
  * handoff scheduling: Draves et al. 1991; Black, "Scheduling support for
  * concurrency and parallelism in the Mach operating system", IEEE
- * Computer 23(5), 1990). Out-of-line (virtual copy) transfer is not
- * modelled: every body is copied inline.
+ * Computer 23(5), 1990). The header is typed and checked on every send
+ * (header_ok). Out-of-line (virtual copy) transfer is not modelled:
+ * every body is copied inline.
  */
 #include "defs.h"
 #include "ipc.h"
@@ -154,14 +155,14 @@ static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to, int
 	k->used = 1;
 	k->acct = curproc->acct;
 	kstat.kbufs++;
-	uint32_t len = m->flags & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
+	uint32_t len = m->bits & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
 	for (uint32_t i = 0; i * PGSIZE < len; i++)
 		if (!(k->page[i] = zone_get())) {
 			kmsg_free(k);
 			return 0;
 		}
 	k->sender = curproc->pid, k->reply_to = reply_to;
-	k->label = m->label, k->flags = m->flags & MACH_MSG_BODY;
+	k->label = m->label, k->flags = m->bits & MACH_MSG_BODY;
 	k->len = k->flags ? len : m->len;
 	memcpy(k->mr, m->mr, sizeof k->mr);
 	kstat_copy(COPY_KBUF_IN, sizeof *m + len);
@@ -193,12 +194,31 @@ static int awaits_reply(const struct proc *p)
 	return p->state == P_BLOCKED && p->wait == W_REPLY;
 }
 
+/* Is m's typed header what the send does? The destination's disposition
+ * (an answer moves the send-once right it names, a request copies a send
+ * right), the reply port's (a call makes a send-once right; a one-way
+ * message has none), and the data's type words (three 64-bit integers;
+ * the body as len bytes, inline). Mach 3 checks the same in
+ * ipc_kmsg_copyin_header() and, for typed data, ipc_kmsg_copyin_body(). */
+static int header_ok(const struct mach_msg *m, uint64_t id, int call)
+{
+	uint32_t remote = id & MACH_PORT_SO ? MACH_MSG_TYPE_MOVE_SEND_ONCE : MACH_MSG_TYPE_COPY_SEND;
+	if ((m->bits & ~MACH_MSG_BODY) != MACH_MSGH_BITS(remote, call ? MACH_MSG_TYPE_MAKE_SEND_ONCE : 0u) ||
+	    m->mr_type != MACH_TYPE_WORDS)
+		return 0;
+	if (m->bits & MACH_MSG_BODY)
+		return m->body_type == MACH_TYPE_BYTES && m->body_len == m->len;
+	return m->body_type == 0;
+}
+
 /* Send m to port id (or to the send-once right we hold). call: it
  * carries a send-once right to our reply port. */
 static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 {
 	struct proc *cur = curproc;
-	if ((m->flags & MACH_MSG_BODY) && (m->body_len > BODY_MAX || !ipc_user_ok(cur, m->body, m->body_len, 0)))
+	if (!header_ok(m, id, call))
+		return -E_INVAL;
+	if ((m->bits & MACH_MSG_BODY) && (m->body_len > BODY_MAX || !ipc_user_ok(cur, m->body, m->body_len, 0)))
 		return -E_FAULT;
 	if (id & MACH_PORT_SO) {   /* a reply: to the caller whose send-once right we hold */
 		struct proc *c;
@@ -255,7 +275,8 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 	uint32_t len = k->len;
 	if (k->flags && len > rv->rcap)
 		len = (uint32_t)rv->rcap;
-	m.label = k->label, m.len = len, m.flags = k->flags, m.reply = 0;
+	m.label = k->label, m.len = len, m.bits = k->flags, m.reply = 0;
+	m.mr_type = MACH_TYPE_WORDS, m.body_type = k->flags ? MACH_TYPE_BYTES : 0;
 	m.mr[0] = k->mr[0], m.mr[1] = k->mr[1], m.mr[2] = k->mr[2];
 	m.badge = k->sender;
 	struct proc *c = k->reply_to;
@@ -263,6 +284,7 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 		int64_t name = ipc_keep(curproc, c);
 		if (name >= 0) {
 			m.reply = MACH_PORT_SO | (uint32_t)name;
+			m.bits |= MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0);   /* as Mach's msgh_remote_port */
 			curproc->reply_to = c;
 			c->callee = curproc;
 		} else if (awaits_reply(c) && !c->reply_q) {   /* the right dies: its caller hears so */
