@@ -25,6 +25,11 @@ void usem_init(struct usem *s, int32_t initial);
  * (micro) is an endpoint of the process that will post, so that it may
  * signal the channel. 0, or a negative error. */
 int usem_waiter(struct usem *s, long grant_ep);
+/* The waiter is done with s (every post has been waited for): its
+ * wake-up channel may serve the next semaphore it waits on (micro: the
+ * channels count against the process tree's endpoints or notifications,
+ * and the kernel has no call that frees one). */
+void usem_done(struct usem *s);
 int usem_wait(struct usem *s);
 int usem_post(struct usem *s);
 /* An endpoint the posting process owns, for usem_waiter (micro); 0 in a

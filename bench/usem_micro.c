@@ -18,13 +18,38 @@ void usem_init(struct usem *s, int32_t initial)
 	*s = (struct usem){ initial, 0, 0, 0 };
 }
 
+/* Our wake-up channels: those in use and those done with, for reuse
+ * (only with the same grant: a notification's grant is fixed). */
+#define NWAKE 16
+struct wake {
+	long w, grant;
+	int free;
+};
+static struct wake wakes[NWAKE];
+static int nwakes;
+
 int usem_waiter(struct usem *s, long grant_ep)
 {
+	for (int i = 0; i < nwakes; i++)
+		if (wakes[i].free && wakes[i].grant == grant_ep) {
+			wakes[i].free = 0;
+			s->wake = (uint32_t)wakes[i].w;
+			return 0;
+		}
 	long w = ipc_wake_create(grant_ep);
 	if (w < 0)
 		return (int)w;
+	if (nwakes < NWAKE)
+		wakes[nwakes++] = (struct wake){ w, grant_ep, 0 };
 	s->wake = (uint32_t)w;
 	return 0;
+}
+
+void usem_done(struct usem *s)
+{
+	for (int i = 0; i < nwakes; i++)
+		if (wakes[i].w == (long)s->wake)
+			wakes[i].free = 1;
 }
 
 long usem_grant_ep(void)

@@ -70,6 +70,10 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key, int u
 		bench_fail(&run, "consumer saw %u blocks, %u corrupt", h->seen, h->bad);
 	int failures = bench_end(&run);
 	os_wait(pid, &st);
+	if (user && addr > 0) {
+		usem_done(&sync.h->u[SHM_ACK]);
+		usem_done(&sync.h->u[SHM_DONE]);
+	}
 	os_shm_detach(seg);
 	for (int k = 0; !user && k < SHM_NSYNC; k++)
 		os_sem_destroy(sync.id[k]);

@@ -150,6 +150,19 @@ def test_micro_two_hop_file_server_self_tests(build):
     assert "fs: mounted the disk it found (files kept)" in b.out
 
 
+@pytest.mark.parametrize("build", ["micro-mach", "micro-sel4"])
+def test_shm_full_sweep_within_the_tree_quota(build):
+    """Every shm size, both variants, in one boot: the user-level
+    semaphores' wake-up channels (endpoints or notifications, which the
+    kernel never frees) are reused from size to size (bench/usem.h:
+    usem_done), so the workload stays inside its process tree's quota."""
+    b = boot(build, "run=bench workload=shm sizes=64,1024,4096,16384,65536 iters=5 warmup=1")
+    rows = [r for r in b.records if r.get("type") == "result"]
+    assert b.status == protocol.load().exit_success, b.out[-2000:]
+    assert len(rows) == 10 and all(r["check"] == "ok" for r in rows), b.out[-2000:]
+    assert "is at its limit" not in b.out
+
+
 def test_mach_handoff_option():
     """handoff=on: mach's self tests pass with handoff scheduling (a pair
     that hands off runs out one time slice, so a hog still gets its share);
