@@ -30,6 +30,9 @@ int usem_waiter(struct usem *s, long grant_ep);
  * channels count against the process tree's endpoints or notifications,
  * and the kernel has no call that frees one). */
 void usem_done(struct usem *s);
+/* The poster is done with s: what its posts left in the kernel is taken
+ * back (micro rc4000: the answer to its last wake-up message). */
+void usem_post_done(struct usem *s);
 int usem_wait(struct usem *s);
 int usem_post(struct usem *s);
 /* An endpoint the posting process owns, for usem_waiter (micro); 0 in a

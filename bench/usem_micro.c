@@ -45,6 +45,11 @@ int usem_waiter(struct usem *s, long grant_ep)
 	return 0;
 }
 
+void usem_post_done(struct usem *s)
+{
+	ipc_wake_settle(&s->signaller);
+}
+
 void usem_done(struct usem *s)
 {
 	for (int i = 0; i < nwakes; i++)

@@ -114,6 +114,7 @@ static int usem_variants(const struct bench_args *a)
 	if (pid > 0 && (os_wait(pid, &st) != pid || st != 0))
 		failures++, os_printf("bench: usem partner exit status %d\n", st);
 	usem_done(&s[1]);
+	usem_post_done(&s[0]);
 	struct bench_params u = { "sem", name[1], -1, "per_op", 0, a->iters, a->warmup };
 	for (unsigned i = 0; i < a->warmup; i++)
 		usem_wait(&s[2]), usem_post(&s[2]);

@@ -73,6 +73,8 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key, int u
 	if (user && addr > 0) {
 		usem_done(&sync.h->u[SHM_ACK]);
 		usem_done(&sync.h->u[SHM_DONE]);
+		usem_post_done(&sync.h->u[SHM_FULL]);
+		usem_post_done(&sync.h->u[SHM_GO]);
 	}
 	os_shm_detach(seg);
 	for (int k = 0; !user && k < SHM_NSYNC; k++)

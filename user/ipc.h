@@ -62,7 +62,11 @@ struct ipc_in {
  *       design can tell);
  *   long ipc_wake_signal(long w, uint32_t *state);
  *       one signal, never waiting for the waiter to run: 0 or -E_*.
- *       *state is the signaller's own word for w (0 at first).
+ *       *state is the signaller's own word for w (0 at first);
+ *   void ipc_wake_settle(uint32_t *state);
+ *       the signaller is done with the channel: what its signals left in
+ *       the kernel is taken back (rc4000: the answer to its last message,
+ *       which otherwise holds a buffer of its claim for good).
  *
  * A wake-up is the design's own: a notification (sel4); a send with a
  * zero timeout to the waiter's thread, falling back to an ordinary send

@@ -86,4 +86,6 @@ static inline long ipc_wake_signal(long w, uint32_t *state)
 	long r = l4_ipc(L4_ARG(w, 0, L4_SND_NB), 0, mr, 0, 0, 0, 0).status;
 	return r == -E_AGAIN ? l4_ipc(L4_ARG(w, 0, 0), 0, mr, 0, 0, 0, 0).status : r;
 }
+
+static inline void ipc_wake_settle(uint32_t *state) { (void)state; }   /* nothing stays out */
 #endif

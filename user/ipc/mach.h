@@ -116,4 +116,6 @@ static inline long ipc_wake_signal(long w, uint32_t *state)
 	(void)state;
 	return syscall6(SYS_MACH_MSG, MACH_SEND_MSG, (uint64_t)w, (uint64_t)&m, 0, 0, 0).rax;
 }
+
+static inline void ipc_wake_settle(uint32_t *state) { (void)state; }   /* nothing stays out */
 #endif

@@ -170,4 +170,6 @@ static inline long ipc_wake_signal(long w, uint32_t *state)
 	(void)state;
 	return syscall3(SYS_MX_NOTIFY, (uint64_t)w, 0, 0);
 }
+
+static inline void ipc_wake_settle(uint32_t *state) { (void)state; }   /* nothing stays out */
 #endif

@@ -126,4 +126,6 @@ static inline long ipc_wake_signal(long w, uint32_t *state)
 	(void)state;
 	return syscall3(SYS_QNX_PULSE, (uint64_t)w, 1, 0);
 }
+
+static inline void ipc_wake_settle(uint32_t *state) { (void)state; }   /* nothing stays out */
 #endif

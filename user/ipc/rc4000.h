@@ -129,4 +129,12 @@ static inline long ipc_wake_signal(long w, uint32_t *state)
 	*state = (uint32_t)b;
 	return 0;
 }
+
+static inline void ipc_wake_settle(uint32_t *state)
+{
+	uint64_t wds[RC_WORDS];
+	if (*state)
+		syscall3(SYS_RC_WAIT_ANSWER, *state, (uint64_t)wds, 0);
+	*state = 0;
+}
 #endif

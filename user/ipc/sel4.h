@@ -71,4 +71,6 @@ static inline long ipc_wake_signal(long w, uint32_t *state)
 	long r = syscall3(SYS_NTFN_SIGNAL, (uint64_t)w, 1, 0);
 	return r < 0 ? r : 0;
 }
+
+static inline void ipc_wake_settle(uint32_t *state) { (void)state; }   /* nothing stays out */
 #endif
