@@ -13,12 +13,10 @@ failure and the others go on. Exit status: 0 all runs ok, 1 some run
 failed, 2 bad command line.
 
 Under icount every boot is bounded by a budget of guest instructions
-(bench/budget/budget.c): BUDGET_MULTIPLE times the same boot's length in
-the reference run (--reference, default results/reference, whose meta.json
-records each boot's instructions), scaled up when this run takes more
-samples per case than the reference did; a boot the reference lacks gets
-BUDGET_MULTIPLE times the reference's longest boot. A boot over its
-budget hung, on any host. --timeout is then only a safety net (default:
+(bench/budget/budget.c counts, scripts/mkb/budgets.py sets it): a
+multiple of the same boot's length in the reference run (--reference,
+default results/reference, whose meta.json records each boot's
+instructions). A boot over its budget hung, on any host. --timeout is then only a safety net (default:
 the time a host 50 times slower than this one would need); hitting it
 means the host was too slow, not that the guest hung. Under tcg and kvm
 --timeout (default 300 s) is the only bound. Guest boots run on Dask distributed
@@ -32,15 +30,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import (accel, cli, engine, matrix, model, parse, protocol, provenance, qemu, results,  # noqa: E402
-                 schedule, stats, strategies, table)
+from mkb import (accel, budgets, cli, engine, matrix, model, parse, protocol, provenance, qemu,  # noqa: E402
+                 results, schedule, stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 HOST_BASELINE = os.path.join(protocol.REPO, "scripts", "host_baseline.py")
 REFERENCE = os.path.join(protocol.REPO, "results", "reference")
-BUDGET_MULTIPLE = 10
-NO_REFERENCE_BUDGET = 50_000_000_000   # instructions, when there is no reference at all
 WALL_LIMIT = 300   # seconds per boot under tcg and kvm, and for the Linux baseline
 
 
@@ -173,41 +169,6 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
     return found, reasons
 
 
-def load_reference(path):
-    """The reference run's boot lengths: ({(system, workload, shape):
-    instructions}, samples per case (iters + warmup)); ({}, None) without one."""
-    try:
-        with open(os.path.join(path, "meta.json"), encoding="utf-8") as f:
-            meta = json.load(f)
-        assert isinstance(meta, dict)
-    except (OSError, ValueError, AssertionError):
-        return {}, None
-    lengths = {}
-    for r in meta.get("runs", []):
-        if isinstance(r.get("executed"), int) and r.get("ok"):
-            system = matrix.system_of(r)
-            lengths[(system, r["workload"], r.get("shape"))] = r["executed"]
-    mat = meta.get("matrix", {})
-    return lengths, (mat.get("iters", 0) + mat.get("warmup", 0)) or None
-
-
-def budget_of(args, ctx, system, workload, shape):
-    """(budget, where it came from) of one icount boot (see the top)."""
-    lengths, ref_samples = ctx["reference"]
-    scale = max(1.0, (args.iters + args.warmup) / ref_samples) if ref_samples else 1.0
-    length = lengths.get((system, workload, shape))
-    if length:
-        return int(BUDGET_MULTIPLE * length * scale), (
-            f"{BUDGET_MULTIPLE} x {length:,} (this boot in {args.reference})"
-            + (f" x {scale:.2f} (samples)" if scale > 1 else ""))
-    if lengths:
-        longest = max(lengths.values())
-        return int(BUDGET_MULTIPLE * longest * scale), (
-            f"{BUDGET_MULTIPLE} x {longest:,} (the longest boot in {args.reference}, which "
-            "lacks this one)")
-    return NO_REFERENCE_BUDGET, f"{NO_REFERENCE_BUDGET:,}: no reference run at {args.reference}"
-
-
 def read_log(path, proto):
     """(records, problem) from a serial log; problem names bad lines."""
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -255,7 +216,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
         info["handoff"] = handoff
     timeout = args.timeout or WALL_LIMIT
     if ctx["accel"] == "icount":
-        budget, source = budget_of(args, ctx, system, workload, shape)
+        budget, source = budgets.budget_of(ctx["reference"], args, system, workload, shape)
         argv += qemu.budget_args(budget, "@out:budget", "@in:budget.so")
         inputs["budget.so"] = args.budget_plugin
         outputs.append("budget")
@@ -443,7 +404,7 @@ def main(argv=None):
     # run side by side, all submitted at once; otherwise one at a time.
     # The Linux baseline (last in the plan) runs alone, here.
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if chosen == "icount" else 1)
-    ctx["reference"] = load_reference(args.reference)
+    ctx["reference"] = budgets.load_reference(args.reference)
     try:
         with engine.Engine(jobs, args.cluster, args.qemu) as eng:
             ctx["engine"] = eng
