@@ -34,7 +34,7 @@ How a figure is computed ("value"):
         max, min, sum, mean or count over them
   {"const": number, "source": "..."}       a figure from elsewhere (history,
         a paper), with where it comes from
-  {"ratio": [a, b]}, {"sum": [a, b, ...]}  of the above
+  {"ratio": [a, b]}, {"sum": [a, b, ...]}, {"diff": [a, b]} (a - b)  of the above
 Formats: int ("1,828"), fixed:N (N decimals), upto:N (at most N decimals,
 "100" for 100.0), duration ("3 minutes 19 s"), word ("two"; 0 is "no"),
 times ("once", "twice"); a missing value is "no data". Rounding is half up
@@ -218,7 +218,7 @@ def _number(v, what):
 def evaluate(op, run):
     """The value an operand names in run (None: no data)."""
     if not isinstance(op, dict) or len(set(op) & {"const", "row", "config", "boots", "count",
-                                                 "ratio", "sum", "field"}) == 0:
+                                                 "ratio", "sum", "diff", "field"}) == 0:
         raise ListError(f"not a value: {json.dumps(op)}")
     if "const" in op:
         return _number(op["const"], "const")
@@ -232,6 +232,11 @@ def evaluate(op, run):
             raise ListError(f"sum needs a list of values: {json.dumps(op)}")
         vs = [evaluate(x, run) for x in op["sum"]]
         return None if None in vs else sum(vs)
+    if "diff" in op:
+        if not isinstance(op["diff"], list) or len(op["diff"]) != 2:
+            raise ListError(f"diff needs two values: {json.dumps(op)}")
+        a, b = (evaluate(x, run) for x in op["diff"])
+        return None if a is None or b is None else a - b
     if "count" in op:
         v = _get(run.top, op["count"], "the run")
         if not isinstance(v, list):
@@ -282,6 +287,8 @@ def describe(op):
         return " / ".join(f"({describe(x)})" for x in op["ratio"])
     if "sum" in op:
         return " + ".join(describe(x) for x in op["sum"])
+    if "diff" in op:
+        return " - ".join(f"({describe(x)})" for x in op["diff"])
     if "row" in op:
         sel = " ".join(str(v) for v in op["row"].values() if v is not None)
         return f"{op.get('field', 'median')} of {sel}"

@@ -357,7 +357,7 @@ def strategies_html(ctx):
         _scroll(*strategies.breakdown_rows(res, ctx.run.modeled_results())),
         '<h3 id="liedtke">Liedtke 1993 reproduced: l4 against mach</h3>',
         _scroll(*strategies.liedtke_rows(res, ctx.published["ratios"])),
-        f"<p>{html.escape(strategies.liedtke_text(res))}</p>"])
+        f"<p>{html.escape(strategies.liedtke_text(res, ctx.run.modeled_results()))}</p>"])
 
 
 def modeled_html(ctx):

@@ -180,3 +180,23 @@ def test_a_figure_is_whole():
     assert find("took 1,552 and 552, then", "552", None) is None
     assert find("hence 896 against 552)", "869", "hence {} against {})", 1) == "896"
     assert find("hence 869 against 552)", "552", "hence {} against {})", 2) is None
+
+
+def test_ratio_sum_and_diff_of_rows():
+    """Operands combine: a ratio, a sum and a difference of a run's rows
+    (a difference: instructions outside the rep iterations)."""
+    class Run(check_figures.BenchRun):
+        def __init__(self, rows):
+            self.rows = rows
+    run = Run([{"mode": "micro", "ipc": "mach", "unit": "instructions", "median": 2625},
+               {"mode": "micro", "ipc": "mach", "unit": "modeled_cycles", "median": 3028,
+                "events": {"rep_iters": 412.0}}])
+    ins = {"row": {"unit": "instructions"}}
+    rep = {"row": {"unit": "modeled_cycles"}, "field": "events.rep_iters"}
+    assert check_figures.evaluate({"diff": [ins, rep]}, run) == 2213
+    assert check_figures.evaluate({"sum": [ins, rep]}, run) == 3037
+    assert check_figures.evaluate({"ratio": [ins, rep]}, run) == pytest.approx(2625 / 412)
+    assert "(median of instructions) - (events.rep_iters of modeled_cycles)" == \
+        check_figures.describe({"diff": [ins, rep]})
+    with pytest.raises(check_figures.ListError):
+        check_figures.evaluate({"diff": [ins]}, run)

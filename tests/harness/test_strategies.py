@@ -131,3 +131,21 @@ def test_breakdown_shows_instructions_outside_rep_iterations():
     got = {r[0]: r[headers.index("rep iterations")] + " / " + r[headers.index("outside rep")]
            for r in rows}
     assert got == {"mach": "16736 / 3402", "l4": "- / -"}
+
+
+def test_liedtke_text_sizes_the_copies_with_the_models_rep_count():
+    """With the cycle model's rows, the Liedtke paragraph says how many of
+    mach's and l4's instructions are rep iterations; without, it does not."""
+    from mkb import strategies
+
+    def row(ipc, median, unit="instructions", handoff=None, **events):
+        r = {"workload": "pingpong", "mode": "micro", "ipc": ipc, "variant": "call_replyrecv",
+             "size": 8, "what": "round_trip", "median": median, "unit": unit, "events": events}
+        return dict(r, handoff=handoff) if handoff else r
+    measured = [row("l4", 592), row("mach", 2625, handoff="off")]
+    modeled = [row("l4", 1143.0, "modeled_cycles", rep_iters=36.0),
+               row("mach", 3028.0, "modeled_cycles", handoff="off", rep_iters=380.0)]
+    said = strategies.liedtke_text(measured, modeled)
+    assert "Of mach's 2625 instructions at 8 B, 380 are iterations of rep movs/stos" in said
+    assert "against 36 of l4's 592" in said
+    assert "iterations of rep" not in strategies.liedtke_text(measured)
