@@ -267,6 +267,17 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 	return 0;
 }
 
+/* The send-once right to c's reply port died unused (its port went, or
+ * no name was left for it): c, waiting on that port with no answer
+ * queued, hears so. */
+static void right_died(struct proc *c)
+{
+	if (c && awaits_reply(c) && !c->reply_q) {
+		c->sf->rax = (uint64_t)-E_PEER;
+		sched_ready(c);
+	}
+}
+
 /* Copy the message k out: the received part of the header (label to
  * badge) to um, the body into the receive buffer rv names. */
 static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
@@ -287,9 +298,8 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 			m.bits |= MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0);   /* as Mach's msgh_remote_port */
 			curproc->reply_to = c;
 			c->callee = curproc;
-		} else if (awaits_reply(c) && !c->reply_q) {   /* the right dies: its caller hears so */
-			c->sf->rax = (uint64_t)-E_PEER;
-			sched_ready(c);
+		} else {
+			right_died(c);
 		}
 	}
 	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags ? len : 0));
@@ -397,11 +407,7 @@ void ipc_ep_free(struct endpoint *ep)
 {
 	struct kmsg *k;
 	while ((k = dequeue(&ep->kq_head, &ep->kq_tail))) {
-		struct proc *c = k->reply_to;
-		if (c && awaits_reply(c) && !c->reply_q) {
-			c->sf->rax = (uint64_t)-E_PEER;
-			sched_ready(c);
-		}
+		right_died(k->reply_to);
 		kmsg_free(k);
 	}
 	ep->kq_len = 0;

@@ -17,9 +17,10 @@
  * scheduler picks who runs (MINIX's pick_proc). notify (MINIX 3's
  * mini_notify) is the asynchronous signal: it never blocks; a receiver
  * waiting on the endpoint gets at once a message of type MX_NOTIFY_MSG
- * whose source is the notifier (receive returns MX_NOTIFIED), else a pending bit per notifier is set
- * on the endpoint (repeated notifies collapse into one, as in MINIX) and
- * the next receive delivers it before any blocked sender.
+ * whose source is the notifier (receive returns MX_NOTIFIED), else a
+ * pending bit per notifier is set on the endpoint (repeated notifies
+ * collapse into one, as in MINIX) and the next receive delivers it
+ * before any blocked sender.
  */
 #include "defs.h"
 #include "ipc.h"
