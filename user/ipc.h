@@ -86,7 +86,6 @@ struct ipc_in {
  * A server's "request last received" is state of the translation unit
  * that received it (each server's loop lives in one). */
 #include "str.h"
-#include MKB_IPC_IMPL
 
 /* Notifications (every strategy: kernels/micro/notify.c). */
 static inline long ntfn_create(void) { return syscall3(SYS_NTFN_CREATE, 0, 0, 0); }
@@ -104,6 +103,8 @@ static inline int ntfn_failed(long bits)
 {
 	return (bits < 0 && bits >= -4095) || ((uint64_t)bits & NTFN_PEER_DIED);
 }
+
+#include MKB_IPC_IMPL
 
 /* Short forms: a call with words only, and a call by argument words. */
 static inline struct ipc_in ipc_call3(long ep, uint32_t label, uint64_t m0, uint64_t m1, uint64_t m2,

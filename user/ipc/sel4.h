@@ -49,26 +49,26 @@ static inline long ipc_answer(long token, const uint64_t mr[3])
 
 static inline long ipc_wake_create(long grant_ep)
 {
-	long n = syscall3(SYS_NTFN_CREATE, 0, 0, 0);
+	long n = ntfn_create();
 	if (n < 0)
 		return n;
-	if (grant_ep > 0 && syscall3(SYS_NTFN_GRANT, (uint64_t)n, (uint64_t)grant_ep, 0) < 0)
+	if (grant_ep > 0 && ntfn_grant(n, grant_ep) < 0)
 		return -E_PERM;
 	return n;
 }
 
 static inline long ipc_wake_wait(long w)
 {
-	long r = syscall3(SYS_NTFN_WAIT, (uint64_t)w, 0, 0);
-	if (r < 0 && r >= -4095)
-		return r;
-	return (uint64_t)r & NTFN_PEER_DIED ? -E_PEER : 0;
+	long r = ntfn_wait(w);
+	if (!ntfn_failed(r))
+		return 0;
+	return r < 0 && r >= -4095 ? r : -E_PEER;
 }
 
 static inline long ipc_wake_signal(long w, uint32_t *state)
 {
 	(void)state;
-	long r = syscall3(SYS_NTFN_SIGNAL, (uint64_t)w, 1, 0);
+	long r = ntfn_signal(w, 1, 0);
 	return r < 0 ? r : 0;
 }
 
