@@ -1,8 +1,9 @@
 /* helper.c - the partner process of the two-process workloads (the
  * "bench-helper" image), one role per workload:
  *   role=yield                          yield forever
- *   role=echo ch=N cap=M                receive on channel N into an M-byte
- *                                       buffer, reply with what came
+ *   role=echo ch=N cap=M [ool=O]        receive on channel N into an M-byte
+ *                                       buffer, reply with what came (ool: its
+ *                                       pages by virtual copy, os_chan_ool)
  *   role=sem ping=A pong=B n=K          K times: wait A, post B
  *   role=usem seg=S n=K ep=E            the same on user semaphores (usem.h)
  *                                       0 and 1 of shm segment S (E: the
@@ -21,7 +22,7 @@
 #include "str.h"
 #include "usem.h"
 
-static uint8_t buf[65536];
+static uint8_t buf[65536] __attribute__((aligned(4096)));   /* whole pages: os_chan_ool */
 
 static long arg_long(const char *arg, const char *key)
 {
@@ -138,6 +139,9 @@ int main(const char *arg)
 	if (!strcmp(role, "echo")) {
 		long ch = arg_long(arg, "ch"), cap = arg_long(arg, "cap");
 		if (ch < 0 || cap < 0 || cap > (long)sizeof buf)
+			return 3;
+		long ool = arg_long(arg, "ool");
+		if (ool > 0 && os_chan_ool((size_t)ool) < 0)
 			return 3;
 		long n = os_chan_recv(ch, buf, (size_t)cap);
 		while (n >= 0)

@@ -127,7 +127,8 @@ static const char *per(char *buf, size_t cap, uint64_t total, unsigned n)
 	return buf;
 }
 
-static const char *const copy_names[COPY_KINDS] = { "reg", "direct", "kbuf_in", "kbuf_out", "grant" };
+static const char *const copy_names[COPY_KINDS] = { "reg", "direct", "kbuf_in", "kbuf_out", "grant",
+						     "virt", "cow" };
 
 /* The events object of a result line: per-sample counts, two decimals. */
 static void events_json(char *out, size_t cap, const struct kcounters *ev, unsigned n)
@@ -143,7 +144,8 @@ static void events_json(char *out, size_t cap, const struct kcounters *ev, unsig
 				  per(a, sizeof a, ev->copies[i], n), copy_names[i],
 				  per(b, sizeof b, ev->copy_bytes[i], n));
 	if (k < cap)
-		fmt_snprintf(out + k, cap - k, ",\"kbufs\":%lu}", (unsigned long)ev->kbufs);
+		fmt_snprintf(out + k, cap - k, ",\"rights\":%s,\"kbufs\":%lu}", per(a, sizeof a, ev->rights, n),
+			     (unsigned long)ev->kbufs);
 }
 
 /* Finish a run: counters, statistics, the result line. Returns 1 if the
@@ -157,7 +159,7 @@ int bench_end(struct bench_run *r)
 	struct bench_stats s;
 	bench_stats(r->samples, r->n, &s);
 	char size[24], mean[32], sd[32], shape[48] = "";
-	static char events[640];
+	static char events[1024];
 	if (r->p.size >= 0)
 		fmt_snprintf(size, sizeof size, "%ld", (long)r->p.size);
 	else

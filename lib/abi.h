@@ -74,6 +74,12 @@ enum sysnum {
 	 * is their only caller) */
 	SYS_L4_IPC = 64,      /* (dest | rcv << 32 | flags, tag, mr0, mr1, mr2, *desc) */
 	SYS_MACH_MSG = 68,    /* (options, dest port, *send msg, rcv port, *rcv msg) */
+	SYS_MACH_PORT_ALLOCATE, /* () -> name of a new port: its receive right and a send right
+				   in our name space (mach_port_allocate) */
+	SYS_MACH_PORT_INSERT, /* (port, dest): a send right to our port (we hold its receive
+				 right) enters the name space of dest's receiver (we hold a send
+				 right to dest): mach_port_insert_right, dest standing for the
+				 task port */
 	SYS_QNX_SEND = 72,    /* (coid, *siov, sparts, *riov, rparts) -> reply status */
 	SYS_QNX_RECEIVE,      /* (chid, *iov, parts) -> rcvid; rdx = source length */
 	SYS_QNX_REPLY,        /* (rcvid, status, *iov, parts) */
@@ -151,8 +157,11 @@ struct ipc_desc {
 
 /* How an IPC moved a message (kcounters.copies / copy_bytes): in
  * registers, by one kernel copy between two address spaces, into a
- * kernel buffer, out of one, or by a copy on a grant (MINIX safecopy). */
-enum copy_kind { COPY_REG, COPY_DIRECT, COPY_KBUF_IN, COPY_KBUF_OUT, COPY_GRANT, COPY_KINDS };
+ * kernel buffer, out of one, by a copy on a grant (MINIX safecopy), by
+ * mapping the sender's pages copy-on-write (a virtual copy: Mach's
+ * out-of-line memory), or a page copied when a write hit such a page. */
+enum copy_kind { COPY_REG, COPY_DIRECT, COPY_KBUF_IN, COPY_KBUF_OUT, COPY_GRANT, COPY_VIRT, COPY_COW,
+		 COPY_KINDS };
 
 /* Kernel event counters (monotonic since boot, except kbufs). All words,
  * so user code may walk them as an array. */
@@ -165,6 +174,7 @@ struct kcounters {
 	uint64_t direct_switches;   /* switches straight to an IPC partner */
 	uint64_t copies[COPY_KINDS];      /* message moves, by kind */
 	uint64_t copy_bytes[COPY_KINDS];  /* their bytes */
+	uint64_t rights;         /* port-right translations (mach: a name looked up or entered) */
 	uint64_t kbufs;          /* kernel message buffers in use now (a level) */
 };
 #define KC_WORDS (sizeof(struct kcounters) / sizeof(uint64_t))
@@ -294,6 +304,11 @@ struct mach_msg {
 	((name) | (size) << 8 | (number) << 16 | 1u << 28 | (longform) << 29)
 #define MACH_TYPE_WORDS MACH_MSG_TYPE(MACH_MSG_TYPE_INTEGER_64, 64u, 3u, 0u)
 #define MACH_TYPE_BYTES MACH_MSG_TYPE(MACH_MSG_TYPE_BYTE, 8u, 0u, 1u)
+/* The body out of line (msgt_inline clear): whole pages at a page-aligned
+ * address, moved by virtual copy (the sender's pages mapped copy-on-write,
+ * into the receive buffer when it is page-aligned, as MACH_RCV_OVERWRITE;
+ * else copied there). */
+#define MACH_TYPE_BYTES_OOL (MACH_TYPE_BYTES & ~(1u << 28))
 #define MACH_QLIMIT 5         /* queued messages per port (Mach's default) */
 
 #define L4_ARG(dest, rcv, flags) ((uint64_t)(uint32_t)(dest) | (uint64_t)((rcv) & 0xFFFF) << 32 | \

@@ -46,6 +46,10 @@ struct ipc_in {
  *       answer a kept request with the three words (a deferred answer
  *       carries no buffer), without waiting: 0, or -E_* if it cannot
  *       be answered (its caller died; the token is used up either way);
+ *   long ipc_ool(size_t min);
+ *       from now on, buffers of at least min bytes (0: none) that are
+ *       whole pages at a page-aligned address go by virtual copy: 0, or
+ *       -E_NOSYS (only mach has it: Mach's out-of-line memory);
  *   IPC_STRATEGY, its name ("sel4", "l4", ...), for results.
  *
  * And the design's own asynchronous wake-up, one waiter per channel (what

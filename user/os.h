@@ -39,6 +39,11 @@ long os_chan_create(void);
 long os_chan_call(long ch, const void *req, size_t len, void *resp, size_t cap);
 long os_chan_recv(long ch, void *req, size_t cap);
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap);
+/* From now on our channel messages of at least min bytes that are whole
+ * pages at a page-aligned address move by virtual copy (copy-on-write
+ * mapping; 0: never): 0, or -E_NOSYS where the IPC has none (mono, and
+ * every micro strategy but mach). */
+long os_chan_ool(size_t min);
 
 /* file system on a RAM disk (per mode). Flags FS_O_*, whence FS_SEEK_*
  * and struct fs_stat from services/fs.h; errors are SVC_E* codes from

@@ -72,7 +72,7 @@ void os_exit(int status)
 
 int os_printf(const char *fmt, ...)
 {
-	static char buf[1280];   /* one result line (bench/runtime.c) fits */
+	static char buf[2048];   /* one result line (bench/runtime.c) fits */
 	va_list ap;
 	va_start(ap, fmt);
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);

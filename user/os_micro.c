@@ -85,6 +85,11 @@ long os_chan_recv(long ch, void *req, size_t cap)
 	return chan_msg(1, ch, 0, 0, 0, req, cap, 0);
 }
 
+long os_chan_ool(size_t min)
+{
+	return ipc_ool(min);
+}
+
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap)
 {
 	return chan_msg(2, ch, 0, resp, len, req, cap, 0);

@@ -43,6 +43,12 @@ static long chan_reply(long ch, const void *resp, size_t len)
 	return syscall3(SYS_PIPE_WRITE, (uint64_t)(ch >> 16), (uint64_t)resp, len);
 }
 
+long os_chan_ool(size_t min)
+{
+	(void)min;
+	return -E_NOSYS;   /* pipes copy */
+}
+
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap)
 {
 	long r = chan_reply(ch, resp, len);

@@ -66,16 +66,25 @@ void pmm_init(uint32_t mb_info)
 		panic("only %lu free pages", nfree);
 }
 
-/* Return a zeroed page with one reference, or 0 when memory is exhausted. */
-void *page_alloc(void)
+/* A page with one reference, its old contents left (the caller writes
+ * all of it), or 0 when memory is exhausted. */
+void *page_alloc_dirty(void)
 {
 	struct run *r = freelist;
 	if (!r)
 		return 0;
 	freelist = r->next;
 	nfree--;
-	memset(r, 0, PGSIZE);
 	refs[(uint64_t)r / PGSIZE] = 1;
+	return r;
+}
+
+/* Return a zeroed page with one reference, or 0 when memory is exhausted. */
+void *page_alloc(void)
+{
+	void *r = page_alloc_dirty();
+	if (r)
+		memset(r, 0, PGSIZE);
 	return r;
 }
 
@@ -98,6 +107,12 @@ int page_ref(void *pa)
 		return -E_NOMEM;
 	(*r)++;
 	return 0;
+}
+
+/* How many hold the allocated page pa. */
+unsigned page_refs(void *pa)
+{
+	return *ref_of(pa);
 }
 
 /* Drop one reference; the page is free again when the last one goes. */

@@ -157,6 +157,7 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 	size_t n = strlen(name);
 	memcpy(p->name, name, n < PNAME_MAX ? n + 1 : PNAME_MAX - 1);
 	setup_kstack(p, entry, USER_STACK_TOP - USER_ARG_MAX - 64, uarg);
+	mode_proc_start(p);
 	sched_ready(p);
 	return p->pid;
 }

@@ -90,6 +90,9 @@ void trap(struct trapframe *tf)
 		dump_regs(tf);
 		panic("unexpected exception in kernel mode");
 	}
+	/* a write to a copy-on-write page (vm.c): copy it and go on */
+	if (tf->vector == 14 && (tf->error & 3) == 3 && vm_cow_break(curproc->pml4, rcr2()) == 0)
+		return;
 	char what[160];
 	describe_fault(tf, what, sizeof what);
 	proc_fault(tf, what);

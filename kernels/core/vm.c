@@ -115,16 +115,19 @@ int vm_user_range_ok(uint64_t va, uint64_t len)
 	return va >= USER_BASE && len <= USER_TOP - USER_BASE && va <= USER_TOP - len;
 }
 
-/* Is all of [va, va+len) mapped for user access (writable if write)? */
+/* Is all of [va, va+len) mapped for user access (writable if write: a
+ * copy-on-write page is, its copy made when it is written)? */
 int vm_check(uint64_t *pml4, uint64_t va, uint64_t len, int write)
 {
 	if (!len)
 		return 1;
 	if (!vm_user_range_ok(va, len))
 		return 0;
-	for (uint64_t a = PGROUNDDOWN(va); a < va + len; a += PGSIZE)
-		if (!vm_translate(pml4, a, write))
+	for (uint64_t a = PGROUNDDOWN(va); a < va + len; a += PGSIZE) {
+		uint64_t *pte = walk(pml4, a, 0);
+		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (write && !(*pte & (PTE_W | PTE_COW))))
 			return 0;
+	}
 	return 1;
 }
 
@@ -140,7 +143,8 @@ static int copy_generic(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t
 		size_t n = len;
 		uint64_t d = dva, s = sva;
 		if (dpml4) {
-			if (!(d = vm_translate(dpml4, dva, 1)))
+			if (!(d = vm_translate(dpml4, dva, 1)) &&
+			    (vm_cow_break(dpml4, dva) < 0 || !(d = vm_translate(dpml4, dva, 1))))
 				return -E_FAULT;
 			if (n > PGSIZE - (dva & (PGSIZE - 1)))
 				n = PGSIZE - (dva & (PGSIZE - 1));
@@ -243,5 +247,80 @@ int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint6
 			return r;
 		}
 	}
+	return 0;
+}
+
+/* Virtual copy (Mach's out-of-line memory; the mach strategy's only
+ * user): a page goes from one space to another by mapping, both sides
+ * read-only and marked PTE_COW, and whoever writes it first gets a copy
+ * of its own (vm_cow_break). Only private pages take part: a shared
+ * mapping (PTE_SHARED) must stay shared. User pages are not global, so a
+ * space's stale TLB entries go at its next CR3 load; only the current
+ * space needs invlpg. */
+static void flush_if_current(uint64_t *pml4, uint64_t va)
+{
+	if (curproc && pml4 == curproc->pml4)
+		invlpg(va);
+}
+
+static uint64_t *private_pte(uint64_t *pml4, uint64_t va)
+{
+	uint64_t *pte = walk(pml4, va, 0);
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (*pte & PTE_SHARED) || !(*pte & (PTE_W | PTE_COW)))
+		return 0;
+	return pte;
+}
+
+/* The page at va, made copy-on-write in pml4: -> its physical address,
+ * with one more reference for the caller; 0 if va is not a private
+ * writable page (or its count is full). */
+uint64_t vm_cow_take(uint64_t *pml4, uint64_t va)
+{
+	uint64_t *pte = private_pte(pml4, va);
+	if (!pte || page_ref((void *)PTE_ADDR(*pte)) < 0)
+		return 0;
+	if (*pte & PTE_W) {
+		*pte = (*pte & ~PTE_W) | PTE_COW;
+		flush_if_current(pml4, va);
+	}
+	return PTE_ADDR(*pte);
+}
+
+/* Map page pa (the caller's reference moves to the mapping) at va in
+ * place of the private page there, copy-on-write: 0, or -E_FAULT (va is
+ * not a private writable page; nothing changed). */
+int vm_cow_place(uint64_t *pml4, uint64_t va, uint64_t pa)
+{
+	uint64_t *pte = private_pte(pml4, va);
+	if (!pte)
+		return -E_FAULT;
+	uint64_t old = PTE_ADDR(*pte);
+	*pte = pa | (*pte & (PTE_P | PTE_U | PTE_NX)) | PTE_COW;
+	page_free((void *)old);
+	flush_if_current(pml4, va);
+	return 0;
+}
+
+/* A write to the copy-on-write page at va: the last holder gets it back
+ * writable; otherwise the writer gets a copy (counted as a COPY_COW move
+ * of a page). 0, -E_FAULT (not a copy-on-write page) or -E_NOMEM. */
+int vm_cow_break(uint64_t *pml4, uint64_t va)
+{
+	uint64_t *pte = walk(pml4, va, 0);
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || !(*pte & PTE_COW))
+		return -E_FAULT;
+	uint64_t pa = PTE_ADDR(*pte), keep = *pte & (PTE_P | PTE_U | PTE_NX);
+	if (page_refs((void *)pa) > 1) {
+		void *copy = page_alloc_dirty();
+		if (!copy)
+			return -E_NOMEM;
+		memcpy(copy, (const void *)pa, PGSIZE);
+		kstat_copy(COPY_COW, PGSIZE);
+		kstat.bytes_copied += PGSIZE;
+		page_free((void *)pa);
+		pa = (uint64_t)copy;
+	}
+	*pte = pa | keep | PTE_W;
+	flush_if_current(pml4, va);
 	return 0;
 }

@@ -144,6 +144,11 @@ void ipc_fail_all(struct waitq *q)
 	}
 }
 
+void mode_proc_start(struct proc *p)
+{
+	ipc_proc_start(p);
+}
+
 /* Undo p's IPC links when it dies: every caller waiting for its reply
  * gets -E_PEER (not only the last one it received), a server holding p
  * as caller forgets it, the strategy frees what p held, and p's

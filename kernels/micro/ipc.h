@@ -47,6 +47,7 @@ struct ipc_sysent {
 // ipc/<strategy>.c: one of them is linked
 extern const char ipc_name[];
 extern const struct ipc_sysent ipc_syscalls[];
+void ipc_proc_start(struct proc *p);  /* a new p (mach: its name space) */
 void ipc_proc_exit(struct proc *p);   /* free the strategy's state of a dying p */
 void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
 void ipc_init(const char *cmdline);      /* its boot options (mach: handoff=on|off) */

@@ -73,6 +73,8 @@ void mode_init(const char *cmdline)
 	svc_init(cmdline);
 }
 
+void mode_proc_start(struct proc *p) { (void)p; }
+
 void mode_proc_exit(struct proc *p)
 {
 	svc_proc_exit(p);

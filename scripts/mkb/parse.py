@@ -15,10 +15,11 @@ RESULT_FIELDS = ("workload", "mode", "variant", "size", "what", "unit",
 NUMBER_FIELDS = ("n", "min", "median", "mean", "stddev", "p99")
 EVENT_FIELDS = ("kentries", "switches", "as_switches", "bytes_copied")
 # What separates the IPC designs (bench/runtime.c): scheduler decisions
-# against direct switches, and message moves (count and bytes) per kind.
-COPY_KINDS = ("reg", "direct", "kbuf_in", "kbuf_out", "grant")
+# against direct switches, message moves (count and bytes) per kind (lib/abi.h
+# enum copy_kind), and port-right translations (mach).
+COPY_KINDS = ("reg", "direct", "kbuf_in", "kbuf_out", "grant", "virt", "cow")
 IPC_EVENT_FIELDS = ("sched_picks", "direct_switches") + tuple(
-    f"{w}_{k}" for k in COPY_KINDS for w in ("copies", "bytes"))
+    f"{w}_{k}" for k in COPY_KINDS for w in ("copies", "bytes")) + ("rights",)
 KNOWN_TYPES = ("boot", "result", "test", "error", "done", "fuzz", "fuzz_summary", "faults",
                "trial", "trial_end", "trials_done")
 

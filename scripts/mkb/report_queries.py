@@ -174,7 +174,8 @@ IPC_SWITCHES = (("kernel entries", "kentries", "kernel entries"),
                 ("direct switches", "direct_switches", "direct switches to the partner"))
 IPC_MOVES = {"reg": "in registers", "direct": "one copy, address space to address space",
              "kbuf_in": "copied into a kernel buffer", "kbuf_out": "copied out of a kernel buffer",
-             "grant": "grant copy"}
+             "grant": "grant copy", "virt": "virtual copy (pages mapped)",
+             "cow": "page copied on a write"}
 
 
 def ipc_event_panels(results, size=8):

@@ -58,7 +58,7 @@ STRATEGY_TESTS = {
            "l4_timeout_waiting_for_answer"],
     "mach": ["mach_bad_port", "mach_bad_body", "mach_reply_without_right", "mach_reply_port_idle",
              "mach_typed_header",
-             "mach_async_queue", "mach_queue_limit"],
+             "mach_async_queue", "mach_queue_limit", "mach_port_rights", "mach_out_of_line"],
     "qnx": ["qnx_bad_channel", "qnx_bad_part", "qnx_too_many_parts", "qnx_reply_not_ours",
             "qnx_multipart", "qnx_single_buffer_bounds", "qnx_priority_inheritance",
             "qnx_pulses_queued"],

@@ -39,6 +39,7 @@
 #define SHM_KEY 0xF022
 
 static uint8_t scratch[65536] __attribute__((aligned(4096)));
+#define PGSIZE_FUZZ 4096   /* scratch's pages: mach's out-of-line bodies */
 static const uint8_t quiet[16];   /* what console writes print */
 static volatile uint64_t *progress;   /* calls done by each current child (shared) */
 
@@ -66,7 +67,7 @@ static const uint16_t numbers[] = {
 	SYS_IPC_SEND, SYS_IPC_RECV, SYS_IPC_CALL, SYS_IPC_REPLY_RECV, SYS_NTFN_CREATE,
 	SYS_NTFN_SIGNAL, SYS_NTFN_WAIT, SYS_MAP, SYS_UNMAP, SYS_NTFN_GRANT, SYS_SAVE_CALLER, SYS_FUTEX_WAIT,
 	SYS_FUTEX_WAKE, SYS_MQ_CREATE, SYS_MQ_SEND, SYS_MQ_RECEIVE, SYS_MQ_CLOSE, SYS_L4_IPC,
-	SYS_MACH_MSG, SYS_QNX_SEND, SYS_QNX_RECEIVE, SYS_QNX_REPLY, SYS_QNX_PULSE, SYS_MX_SEND, SYS_MX_RECEIVE,
+	SYS_MACH_MSG, SYS_MACH_PORT_ALLOCATE, SYS_MACH_PORT_INSERT, SYS_QNX_SEND, SYS_QNX_RECEIVE, SYS_QNX_REPLY, SYS_QNX_PULSE, SYS_MX_SEND, SYS_MX_RECEIVE,
 	SYS_MX_SENDREC, SYS_MX_SETGRANT, SYS_MX_KERNEL_CALL, SYS_MX_NOTIFY, SYS_RC_SEND_MESSAGE, SYS_RC_WAIT_ANSWER,
 	SYS_RC_WAIT_MESSAGE, SYS_RC_SEND_ANSWER, SYS_RC_COPY, 13, 15, 47, 63, 66, 95, 96, 999,
 };
@@ -140,6 +141,20 @@ static void make_call(uint64_t seed, uint64_t i, uint64_t a[7])
 		}
 		a[2] = IPC_TAG(pick(&r, 12), pick(&r, 4) ? pick(&r, 32) : arg(&r)) |
 		       (pick(&r, 8) ? 0 : IPC_INBUF);
+	}
+	if (a[0] == SYS_MACH_MSG && pick(&r, 2)) {   /* a well-typed header, a body in or out of line */
+		struct mach_msg *m = (struct mach_msg *)(scratch + 128 * pick(&r, 8));
+		uint64_t len = pick(&r, 2) ? PGSIZE_FUZZ * (1 + pick(&r, 4)) : arg(&r);
+		*m = (struct mach_msg){ .label = (uint32_t)pick(&r, 12), .len = (uint32_t)len,
+					.bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0u) | MACH_MSG_BODY,
+					.mr_type = MACH_TYPE_WORDS,
+					.body_type = pick(&r, 2) ? MACH_TYPE_BYTES_OOL : MACH_TYPE_BYTES,
+					.body = pick(&r, 2) ? (uint64_t)(scratch + PGSIZE_FUZZ * pick(&r, 12)) : arg(&r),
+					.body_len = len, .rbody = arg(&r), .rcap = arg(&r) };
+		a[3] = (uint64_t)m;
+		a[5] = (uint64_t)m;
+		if (pick(&r, 2))
+			a[2] = EP_FIRST_FREE + pick(&r, 40);   /* a port it may have allocated */
 	}
 	if ((a[0] == SYS_IPC_CALL || a[0] == SYS_IPC_SEND || a[0] == SYS_IPC_REPLY_RECV) &&
 	    a[1] == EP_CONSOLE && IPC_LABEL(a[2]) == CONSOLE_WRITE)

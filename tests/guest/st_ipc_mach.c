@@ -2,7 +2,9 @@
  * mach.c): asynchronous sends queued in the kernel up to the port's
  * limit (then the sender blocks), received in order with their bodies;
  * a reply with no right to answer; a receive on the reply port with no
- * request out. Linked into the micro-mach selftest. */
+ * request out; port rights (a name is nothing without the right behind
+ * it); out-of-line bodies by virtual copy. Linked into the micro-mach
+ * selftest. */
 #include "fmt.h"
 #include "ipc.h"
 #include "os.h"
@@ -41,6 +43,116 @@ static void test_no_parked_replies(void)
 	report("mach_bad_receive_parks_nothing", refused == 64 && after.kbufs == before.kbufs && sem >= 0, d);
 	if (sem >= 0)
 		os_sem_destroy(sem);
+}
+
+static long port_insert(long port, long dest)
+{
+	return syscall3(SYS_MACH_PORT_INSERT, (uint64_t)port, (uint64_t)dest, 0);
+}
+
+/* Rights (a: a port of ours, empty): a child spawned before a port was made holds no send right to
+ * it (its send fails) until one is inserted; a right is refused to one
+ * who is not the port's receiver; a dead port's name sends nowhere; and
+ * every message's names are translated (a one-way send: one). */
+static void test_port_rights(long a)
+{
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=machrights a=%ld", a);
+	int pid = os_spawn("selftest", arg), st = -1;
+	long c = os_chan_create();   /* after the spawn: the child has no right to it */
+	struct mach_msg got = { 0 };
+	long r1 = msg(MACH_RCV_MSG, 0, 0, (uint64_t)a, &got);   /* the child's port D, its right given us */
+	long d = (long)got.mr[0];
+	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)c } };
+	long r2 = msg(MACH_SEND_MSG, (uint64_t)d, &s, 0, 0);   /* tell the child C's name */
+	os_wait(pid, &st);
+	long dead = msg(MACH_SEND_MSG, (uint64_t)d, &s, 0, 0);   /* D died with the child */
+	struct kcounters k0, k1;
+	os_counters(&k0);
+	long own = msg(MACH_SEND_MSG, (uint64_t)c, &s, 0, 0);
+	os_counters(&k1);
+	struct mach_msg drop = { 0 };
+	msg(MACH_RCV_MSG, 0, 0, (uint64_t)c, &drop);
+	char dd[160];
+	fmt_snprintf(dd, sizeof dd, "receive %ld, send to the child's port %ld, child status %d (0: its send "
+		     "to C refused, its insert of A refused), dead name %ld, translations per send %lu",
+		     r1, r2, st, dead, (unsigned long)(k1.rights - k0.rights));
+	report("mach_port_rights", r1 == 0 && d >= EP_FIRST_FREE && r2 == 0 && st == 0 && dead == -E_BADH &&
+	       own == 0 && k1.rights - k0.rights == 1, dd);
+}
+
+/* The child's half: make D, give the parent a send right to it, tell
+ * it the name, learn C's name on D: a send to C fails (no right), and so
+ * does inserting a right to A (the parent receives on it, not we). */
+static int rights_child(long a)
+{
+	long d = os_chan_create();
+	if (d < 0 || port_insert(d, a) != 0)
+		return 1;
+	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)d } }, got = { 0 };
+	if (msg(MACH_SEND_MSG, (uint64_t)a, &s, 0, 0) != 0 || msg(MACH_RCV_MSG, 0, 0, (uint64_t)d, &got) != 0)
+		return 2;
+	if (msg(MACH_SEND_MSG, got.mr[0], &s, 0, 0) != -E_BADH)
+		return 3;
+	if (port_insert(a, a) != -E_PERM || port_insert(d, 999) != -E_BADH)
+		return 4;
+	return 0;
+}
+
+static uint8_t osrc[3 * 4096] __attribute__((aligned(4096))), odst[3 * 4096] __attribute__((aligned(4096)));
+
+/* An out-of-line body of two pages to our own (empty) port: it arrives whole
+ * with nothing copied but the header (one virtual copy); a later write
+ * on the sending side copies that page and leaves the received pages as
+ * they came; the receiver's write to the same page copies nothing (the
+ * page is its alone by then), to the other page one. Unaligned or partial pages are refused,
+ * a body in read-only memory faults, and neither leaves a buffer. */
+static void test_out_of_line(long port)
+{
+	for (size_t i = 0; i < 2 * 4096; i++)
+		osrc[i] = (uint8_t)(i * 13 + 1);
+	struct mach_msg s = { .len = 2 * 4096, .bits = REQ | MACH_MSG_BODY, .mr_type = MACH_TYPE_WORDS,
+			      .body_type = MACH_TYPE_BYTES_OOL, .body = (uint64_t)osrc, .body_len = 2 * 4096 };
+	struct kcounters k0, k1, k2, k3;
+	os_counters(&k0);
+	long sent = msg(MACH_SEND_MSG, (uint64_t)port, &s, 0, 0);
+	struct mach_msg got = { .rbody = (uint64_t)odst, .rcap = 2 * 4096 };
+	long rcv = msg(MACH_RCV_MSG, 0, 0, (uint64_t)port, &got);
+	os_counters(&k1);
+	int same = !memcmp(osrc, odst, 2 * 4096);
+	osrc[5] = 0xEE;   /* the sender's write: a page copied */
+	os_counters(&k2);
+	int kept = odst[5] == (uint8_t)(5 * 13 + 1);
+	odst[6] = 0xDD;   /* the receiver's, same page: its own by now */
+	os_counters(&k3);
+	odst[4096] = 0xDD;   /* the other page: still shared, copied */
+	struct kcounters k5;
+	os_counters(&k5);
+	int kept2 = osrc[4096] == (uint8_t)(4096 * 13 + 1) && osrc[6] == (uint8_t)(6 * 13 + 1);
+	struct mach_msg bad[3] = { s, s, s };
+	bad[0].body = (uint64_t)(osrc + 8);                       /* unaligned */
+	bad[1].len = bad[1].body_len = 4096 + 100;                /* a partial page */
+	bad[2].body = (uint64_t)&test_out_of_line & ~4095ULL;     /* our code: read-only */
+	long b0 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[0], 0, 0), b1 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[1], 0, 0),
+	     b2 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[2], 0, 0);
+	struct kcounters k4;
+	os_counters(&k4);
+	char d[240];
+	fmt_snprintf(d, sizeof d, "send %ld receive %ld len %u same %d; virtual copies %lu, bytes copied %lu; "
+		     "page copies on the sender's write %lu, on the receiver's %lu and %lu; kept %d %d; bad %ld %ld %ld, "
+		     "buffers %lu -> %lu", sent, rcv, got.len, same,
+		     (unsigned long)(k1.copies[COPY_VIRT] - k0.copies[COPY_VIRT]),
+		     (unsigned long)(k1.bytes_copied - k0.bytes_copied),
+		     (unsigned long)(k2.copies[COPY_COW] - k1.copies[COPY_COW]),
+		     (unsigned long)(k3.copies[COPY_COW] - k2.copies[COPY_COW]),
+		     (unsigned long)(k5.copies[COPY_COW] - k3.copies[COPY_COW]), kept, kept2, b0, b1, b2,
+		     (unsigned long)k0.kbufs, (unsigned long)k4.kbufs);
+	report("mach_out_of_line", sent == 0 && rcv == 0 && got.len == 2 * 4096 && same &&
+	       got.body_type == MACH_TYPE_BYTES_OOL && k1.copies[COPY_VIRT] - k0.copies[COPY_VIRT] == 1 &&
+	       k1.bytes_copied - k0.bytes_copied < 4096 && k2.copies[COPY_COW] - k1.copies[COPY_COW] == 1 &&
+	       k3.copies[COPY_COW] == k2.copies[COPY_COW] && k5.copies[COPY_COW] - k3.copies[COPY_COW] == 1 &&
+	       kept && kept2 && odst[4096] == 0xDD &&
+	       b0 == -E_INVAL && b1 == -E_INVAL && b2 == -E_FAULT && k4.kbufs == k0.kbufs, d);
 }
 
 void test_ipc_strategy(void)
@@ -107,6 +219,9 @@ void test_ipc_strategy(void)
 	report("mach_queue_limit", blocked == 0 && st == 0, arg);
 	report("mono_call_absent", syscall3(SYS_PIPE, 0, 0, 0) == -E_NOSYS, "pipes are not in the micro kernel");
 	test_no_parked_replies();
+	/* (on the port above, drained: endpoints are a quota, quota.h) */
+	test_port_rights(port);
+	test_out_of_line(port);
 }
 
 /* Receive the six in order; the sixth send must still be waiting when
@@ -140,5 +255,7 @@ int role_ipc(const char *role, const char *arg)
 	fmt_getarg(arg, "kb", v, sizeof v);
 	if (!strcmp(role, "machdrain"))
 		return drain(port, parent, fmt_parse_u64(v, 0));
+	if (!strcmp(role, "machrights") && fmt_getarg(arg, "a", v, sizeof v) >= 0)
+		return rights_child((long)fmt_parse_u64(v, 0));
 	return 100;
 }

@@ -10,10 +10,18 @@
 #define IPC_STRATEGY "mach"
 
 static uint32_t reply_name;   /* servers: the send-once right of the request last received */
+static size_t ool_min;        /* ipc_ool: bodies this long (whole pages) go out of line; 0: none */
 
+static inline long ipc_ool(size_t min)
+{
+	ool_min = min;
+	return 0;
+}
+
+/* mach_port_allocate: the receive right and a send right, in our space. */
 static inline long ipc_chan_create(void)
 {
-	return syscall3(SYS_EP_CREATE, 0, 0, 0);
+	return syscall3(SYS_MACH_PORT_ALLOCATE, 0, 0, 0);
 }
 
 /* The typed header of what we send (user/ipc.h's message, lib/abi.h's
@@ -26,8 +34,9 @@ static inline long ipc_chan_create(void)
 static inline struct mach_msg msg_of(uint32_t bits, uint32_t label, const uint64_t *mr, const void *sbuf,
 				     size_t slen, void *rbuf, size_t rcap)
 {
+	int ool = sbuf && ool_min && slen >= ool_min && !(((uint64_t)sbuf | slen) & 4095);
 	struct mach_msg m = { label, (uint32_t)slen, bits | (sbuf ? MACH_MSG_BODY : 0), 0,
-			      MACH_TYPE_WORDS, sbuf ? MACH_TYPE_BYTES : 0,
+			      MACH_TYPE_WORDS, !sbuf ? 0 : ool ? MACH_TYPE_BYTES_OOL : MACH_TYPE_BYTES,
 			      { mr ? mr[0] : 0, mr ? mr[1] : 0, mr ? mr[2] : 0 }, 0,
 			      (uint64_t)sbuf, sbuf ? slen : 0, (uint64_t)rbuf, rcap };
 	return m;
@@ -90,13 +99,20 @@ static inline long ipc_answer(long token, const uint64_t mr[3])
 /* The wake-up: Mach has no notification object; a message is one. The
  * waiter receives on a port whose receive right it holds; the signaller
  * sends it a one-way message (no reply right), queued in the kernel. A
- * message that carried a reply right is answered with nothing. */
+ * message that carried a reply right is answered with nothing. The
+ * receiver of grant_ep gets a send right to the port (children spawned
+ * later inherit ours). */
 #define IPC_WAKE "msg"
 
 static inline long ipc_wake_create(long grant_ep)
 {
-	(void)grant_ep;   /* anyone with a send right may send */
-	return ipc_chan_create();
+	long w = ipc_chan_create();
+	if (w > 0 && grant_ep) {
+		long r = syscall3(SYS_MACH_PORT_INSERT, (uint64_t)w, (uint64_t)grant_ep, 0);
+		if (r < 0)
+			return r;   /* (the port stays ours, unused) */
+	}
+	return w;
 }
 
 static inline long ipc_wake_wait(long w)

@@ -56,6 +56,8 @@ static inline struct ipc_in in_of(long status, struct mx_msg *m)
 	return in;
 }
 
+static inline long ipc_ool(size_t min) { (void)min; return -E_NOSYS; }   /* no virtual copy */
+
 static inline long ipc_chan_create(void)
 {
 	return syscall3(SYS_EP_CREATE, 0, 0, 0);

@@ -62,8 +62,10 @@ extern volatile uint64_t ticks;
 // pmm.c
 void pmm_init(uint32_t mb_info);
 void *page_alloc(void);
+void *page_alloc_dirty(void);
 void page_free(void *pa);
 int page_ref(void *pa);
+unsigned page_refs(void *pa);
 uint64_t pmm_free_pages(void);
 
 // vm.c
@@ -80,6 +82,9 @@ int vm_copy_between(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva
 int vm_map_shared(uint64_t *pml4, uint64_t va, uint64_t pa, int writable);
 int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages);
 int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint64_t npages, int writable);
+uint64_t vm_cow_take(uint64_t *pml4, uint64_t va);
+int vm_cow_place(uint64_t *pml4, uint64_t va, uint64_t pa);
+int vm_cow_break(uint64_t *pml4, uint64_t va);
 
 // elf.c
 int elf_load(uint64_t *pml4, const uint8_t *img, size_t size, uint64_t *entry);
@@ -142,6 +147,7 @@ extern const char *const mode_name;
 typedef int64_t (*syscall_fn)(struct sysframe *sf);
 extern syscall_fn mode_syscalls[NSYSCALLS];
 void mode_init(const char *cmdline);
+void mode_proc_start(struct proc *p);   /* p is made, not yet run (its parent set) */
 void mode_proc_exit(struct proc *p);
 int mode_spawn_allowed(const char *image);   /* may a user process start it? */
 #endif

@@ -22,6 +22,7 @@
 #define PTE_PS 0x80UL
 #define PTE_NX (1UL << 63)
 #define PTE_SHARED 0x200UL   /* software bit: a shared mapping (vm_map_shared) */
+#define PTE_COW 0x400UL      /* software bit: read-only until written, then copied (vm_cow_*) */
 #define PTE_ADDR(e) ((e) & 0x000FFFFFFFFFF000UL)
 
 #define PGROUNDDOWN(a) ((a) & ~(PGSIZE - 1))

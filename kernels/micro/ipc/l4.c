@@ -100,5 +100,6 @@ const struct ipc_sysent ipc_syscalls[] = {
 	{ 0, 0 },
 };
 
+void ipc_proc_start(struct proc *p) { (void)p; }
 void ipc_proc_exit(struct proc *p) { (void)p; }
 void ipc_ep_free(struct endpoint *ep) { (void)ep; }

@@ -21,8 +21,13 @@
  * handoff scheduling: Draves et al. 1991; Black, "Scheduling support for
  * concurrency and parallelism in the Mach operating system", IEEE
  * Computer 23(5), 1990). The header is typed and checked on every send
- * (header_ok). Out-of-line (virtual copy) transfer is not modelled:
- * every body is copied inline.
+ * (header_ok). Every task has a port name space (struct space) and
+ * every name a message uses is translated through it (kstat.rights
+ * counts the translations). A body whose type word says out-of-line
+ * (whole pages at a page-aligned address) moves by virtual copy: the
+ * kmsg holds the sender's pages, made copy-on-write, and the receive
+ * maps them into the receive buffer (vm.c: vm_cow_*); the first write on
+ * either side copies the page (Rashid et al. 1989, "virtual copy").
  */
 #include "defs.h"
 #include "ipc.h"
@@ -48,12 +53,94 @@ struct kmsg {
 	struct account *acct;     /* the sender's process tree, charged for it (quota.h) */
 	struct proc *reply_to;    /* the send-once right it carries (RPC), or 0 */
 	uint32_t label, len, flags;
+	int ool;                  /* the pages are the sender's, copy-on-write (not zone pages) */
 	uint64_t mr[3];
 	uint8_t *page[BODY_PAGES];
 	struct kmsg *next;
 };
 
 static struct kmsg kmsgs[NKMSG];
+
+/* A task's port name space (Mach 3's ipc_space): the send rights it
+ * holds, by name. A port's name is its id in every space (Mach lets the
+ * kernel pick names; one number per port keeps them printable, and a
+ * name means nothing in a space without the right behind it). An entry
+ * keeps the port's generation when the right entered, so a port
+ * destroyed since leaves a dead name (MACH_SEND_INVALID_DEST: -E_BADH).
+ * The receive right is the port's receiver (the endpoint's owner, ep.c),
+ * as Mach's ip_receiver names the space that holds it; send-once rights
+ * are the kept slots (ep.c: ipc_keep), named MACH_PORT_SO | slot. The
+ * well-known service ports are every task's registered ports (Mach 3's
+ * mach_ports_register): a send right to them comes with every space. A
+ * new task gets a send right to each port its parent holds one to (our
+ * stand-in for the parent, holding the new task's task port, inserting
+ * them: the workloads name the ports in the spawn argument). */
+struct space {
+	uint32_t send[NEP];   /* a send right to port i: the port's gen when it entered, else 0 */
+};
+static struct space spaces[NPROC];
+
+static struct space *space_of(const struct proc *p)
+{
+	return &spaces[p - ptable];
+}
+
+/* Enter a send right to port id into p's space. */
+static void give_send(struct proc *p, int id)
+{
+	kstat.rights++;
+	space_of(p)->send[id] = endpoints[id].gen;
+}
+
+/* The port a send right in our space names, or 0 (no right, or a dead
+ * name): one translation (Mach 3: ipc_right_lookup). */
+static struct endpoint *translate_send(uint64_t name)
+{
+	kstat.rights++;
+	struct endpoint *ep = ep_get(name);
+	if (!ep || (name >= EP_FIRST_FREE && space_of(curproc)->send[name] != ep->gen))
+		return 0;
+	return ep;
+}
+
+void ipc_proc_start(struct proc *p)
+{
+	struct space *s = space_of(p);
+	memset(s, 0, sizeof *s);
+	if (!p->parent)
+		return;
+	const struct space *from = space_of(p->parent);
+	for (int i = EP_FIRST_FREE; i < NEP; i++)
+		if (from->send[i] && endpoints[i].used && endpoints[i].gen == from->send[i])
+			give_send(p, i);
+}
+
+/* mach_port_allocate: a new port, its receive right (ownership) and a
+ * send right in our space. */
+static int64_t sys_port_allocate(struct sysframe *sf)
+{
+	(void)sf;
+	int id = ep_alloc_at(-1, curproc);
+	if (id >= 0)
+		give_send(curproc, id);
+	return id;
+}
+
+/* mach_port_insert_right(task, port, MAKE_SEND), the task named by a port
+ * it receives on (we hold a send right to that port, dest): a send right
+ * to our port enters its space. We must hold port's receive right. */
+static int64_t sys_port_insert(struct sysframe *sf)
+{
+	struct endpoint *ep = ep_get(ARG0(sf)), *dest = translate_send(ARG1(sf));
+	if (!ep || !dest)
+		return -E_BADH;
+	if (ep->owner != curproc)
+		return -E_PERM;   /* KERN_INVALID_RIGHT: not our receive right */
+	if (!dest->owner)
+		return -E_SRCH;   /* nobody holds its receive right now */
+	give_send(dest->owner, (int)ARG0(sf));
+	return 0;
+}
 
 /* handoff=on: the receiver this trap's send woke, to be handed the CPU
  * should the trap's receive then wait (0: none, or handoff is off). */
@@ -117,9 +204,16 @@ static void zone_put(uint8_t *pg)
 static void kmsg_free(struct kmsg *k)
 {
 	quota_give(k->acct, Q_KMSGS);
-	for (uint32_t i = 0; i < BODY_PAGES && k->page[i]; i++) {
-		zone_put(k->page[i]);
-		k->page[i] = 0;
+	for (uint32_t i = 0; i < BODY_PAGES; i++) {
+		if (k->page[i]) {   /* (out of line: one mapped already is 0) */
+			if (k->ool)
+				page_free(k->page[i]);
+			else
+				zone_put(k->page[i]);
+			k->page[i] = 0;
+		} else if (!k->ool) {
+			break;
+		}
 	}
 	k->used = 0;
 	kstat.kbufs--;
@@ -156,17 +250,29 @@ static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to, int
 	k->acct = curproc->acct;
 	kstat.kbufs++;
 	uint32_t len = m->bits & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
-	for (uint32_t i = 0; i * PGSIZE < len; i++)
-		if (!(k->page[i] = zone_get())) {
+	k->ool = len && m->body_type == MACH_TYPE_BYTES_OOL;
+	for (uint32_t i = 0; i * PGSIZE < len; i++) {
+		if (k->ool)   /* the sender's page itself, copy-on-write from now */
+			k->page[i] = (uint8_t *)vm_cow_take(curproc->pml4, m->body + i * PGSIZE);
+		else
+			k->page[i] = zone_get();
+		if (!k->page[i]) {
+			*err = k->ool ? -E_FAULT : -E_NOMEM;
 			kmsg_free(k);
 			return 0;
 		}
+	}
 	k->sender = curproc->pid, k->reply_to = reply_to;
 	k->label = m->label, k->flags = m->bits & MACH_MSG_BODY;
 	k->len = k->flags ? len : m->len;
 	memcpy(k->mr, m->mr, sizeof k->mr);
-	kstat_copy(COPY_KBUF_IN, sizeof *m + len);
-	body_xfer(k, m->body, len, 0);
+	if (k->ool) {
+		kstat_copy(COPY_KBUF_IN, sizeof *m);
+		kstat_copy(COPY_VIRT, len);
+	} else {
+		kstat_copy(COPY_KBUF_IN, sizeof *m + len);
+		body_xfer(k, m->body, len, 0);
+	}
 	return k;
 }
 
@@ -198,7 +304,7 @@ static int awaits_reply(const struct proc *p)
  * (an answer moves the send-once right it names, a request copies a send
  * right), the reply port's (a call makes a send-once right; a one-way
  * message has none), and the data's type words (three 64-bit integers;
- * the body as len bytes, inline). Mach 3 checks the same in
+ * the body as len bytes, inline or out of line). Mach 3 checks the same in
  * ipc_kmsg_copyin_header() and, for typed data, ipc_kmsg_copyin_body(). */
 static int header_ok(const struct mach_msg *m, uint64_t id, int call)
 {
@@ -206,9 +312,11 @@ static int header_ok(const struct mach_msg *m, uint64_t id, int call)
 	if ((m->bits & ~MACH_MSG_BODY) != MACH_MSGH_BITS(remote, call ? MACH_MSG_TYPE_MAKE_SEND_ONCE : 0u) ||
 	    m->mr_type != MACH_TYPE_WORDS)
 		return 0;
-	if (m->bits & MACH_MSG_BODY)
-		return m->body_type == MACH_TYPE_BYTES && m->body_len == m->len;
-	return m->body_type == 0;
+	if (!(m->bits & MACH_MSG_BODY))
+		return m->body_type == 0;
+	if (m->body_type == MACH_TYPE_BYTES_OOL)   /* out of line: whole pages, page-aligned */
+		return m->body_len == m->len && m->body_len && !((m->body | m->body_len) & (PGSIZE - 1));
+	return m->body_type == MACH_TYPE_BYTES && m->body_len == m->len;
 }
 
 /* Send m to port id (or to the send-once right we hold). call: it
@@ -222,6 +330,7 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 		return -E_FAULT;
 	if (id & MACH_PORT_SO) {   /* a reply: to the caller whose send-once right we hold */
 		struct proc *c;
+		kstat.rights++;
 		if (ipc_kept_take(cur, id & ~(uint64_t)MACH_PORT_SO, &c) < 0)
 			return -E_BADH;   /* no such right in our name space */
 		if (c && cur->reply_to == c)
@@ -244,11 +353,13 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 			wake(c);
 		return 0;
 	}
-	struct endpoint *ep = ep_get(id);
+	struct endpoint *ep = translate_send(id);
 	if (!ep)
-		return -E_BADH;
+		return -E_BADH;   /* no send right of ours: MACH_SEND_INVALID_DEST */
 	if (!ep_may_call(ep))
 		return -E_PERM;
+	if (call)
+		kstat.rights++;   /* MAKE_SEND_ONCE: a right to our reply port */
 	while (ep->kq_len >= MACH_QLIMIT) {   /* the port is full: wait for room */
 		cur->sf->rax = 0;
 		sched_block(W_SEND, &ep->sendq);
@@ -278,6 +389,25 @@ static void right_died(struct proc *c)
 	}
 }
 
+/* Out-of-line pages into the receive buffer at u (len bytes of them): a
+ * whole page onto a private page of a page-aligned buffer is mapped in
+ * its place (the kmsg's reference moves to the mapping), as
+ * MACH_RCV_OVERWRITE asks; anything else is copied (a short last piece,
+ * an unaligned buffer, a shared page). */
+static void ool_out(struct kmsg *k, uint64_t u, uint32_t len)
+{
+	for (uint32_t off = 0; off < len; off += PGSIZE) {
+		uint32_t c = len - off < PGSIZE ? len - off : PGSIZE;
+		uint8_t *pg = k->page[off / PGSIZE];
+		if (c == PGSIZE && !(u & (PGSIZE - 1)) && vm_cow_place(curproc->pml4, u + off, (uint64_t)pg) == 0) {
+			k->page[off / PGSIZE] = 0;   /* (counted once, as COPY_VIRT, when sent) */
+		} else {
+			kstat_copy(COPY_KBUF_OUT, c);
+			copyout(u + off, pg, c);
+		}
+	}
+}
+
 /* Copy the message k out: the received part of the header (label to
  * badge) to um, the body into the receive buffer rv names. */
 static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
@@ -287,11 +417,13 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 	if (k->flags && len > rv->rcap)
 		len = (uint32_t)rv->rcap;
 	m.label = k->label, m.len = len, m.bits = k->flags, m.reply = 0;
-	m.mr_type = MACH_TYPE_WORDS, m.body_type = k->flags ? MACH_TYPE_BYTES : 0;
+	m.mr_type = MACH_TYPE_WORDS;
+	m.body_type = !k->flags ? 0 : k->ool ? MACH_TYPE_BYTES_OOL : MACH_TYPE_BYTES;
 	m.mr[0] = k->mr[0], m.mr[1] = k->mr[1], m.mr[2] = k->mr[2];
 	m.badge = k->sender;
 	struct proc *c = k->reply_to;
 	if (c) {   /* its send-once right enters our name space */
+		kstat.rights++;
 		int64_t name = ipc_keep(curproc, c);
 		if (name >= 0) {
 			m.reply = MACH_PORT_SO | (uint32_t)name;
@@ -302,9 +434,11 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 			right_died(c);
 		}
 	}
-	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags ? len : 0));
+	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags && !k->ool ? len : 0));
 	copyout(um, &m, MACH_HDR_OUT);
-	if (k->flags)
+	if (k->ool)
+		ool_out(k, rv->rbody, len);
+	else if (k->flags)
 		body_xfer(k, rv->rbody, len, 1);
 	kmsg_free(k);
 }
@@ -314,6 +448,7 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 static int64_t msg_receive(uint64_t id, uint64_t um, const struct mach_rcv *rv)
 {
 	struct proc *cur = curproc;
+	kstat.rights++;   /* the receive right's name */
 	if (id == MACH_PORT_REPLY) {
 		struct kmsg *k;
 		void *tail = 0;
@@ -385,6 +520,9 @@ static int64_t sys_mach_msg(struct sysframe *sf)
 
 const struct ipc_sysent ipc_syscalls[] = {
 	{ SYS_MACH_MSG, sys_mach_msg },
+	{ SYS_EP_CREATE, sys_port_allocate },
+	{ SYS_MACH_PORT_ALLOCATE, sys_port_allocate },
+	{ SYS_MACH_PORT_INSERT, sys_port_insert },
 	{ 0, 0 },
 };
 

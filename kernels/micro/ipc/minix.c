@@ -234,6 +234,8 @@ const struct ipc_sysent ipc_syscalls[] = {
 	{ 0, 0 },
 };
 
+void ipc_proc_start(struct proc *p) { (void)p; }
+
 /* p dies: its grants go, and so do its notifies not yet received (its
  * slot will name another process). */
 void ipc_proc_exit(struct proc *p)

@@ -250,6 +250,8 @@ const struct ipc_sysent ipc_syscalls[] = {
 	{ 0, 0 },
 };
 
+void ipc_proc_start(struct proc *p) { (void)p; }
+
 void ipc_proc_exit(struct proc *p) { (void)p; }
 
 /* The channel goes: its queued pulses with it. */

@@ -244,6 +244,8 @@ const struct ipc_sysent ipc_syscalls[] = {
 	{ 0, 0 },
 };
 
+void ipc_proc_start(struct proc *p) { (void)p; }
+
 /* p dies: its messages out are forgotten (a queued one is freed, one
  * being served is freed by its answer); messages it was serving get a
  * dummy answer, which wakes a waiting sender. */
