@@ -146,6 +146,29 @@ def test_liedtke_text_sizes_the_copies_with_the_models_rep_count():
     modeled = [row("l4", 1143.0, "modeled_cycles", rep_iters=36.0),
                row("mach", 3028.0, "modeled_cycles", handoff="off", rep_iters=380.0)]
     said = strategies.liedtke_text(measured, modeled)
-    assert "Of mach's 2625 instructions at 8 B, 380 are iterations of rep movs/stos" in said
-    assert "against 36 of l4's 592" in said
+    assert "mach's round trip is 2033 longer than l4's; 344 of that are iterations of rep" in said
+    assert "380 against 36, the cycle model's count), the other 1689 the bookkeeping" in said
     assert "iterations of rep" not in strategies.liedtke_text(measured)
+
+
+def test_liedtke_text_splits_the_modeled_difference_by_class_and_names_virtual_copy():
+    """The modeled difference is split by the model's cost classes (mach's
+    minus l4's, per round trip), and mach's out-of-line 4 KiB row is set
+    against l4's copy."""
+    from mkb import strategies
+
+    def row(ipc, size, median, unit="instructions", variant="call_replyrecv", **events):
+        return {"workload": "pingpong", "mode": "micro", "ipc": ipc, "variant": variant,
+                "size": size, "what": "round_trip", "median": median, "unit": unit,
+                "profile": "skylake", "events": events}
+    measured = [row("l4", 8, 592), row("mach", 8, 2650, rights=6.0), row("l4", 4096, 9944),
+                row("mach", 4096, 19945), row("mach", 4096, 8010, variant="call_replyrecv_ool")]
+    modeled = [row("l4", 8, 1143.0, "modeled_cycles", base_cycles=580.0, cache_cycles=0.0,
+                   tlb_cycles=12.0),
+               row("mach", 8, 3028.0, "modeled_cycles", base_cycles=2237.0, cache_cycles=108.0,
+                   tlb_cycles=120.0)]
+    said = strategies.liedtke_text(measured, modeled)
+    assert "(6 right translations per round trip)" in said
+    assert "executing the instructions 1657, cache misses 108, TLB misses 108" in said
+    assert "mach's 4 KiB round trip takes 8010 instructions, 0.8 times l4's copy" in said
+    assert "by the model's classes" not in strategies.liedtke_text(measured)
