@@ -9,8 +9,11 @@
  * iteration by its bytes at a modeled copy bandwidth), set-associative
  * TLBs (instruction and data, per page size, and a shared second level;
  * a CR3 write flushes the non-global entries, as without PCID) whose
- * misses walk the page tables through the caches, and L1I, L1D and L2
- * caches by physical address, a miss costing the next level's latency.
+ * misses walk the guest's own page tables (read from guest memory from
+ * the root the kernel last loaded, x86.h: cr3_shadow) through the
+ * caches, and L1I, L1D and L2 caches by physical address, a miss costing
+ * the next level's latency. A page's size and global bit are those of
+ * its entry in the guest's tables.
  *
  * The guest's benchmark runtime (bench/bench.h, bench/runtime.c) marks
  * its timing points with multi-byte NOPs the plugin recognises: a clock
@@ -35,12 +38,10 @@
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
 
-#define MODEL_VERSION "1"
+#define MODEL_VERSION "2"
 #define MARK_TAG 0x4B4Du       /* "MK": bench/bench.h's marker NOPs */
 #define LINE 64u
-#define KERNEL_TOP 0x40000000u /* kernel identity map: global pages (kernels/core/boot.S) */
-#define SMALL_TOP 0x200000u    /* ... in 4 KiB pages below 2 MiB, 2 MiB pages above */
-#define PT_REGION 0x800000000ULL   /* where modeled page-table entries live */
+#define KERNEL_TOP 0x40000000u /* the kernel's identity map (kernels/core/boot.S): guest RAM below it */
 
 struct params P;
 
@@ -85,14 +86,44 @@ static inline __attribute__((always_inline)) int assoc_access(struct assoc *a, u
 	return t[0] == want || assoc_rest(t, a->ways, want);
 }
 
-/* Drop every entry whose key satisfies keep() == 0. */
-static void assoc_flush(struct assoc *a, int (*keep)(uint64_t key))
+/* TLBs keep the page's global bit beside its key (TLB_G): a lookup
+ * ignores it, a CR3 write keeps only the entries that have it. */
+#define TLB_G (1ULL << 62)
+
+/* Is key in a (promoted to most recent if so)? No insertion. */
+static int tlb_probe(struct assoc *a, uint64_t key)
+{
+	uint64_t *t = a->tag + (key & a->mask) * a->ways, want = key + 1;
+	for (unsigned w = 0; w < a->ways; w++)
+		if ((t[w] & ~TLB_G) == want) {
+			uint64_t e = t[w];
+			memmove(t + 1, t, w * sizeof *t);
+			t[0] = e;
+			return 1;
+		}
+	return 0;
+}
+
+/* Put key in a as its most recent entry (the LRU way goes). */
+static void tlb_insert(struct assoc *a, uint64_t key, int global)
+{
+	uint64_t *t = a->tag + (key & a->mask) * a->ways;
+	memmove(t + 1, t, (a->ways - 1) * sizeof *t);
+	t[0] = (key + 1) | (global ? TLB_G : 0);
+}
+
+static int tlb_is_mru(const struct assoc *a, uint64_t key)
+{
+	return (a->tag[(key & a->mask) * a->ways] & ~TLB_G) == key + 1;
+}
+
+static void tlb_flush_nonglobal(struct assoc *a)
 {
 	for (unsigned set = 0; set < a->sets; set++) {
 		uint64_t *t = a->tag + set * a->ways;
 		unsigned k = 0;
 		for (unsigned w = 0; w < a->ways; w++)
-			if (t[w] && keep(t[w] - 1))
+			if (t[w] & TLB_G)
 				t[k++] = t[w];
 		while (k < a->ways)
 			t[k++] = 0;
@@ -104,11 +135,11 @@ static struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
 /* ---- counters: what a sample is made of ---- */
 enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
        C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
-       C_REP_ITERS, NC };
+       C_REP_ITERS, C_PT_READS, NC };
 static const char *const cname[NC] = {
 	"cycles", "base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles", "tlb_cycles",
 	"cache_cycles", "insns", "itlb_misses", "dtlb_misses", "stlb_misses", "page_walks",
-	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes", "rep_iters" };
+	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes", "rep_iters", "pt_reads" };
 /* The *_cycles counters are in UNITS per cycle (exact for 1/32 cycle a
  * byte); the rest are counts. */
 static uint64_t now[NC];
@@ -137,44 +168,115 @@ static void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
 static void data_line(uint64_t pa) { cache_line(&l1d, C_L1D_MISS, pa); }
 
 /* TLB keys: the virtual page number, shifted left one, low bit = 2 MiB page. */
-static int is_large(uint64_t va) { return va >= SMALL_TOP && va < KERNEL_TOP; }
-static uint64_t page_key(uint64_t va) { return is_large(va) ? (va >> 21) << 1 | 1 : (va >> 12) << 1; }
-static int global_key(uint64_t key) { return ((key & 1 ? key >> 1 << 21 : key >> 1 << 12)) < KERNEL_TOP; }
+static uint64_t key4k(uint64_t va) { return (va >> 12) << 1; }
+static uint64_t key2m(uint64_t va) { return (va >> 21) << 1 | 1; }
 
-/* A page walk: one entry per level (3 for a 2 MiB page), each a data
- * access through the caches, at a modeled place per page-table page. */
-static void walk(uint64_t va)
+/* Guest RAM in host memory (host_base: the host address of guest
+ * physical 0, from the kernel's identity-mapped code) and the page-table
+ * root: where the kernel keeps it (announced once at boot, x86.h:
+ * model_announce) and its value since the last CR3 write. */
+static uint64_t host_base;
+static int host_base_known;
+static uint64_t cr3var, cr3_pa;
+
+static uint64_t guest_read64(uint64_t pa)
 {
-	int levels = is_large(va) ? 3 : 4;
-	now[C_WALKS]++;
-	for (int l = 0; l < levels; l++) {
-		uint64_t index = va >> (39 - 9 * l);
-		uint64_t before = now[C_CYCLES];
-		data_line(PT_REGION + ((uint64_t)l << 30) + index * 8);
-		now[C_CACHE] -= now[C_CYCLES] - before;   /* its misses count as TLB cost */
-		now[C_TLB] += now[C_CYCLES] - before;
-	}
+	uint64_t v;
+	memcpy(&v, (const void *)(uintptr_t)(host_base + pa), sizeof v);
+	return v;
 }
 
-static void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_counter)
+static void read_cr3(void)
 {
-	uint64_t key = page_key(va);
-	if (assoc_access(key & 1 ? l1_2m : l1, key))
-		return;
-	now[miss_counter]++;
-	if (assoc_access(&stlb, key)) {
-		charge(C_TLB, P.stlb_lat_m);
+	if (host_base_known && cr3var)
+		cr3_pa = guest_read64(cr3var) & 0x000FFFFFFFFFF000ULL;
+}
+
+/* One read of a page walk, at physical address pa, through the caches:
+ * an L1 hit costs the L1's latency, a miss the next level's; all of it
+ * is TLB cost. */
+static void walk_read(uint64_t pa)
+{
+	now[C_PT_READS]++;
+	if (assoc_access(&l1d, pa / LINE)) {
+		charge(C_TLB, P.l1d_lat_m);
 		return;
 	}
-	now[C_STLB_MISS]++;
-	walk(va);
+	now[C_L1D_MISS]++;
+	if (assoc_access(&l2, pa / LINE)) {
+		charge(C_TLB, P.l2_lat_m);
+		return;
+	}
+	now[C_L2_MISS]++;
+	charge(C_TLB, P.mem_lat_m);
+}
+
+/* A page walk of va in the guest's tables: 1 if it ends at a 2 MiB page;
+ * *global: the leaf entry's G bit. The paging-structure caches (Intel
+ * SDM vol. 3A, 4.10.3; AMD's page directory cache) are taken to hold
+ * the upper levels (a process uses one PML4 entry and one or two PDPT
+ * entries), so a walk reads its page-directory entry and, for a 4 KiB
+ * page, its page-table entry. An entry that is not present ends the
+ * walk (the guest takes a page fault, which QEMU raises). */
+static int walk(uint64_t va, int *global)
+{
+	now[C_WALKS]++;
+	*global = 0;
+	if (!cr3_pa)
+		return 0;
+	uint64_t table = cr3_pa;
+	for (int l = 0; l < 4; l++) {
+		uint64_t ea = table + ((va >> (39 - 9 * l)) & 511) * 8;
+		if (ea + 8 > KERNEL_TOP)
+			return 0;   /* not guest RAM: a table we cannot read */
+		uint64_t e = guest_read64(ea);
+		if (l >= 2)
+			walk_read(ea);
+		if (!(e & 1))
+			return 0;
+		if (l == 3 || (l == 2 && (e & 0x80))) {
+			*global = (e & 0x100) != 0;
+			return l == 2;
+		}
+		table = e & 0x000FFFFFFFFFF000ULL;
+	}
+	return 0;
+}
+
+/* Translate va through an L1 TLB pair (4 KiB, 2 MiB: looked up side by
+ * side), then the shared second level (it holds both sizes), then a
+ * walk; what is found fills the levels that missed. */
+static void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_counter)
+{
+	uint64_t k4 = key4k(va), k2 = key2m(va);
+	if (tlb_probe(l1, k4) || tlb_probe(l1_2m, k2))
+		return;
+	now[miss_counter]++;
+	charge(C_TLB, P.stlb_lat_m);   /* the second level's lookup, hit or miss */
+	int large, global = 0;
+	if (tlb_probe(&stlb, k4)) {
+		large = 0;
+	} else if (tlb_probe(&stlb, k2)) {
+		large = 1;
+	} else {
+		now[C_STLB_MISS]++;
+		large = walk(va, &global);
+		tlb_insert(&stlb, large ? k2 : k4, global);
+	}
+	global = global || (stlb.tag[((large ? k2 : k4) & stlb.mask) * stlb.ways] & TLB_G) != 0;
+	tlb_insert(large ? l1_2m : l1, large ? k2 : k4, global);
 }
 
 /* ---- the timing points (bench/bench.h markers) and their statistics ---- */
 enum { M_CLOCK = 1, M_SAMPLE, M_OVERHEAD, M_END };
 static uint64_t clk_prev[NC], clk_cur[NC];
 static uint64_t *samples, nsamples, cap_samples, sums[NC];
-static uint64_t overheads[256], noverheads, overhead_m;
+/* The calibration's empty pairs, each with what it is made of; the
+ * median pair's total is taken off every sample, its classes off the
+ * per-class figures. */
+struct pair { uint64_t c[NC]; };
+static struct pair overheads[256], overhead_pair;
+static uint64_t noverheads, overhead_m;
 static int overhead_known;
 static unsigned runs;
 static FILE *out;
@@ -183,6 +285,11 @@ static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	return cmp_u64(&((const struct pair *)a)->c[C_CYCLES], &((const struct pair *)b)->c[C_CYCLES]);
 }
 
 /* UNITS -> cycles, "12.345" */
@@ -213,8 +320,14 @@ static void end_run(void)
 	fprintf(out, "{\"run\":%u,\"n\":%" PRIu64 ",\"min\":%s,\"median\":%s,\"mean\":%s,\"stddev\":%s,"
 		"\"p99\":%s,\"max\":%s,\"overhead\":%s,\"profile\":\"%s\",\"model_version\":\"%s\",\"events\":{",
 		runs, n, a, b, c, d, e, f, g, P.name, MODEL_VERSION);
+	/* Per class: the mean per sample less the timing pair's mean (the
+	 * headline's median has the median pair taken off). */
 	for (int i = 1; i < NC; i++) {
 		double per = n ? (double)sums[i] / n : 0;
+		if (overhead_known)
+			per -= (double)overhead_pair.c[i];
+		if (per < 0)
+			per = 0;
 		if (strstr(cname[i], "cycles"))
 			per /= UNITS;
 		fprintf(out, "%s\"%s\":%.2f", i > 1 ? "," : "", cname[i], per);
@@ -244,11 +357,15 @@ static void marker(unsigned int vcpu, void *udata)
 			sums[i] += clk_cur[i] - clk_prev[i];
 		break;
 	case M_OVERHEAD:
-		if (!overhead_known && noverheads < 256)
-			overheads[noverheads++] = clk_cur[C_CYCLES] - clk_prev[C_CYCLES];
+		if (!overhead_known && noverheads < 256) {
+			for (int i = 0; i < NC; i++)
+				overheads[noverheads].c[i] = clk_cur[i] - clk_prev[i];
+			noverheads++;
+		}
 		if (!overhead_known && noverheads == 256) {
-			qsort(overheads, noverheads, sizeof *overheads, cmp_u64);
-			overhead_m = overheads[(noverheads - 1) / 2];
+			qsort(overheads, noverheads, sizeof *overheads, cmp_pair);
+			overhead_pair = overheads[(noverheads - 1) / 2];
+			overhead_m = overhead_pair.c[C_CYCLES];
 			overhead_known = 1;
 		}
 		break;
@@ -259,10 +376,11 @@ static void marker(unsigned int vcpu, void *udata)
 }
 
 /* ---- instructions: classes, segments of translation blocks ---- */
-enum cls { K_PLAIN, K_SYSCALL, K_SYSRET, K_IRET, K_CR3, K_WRMSR, K_RDTSC, K_REP, K_MARK, K_INVLPG };
+enum cls { K_PLAIN, K_SYSCALL, K_SYSRET, K_IRET, K_CR3, K_WRMSR, K_RDTSC, K_REP, K_MARK, K_INVLPG,
+	   K_CR3VAR };
 
 /* Classify an instruction from its bytes; *bytes_per_iter for rep
- * movs/stos, *mark for a marker. */
+ * movs/stos, *mark for a marker (for K_CR3VAR: the address it names). */
 static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, unsigned *mark)
 {
 	size_t i = 0;
@@ -301,6 +419,12 @@ static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, u
 		return K_CR3;
 	if (op2 == 0x01 && i + 2 < n && (b[i + 2] & 0x38) == 0x38 && (b[i + 2] & 0xC0) != 0xC0)
 		return K_INVLPG;   /* 0f 01 /7 with a memory operand */
+	if (op2 == 0x1F && opsize16 && n - i == 7 && b[i + 2] == 0x80) {   /* nopw disp32(%rax) */
+		uint32_t disp;
+		memcpy(&disp, b + i + 3, 4);
+		*mark = disp;   /* x86.h: model_announce, where cr3_shadow is */
+		return K_CR3VAR;
+	}
 	if (op2 == 0x1F && n - i == 7 && b[i + 2] == 0x80) {   /* nopl disp32(%rax) */
 		uint32_t disp;
 		memcpy(&disp, b + i + 3, 4);
@@ -313,22 +437,21 @@ static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, u
 }
 
 /* A run of instructions that executes as a unit (a translation block is
- * cut after each marker, CR3 write and invlpg, whose effect has a place): its
- * static cost, its instruction-fetch lines and pages, and what ends it. */
+ * cut after each marker, CR3 write and invlpg, whose effect has a place):
+ * its static cost and its instruction-fetch lines and pages (4 KiB page
+ * addresses), charged when its first instruction is about to run. The
+ * effect that ends it is applied when that instruction is about to run,
+ * after every earlier instruction and its data accesses (effect_exec). */
 struct segment {
 	uint64_t cost[NC];
-	unsigned ncost;              /* the non-zero costs, for tb_exec */
+	unsigned ncost;              /* the non-zero costs, for seg_exec */
 	uint8_t cidx[NC];
 	uint64_t cval[NC];
 	uint64_t *lines, *pages;
 	unsigned nlines, npages, ninsns;
-	int end_mark, end_cr3, end_invlpg;
 	uint64_t seen;               /* ichanges when its fetches last changed nothing */
-	struct segment *next;
+	struct segment *next;        /* the block's next segment */
 };
-
-static uint64_t host_base;   /* host address of guest physical 0 */
-static int host_base_known;
 
 /* The last segment whose fetches ran, and the last data line touched:
  * repeating either right away finds everything where it was left (most
@@ -368,15 +491,18 @@ static uint64_t ichanges = 1;
 
 static int is_mru(const struct assoc *a, uint64_t key) { return a->tag[(key & a->mask) * a->ways] == key + 1; }
 
+/* Is the page at va the most recent entry of its set in the ITLB of
+ * either size? */
+static int itlb_mru(uint64_t va) { return tlb_is_mru(&itlb, key4k(va)) || tlb_is_mru(&itlb2m, key2m(va)); }
+
 static void run_segment(struct segment *s)
 {
 	if (s != last_seg && s->seen != ichanges) {
 		uint64_t before = ichanges;
 		for (unsigned i = 0; i < s->npages; i++)
 			if (s->pages[i] != last_ipage) {   /* else the ITLB's most recent entry */
-				uint64_t key = page_key(s->pages[i]);
 				last_ipage = s->pages[i];
-				ichanges += !is_mru(key & 1 ? &itlb2m : &itlb, key);
+				ichanges += !itlb_mru(s->pages[i]);
 				translate(&itlb, &itlb2m, s->pages[i], C_ITLB_MISS);
 			}
 		for (unsigned i = 0; i < s->nlines; i++)
@@ -393,24 +519,36 @@ static void run_segment(struct segment *s)
 		now[s->cidx[i]] += s->cval[i];
 }
 
-static int keep_global(uint64_t key) { return global_key(key); }
-
-/* Run the segments of a block in order; a marker or CR3 write takes
- * effect where it stands. */
-static void tb_exec(unsigned int vcpu, void *udata)
+static void seg_exec(unsigned int vcpu, void *udata)
 {
-	for (struct segment *s = udata; s; s = s->next) {
-		run_segment(s);
-		if (s->end_cr3 || s->end_invlpg)
-			forget_translations();
-		if (s->end_cr3) {
-			ichanges++;
-			assoc_flush(&itlb, keep_global);
-			assoc_flush(&dtlb, keep_global);
-			assoc_flush(&stlb, keep_global);
-		}
-		if (s->end_mark)
-			marker(vcpu, (void *)(uintptr_t)s->end_mark);
+	(void)vcpu;
+	run_segment(udata);
+}
+
+/* What ends a segment, applied when its instruction is about to run:
+ * a marker, a CR3 write (the new root read from the kernel's shadow,
+ * written just before; the non-global TLB entries flushed, as without
+ * PCID), an invlpg, the announcement of where the shadow lives. */
+enum { E_MARK, E_CR3 = 16, E_INVLPG, E_CR3VAR };
+
+static void effect_exec(unsigned int vcpu, void *udata)
+{
+	uintptr_t e = (uintptr_t)udata;
+	if (e == E_CR3 || e == E_INVLPG)
+		forget_translations();
+	if (e == E_CR3) {
+		ichanges++;
+		read_cr3();
+		tlb_flush_nonglobal(&itlb);
+		tlb_flush_nonglobal(&itlb2m);
+		tlb_flush_nonglobal(&dtlb);
+		tlb_flush_nonglobal(&dtlb2m);
+		tlb_flush_nonglobal(&stlb);
+	} else if (e > E_CR3VAR) {   /* E_CR3VAR + the shadow's address */
+		cr3var = e - E_CR3VAR;
+		read_cr3();
+	} else if (e < E_CR3) {
+		marker(vcpu, (void *)e);
 	}
 }
 
@@ -420,9 +558,9 @@ static int apart(uint64_t pline_a, uint64_t va_a, uint64_t pline_b, uint64_t va_
 {
 	if ((pline_a & l1d.mask) == (pline_b & l1d.mask))
 		return 0;
-	uint64_t ka = page_key(va_a), kb = page_key(va_b);
-	return ka == kb || (ka & 1) != (kb & 1) ||
-	       ((ka & 1 ? dtlb2m.mask : dtlb.mask) & (ka ^ kb)) != 0;
+	/* each page is in one of the two L1 DTLBs (its size): apart in both */
+	uint64_t a4 = key4k(va_a), b4 = key4k(va_b), a2 = key2m(va_a), b2 = key2m(va_b);
+	return (a4 == b4 || ((a4 ^ b4) & dtlb.mask) != 0) && (a2 == b2 || ((a2 ^ b2) & dtlb2m.mask) != 0);
 }
 
 static void __attribute__((noinline)) mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line);
@@ -508,8 +646,12 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	(void)id;
 	size_t n = qemu_plugin_tb_n_insns(tb);
 	struct segment *head = calloc(1, sizeof *head), *s = head;
+	int first = 1;   /* the next instruction starts segment s */
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		if (first)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, seg_exec, QEMU_PLUGIN_CB_NO_REGS, s);
+		first = 0;
 		const uint8_t *b = qemu_plugin_insn_data(insn);
 		size_t size = qemu_plugin_insn_size(insn);
 		uint64_t va = qemu_plugin_insn_vaddr(insn), ha = (uint64_t)(uintptr_t)qemu_plugin_insn_haddr(insn);
@@ -529,17 +671,18 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			if (pa / LINE != (pa + size - 1) / LINE)
 				add_unique(&s->lines, &s->nlines, (pa + size - 1) / LINE * LINE);
 		}
-		add_unique(&s->pages, &s->npages, is_large(va) ? va >> 21 << 21 : va >> 12 << 12);
+		add_unique(&s->pages, &s->npages, va >> 12 << 12);
 		s->ninsns++;
 		s->cost[C_INSNS]++;
 		price(s, k, bpi);
-		if (k == K_MARK || k == K_CR3 || k == K_INVLPG) {   /* its effect has a place */
-			s->end_mark = k == K_MARK ? (int)mark : 0;
-			s->end_cr3 = k == K_CR3;
-			s->end_invlpg = k == K_INVLPG;
+		if (k == K_MARK || k == K_CR3 || k == K_INVLPG || k == K_CR3VAR) {   /* its effect has a place */
+			uintptr_t e = k == K_MARK ? mark : k == K_CR3 ? E_CR3 : k == K_INVLPG ? E_INVLPG
+										   : E_CR3VAR + (uintptr_t)mark;
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, effect_exec, QEMU_PLUGIN_CB_NO_REGS, (void *)e);
 			if (i + 1 < n) {
 				s->next = calloc(1, sizeof *s);
 				s = s->next;
+				first = 1;
 			}
 		}
 	}
@@ -549,7 +692,6 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 				x->cidx[x->ncost] = (uint8_t)i;
 				x->cval[x->ncost++] = x->cost[i];
 			}
-	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, head);
 }
 
 static void at_exit(qemu_plugin_id_t id, void *udata)

@@ -14,6 +14,7 @@ struct params {
 	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* in UNITS */
 	uint64_t copy_bpc;                 /* rep movs/stos: bytes per cycle */
 	unsigned l1i_kib, l1i_ways, l1d_kib, l1d_ways, l2_kib, l2_ways;
+	uint64_t l1d_lat_m;                /* a page walk's read that hits L1D (UNITS) */
 	uint64_t l2_lat_m, mem_lat_m;      /* an L1 miss that hits L2; an L2 miss (UNITS) */
 	unsigned itlb, itlb_ways, itlb2m, itlb2m_ways, dtlb, dtlb_ways, dtlb2m, dtlb2m_ways;
 	unsigned stlb, stlb_ways;

@@ -9,6 +9,7 @@
 #include "x86.h"
 
 struct cpu_features cpu_features;
+volatile uint64_t cr3_shadow;   /* x86.h: lcr3 */
 
 void cpu_init(void)
 {

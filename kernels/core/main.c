@@ -1,6 +1,7 @@
 /* main.c - kernel entry after boot.S: bring up each subsystem, start the
  * mode's services and init, then schedule. Linked into both kernels. */
 #include "defs.h"
+#include "x86.h"
 #include "quota.h"
 #include "proc.h"
 #include "protocol.h"
@@ -43,6 +44,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	trial_begin(cmdline, sizeof cmdline);   // trials=<K>: one of several boots
 	gdt_init();            // segments, TSS
 	cpu_init();            // SMEP, SMAP, UMIP where the CPU has them
+	model_announce();      // where the cycle model finds CR3 (x86.h)
 	idt_init();            // exception and timer vectors
 	pmm_init(mb_info);     // physical page allocator
 	proc_init();           // process table

@@ -110,3 +110,23 @@ def test_a_profile_missing_a_value_is_refused(tmp_path):
             "-accel", "tcg", "-plugin", f"{PLUGIN},profile={cfg},out={tmp_path / 'o'}"]
     p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert p.returncode != 0 and "the profile lacks: stlb_latency" in p.stderr
+
+
+def test_walks_read_the_guests_own_page_tables(tmp_path):
+    """After each CR3 write the user pages' TLB entries are gone; their
+    walks read the guest's own tables, from the root the kernel loaded:
+    a 4 KiB user page's page-directory and page-table entries (the upper
+    levels in the paging-structure caches), each read costing at least
+    the L1 latency. A walk is dearer than a second-level TLB hit."""
+    p, guest, model = boot(tmp_path, "run=bench workload=pingpong sizes=8 iters=50 warmup=5",
+                           build="micro-sel4")
+    assert p.returncode == 33, p.stderr
+    ev = model[0]["events"]
+    assert ev["page_walks"] >= 2, ev
+    assert ev["pt_reads"] == 2 * ev["page_walks"], ev   # user pages: 4 KiB, two reads each
+    lookups = ev["itlb_misses"] + ev["dtlb_misses"]
+    assert 9 * lookups + 5 * ev["pt_reads"] <= ev["tlb_cycles"] <= 9 * lookups + 42 * ev["pt_reads"], ev
+    # each class of the breakdown is the mean less the timing pair's: they add up
+    classes = sum(ev[k] for k in ("base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles",
+                                  "tlb_cycles", "cache_cycles"))
+    assert abs(classes - model[0]["median"]) < 0.01, (classes, model[0]["median"])
