@@ -30,7 +30,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import (accel, budgets, cli, engine, matrix, model, parse, protocol, provenance, qemu,  # noqa: E402
+from mkb import (accel, budgets, cli, engine, matrix, mca, model, parse, protocol, provenance, qemu,  # noqa: E402
                  results, schedule, stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
@@ -202,12 +202,16 @@ def guest_boot(args, ctx, system, workload, shape=None):
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
     if ctx.get("model"):
-        argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model")
+        argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model", "@in:blocks",
+                                "@out:missing")
         argv[-1] = argv[-1].replace(model.profile_path(ctx["model"]), "@in:profile")
-        inputs.update({"model.so": args.model_plugin, "profile": model.profile_path(ctx["model"])})
-        outputs.append("model")
+        inputs.update({"model.so": args.model_plugin, "profile": model.profile_path(ctx["model"]),
+                       "blocks": ctx["blocks"]})
+        outputs += ["model", "missing"]
         local.update({"@in:model.so": args.model_plugin, "@in:profile": inputs["profile"],
-                      "@out:model": os.path.join(ctx["dir"], log[:-4] + ".model.jsonl")})
+                      "@in:blocks": ctx["blocks"],
+                      "@out:model": os.path.join(ctx["dir"], log[:-4] + ".model.jsonl"),
+                      "@out:missing": os.path.join(ctx["dir"], log[:-4] + ".missing.txt")})
     info = {"mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system), "workload": workload,
             "log": log}
     if shape:
@@ -243,8 +247,14 @@ def submit_guest(args, ctx, system, workload, shape=None):
     return ctx["engine"].submit(boot), info
 
 
-def collect_guest(args, ctx, future, info):
-    """Wait for a submitted boot; return (results, reasons, run info)."""
+REPRICE_BOOTS = 2   # boots again after pricing new segments (one is enough: a boot repeats)
+
+
+def collect_guest(args, ctx, future, info, repriced=0):
+    """Wait for a submitted boot; return (results, reasons, run info). With
+    the cycle model, segments its block costs lacked are priced (mca.py)
+    and the boot is run again, so every modeled figure has LLVM's base
+    cost."""
     system = matrix.system_of(info)
     workload, shape = info["workload"], info.get("shape")
     if future is None:
@@ -259,7 +269,8 @@ def collect_guest(args, ctx, future, info):
     if outcome.budget is not None:
         info.update(executed=outcome.executed, over_budget=outcome.over_budget)
     model_out = os.path.join(ctx["dir"], info["log"][:-4] + ".model.jsonl")
-    for name, path in (("model", model_out),
+    missing_out = os.path.join(ctx["dir"], info["log"][:-4] + ".missing.txt")
+    for name, path in (("model", model_out), ("missing", missing_out),
                        ("budget", os.path.join(ctx["dir"], info["log"][:-4] + ".budget.json"))):
         if done.outputs.get(name) is not None:
             with open(path, "wb") as f:
@@ -288,7 +299,18 @@ def collect_guest(args, ctx, future, info):
             r["handoff"] = info["handoff"]
     if ctx.get("model") and found and not (outcome.timed_out or outcome.over_budget):
         try:
-            found = found + model.rows_for(found, model_out)
+            added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"])
+        except mca.McaError as e:
+            return found, reasons + [f"cycle model: {e}"], info
+        if added and repriced < REPRICE_BOOTS:
+            boot, again = submit_guest(args, ctx, system, workload, shape)
+            again["model_segments_priced"] = info.get("model_segments_priced", 0) + added
+            return collect_guest(args, ctx, boot, again, repriced + 1)
+        if added:
+            reasons.append(f"cycle model: {added} code segments still unpriced after "
+                           f"{repriced} boots again")
+        try:
+            found = found + model.rows_for(found, model_out, ctx["base_cost"])
         except model.ModelError as e:
             reasons.append(str(e))
     return found, reasons, info
@@ -352,8 +374,8 @@ def build_meta(args, ctx):
                                 for w in args.workloads},
                    "shapes": {f"{m} {w}": list(s) for (m, w), s in matrix.SHAPES.items()
                               if m in args.modes and w in args.workloads}},
-        "model": (dict(model.describe(ctx["model"]), plugin=args.model_plugin)
-                  if ctx.get("model") else None),
+        "model": (dict(model.describe(ctx["model"]), plugin=args.model_plugin,
+                       base_cost=ctx["base_cost"]) if ctx.get("model") else None),
         "runs": [], "failures": [], "complete": False,
     }
 
@@ -386,7 +408,14 @@ def main(argv=None):
               "(make budget)", file=sys.stderr)
         return 2
     run_id, run_dir = results.new_run_dir(args.results_dir)
-    ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model,
+    model_ctx = {}
+    if use_model:   # the block-cost cache (generated, under build/: mca.py)
+        blocks = mca.cache_path(use_model)
+        os.makedirs(os.path.dirname(blocks), exist_ok=True)
+        open(blocks, "a").close()
+        model_ctx = {"blocks": blocks, "mcpu": model.describe(use_model)["mcpu"],
+                     "base_cost": model.base_cost(use_model)}
+    ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model, **model_ctx,
            "kvm_cpu": args.kvm_cpu,
            "accel_reason": reason, "proto": proto, "echo": Progress()}
     meta = build_meta(args, ctx)

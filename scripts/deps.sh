@@ -3,9 +3,10 @@
 # As root: installs the missing ones with apt-get. Otherwise: prints the
 # exact command to run and fails. Nothing is downloaded at build time
 # beyond Debian's own packages. grub-pc-bin, xorriso and mtools are
-# grub-mkrescue's, for `make iso` (scripts/iso.mk).
+# grub-mkrescue's, for `make iso` (scripts/iso.mk); llvm-19's llvm-mca and
+# llvm-mc price the cycle model's instructions (scripts/mkb/mca.py).
 PKGS="gcc g++ make binutils qemu-system-x86 python3 python3-matplotlib python3-pytest python3-distributed \
-gnuplot-nox libbenchmark-dev linux-perf grub-common grub-pc-bin xorriso mtools"
+gnuplot-nox libbenchmark-dev linux-perf grub-common grub-pc-bin xorriso mtools llvm-19"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

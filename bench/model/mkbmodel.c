@@ -24,6 +24,15 @@
  * median empty pair) and per-sample events. The harness pairs the k-th
  * line with the k-th result line of the boot.
  *
+ * The base cost of the ordinary instructions (all but the classes the
+ * profile prices) comes, with blocks=<file>, from LLVM's scheduling
+ * model of the profile's core: llvm-mca's cycles per iteration of each
+ * straight-line segment, computed by the harness (scripts/mkb/mca.py)
+ * and cached by a hash of the segment's bytes. A segment not in the
+ * file is priced at the profile's base_cycles per instruction and
+ * written to missing=<file>; the harness prices those and boots again.
+ * Without blocks=, base_cycles prices every ordinary instruction.
+ *
  * Everything is integer arithmetic on the instruction stream and guest
  * physical addresses, so a run repeats exactly. Single vCPU (the guest
  * is uniprocessor).
@@ -131,6 +140,71 @@ static void tlb_flush_nonglobal(struct assoc *a)
 }
 
 static struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
+
+/* ---- base costs by segment (blocks=, missing=): hash -> UNITS ---- */
+static uint64_t *bkey, *bval, bcap, bcount;   /* open addressing; key 0 = empty */
+static FILE *missing;
+static int use_blocks;
+
+static void block_put(uint64_t key, uint64_t val)
+{
+	if (2 * (bcount + 1) > bcap) {
+		uint64_t *ok = bkey, *ov = bval, oc = bcap;
+		bcap = bcap ? 2 * bcap : 4096;
+		bkey = calloc(bcap, sizeof *bkey), bval = calloc(bcap, sizeof *bval);
+		bcount = 0;
+		for (uint64_t i = 0; i < oc; i++)
+			if (ok[i])
+				block_put(ok[i], ov[i]);
+		free(ok), free(ov);
+	}
+	uint64_t i = key & (bcap - 1);
+	while (bkey[i] && bkey[i] != key)
+		i = (i + 1) & (bcap - 1);
+	bcount += !bkey[i];
+	bkey[i] = key, bval[i] = val;
+}
+
+/* 1 and *val if key is known. */
+static int block_get(uint64_t key, uint64_t *val)
+{
+	if (!bcap)
+		return 0;
+	for (uint64_t i = key & (bcap - 1); bkey[i]; i = (i + 1) & (bcap - 1))
+		if (bkey[i] == key) {
+			*val = bval[i];
+			return 1;
+		}
+	return 0;
+}
+
+static int load_blocks(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return model_fail("cannot open the block costs", path);
+	char line[128];
+	while (fgets(line, sizeof line, f)) {
+		unsigned long long k, v;
+		if (sscanf(line, "%llx %llu", &k, &v) != 2 || !k) {
+			fclose(f);
+			return model_fail("a bad line in the block costs (want: <hash> <cost>)", line);
+		}
+		block_put(k, v);
+	}
+	fclose(f);
+	use_blocks = 1;
+	return 0;
+}
+
+/* FNV-1a over the segment's ordinary instructions, each as its length
+ * and its bytes (0 is kept for "empty"). */
+static uint64_t fnv(uint64_t h, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
 
 /* ---- counters: what a sample is made of ---- */
 enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
@@ -451,6 +525,10 @@ struct segment {
 	unsigned nlines, npages, ninsns;
 	uint64_t seen;               /* ichanges when its fetches last changed nothing */
 	struct segment *next;        /* the block's next segment */
+	unsigned nplain;             /* its ordinary instructions (base cost) */
+	uint64_t hash;               /* ... their bytes' (blocks=) */
+	char *hex;                   /* ... their bytes in hex, for missing= */
+	size_t nhex;
 };
 
 /* The last segment whose fetches ran, and the last data line touched:
@@ -620,7 +698,9 @@ static void add_unique(uint64_t **v, unsigned *n, uint64_t x)
 	(*v)[(*n)++] = x;
 }
 
-static void price(struct segment *s, enum cls k, unsigned bytes_per_iter)
+/* Price an instruction of class k into s; 1 if it is an ordinary one,
+ * whose base cost is its segment's (seg_base). */
+static int price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 {
 	uint64_t m = 0;
 	int what = C_KENTRY;
@@ -635,10 +715,50 @@ static void price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 		m = bytes_per_iter * UNITS / P.copy_bpc, what = C_COPY;
 		s->cost[C_REP_ITERS]++;
 		break;
-	default: m = P.base_m, what = C_BASE;
+	default:
+		s->nplain++;
+		return 1;
 	}
 	s->cost[what] += m;
 	s->cost[C_CYCLES] += m;
+	return 0;
+}
+
+/* An ordinary instruction's bytes join its segment's hash (and hex). */
+static void add_plain(struct segment *s, const uint8_t *b, size_t n)
+{
+	uint8_t len = (uint8_t)n;
+	if (!s->hash)
+		s->hash = 0xcbf29ce484222325ULL;
+	s->hash = fnv(fnv(s->hash, &len, 1), b, n);
+	if (!missing)
+		return;
+	s->hex = realloc(s->hex, s->nhex + 2 * n + 2);
+	for (size_t i = 0; i < n; i++)
+		s->nhex += (size_t)sprintf(s->hex + s->nhex, "%02x", b[i]);
+	s->hex[s->nhex++] = ' ';
+	s->hex[s->nhex] = 0;
+}
+
+/* The segment's base cost: its block cost if known, else the profile's
+ * base_cycles per ordinary instruction (and, with blocks=, the segment
+ * goes to missing=, once). */
+static void seg_base(struct segment *s)
+{
+	uint64_t m;
+	if (!s->nplain)
+		return;
+	if (!(use_blocks && block_get(s->hash ? s->hash : 1, &m))) {
+		m = s->nplain * P.base_m;
+		if (use_blocks && missing) {
+			fprintf(missing, "%016llx %s\n", (unsigned long long)s->hash, s->hex);
+			block_put(s->hash, m);   /* written once */
+		}
+	}
+	s->cost[C_BASE] += m;
+	s->cost[C_CYCLES] += m;
+	free(s->hex);
+	s->hex = 0;
 }
 
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -674,7 +794,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		add_unique(&s->pages, &s->npages, va >> 12 << 12);
 		s->ninsns++;
 		s->cost[C_INSNS]++;
-		price(s, k, bpi);
+		if (price(s, k, bpi))
+			add_plain(s, b, size);
 		if (k == K_MARK || k == K_CR3 || k == K_INVLPG || k == K_CR3VAR) {   /* its effect has a place */
 			uintptr_t e = k == K_MARK ? mark : k == K_CR3 ? E_CR3 : k == K_INVLPG ? E_INVLPG
 										   : E_CR3VAR + (uintptr_t)mark;
@@ -686,6 +807,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			}
 		}
 	}
+	for (struct segment *x = head; x; x = x->next)
+		seg_base(x);
 	for (struct segment *x = head; x; x = x->next)
 		for (int i = 0; i < NC; i++)
 			if (x->cost[i]) {
@@ -700,6 +823,9 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 	if (out)
 		fclose(out);
 	out = 0;
+	if (missing)
+		fclose(missing);
+	missing = 0;
 }
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
@@ -709,19 +835,28 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		return model_fail("this QEMU does not offer plugin API version 1", 0);
 	if (!info->system_emulation)
 		return model_fail("system emulation only", 0);
-	const char *profile = 0, *outpath = 0;
+	const char *profile = 0, *outpath = 0, *blocks = 0, *missingpath = 0;
 	for (int i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "profile=", 8))
 			profile = argv[i] + 8;
 		else if (!strncmp(argv[i], "out=", 4))
 			outpath = argv[i] + 4;
+		else if (!strncmp(argv[i], "blocks=", 7))
+			blocks = argv[i] + 7;
+		else if (!strncmp(argv[i], "missing=", 8))
+			missingpath = argv[i] + 8;
 		else
-			return model_fail("unknown argument (use profile=<file>,out=<file>)", argv[i]);
+			return model_fail("unknown argument (use profile=<file>,out=<file>"
+					  "[,blocks=<file>,missing=<file>])", argv[i]);
 	}
 	if (!profile || !outpath)
 		return model_fail("needs profile=<file> and out=<file>", 0);
 	if (load_profile(profile) < 0)
 		return -1;
+	if (blocks && load_blocks(blocks) < 0)
+		return -1;
+	if (missingpath && !(missing = fopen(missingpath, "w")))
+		return model_fail("cannot write", missingpath);
 	unsigned line_sets = 1024 / LINE;   /* KiB -> lines */
 	if (assoc_init(&l1i, P.l1i_kib * line_sets, P.l1i_ways) || assoc_init(&l1d, P.l1d_kib * line_sets, P.l1d_ways) ||
 	    assoc_init(&l2, P.l2_kib * line_sets, P.l2_ways) || assoc_init(&itlb, P.itlb, P.itlb_ways) ||

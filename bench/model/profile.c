@@ -54,6 +54,8 @@ int load_profile(const char *path)
 			snprintf(P.name, sizeof P.name, "%s", val);
 			continue;
 		}
+		if (!strcmp(key, "mcpu"))
+			continue;   /* LLVM's name for the core: the harness's (scripts/mkb/mca.py) */
 		if (!strcmp(key, "cpu")) {
 			snprintf(P.cpu, sizeof P.cpu, "%s", val);
 			continue;

@@ -15,7 +15,7 @@ the other by accident.
 import json
 import os
 
-from . import protocol
+from . import mca, protocol
 
 PROFILE_DIR = os.path.join(protocol.REPO, "bench", "model", "profiles")
 DEFAULT_PLUGIN = os.path.join(protocol.REPO, "build", "model", "mkbmodel.so")
@@ -41,31 +41,48 @@ def profile_path(name):
 
 
 def describe(name):
-    """{"profile", "cpu", "file"} of a profile, from its name and cpu lines."""
+    """{"profile", "cpu", "mcpu", "file"} of a profile, from its name, cpu
+    and mcpu lines (mcpu: the core's name in LLVM, whose scheduling model
+    gives the base cost, mca.py)."""
     out = {"profile": name, "file": os.path.relpath(profile_path(name), protocol.REPO)}
     with open(profile_path(name), encoding="utf-8") as f:
         for line in f:
             parts = line.split("#", 1)[0].split(None, 1)
-            if len(parts) == 2 and parts[0] == "cpu":
-                out["cpu"] = parts[1].strip()
+            if len(parts) == 2 and parts[0] in ("cpu", "mcpu"):
+                out[parts[0]] = parts[1].strip()
     return out
 
 
 def check(name, plugin):
-    """Raise ModelError unless profile name exists and the plugin is built."""
+    """Raise ModelError unless profile name exists, names its LLVM core,
+    the plugin is built and llvm-mca is installed."""
     if name not in profiles():
         raise ModelError(f"unknown model profile {name!r} (valid: {', '.join(profiles())}, off)")
     if not os.path.isfile(plugin):
         raise ModelError(f"the cycle model is not built ({plugin}): run `make model`, "
                          "or MODEL=off")
+    if not describe(name).get("mcpu"):
+        raise ModelError(f"profile {name} has no mcpu line (LLVM's name for its core)")
+    try:
+        mca.tools()
+    except mca.McaError as e:
+        raise ModelError(str(e)) from None
 
 
-def qemu_args(plugin, name, out_path):
-    """The -plugin arguments for one boot writing its lines to out_path."""
-    return ["-plugin", f"{plugin},profile={profile_path(name)},out={out_path}"]
+def base_cost(name):
+    """How the profile's ordinary instructions are priced, for results."""
+    return f"llvm-mca {mca.version()} -mcpu={describe(name)['mcpu']}"
 
 
-def rows_for(found, out_path):
+def qemu_args(plugin, name, out_path, blocks=None, missing=None):
+    """The -plugin arguments for one boot writing its lines to out_path;
+    blocks: the block-cost cache it reads, missing: where it writes the
+    segments the cache lacks (mca.py)."""
+    extra = f",blocks={blocks},missing={missing}" if blocks else ""
+    return ["-plugin", f"{plugin},profile={profile_path(name)},out={out_path}{extra}"]
+
+
+def rows_for(found, out_path, base=None):
     """Modeled rows for the boot's results found (in print order) from the
     plugin's output file; ModelError if the two do not line up."""
     try:
@@ -82,6 +99,8 @@ def rows_for(found, out_path):
                              f"the result {r['variant']} {r['size']} {r['n']}")
         row = dict(r, unit=UNIT, profile=m["profile"], model_version=m["model_version"],
                    events=m["events"])
+        if base:
+            row["base_cost"] = base
         row.update({k: m[k] for k in STATS})
         rows.append(row)
     return rows

@@ -147,14 +147,15 @@ def ratio_rows(data, results):
 
 TRUST = (
     "How far to trust the model: it prices exactly what the guest executes, with published "
-    "cache and TLB geometries and latencies, and repeats exactly. But it has no pipeline: every "
-    "instruction costs the base cost whatever its dependencies, branch mispredictions are not "
-    "modelled, the kernel entry, exit and CR3-write costs are our assumptions (no vendor "
-    "publishes them; the profile says so), copies have no start-up cost, an L2 miss is an L3 hit "
-    "(no DRAM), and page-walk entries sit where the model puts them, not in the guest's page "
-    "tables. It shows where cycles go and how designs rank once entries, switches, TLB refills "
-    "and copies are priced; its absolute figures are estimates, which is why the published "
-    "cycle counts stand beside them, on their own hardware, and are not divided by them.")
+    "cache and TLB geometries and latencies, walks the guest's own page tables, and repeats "
+    "exactly. Ordinary instructions cost what LLVM's scheduling model of the core gives each "
+    "straight-line segment (llvm-mca), but branch mispredictions are not modelled, the kernel "
+    "entry, exit and CR3-write costs are our assumptions (no vendor publishes them; the profile "
+    "says so), copies have no start-up cost, misses do not overlap, exception delivery is "
+    "free and an L2 miss is an L3 hit (no DRAM). It shows where cycles go and how designs rank "
+    "once entries, switches, TLB refills and copies are priced; its absolute figures are "
+    "estimates, which is why the published cycle counts stand beside them, on their own "
+    "hardware, and are not divided by them.")
 
 
 def modeled_round_trips(modeled):

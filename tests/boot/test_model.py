@@ -130,3 +130,33 @@ def test_walks_read_the_guests_own_page_tables(tmp_path):
     classes = sum(ev[k] for k in ("base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles",
                                   "tlb_cycles", "cache_cycles"))
     assert abs(classes - model[0]["median"]) < 0.01, (classes, model[0]["median"])
+
+
+def test_llvm_prices_the_ordinary_instructions_after_one_boot(tmp_path):
+    """With a block-cost file, the first boot writes the segments it
+    lacks; priced by llvm-mca (scripts/mkb/mca.py), the next boot lacks
+    none, and the 100 NOPs cost what LLVM's Skylake takes (4 to 6 a
+    cycle), not one cycle each; the instruction counts do not move."""
+    import sys
+    sys.path.insert(0, os.path.join(REPO, "scripts"))
+    from mkb import mca
+    blocks, missing = tmp_path / "blocks.tsv", tmp_path / "missing.txt"
+    blocks.write_text("")
+    extra = f",blocks={blocks},missing={missing}"
+    append = "run=bench workload=calib iters=50 warmup=5"
+
+    def boot_with_blocks():
+        argv_cfg = SKYLAKE + extra   # profile=<file>,blocks=...,missing=...
+        return boot(tmp_path, append, argv_cfg)
+    p, guest, first = boot_with_blocks()
+    assert p.returncode == 33, p.stderr
+    assert missing.read_text().strip(), "the first boot should lack every segment"
+    assert mca.price(str(missing), str(blocks), "skylake") > 0
+    p, guest2, model = boot_with_blocks()
+    assert p.returncode == 33, p.stderr
+    assert missing.read_text() == ""
+    assert [r["median"] for r in guest2] == [r["median"] for r in guest]
+    m = {r["variant"]: x for r, x in zip(guest2, model)}
+    nops = m["nops_100"]["events"]["base_cycles"]
+    assert 16 <= nops <= 30, m["nops_100"]
+    assert first[0]["events"]["base_cycles"] >= 100   # one cycle each before pricing
