@@ -226,17 +226,27 @@ static void charge(int what, uint64_t m)
 
 /* An access of physical address pa through an L1 (l1i or l1d), then L2,
  * then memory; miss_counter counts the L1's misses. */
-static void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
+static inline __attribute__((always_inline)) void
+line_as(struct assoc *l1, int miss_counter, uint64_t pa, int what, uint64_t hit_m)
 {
-	if (assoc_access(l1, pa / LINE))
+	if (assoc_access(l1, pa / LINE)) {
+		if (hit_m)
+			charge(what, hit_m);
 		return;
+	}
 	now[miss_counter]++;
 	if (assoc_access(&l2, pa / LINE)) {
-		charge(C_CACHE, P.l2_lat_m);
+		charge(what, P.l2_lat_m);
 		return;
 	}
 	now[C_L2_MISS]++;
-	charge(C_CACHE, P.mem_lat_m);
+	charge(what, P.mem_lat_m);
+}
+
+/* ... an ordinary access: an L1 hit is in the base cost. */
+static void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
+{
+	line_as(l1, miss_counter, pa, C_CACHE, 0);
 }
 
 static void data_line(uint64_t pa) { cache_line(&l1d, C_L1D_MISS, pa); }
@@ -272,17 +282,7 @@ static void read_cr3(void)
 static void walk_read(uint64_t pa)
 {
 	now[C_PT_READS]++;
-	if (assoc_access(&l1d, pa / LINE)) {
-		charge(C_TLB, P.l1d_lat_m);
-		return;
-	}
-	now[C_L1D_MISS]++;
-	if (assoc_access(&l2, pa / LINE)) {
-		charge(C_TLB, P.l2_lat_m);
-		return;
-	}
-	now[C_L2_MISS]++;
-	charge(C_TLB, P.mem_lat_m);
+	line_as(&l1d, C_L1D_MISS, pa, C_TLB, P.l1d_lat_m);
 }
 
 /* A page walk of va in the guest's tables: 1 if it ends at a 2 MiB page;
