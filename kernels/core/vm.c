@@ -132,7 +132,8 @@ int vm_check(uint64_t *pml4, uint64_t va, uint64_t len, int write)
 }
 
 /* Copy len bytes between two spaces (either may be 0 for kernel memory,
- * then the address is a kernel pointer). Returns 0 or -E_FAULT. */
+ * then the address is a kernel pointer). Returns 0, -E_FAULT, or -E_NOMEM
+ * (a copy-on-write page of dpml4's found no page for its copy). */
 static int copy_generic(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, size_t len)
 {
 	if (!len)
@@ -142,10 +143,14 @@ static int copy_generic(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t
 	while (len) {
 		size_t n = len;
 		uint64_t d = dva, s = sva;
-		if (dpml4) {
-			if (!(d = vm_translate(dpml4, dva, 1)) &&
-			    (vm_cow_break(dpml4, dva) < 0 || !(d = vm_translate(dpml4, dva, 1))))
+		if (dpml4 && !(d = vm_translate(dpml4, dva, 1))) {   /* copy-on-write? */
+			int r = vm_cow_break(dpml4, dva);
+			if (r == -E_NOMEM)
+				return r;
+			if (r < 0 || !(d = vm_translate(dpml4, dva, 1)))
 				return -E_FAULT;
+		}
+		if (dpml4) {
 			if (n > PGSIZE - (dva & (PGSIZE - 1)))
 				n = PGSIZE - (dva & (PGSIZE - 1));
 		}
@@ -234,10 +239,21 @@ int vm_share(uint64_t *dpml4, uint64_t dva, uint64_t *spml4, uint64_t sva, uint6
 	    !vm_user_range_ok(dva, npages * PGSIZE) || !vm_user_range_ok(sva, npages * PGSIZE))
 		return -E_INVAL;
 	for (uint64_t i = 0; i < npages; i++) {
-		uint64_t pa = vm_translate(spml4, sva + i * PGSIZE, writable);
+		uint64_t *spte = walk(spml4, sva + i * PGSIZE, 0);
 		uint64_t *pte = walk(dpml4, dva + i * PGSIZE, 0);
-		if (!pa || (pte && (*pte & PTE_P)))
-			return pa ? -E_INVAL : -E_FAULT;
+		if (!spte || !(*spte & PTE_P) || !(*spte & PTE_U) || (writable && !(*spte & (PTE_W | PTE_COW))))
+			return -E_FAULT;
+		if (pte && (*pte & PTE_P))
+			return -E_INVAL;
+	}
+	/* A copy-on-write page is another space's too: the source takes a
+	 * page of its own first, so that what both sides share is the
+	 * source's memory and stays so (see vm_cow_take). */
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t *spte = walk(spml4, sva + i * PGSIZE, 0);
+		int r;
+		if ((*spte & PTE_COW) && (r = vm_cow_break(spml4, sva + i * PGSIZE)) < 0)
+			return r;
 	}
 	for (uint64_t i = 0; i < npages; i++) {
 		uint64_t pa = vm_translate(spml4, sva + i * PGSIZE, writable);
@@ -263,10 +279,18 @@ static void flush_if_current(uint64_t *pml4, uint64_t va)
 		invlpg(va);
 }
 
+/* va's entry if it is a private page: copy-on-write already, or
+ * writable and nobody else's. A writable page with more than one
+ * reference is mapped elsewhere too (vm_share's source side, whose entry
+ * is not marked PTE_SHARED): it must stay shared, so it cannot be taken. */
 static uint64_t *private_pte(uint64_t *pml4, uint64_t va)
 {
 	uint64_t *pte = walk(pml4, va, 0);
-	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (*pte & PTE_SHARED) || !(*pte & (PTE_W | PTE_COW)))
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (*pte & PTE_SHARED))
+		return 0;
+	if (*pte & PTE_COW)
+		return pte;
+	if (!(*pte & PTE_W) || page_refs((void *)PTE_ADDR(*pte)) > 1)
 		return 0;
 	return pte;
 }

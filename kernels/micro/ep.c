@@ -84,7 +84,9 @@ int ep_may_call(const struct endpoint *ep)
 }
 
 /* Is [va, va+len) p's memory (writable if write)? Checked when a call
- * starts, so a later copy between address spaces cannot fail. */
+ * starts, so a later copy between address spaces cannot fail, except a
+ * copy into a copy-on-write page (only mach makes them: vm.c
+ * vm_cow_take) when no page is left for the writer's own copy. */
 int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write)
 {
 	return vm_check(p->pml4, va, len, write);
@@ -121,14 +123,24 @@ int64_t ipc_keep(struct proc *holder, struct proc *caller)
 	return (int64_t)(k - holder->kept) | (int64_t)k->gen << 6;
 }
 
-/* Take the right named name out of holder's slots: 0 and *caller (0 if
+/* Find the right named name among holder's slots: 0 and *caller (0 if
  * it died since), or -E_BADH if name names no right holder keeps. */
-int ipc_kept_take(struct proc *holder, uint64_t name, struct proc **caller)
+int ipc_kept_find(struct proc *holder, uint64_t name, struct proc **caller)
 {
 	struct kept_right *k = &holder->kept[name % NKEPT];
 	if (name >> 6 != k->gen || !k->pid)
 		return -E_BADH;
 	*caller = proc_find(k->pid);
+	return 0;
+}
+
+/* As ipc_kept_find, and the right is used up: the slot is free, and the
+ * name answers nobody from now on. */
+int ipc_kept_take(struct proc *holder, uint64_t name, struct proc **caller)
+{
+	struct kept_right *k = &holder->kept[name % NKEPT];
+	if (ipc_kept_find(holder, name, caller) < 0)
+		return -E_BADH;
 	k->pid = 0;
 	k->gen = (k->gen + 1) & KEPT_GEN_MASK;
 	return 0;

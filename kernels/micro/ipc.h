@@ -69,6 +69,7 @@ void ipc_no_options(const char *cmdline);
 int ipc_copy(int kind, struct proc *dst, uint64_t dva, struct proc *src, uint64_t sva, size_t len);
 int ipc_user_ok(struct proc *p, uint64_t va, uint64_t len, int write);
 int64_t ipc_keep(struct proc *holder, struct proc *caller);
+int ipc_kept_find(struct proc *holder, uint64_t name, struct proc **caller);
 int ipc_kept_take(struct proc *holder, uint64_t name, struct proc **caller);
 #define KEPT_GEN_MASK 0xFFFFu   /* a name fits in 22 bits */
 

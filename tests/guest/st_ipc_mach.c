@@ -105,8 +105,8 @@ static uint8_t osrc[3 * 4096] __attribute__((aligned(4096))), odst[3 * 4096] __a
  * with nothing copied but the header (one virtual copy); a later write
  * on the sending side copies that page and leaves the received pages as
  * they came; the receiver's write to the same page copies nothing (the
- * page is its alone by then), to the other page one. Unaligned or partial pages are refused,
- * a body in read-only memory faults, and neither leaves a buffer. */
+ * page is its alone by then), to the other page one. Unaligned or
+ * partial pages are refused, and neither leaves a buffer. */
 static void test_out_of_line(long port)
 {
 	for (size_t i = 0; i < 2 * 4096; i++)
@@ -129,30 +129,151 @@ static void test_out_of_line(long port)
 	struct kcounters k5;
 	os_counters(&k5);
 	int kept2 = osrc[4096] == (uint8_t)(4096 * 13 + 1) && osrc[6] == (uint8_t)(6 * 13 + 1);
-	struct mach_msg bad[3] = { s, s, s };
+	struct mach_msg bad[2] = { s, s };
 	bad[0].body = (uint64_t)(osrc + 8);                       /* unaligned */
 	bad[1].len = bad[1].body_len = 4096 + 100;                /* a partial page */
-	bad[2].body = (uint64_t)&test_out_of_line & ~4095ULL;     /* our code: read-only */
-	long b0 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[0], 0, 0), b1 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[1], 0, 0),
-	     b2 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[2], 0, 0);
+	long b0 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[0], 0, 0), b1 = msg(MACH_SEND_MSG, (uint64_t)port, &bad[1], 0, 0);
 	struct kcounters k4;
 	os_counters(&k4);
 	char d[240];
 	fmt_snprintf(d, sizeof d, "send %ld receive %ld len %u same %d; virtual copies %lu, bytes copied %lu; "
-		     "page copies on the sender's write %lu, on the receiver's %lu and %lu; kept %d %d; bad %ld %ld %ld, "
+		     "page copies on the sender's write %lu, on the receiver's %lu and %lu; kept %d %d; bad %ld %ld, "
 		     "buffers %lu -> %lu", sent, rcv, got.len, same,
 		     (unsigned long)(k1.copies[COPY_VIRT] - k0.copies[COPY_VIRT]),
 		     (unsigned long)(k1.bytes_copied - k0.bytes_copied),
 		     (unsigned long)(k2.copies[COPY_COW] - k1.copies[COPY_COW]),
 		     (unsigned long)(k3.copies[COPY_COW] - k2.copies[COPY_COW]),
-		     (unsigned long)(k5.copies[COPY_COW] - k3.copies[COPY_COW]), kept, kept2, b0, b1, b2,
+		     (unsigned long)(k5.copies[COPY_COW] - k3.copies[COPY_COW]), kept, kept2, b0, b1,
 		     (unsigned long)k0.kbufs, (unsigned long)k4.kbufs);
 	report("mach_out_of_line", sent == 0 && rcv == 0 && got.len == 2 * 4096 && same &&
 	       got.body_type == MACH_TYPE_BYTES_OOL && k1.copies[COPY_VIRT] - k0.copies[COPY_VIRT] == 1 &&
 	       k1.bytes_copied - k0.bytes_copied < 4096 && k2.copies[COPY_COW] - k1.copies[COPY_COW] == 1 &&
 	       k3.copies[COPY_COW] == k2.copies[COPY_COW] && k5.copies[COPY_COW] - k3.copies[COPY_COW] == 1 &&
 	       kept && kept2 && odst[4096] == 0xDD &&
-	       b0 == -E_INVAL && b1 == -E_INVAL && b2 == -E_FAULT && k4.kbufs == k0.kbufs, d);
+	       b0 == -E_INVAL && b1 == -E_INVAL && k4.kbufs == k0.kbufs, d);
+}
+
+/* One page out of line through our own port: -> 0 if it left from src
+ * and arrived at dst. */
+static long ool_through(long port, uint8_t *src, uint8_t *dst)
+{
+	struct mach_msg s = { .len = 4096, .bits = REQ | MACH_MSG_BODY, .mr_type = MACH_TYPE_WORDS,
+			      .body_type = MACH_TYPE_BYTES_OOL, .body = (uint64_t)src, .body_len = 4096 },
+			got = { .rbody = (uint64_t)dst, .rcap = 4096 };
+	long r = msg(MACH_SEND_MSG, (uint64_t)port, &s, 0, 0);
+	return r ? r : msg(MACH_RCV_MSG, 0, 0, (uint64_t)port, &got);
+}
+
+#define PEEK_VA 0x48000000UL   /* where the child sees our shared page (above its image) */
+static uint8_t sh_p[4096] __attribute__((aligned(4096))), sh_q[4096] __attribute__((aligned(4096))),
+	sh_r[4096] __attribute__((aligned(4096))), sh_t[4096] __attribute__((aligned(4096)));
+
+/* Out of line and shared memory: memory shared with another space stays
+ * shared. A copy-on-write page (P, just sent to T) mapped into a child
+ * becomes ours first and then the child's too; sent out of line, P is
+ * copied, not made copy-on-write; a body received into P is copied into
+ * it, not mapped over it. Our last write to P must be what the child
+ * reads, with the body R brought. */
+static void test_out_of_line_shared(long port)
+{
+	for (int i = 0; i < 4096; i++)
+		sh_p[i] = (uint8_t)(i + 1), sh_r[i] = (uint8_t)(3 * i + 7);
+	char arg[64];
+	fmt_snprintf(arg, sizeof arg, "role=machpeek a=%ld", port);
+	int pid = os_spawn("selftest", arg), st = -1;
+	struct mach_msg got = { 0 };
+	long r0 = msg(MACH_RCV_MSG, 0, 0, (uint64_t)port, &got);   /* the child's port D */
+	long d = (long)got.mr[0];
+	struct kcounters k0, k1, k2, k3;
+	os_counters(&k0);
+	long r1 = ool_through(port, sh_p, sh_t);   /* P copy-on-write, shared with T */
+	os_counters(&k1);
+	long r2 = syscall6(SYS_MAP, (uint64_t)pid, (uint64_t)sh_p, PEEK_VA, 1, 1, 0).rax;
+	os_counters(&k2);
+	long r3 = ool_through(port, sh_p, sh_q);   /* P is shared now: copied */
+	long r4 = ool_through(port, sh_r, sh_p);   /* R, private: virtual; into P: copied, not mapped */
+	os_counters(&k3);
+	sh_p[0] = 0x77;
+	int kept = sh_t[0] == 1 && sh_q[0] == 1 && sh_q[4095] == (uint8_t)4096 && sh_p[1] == sh_r[1];
+	struct mach_msg go = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { 1 } };
+	long r5 = msg(MACH_SEND_MSG, (uint64_t)d, &go, 0, 0);
+	if (r5 != 0)
+		os_kill(pid);
+	os_wait(pid, &st);
+	char dd[240];
+	fmt_snprintf(dd, sizeof dd, "calls %ld %ld map %ld %ld %ld go %ld; virtual copies %lu then %lu (R's), page "
+		     "copies on mapping %lu; T and Q kept %d; child status %d (0: it read our last write)",
+		     r0, r1, r2, r3, r4, r5, (unsigned long)(k1.copies[COPY_VIRT] - k0.copies[COPY_VIRT]),
+		     (unsigned long)(k3.copies[COPY_VIRT] - k2.copies[COPY_VIRT]),
+		     (unsigned long)(k2.copies[COPY_COW] - k1.copies[COPY_COW]), kept, st);
+	report("mach_out_of_line_shared", r0 == 0 && r1 == 0 && r2 == 0 && r3 == 0 && r4 == 0 && r5 == 0 &&
+	       k1.copies[COPY_VIRT] - k0.copies[COPY_VIRT] == 1 && k3.copies[COPY_VIRT] - k2.copies[COPY_VIRT] == 1 &&
+	       k2.copies[COPY_COW] - k1.copies[COPY_COW] == 1 && kept && st == 0, dd);
+}
+
+/* The child's half: make D, give the parent a right to it and its name,
+ * wait on D, then read the shared page. */
+static int peek_child(long a)
+{
+	long d = os_chan_create();
+	if (d < 0 || port_insert(d, a) != 0)
+		return 1;
+	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)d } }, got = { 0 };
+	if (msg(MACH_SEND_MSG, (uint64_t)a, &s, 0, 0) != 0 || msg(MACH_RCV_MSG, 0, 0, (uint64_t)d, &got) != 0)
+		return 2;
+	const volatile uint8_t *x = (const volatile uint8_t *)PEEK_VA;
+	return x[0] == 0x77 && x[1] == (uint8_t)(3 * 1 + 7) ? 0 : 3;
+}
+
+/* An answer that cannot be carried leaves the send-once right with the
+ * server: with every message buffer of our tree in use (two full ports
+ * hold quota.c's 10), an answer fails
+ * (EQUOTA); once they are free, the same right answers, out of line from
+ * read-only memory (our code, copied). The caller, a child running the
+ * same image, finds that code page in its answer. */
+static void test_answer_kept(long port)
+{
+	char arg[64];
+	fmt_snprintf(arg, sizeof arg, "role=machcall a=%ld", port);
+	int pid = os_spawn("selftest", arg), st = -1;
+	struct mach_msg req = { 0 };
+	long r0 = msg(MACH_RCV_MSG, 0, 0, (uint64_t)port, &req);
+	long b = os_chan_create();
+	int queued = 0;
+	long full = 0;
+	struct mach_msg f = { .bits = REQ, .mr_type = MACH_TYPE_WORDS };
+	for (int i = 0; i < 2 * MACH_QLIMIT && b >= 0 && (full = msg(MACH_SEND_MSG, (uint64_t)(i < MACH_QLIMIT ? port : b), &f, 0, 0)) == 0; i++)
+		queued++;
+	struct mach_msg ans = { .len = 4096, .bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0u) | MACH_MSG_BODY,
+				.mr_type = MACH_TYPE_WORDS, .body_type = MACH_TYPE_BYTES_OOL,
+				.body = (uint64_t)&test_answer_kept & ~4095ULL, .body_len = 4096 };
+	long a1 = msg(MACH_SEND_MSG, req.reply, &ans, 0, 0);
+	for (int i = 0; i < queued; i++) {
+		struct mach_msg drop = { 0 };
+		msg(MACH_RCV_MSG, 0, 0, (uint64_t)(i < MACH_QLIMIT ? port : b), &drop);
+	}
+	long a2 = msg(MACH_SEND_MSG, req.reply, &ans, 0, 0);
+	if (a2 != 0)
+		os_kill(pid);
+	os_wait(pid, &st);
+	char d[200];
+	fmt_snprintf(d, sizeof d, "request %ld; %d queued before the quota said %ld; answer %ld with no buffer, "
+		     "%ld after; caller status %d (0: our code page arrived)", r0, queued, full, a1, a2, st);
+	report("mach_answer_keeps_right", r0 == 0 && (req.reply & MACH_PORT_SO) &&
+	       (queued == 2 * MACH_QLIMIT || full == -E_QUOTA) && a1 == -E_QUOTA && a2 == 0 && st == 0, d);
+}
+
+/* The caller's half: a call to the parent's port; the answer's body must
+ * be the code page the parent sent (the same image: the same page here). */
+static int call_child(long a)
+{
+	static uint8_t rb[4096] __attribute__((aligned(4096)));
+	struct mach_msg s = { .label = 7, .bits = CALL, .mr_type = MACH_TYPE_WORDS },
+			r = { .rbody = (uint64_t)rb, .rcap = sizeof rb };
+	if (msg(MACH_SEND_MSG | MACH_RCV_MSG, (uint64_t)a, &s, MACH_PORT_REPLY, &r) != 0)
+		return 1;
+	const void *code = (const void *)((uint64_t)&test_answer_kept & ~4095ULL);
+	return r.len == 4096 && r.body_type == MACH_TYPE_BYTES_OOL && !memcmp(rb, code, 4096) ? 0 : 2;
 }
 
 void test_ipc_strategy(void)
@@ -222,6 +343,8 @@ void test_ipc_strategy(void)
 	/* (on the port above, drained: endpoints are a quota, quota.h) */
 	test_port_rights(port);
 	test_out_of_line(port);
+	test_out_of_line_shared(port);
+	test_answer_kept(port);
 }
 
 /* Receive the six in order; the sixth send must still be waiting when
@@ -257,5 +380,9 @@ int role_ipc(const char *role, const char *arg)
 		return drain(port, parent, fmt_parse_u64(v, 0));
 	if (!strcmp(role, "machrights") && fmt_getarg(arg, "a", v, sizeof v) >= 0)
 		return rights_child((long)fmt_parse_u64(v, 0));
+	if (!strcmp(role, "machpeek") && fmt_getarg(arg, "a", v, sizeof v) >= 0)
+		return peek_child((long)fmt_parse_u64(v, 0));
+	if (!strcmp(role, "machcall") && fmt_getarg(arg, "a", v, sizeof v) >= 0)
+		return call_child((long)fmt_parse_u64(v, 0));
 	return 100;
 }

@@ -54,6 +54,7 @@ struct kmsg {
 	struct proc *reply_to;    /* the send-once right it carries (RPC), or 0 */
 	uint32_t label, len, flags;
 	int ool;                  /* the pages are the sender's, copy-on-write (not zone pages) */
+	uint32_t copied;          /* out of line, but page i copied into a zone page (bit i) */
 	uint64_t mr[3];
 	uint8_t *page[BODY_PAGES];
 	struct kmsg *next;
@@ -199,14 +200,16 @@ static void zone_put(uint8_t *pg)
 		page_free(pg);
 }
 
+_Static_assert(BODY_PAGES <= 32, "struct kmsg: copied holds a bit per body page");
+
 /* k goes back to the pool. Only what copy_in() does not set again is
- * cleared: the flag and the body pages (not all 192 bytes). */
+ * cleared: the flags and the body pages (not all 192 bytes). */
 static void kmsg_free(struct kmsg *k)
 {
 	quota_give(k->acct, Q_KMSGS);
 	for (uint32_t i = 0; i < BODY_PAGES; i++) {
 		if (k->page[i]) {   /* (out of line: one mapped already is 0) */
-			if (k->ool)
+			if (k->ool && !(k->copied & 1u << i))
 				page_free(k->page[i]);
 			else
 				zone_put(k->page[i]);
@@ -215,7 +218,7 @@ static void kmsg_free(struct kmsg *k)
 			break;
 		}
 	}
-	k->used = 0;
+	k->used = 0, k->copied = 0;
 	kstat.kbufs--;
 }
 
@@ -251,27 +254,42 @@ static struct kmsg *copy_in(const struct mach_msg *m, struct proc *reply_to, int
 	kstat.kbufs++;
 	uint32_t len = m->bits & MACH_MSG_BODY ? (uint32_t)m->body_len : 0;
 	k->ool = len && m->body_type == MACH_TYPE_BYTES_OOL;
+	uint32_t virt = 0;
 	for (uint32_t i = 0; i * PGSIZE < len; i++) {
-		if (k->ool)   /* the sender's page itself, copy-on-write from now */
-			k->page[i] = (uint8_t *)vm_cow_take(curproc->pml4, m->body + i * PGSIZE);
-		else
-			k->page[i] = zone_get();
-		if (!k->page[i]) {
-			*err = k->ool ? -E_FAULT : -E_NOMEM;
+		/* Out of line: the sender's page itself, copy-on-write from now.
+		 * A page that must stay as it is (read-only, or shared with
+		 * another space) is copied, as Mach's vm_map_copyin copies what
+		 * it cannot share copy-on-write. */
+		if (k->ool && (k->page[i] = (uint8_t *)vm_cow_take(curproc->pml4, m->body + i * PGSIZE))) {
+			virt += PGSIZE;
+			continue;
+		}
+		if (!(k->page[i] = zone_get()) ||
+		    (k->ool && copyin(k->page[i], m->body + i * PGSIZE, PGSIZE) < 0)) {
+			if (k->page[i])
+				k->copied |= 1u << i;
+			*err = k->page[i] ? -E_FAULT : -E_NOMEM;
 			kmsg_free(k);
 			return 0;
 		}
+		if (k->ool)
+			k->copied |= 1u << i;
 	}
 	k->sender = curproc->pid, k->reply_to = reply_to;
 	k->label = m->label, k->flags = m->bits & MACH_MSG_BODY;
 	k->len = k->flags ? len : m->len;
 	memcpy(k->mr, m->mr, sizeof k->mr);
 	if (k->ool) {
-		kstat_copy(COPY_KBUF_IN, sizeof *m);
-		kstat_copy(COPY_VIRT, len);
+		kstat_copy(COPY_KBUF_IN, sizeof *m + (len - virt));
+		if (virt)
+			kstat_copy(COPY_VIRT, virt);
 	} else {
 		kstat_copy(COPY_KBUF_IN, sizeof *m + len);
-		body_xfer(k, m->body, len, 0);
+		if (body_xfer(k, m->body, len, 0) < 0) {   /* (checked before: cannot fail) */
+			*err = -E_FAULT;
+			kmsg_free(k);
+			return 0;
+		}
 	}
 	return k;
 }
@@ -330,19 +348,24 @@ static int64_t msg_send(uint64_t id, const struct mach_msg *m, int call)
 		return -E_FAULT;
 	if (id & MACH_PORT_SO) {   /* a reply: to the caller whose send-once right we hold */
 		struct proc *c;
+		uint64_t name = id & ~(uint64_t)MACH_PORT_SO;
 		kstat.rights++;
-		if (ipc_kept_take(cur, id & ~(uint64_t)MACH_PORT_SO, &c) < 0)
+		if (ipc_kept_find(cur, name, &c) < 0)
 			return -E_BADH;   /* no such right in our name space */
+		/* The answer is copied in before the right is used up: an answer
+		 * that cannot be carried leaves the right with us, to answer
+		 * again (Mach 3 likewise fails a send before it consumes rights). */
+		struct kmsg *k = 0;
+		int64_t err;
+		if (c && c->callee == cur && c->ipc_is_call && !(k = copy_in(m, 0, &err)))
+			return err;
+		ipc_kept_take(cur, name, &c);
 		if (c && cur->reply_to == c)
 			cur->reply_to = 0;
 		if (!c || c->callee != cur)
 			return -E_SRCH;   /* a dead name: its caller is gone */
-		if (!c->ipc_is_call)
-			return 0;   /* it no longer waits for an answer: nothing is parked */
-		int64_t err;
-		struct kmsg *k = copy_in(m, 0, &err);
 		if (!k)
-			return err;
+			return 0;   /* it no longer waits for an answer: nothing is parked */
 		struct kmsg *t = c->reply_q;
 		while (t && t->next)
 			t = t->next;
@@ -393,8 +416,9 @@ static void right_died(struct proc *c)
  * whole page onto a private page of a page-aligned buffer is mapped in
  * its place (the kmsg's reference moves to the mapping), as
  * MACH_RCV_OVERWRITE asks; anything else is copied (a short last piece,
- * an unaligned buffer, a shared page). */
-static void ool_out(struct kmsg *k, uint64_t u, uint32_t len)
+ * an unaligned buffer, a shared page). 0, or -E_NOMEM when a copy into a
+ * copy-on-write page of the buffer found no page for its own copy. */
+static int ool_out(struct kmsg *k, uint64_t u, uint32_t len)
 {
 	for (uint32_t off = 0; off < len; off += PGSIZE) {
 		uint32_t c = len - off < PGSIZE ? len - off : PGSIZE;
@@ -403,14 +427,21 @@ static void ool_out(struct kmsg *k, uint64_t u, uint32_t len)
 			k->page[off / PGSIZE] = 0;   /* (counted once, as COPY_VIRT, when sent) */
 		} else {
 			kstat_copy(COPY_KBUF_OUT, c);
-			copyout(u + off, pg, c);
+			int r = copyout(u + off, pg, c);
+			if (r < 0)
+				return r;
 		}
 	}
+	return 0;
 }
 
 /* Copy the message k out: the received part of the header (label to
- * badge) to um, the body into the receive buffer rv names. */
-static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
+ * badge) to um, the body into the receive buffer rv names, and free k.
+ * The buffers were checked when the trap began, so only a copy into a
+ * copy-on-write page can fail, for want of a page (vm_cow_break): then
+ * the header has arrived and the body has not, and the receive says
+ * -E_NOMEM (Mach's MACH_RCV_BODY_ERROR). */
+static int copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 {
 	struct mach_msg m;
 	uint32_t len = k->len;
@@ -435,12 +466,13 @@ static void copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 		}
 	}
 	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags && !k->ool ? len : 0));
-	copyout(um, &m, MACH_HDR_OUT);
-	if (k->ool)
-		ool_out(k, rv->rbody, len);
-	else if (k->flags)
-		body_xfer(k, rv->rbody, len, 1);
+	int r = copyout(um, &m, MACH_HDR_OUT);
+	if (r == 0 && k->ool)
+		r = ool_out(k, rv->rbody, len);
+	else if (r == 0 && k->flags)
+		r = body_xfer(k, rv->rbody, len, 1);
 	kmsg_free(k);
+	return r;
 }
 
 /* Receive on port id, or on our reply port, into um; sys_mach_msg has
@@ -464,8 +496,7 @@ static int64_t msg_receive(uint64_t id, uint64_t um, const struct mach_rcv *rv)
 		}
 		dequeue(&cur->reply_q, &tail);
 		cur->ipc_is_call = 0;
-		copy_out(k, um, rv);
-		return 0;
+		return copy_out(k, um, rv);
 	}
 	struct endpoint *ep = ep_get(id);
 	if (!ep)
@@ -483,8 +514,7 @@ static int64_t msg_receive(uint64_t id, uint64_t um, const struct mach_rcv *rv)
 	struct proc *s = waitq_pop(&ep->sendq);   /* room for one more */
 	if (s)
 		sched_ready(s);
-	copy_out(k, um, rv);
-	return 0;
+	return copy_out(k, um, rv);
 }
 
 static int64_t sys_mach_msg(struct sysframe *sf)
