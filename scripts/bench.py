@@ -299,7 +299,7 @@ def collect_guest(args, ctx, future, info, repriced=0):
             r["handoff"] = info["handoff"]
     if ctx.get("model") and found and not (outcome.timed_out or outcome.over_budget):
         try:
-            added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"])
+            added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"], ctx["fallback"])
         except mca.McaError as e:
             return found, reasons + [f"cycle model: {e}"], info
         if added and repriced < REPRICE_BOOTS:
@@ -413,7 +413,9 @@ def main(argv=None):
         blocks = mca.cache_path(use_model)
         os.makedirs(os.path.dirname(blocks), exist_ok=True)
         open(blocks, "a").close()
-        model_ctx = {"blocks": blocks, "mcpu": model.describe(use_model)["mcpu"],
+        desc = model.describe(use_model)
+        model_ctx = {"blocks": blocks, "mcpu": desc["mcpu"],
+                     "fallback": round(float(desc.get("base_cycles", 1)) * mca.UNITS),
                      "base_cost": model.base_cost(use_model)}
     ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model, **model_ctx,
            "kvm_cpu": args.kvm_cpu,

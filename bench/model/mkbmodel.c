@@ -1,44 +1,35 @@
 /*
  * mkbmodel.c - a QEMU TCG plugin that prices what the guest executes in
  * modeled cycles, beside icount's exact instruction counts (issue 11).
- * Loaded by scripts/mkb/qemu.py with
+ * Loaded by scripts/mkb/model.py with
  *   -plugin build/model/mkbmodel.so,profile=<file>,out=<file>
+ *           [,blocks=<file>,missing=<file>][,ram=<n>M]
  * It models one CPU from a profile (bench/model/profiles/<name>.cfg, every
  * value with its source): a cost per instruction class (base; syscall,
  * sysret and iretq; mov to CR3; wrmsr; rdtsc; each rep movs/stos
- * iteration by its bytes at a modeled copy bandwidth), set-associative
- * TLBs (instruction and data, per page size, and a shared second level;
- * a CR3 write flushes the non-global entries, as without PCID) whose
- * misses walk the guest's own page tables (read from guest memory from
- * the root the kernel last loaded, x86.h: cr3_shadow) through the
- * caches, and L1I, L1D and L2 caches by physical address, a miss costing
- * the next level's latency. A page's size and global bit are those of
- * its entry in the guest's tables.
- *
- * The guest's benchmark runtime (bench/bench.h, bench/runtime.c) marks
- * its timing points with multi-byte NOPs the plugin recognises: a clock
- * read (right after each rdtsc of bench_now), a sample taken (the last
- * two clock reads), an empty pair of the overhead calibration, and the
- * end of a run, where the plugin writes one JSON line of statistics (the
- * guest's: min, median, mean, stddev, p99, max, after subtracting the
- * median empty pair) and per-sample events. The harness pairs the k-th
- * line with the k-th result line of the boot.
+ * iteration by its bytes at a modeled copy bandwidth) and the memory
+ * system of memsys.c (caches, TLBs, walks of the guest's own page
+ * tables). This file cuts translation blocks into segments, prices them,
+ * and applies the effects that end them (a timing point, stats.c; a CR3
+ * write, an invlpg, the kernel's announcement of where it keeps what the
+ * model cannot see in instruction bytes, x86.h: model_shadow); data
+ * accesses come from QEMU's memory callbacks.
  *
  * The base cost of the ordinary instructions (all but the classes the
  * profile prices) comes, with blocks=<file>, from LLVM's scheduling
  * model of the profile's core: llvm-mca's cycles per iteration of each
  * straight-line segment, computed by the harness (scripts/mkb/mca.py)
- * and cached by a hash of the segment's bytes. A segment not in the
- * file is priced at the profile's base_cycles per instruction and
- * written to missing=<file>; the harness prices those and boots again.
- * Without blocks=, base_cycles prices every ordinary instruction.
+ * and cached by a hash of the segment's bytes (blocks.c). A segment not
+ * in the file is priced at the profile's base_cycles per instruction
+ * and written to missing=<file>; the harness prices those and boots
+ * again. Without blocks=, base_cycles prices every ordinary instruction.
+ * ram= is the guest's RAM (QEMU's -m; 128M unless told): page walks read
+ * nothing past it.
  *
  * Everything is integer arithmetic on the instruction stream and guest
  * physical addresses, so a run repeats exactly. Single vCPU (the guest
  * is uniprocessor).
  */
-#include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,407 +38,11 @@
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
 
-#define MODEL_VERSION "2"
-#define MARK_TAG 0x4B4Du       /* "MK": bench/bench.h's marker NOPs */
-#define LINE 64u
-#define KERNEL_TOP 0x40000000u /* the kernel's identity map (kernels/core/boot.S): guest RAM below it */
 
-struct params P;
-
-/* ---- caches and TLBs: set-associative, LRU ---- */
-/* Each set keeps its ways in recency order, most recent first, so a hit
- * is usually found at once and LRU is exact. Sets are a power of two. */
-struct assoc {
-	unsigned sets, ways;
-	uint64_t mask;
-	uint64_t *tag;      /* sets * ways; 0 = empty, else key + 1 */
-};
-
-static int assoc_init(struct assoc *a, unsigned entries, unsigned ways)
-{
-	if (!entries || !ways || entries % ways || (entries / ways) & (entries / ways - 1))
-		return -1;
-	a->ways = ways, a->sets = entries / ways, a->mask = a->sets - 1;
-	a->tag = calloc(entries, sizeof *a->tag);
-	return a->tag ? 0 : -1;
-}
-
-/* Look key up past the most recent way; on a miss insert it (evicting
- * the LRU way). 1 = hit. */
-static int assoc_rest(uint64_t *t, unsigned ways, uint64_t want)
-{
-	unsigned w = 1;
-	while (w < ways && t[w] != want)
-		w++;
-	int hit = w < ways;
-	if (!hit)
-		w = ways - 1;
-	memmove(t + 1, t, w * sizeof *t);
-	t[0] = want;
-	return hit;
-}
-
-/* Look key up; on a miss insert it. 1 = hit. The most recent way is
- * checked here, inline: it is most lookups. */
-static inline __attribute__((always_inline)) int assoc_access(struct assoc *a, uint64_t key)
-{
-	uint64_t *t = a->tag + (key & a->mask) * a->ways, want = key + 1;
-	return t[0] == want || assoc_rest(t, a->ways, want);
-}
-
-/* TLBs keep the page's global bit beside its key (TLB_G): a lookup
- * ignores it, a CR3 write keeps only the entries that have it. */
-#define TLB_G (1ULL << 62)
-
-/* Is key in a (promoted to most recent if so)? No insertion. */
-static int tlb_probe(struct assoc *a, uint64_t key)
-{
-	uint64_t *t = a->tag + (key & a->mask) * a->ways, want = key + 1;
-	for (unsigned w = 0; w < a->ways; w++)
-		if ((t[w] & ~TLB_G) == want) {
-			uint64_t e = t[w];
-			memmove(t + 1, t, w * sizeof *t);
-			t[0] = e;
-			return 1;
-		}
-	return 0;
-}
-
-/* Put key in a as its most recent entry (the LRU way goes). */
-static void tlb_insert(struct assoc *a, uint64_t key, int global)
-{
-	uint64_t *t = a->tag + (key & a->mask) * a->ways;
-	memmove(t + 1, t, (a->ways - 1) * sizeof *t);
-	t[0] = (key + 1) | (global ? TLB_G : 0);
-}
-
-static int tlb_is_mru(const struct assoc *a, uint64_t key)
-{
-	return (a->tag[(key & a->mask) * a->ways] & ~TLB_G) == key + 1;
-}
-
-static void tlb_flush_nonglobal(struct assoc *a)
-{
-	for (unsigned set = 0; set < a->sets; set++) {
-		uint64_t *t = a->tag + set * a->ways;
-		unsigned k = 0;
-		for (unsigned w = 0; w < a->ways; w++)
-			if (t[w] & TLB_G)
-				t[k++] = t[w];
-		while (k < a->ways)
-			t[k++] = 0;
-	}
-}
-
-static struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
-
-/* ---- base costs by segment (blocks=, missing=): hash -> UNITS ---- */
-static uint64_t *bkey, *bval, bcap, bcount;   /* open addressing; key 0 = empty */
-static FILE *missing;
+/* The block-cost file's segments (blocks=) and where the ones it lacks
+ * go (missing=). */
 static int use_blocks;
-
-static void block_put(uint64_t key, uint64_t val)
-{
-	if (2 * (bcount + 1) > bcap) {
-		uint64_t *ok = bkey, *ov = bval, oc = bcap;
-		bcap = bcap ? 2 * bcap : 4096;
-		bkey = calloc(bcap, sizeof *bkey), bval = calloc(bcap, sizeof *bval);
-		bcount = 0;
-		for (uint64_t i = 0; i < oc; i++)
-			if (ok[i])
-				block_put(ok[i], ov[i]);
-		free(ok), free(ov);
-	}
-	uint64_t i = key & (bcap - 1);
-	while (bkey[i] && bkey[i] != key)
-		i = (i + 1) & (bcap - 1);
-	bcount += !bkey[i];
-	bkey[i] = key, bval[i] = val;
-}
-
-/* 1 and *val if key is known. */
-static int block_get(uint64_t key, uint64_t *val)
-{
-	if (!bcap)
-		return 0;
-	for (uint64_t i = key & (bcap - 1); bkey[i]; i = (i + 1) & (bcap - 1))
-		if (bkey[i] == key) {
-			*val = bval[i];
-			return 1;
-		}
-	return 0;
-}
-
-static int load_blocks(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return model_fail("cannot open the block costs", path);
-	char line[128];
-	while (fgets(line, sizeof line, f)) {
-		unsigned long long k, v;
-		if (sscanf(line, "%llx %llu", &k, &v) != 2 || !k) {
-			fclose(f);
-			return model_fail("a bad line in the block costs (want: <hash> <cost>)", line);
-		}
-		block_put(k, v);
-	}
-	fclose(f);
-	use_blocks = 1;
-	return 0;
-}
-
-/* FNV-1a over the segment's ordinary instructions, each as its length
- * and its bytes (0 is kept for "empty"). */
-static uint64_t fnv(uint64_t h, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-/* ---- counters: what a sample is made of ---- */
-enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
-       C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
-       C_REP_ITERS, C_PT_READS, NC };
-static const char *const cname[NC] = {
-	"cycles", "base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles", "tlb_cycles",
-	"cache_cycles", "insns", "itlb_misses", "dtlb_misses", "stlb_misses", "page_walks",
-	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes", "rep_iters", "pt_reads" };
-/* The *_cycles counters are in UNITS per cycle (exact for 1/32 cycle a
- * byte); the rest are counts. */
-static uint64_t now[NC];
-
-static void charge(int what, uint64_t m)
-{
-	now[what] += m;
-	now[C_CYCLES] += m;
-}
-
-/* An access of physical address pa through an L1 (l1i or l1d), then L2,
- * then memory; miss_counter counts the L1's misses. */
-static inline __attribute__((always_inline)) void
-line_as(struct assoc *l1, int miss_counter, uint64_t pa, int what, uint64_t hit_m)
-{
-	if (assoc_access(l1, pa / LINE)) {
-		if (hit_m)
-			charge(what, hit_m);
-		return;
-	}
-	now[miss_counter]++;
-	if (assoc_access(&l2, pa / LINE)) {
-		charge(what, P.l2_lat_m);
-		return;
-	}
-	now[C_L2_MISS]++;
-	charge(what, P.mem_lat_m);
-}
-
-/* ... an ordinary access: an L1 hit is in the base cost. */
-static void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
-{
-	line_as(l1, miss_counter, pa, C_CACHE, 0);
-}
-
-static void data_line(uint64_t pa) { cache_line(&l1d, C_L1D_MISS, pa); }
-
-/* TLB keys: the virtual page number, shifted left one, low bit = 2 MiB page. */
-static uint64_t key4k(uint64_t va) { return (va >> 12) << 1; }
-static uint64_t key2m(uint64_t va) { return (va >> 21) << 1 | 1; }
-
-/* Guest RAM in host memory (host_base: the host address of guest
- * physical 0, from the kernel's identity-mapped code) and the page-table
- * root: where the kernel keeps it (announced once at boot, x86.h:
- * model_announce) and its value since the last CR3 write. */
-static uint64_t host_base;
-static int host_base_known;
-static uint64_t cr3var, cr3_pa;
-
-static uint64_t guest_read64(uint64_t pa)
-{
-	uint64_t v;
-	memcpy(&v, (const void *)(uintptr_t)(host_base + pa), sizeof v);
-	return v;
-}
-
-static void read_cr3(void)
-{
-	if (host_base_known && cr3var)
-		cr3_pa = guest_read64(cr3var) & 0x000FFFFFFFFFF000ULL;
-}
-
-/* One read of a page walk, at physical address pa, through the caches:
- * an L1 hit costs the L1's latency, a miss the next level's; all of it
- * is TLB cost. */
-static void walk_read(uint64_t pa)
-{
-	now[C_PT_READS]++;
-	line_as(&l1d, C_L1D_MISS, pa, C_TLB, P.l1d_lat_m);
-}
-
-/* A page walk of va in the guest's tables: 1 if it ends at a 2 MiB page;
- * *global: the leaf entry's G bit. The paging-structure caches (Intel
- * SDM vol. 3A, 4.10.3; AMD's page directory cache) are taken to hold
- * the upper levels (a process uses one PML4 entry and one or two PDPT
- * entries), so a walk reads its page-directory entry and, for a 4 KiB
- * page, its page-table entry. An entry that is not present ends the
- * walk (the guest takes a page fault, which QEMU raises). */
-static int walk(uint64_t va, int *global)
-{
-	now[C_WALKS]++;
-	*global = 0;
-	if (!cr3_pa)
-		return 0;
-	uint64_t table = cr3_pa;
-	for (int l = 0; l < 4; l++) {
-		uint64_t ea = table + ((va >> (39 - 9 * l)) & 511) * 8;
-		if (ea + 8 > KERNEL_TOP)
-			return 0;   /* not guest RAM: a table we cannot read */
-		uint64_t e = guest_read64(ea);
-		if (l >= 2)
-			walk_read(ea);
-		if (!(e & 1))
-			return 0;
-		if (l == 3 || (l == 2 && (e & 0x80))) {
-			*global = (e & 0x100) != 0;
-			return l == 2;
-		}
-		table = e & 0x000FFFFFFFFFF000ULL;
-	}
-	return 0;
-}
-
-/* Translate va through an L1 TLB pair (4 KiB, 2 MiB: looked up side by
- * side), then the shared second level (it holds both sizes), then a
- * walk; what is found fills the levels that missed. */
-static void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_counter)
-{
-	uint64_t k4 = key4k(va), k2 = key2m(va);
-	if (tlb_probe(l1, k4) || tlb_probe(l1_2m, k2))
-		return;
-	now[miss_counter]++;
-	charge(C_TLB, P.stlb_lat_m);   /* the second level's lookup, hit or miss */
-	int large, global = 0;
-	if (tlb_probe(&stlb, k4)) {
-		large = 0;
-	} else if (tlb_probe(&stlb, k2)) {
-		large = 1;
-	} else {
-		now[C_STLB_MISS]++;
-		large = walk(va, &global);
-		tlb_insert(&stlb, large ? k2 : k4, global);
-	}
-	global = global || (stlb.tag[((large ? k2 : k4) & stlb.mask) * stlb.ways] & TLB_G) != 0;
-	tlb_insert(large ? l1_2m : l1, large ? k2 : k4, global);
-}
-
-/* ---- the timing points (bench/bench.h markers) and their statistics ---- */
-enum { M_CLOCK = 1, M_SAMPLE, M_OVERHEAD, M_END };
-static uint64_t clk_prev[NC], clk_cur[NC];
-static uint64_t *samples, nsamples, cap_samples, sums[NC];
-/* The calibration's empty pairs, each with what it is made of; the
- * median pair's total is taken off every sample, its classes off the
- * per-class figures. */
-struct pair { uint64_t c[NC]; };
-static struct pair overheads[256], overhead_pair;
-static uint64_t noverheads, overhead_m;
-static int overhead_known;
-static unsigned runs;
-static FILE *out;
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_pair(const void *a, const void *b)
-{
-	return cmp_u64(&((const struct pair *)a)->c[C_CYCLES], &((const struct pair *)b)->c[C_CYCLES]);
-}
-
-/* UNITS -> cycles, "12.345" */
-static void fmt_m(char *buf, size_t cap, double m) { snprintf(buf, cap, "%.3f", m / UNITS); }
-
-static void end_run(void)
-{
-	uint64_t n = nsamples;
-	for (uint64_t i = 0; i < n; i++)
-		samples[i] = samples[i] > overhead_m ? samples[i] - overhead_m : 0;
-	qsort(samples, n, sizeof *samples, cmp_u64);
-	double mean = 0, var = 0;
-	for (uint64_t i = 0; i < n; i++)
-		mean += (double)samples[i];
-	mean = n ? mean / n : 0;
-	for (uint64_t i = 0; i < n; i++)
-		var += ((double)samples[i] - mean) * ((double)samples[i] - mean);
-	double sd = n ? sqrt(var / n) : 0;   /* population, as bench/stats.c */
-	uint64_t r99 = (99 * n + 99) / 100;
-	char a[32], b[32], c[32], d[32], e[32], f[32], g[32];
-	fmt_m(a, sizeof a, n ? samples[0] : 0);
-	fmt_m(b, sizeof b, n ? samples[(n - 1) / 2] : 0);
-	fmt_m(c, sizeof c, mean);
-	fmt_m(d, sizeof d, sd);
-	fmt_m(e, sizeof e, n ? samples[(r99 ? r99 : 1) - 1] : 0);   /* rank ceil(0.99 n) */
-	fmt_m(f, sizeof f, n ? samples[n - 1] : 0);
-	fmt_m(g, sizeof g, overhead_m);
-	fprintf(out, "{\"run\":%u,\"n\":%" PRIu64 ",\"min\":%s,\"median\":%s,\"mean\":%s,\"stddev\":%s,"
-		"\"p99\":%s,\"max\":%s,\"overhead\":%s,\"profile\":\"%s\",\"model_version\":\"%s\",\"events\":{",
-		runs, n, a, b, c, d, e, f, g, P.name, MODEL_VERSION);
-	/* Per class: the mean per sample less the timing pair's mean (the
-	 * headline's median has the median pair taken off). */
-	for (int i = 1; i < NC; i++) {
-		double per = n ? (double)sums[i] / n : 0;
-		if (overhead_known)
-			per -= (double)overhead_pair.c[i];
-		if (per < 0)
-			per = 0;
-		if (strstr(cname[i], "cycles"))
-			per /= UNITS;
-		fprintf(out, "%s\"%s\":%.2f", i > 1 ? "," : "", cname[i], per);
-	}
-	fprintf(out, "}}\n");
-	fflush(out);
-	runs++;
-	nsamples = 0;
-	memset(sums, 0, sizeof sums);
-}
-
-static void marker(unsigned int vcpu, void *udata)
-{
-	(void)vcpu;
-	switch ((int)(uintptr_t)udata) {
-	case M_CLOCK:
-		memcpy(clk_prev, clk_cur, sizeof clk_cur);
-		memcpy(clk_cur, now, sizeof now);
-		break;
-	case M_SAMPLE:
-		if (nsamples == cap_samples) {
-			cap_samples = cap_samples ? 2 * cap_samples : 4096;
-			samples = realloc(samples, cap_samples * sizeof *samples);
-		}
-		samples[nsamples++] = clk_cur[C_CYCLES] - clk_prev[C_CYCLES];
-		for (int i = 0; i < NC; i++)
-			sums[i] += clk_cur[i] - clk_prev[i];
-		break;
-	case M_OVERHEAD:
-		if (!overhead_known && noverheads < 256) {
-			for (int i = 0; i < NC; i++)
-				overheads[noverheads].c[i] = clk_cur[i] - clk_prev[i];
-			noverheads++;
-		}
-		if (!overhead_known && noverheads == 256) {
-			qsort(overheads, noverheads, sizeof *overheads, cmp_pair);
-			overhead_pair = overheads[(noverheads - 1) / 2];
-			overhead_m = overhead_pair.c[C_CYCLES];
-			overhead_known = 1;
-		}
-		break;
-	case M_END:
-		end_run();
-		break;
-	}
-}
+static FILE *missing;
 
 /* ---- instructions: classes, segments of translation blocks ---- */
 enum cls { K_PLAIN, K_SYSCALL, K_SYSRET, K_IRET, K_CR3, K_WRMSR, K_RDTSC, K_REP, K_MARK, K_INVLPG,
@@ -496,7 +91,7 @@ static enum cls classify(const uint8_t *b, size_t n, unsigned *bytes_per_iter, u
 	if (op2 == 0x1F && opsize16 && n - i == 7 && b[i + 2] == 0x80) {   /* nopw disp32(%rax) */
 		uint32_t disp;
 		memcpy(&disp, b + i + 3, 4);
-		*mark = disp;   /* x86.h: model_announce, where cr3_shadow is */
+		*mark = disp;   /* x86.h: model_announce, where model_shadow is */
 		return K_CR3VAR;
 	}
 	if (op2 == 0x1F && n - i == 7 && b[i + 2] == 0x80) {   /* nopl disp32(%rax) */
@@ -567,8 +162,6 @@ static void forget_translations(void)
  * find them again and change nothing: its lookups are skipped. Exact. */
 static uint64_t ichanges = 1;
 
-static int is_mru(const struct assoc *a, uint64_t key) { return a->tag[(key & a->mask) * a->ways] == key + 1; }
-
 /* Is the page at va the most recent entry of its set in the ITLB of
  * either size? */
 static int itlb_mru(uint64_t va) { return tlb_is_mru(&itlb, key4k(va)) || tlb_is_mru(&itlb2m, key2m(va)); }
@@ -606,27 +199,26 @@ static void seg_exec(unsigned int vcpu, void *udata)
 /* What ends a segment, applied when its instruction is about to run:
  * a marker, a CR3 write (the new root read from the kernel's shadow,
  * written just before; the non-global TLB entries flushed, as without
- * PCID), an invlpg, the announcement of where the shadow lives. */
-enum { E_MARK, E_CR3 = 16, E_INVLPG, E_CR3VAR };
+ * PCID), an invlpg (its address read from the shadow likewise), the
+ * announcement of where the shadow lives. */
+enum { E_MARK, E_CR3 = 16, E_INVLPG, E_ANNOUNCE };
 
 static void effect_exec(unsigned int vcpu, void *udata)
 {
+	(void)vcpu;
 	uintptr_t e = (uintptr_t)udata;
 	if (e == E_CR3 || e == E_INVLPG)
 		forget_translations();
 	if (e == E_CR3) {
 		ichanges++;
-		read_cr3();
-		tlb_flush_nonglobal(&itlb);
-		tlb_flush_nonglobal(&itlb2m);
-		tlb_flush_nonglobal(&dtlb);
-		tlb_flush_nonglobal(&dtlb2m);
-		tlb_flush_nonglobal(&stlb);
-	} else if (e > E_CR3VAR) {   /* E_CR3VAR + the shadow's address */
-		cr3var = e - E_CR3VAR;
-		read_cr3();
+		memsys_cr3();
+	} else if (e == E_INVLPG) {
+		ichanges++;
+		memsys_invlpg();
+	} else if (e > E_ANNOUNCE) {   /* E_ANNOUNCE + the shadow's address */
+		memsys_announce(e - E_ANNOUNCE);
 	} else if (e < E_CR3) {
-		marker(vcpu, (void *)e);
+		marker((int)e);
 	}
 }
 
@@ -680,7 +272,7 @@ static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line)
 		last_dpage = page;
 		translate(&dtlb, &dtlb2m, va, C_DTLB_MISS);
 	}
-	data_line(pa);
+	cache_line(&l1d, C_L1D_MISS, pa);
 	last_pline = pa / LINE, last_walks = now[C_WALKS];
 	if (before_pline != ~0ULL && before_walks == last_walks &&
 	    apart(last_pline, va, before_pline, before_line * LINE)) {
@@ -724,12 +316,13 @@ static int price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 	return 0;
 }
 
-/* An ordinary instruction's bytes join its segment's hash (and hex). */
+/* An ordinary instruction's bytes join its segment's hash (and hex);
+ * price() has counted it. */
 static void add_plain(struct segment *s, const uint8_t *b, size_t n)
 {
 	uint8_t len = (uint8_t)n;
-	if (!s->hash)
-		s->hash = 0xcbf29ce484222325ULL;
+	if (s->nplain == 1)
+		s->hash = 0xcbf29ce484222325ULL;   /* FNV-1a's offset basis */
 	s->hash = fnv(fnv(s->hash, &len, 1), b, n);
 	if (!missing)
 		return;
@@ -745,14 +338,14 @@ static void add_plain(struct segment *s, const uint8_t *b, size_t n)
  * goes to missing=, once). */
 static void seg_base(struct segment *s)
 {
-	uint64_t m;
+	uint64_t m, key = s->hash ? s->hash : 1;   /* (0 is the table's "empty") */
 	if (!s->nplain)
 		return;
-	if (!(use_blocks && block_get(s->hash ? s->hash : 1, &m))) {
+	if (!(use_blocks && block_get(key, &m))) {
 		m = s->nplain * P.base_m;
 		if (use_blocks && missing) {
-			fprintf(missing, "%016llx %s\n", (unsigned long long)s->hash, s->hex);
-			block_put(s->hash, m);   /* written once */
+			fprintf(missing, "%016llx %s\n", (unsigned long long)key, s->hex);
+			block_put(key, m);   /* written once */
 		}
 	}
 	s->cost[C_BASE] += m;
@@ -796,9 +389,11 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		s->cost[C_INSNS]++;
 		if (price(s, k, bpi))
 			add_plain(s, b, size);
+		if (k == K_CR3VAR && !(va >= 0x100000 && va < KERNEL_TOP))
+			k = K_PLAIN;   /* only the kernel's announcement counts (user code is above) */
 		if (k == K_MARK || k == K_CR3 || k == K_INVLPG || k == K_CR3VAR) {   /* its effect has a place */
 			uintptr_t e = k == K_MARK ? mark : k == K_CR3 ? E_CR3 : k == K_INVLPG ? E_INVLPG
-										   : E_CR3VAR + (uintptr_t)mark;
+										   : E_ANNOUNCE + (uintptr_t)mark;
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, effect_exec, QEMU_PLUGIN_CB_NO_REGS, (void *)e);
 			if (i + 1 < n) {
 				s->next = calloc(1, sizeof *s);
@@ -820,9 +415,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 static void at_exit(qemu_plugin_id_t id, void *udata)
 {
 	(void)id, (void)udata;
-	if (out)
-		fclose(out);
-	out = 0;
+	stats_close();
 	if (missing)
 		fclose(missing);
 	missing = 0;
@@ -836,6 +429,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	if (!info->system_emulation)
 		return model_fail("system emulation only", 0);
 	const char *profile = 0, *outpath = 0, *blocks = 0, *missingpath = 0;
+	char *end;
 	for (int i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "profile=", 8))
 			profile = argv[i] + 8;
@@ -845,26 +439,24 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			blocks = argv[i] + 7;
 		else if (!strncmp(argv[i], "missing=", 8))
 			missingpath = argv[i] + 8;
+		else if (!strncmp(argv[i], "ram=", 4) && (ram_bytes = strtoull(argv[i] + 4, &end, 10)) &&
+			 (!strcmp(end, "M") || !strcmp(end, "G")))
+			ram_bytes <<= *end == 'M' ? 20 : 30;   /* as QEMU's -m */
 		else
 			return model_fail("unknown argument (use profile=<file>,out=<file>"
-					  "[,blocks=<file>,missing=<file>])", argv[i]);
+					  "[,blocks=<file>,missing=<file>,ram=<n>M])", argv[i]);
 	}
 	if (!profile || !outpath)
 		return model_fail("needs profile=<file> and out=<file>", 0);
 	if (load_profile(profile) < 0)
 		return -1;
-	if (blocks && load_blocks(blocks) < 0)
+	if (blocks && blocks_load(blocks) < 0)
 		return -1;
+	use_blocks = blocks != 0;
 	if (missingpath && !(missing = fopen(missingpath, "w")))
 		return model_fail("cannot write", missingpath);
-	unsigned line_sets = 1024 / LINE;   /* KiB -> lines */
-	if (assoc_init(&l1i, P.l1i_kib * line_sets, P.l1i_ways) || assoc_init(&l1d, P.l1d_kib * line_sets, P.l1d_ways) ||
-	    assoc_init(&l2, P.l2_kib * line_sets, P.l2_ways) || assoc_init(&itlb, P.itlb, P.itlb_ways) ||
-	    assoc_init(&itlb2m, P.itlb2m, P.itlb2m_ways) || assoc_init(&dtlb, P.dtlb, P.dtlb_ways) ||
-	    assoc_init(&dtlb2m, P.dtlb2m, P.dtlb2m_ways) || assoc_init(&stlb, P.stlb, P.stlb_ways))
-		return model_fail("a cache or TLB geometry in the profile is not sets x ways", profile);
-	if (!(out = fopen(outpath, "w")))
-		return model_fail("cannot write", outpath);
+	if (memsys_init(profile) < 0 || stats_open(outpath) < 0)
+		return -1;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, 0);
 	return 0;

@@ -1,8 +1,17 @@
-/* model.h - what the cycle model's two files share (mkbmodel.c, the
- * plugin; profile.c, its profile reader): the parameters of a profile. */
+/* model.h - what the cycle model's files share: mkbmodel.c (the plugin:
+ * instructions, segments, effects, data accesses), memsys.c (caches,
+ * TLBs, page walks of the guest's tables), blocks.c (the base costs by
+ * segment), stats.c (the timing points and their statistics) and
+ * profile.c (the profile reader). */
 #ifndef MKB_MODEL_H
 #define MKB_MODEL_H
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#define MODEL_VERSION "3"
+#define LINE 64u
+#define KERNEL_TOP 0x40000000u /* the kernel's identity map (kernels/core/boot.S): guest RAM below it */
 
 /* The *_cycles parameters and counters are in UNITS per cycle (exact for
  * 1/32 cycle a byte). */
@@ -27,4 +36,74 @@ int load_profile(const char *path);
 
 /* Say why the plugin cannot go on (QEMU's log and stderr); returns -1. */
 int model_fail(const char *why, const char *what);
+
+/* ---- counters: what a sample is made of (stats.c keeps them) ---- */
+enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
+       C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
+       C_REP_ITERS, C_PT_READS, NC };
+/* The *_cycles counters are in UNITS per cycle; the rest are counts. */
+extern uint64_t now[NC];
+
+static inline void charge(int what, uint64_t m)
+{
+	now[what] += m;
+	now[C_CYCLES] += m;
+}
+
+/* ---- the timing points: bench/bench.h's marker NOPs (stats.c) ---- */
+#define MARK_TAG 0x4B4Du       /* "MK" */
+enum { M_CLOCK = 1, M_SAMPLE, M_OVERHEAD, M_END };
+int stats_open(const char *path);
+void stats_close(void);
+void marker(int m);
+
+/* ---- caches and TLBs: set-associative, LRU (memsys.c) ---- */
+/* Each set keeps its ways in recency order, most recent first, so a hit
+ * is usually found at once and LRU is exact. Sets are a power of two. */
+struct assoc {
+	unsigned sets, ways;
+	uint64_t mask;
+	uint64_t *tag;      /* sets * ways; 0 = empty, else key + 1 */
+};
+extern struct assoc l1i, l1d, l2, itlb, itlb2m, dtlb, dtlb2m, stlb;
+
+/* TLBs keep the page's global bit beside its key (TLB_G): a lookup
+ * ignores it, a CR3 write keeps only the entries that have it. */
+#define TLB_G (1ULL << 62)
+
+/* TLB keys: the virtual page number, shifted left one, low bit = 2 MiB page. */
+static inline uint64_t key4k(uint64_t va) { return (va >> 12) << 1; }
+static inline uint64_t key2m(uint64_t va) { return (va >> 21) << 1 | 1; }
+
+/* Is key the most recent entry of its set? */
+static inline int is_mru(const struct assoc *a, uint64_t key) { return a->tag[(key & a->mask) * a->ways] == key + 1; }
+static inline int tlb_is_mru(const struct assoc *a, uint64_t key)
+{
+	return (a->tag[(key & a->mask) * a->ways] & ~TLB_G) == key + 1;
+}
+
+/* The caches and TLBs of the profile's geometry; 0, or -1 after saying why. */
+int memsys_init(const char *profile);
+/* An ordinary access of physical address pa through an L1 (l1i or l1d),
+ * L2, memory: an L1 hit is in the base cost, a miss costs the next
+ * level's latency. */
+void cache_line(struct assoc *l1, int miss_counter, uint64_t pa);
+/* Translate va through an L1 TLB pair, the STLB, a walk. */
+void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_counter);
+
+/* Guest RAM in host memory: host_base is the host address of guest
+ * physical 0 (found from the kernel's identity-mapped code), ram_bytes
+ * its size (the plugin's ram= argument, QEMU's -m). */
+extern uint64_t host_base, ram_bytes;
+extern int host_base_known;
+/* The effects the kernel tells the model of (x86.h: model_shadow). */
+int memsys_announce(uint64_t shadow_pa);   /* where the shadow is: 1 if taken */
+void memsys_cr3(void);                     /* a CR3 write (no PCID): new root, non-global entries go */
+void memsys_invlpg(void);                  /* an invlpg: the page's entries go */
+
+/* ---- base costs by segment (blocks.c): hash -> UNITS ---- */
+int blocks_load(const char *path);
+void block_put(uint64_t key, uint64_t val);
+int block_get(uint64_t key, uint64_t *val);
+uint64_t fnv(uint64_t h, const uint8_t *b, size_t n);
 #endif

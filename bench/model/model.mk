@@ -12,9 +12,9 @@ MODEL_SO := $(BUILD)/model/mkbmodel.so
 .PHONY: model
 model: $(MODEL_SO)
 
-$(MODEL_SO): $(MODEL_DIR)/mkbmodel.c $(MODEL_DIR)/profile.c $(MODEL_DIR)/model.h \
-		$(MODEL_DIR)/qemu_plugin_api.h
+MODEL_SRCS := $(addprefix $(MODEL_DIR)/,mkbmodel.c memsys.c stats.c blocks.c profile.c)
+
+$(MODEL_SO): $(MODEL_SRCS) $(MODEL_DIR)/model.h $(MODEL_DIR)/qemu_plugin_api.h
 	@mkdir -p $(@D)
 	@$(call say,PLUGIN,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $(MODEL_DIR)/mkbmodel.c \
-		$(MODEL_DIR)/profile.c -lm
+	$(Q)$(CC) $(HOST_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $(MODEL_SRCS) -lm

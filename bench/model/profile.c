@@ -8,6 +8,8 @@
 #include "model.h"
 #include "qemu_plugin_api.h"
 
+struct params P;
+
 /* ---- the profile: "key value  # source" lines ---- */
 static const struct { const char *key; uint64_t *m; unsigned *u; } keys[] = {
 	{ "base_cycles", &P.base_m, 0 }, { "syscall_cycles", &P.syscall_m, 0 },

@@ -124,20 +124,21 @@ def _analyse(groups, mcpu, mca):
     return costs
 
 
-def price(missing_path, cache, mcpu):
+def price(missing_path, cache, mcpu, fallback=UNITS):
     """Price the segments in missing_path on core mcpu and add them to the
-    cache file; returns how many were added."""
+    cache file; returns how many were added. A segment llvm-mc cannot
+    decode at all (16- and 32-bit firmware and boot code, which no
+    benchmark times) costs 0; one llvm-mca leaves out of its report costs
+    fallback UNITS per instruction (the profile's base_cycles, what the
+    plugin charges a segment it has no cost for)."""
     blocks = read_missing(missing_path)
     if not blocks:
         return 0
     mca, mc = tools()
     groups = _disassemble(blocks, mc)
-    # a segment llvm-mc cannot decode at all is priced as empty (0 cycles)
     todo = [i for i, g in enumerate(groups) if g]
     costs = _analyse([groups[i] for i in todo], mcpu, mca)
-    if len(costs) != len(todo):
-        raise McaError(f"{MCA} priced {len(costs)} of {len(todo)} segments")
-    units = {i: costs[k] for k, i in enumerate(todo)}
+    units = {i: costs.get(k, len(blocks[i][1]) * fallback) for k, i in enumerate(todo)}
     with _lock:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         with open(cache, "a", encoding="ascii") as f:

@@ -41,14 +41,15 @@ def profile_path(name):
 
 
 def describe(name):
-    """{"profile", "cpu", "mcpu", "file"} of a profile, from its name, cpu
-    and mcpu lines (mcpu: the core's name in LLVM, whose scheduling model
-    gives the base cost, mca.py)."""
+    """{"profile", "cpu", "mcpu", "base_cycles", "file"} of a profile, from
+    its name and those lines (mcpu: the core's name in LLVM, whose
+    scheduling model gives the base cost, mca.py; base_cycles: the cost
+    per instruction where LLVM's is not known)."""
     out = {"profile": name, "file": os.path.relpath(profile_path(name), protocol.REPO)}
     with open(profile_path(name), encoding="utf-8") as f:
         for line in f:
             parts = line.split("#", 1)[0].split(None, 1)
-            if len(parts) == 2 and parts[0] in ("cpu", "mcpu"):
+            if len(parts) == 2 and parts[0] in ("cpu", "mcpu", "base_cycles"):
                 out[parts[0]] = parts[1].strip()
     return out
 
@@ -74,12 +75,13 @@ def base_cost(name):
     return f"llvm-mca {mca.version()} -mcpu={describe(name)['mcpu']}"
 
 
-def qemu_args(plugin, name, out_path, blocks=None, missing=None):
+def qemu_args(plugin, name, out_path, blocks=None, missing=None, memory="128M"):
     """The -plugin arguments for one boot writing its lines to out_path;
     blocks: the block-cost cache it reads, missing: where it writes the
-    segments the cache lacks (mca.py)."""
+    segments the cache lacks (mca.py); memory: the guest's RAM, as
+    qemu.command's -m (page walks read nothing past it)."""
     extra = f",blocks={blocks},missing={missing}" if blocks else ""
-    return ["-plugin", f"{plugin},profile={profile_path(name)},out={out_path}{extra}"]
+    return ["-plugin", f"{plugin},profile={profile_path(name)},out={out_path}{extra},ram={memory}"]
 
 
 def rows_for(found, out_path, base=None):

@@ -18,25 +18,34 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 }
 static inline uint64_t rcr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t rcr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-/* The page-table root last loaded, in memory, for the cycle model
- * (bench/model/mkbmodel.c walks the guest's page tables from it; it
- * learns where it lives from model_announce). One store per CR3 write. */
-extern volatile uint64_t cr3_shadow;
+/* What the cycle model (bench/model/mkbmodel.c) cannot see in an
+ * instruction's bytes, kept in memory where it reads it: the page-table
+ * root last loaded (it walks the guest's tables from there) and the
+ * address the last invlpg dropped (it drops the same from its TLBs).
+ * One store per CR3 write and per invlpg; model_announce says where. */
+struct model_shadow {
+	uint64_t cr3, invlpg;
+};
+extern volatile struct model_shadow model_shadow;
 static inline void lcr3(uint64_t v)
 {
-	cr3_shadow = v;
+	model_shadow.cr3 = v;
 	__asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
 }
-/* Tell the cycle model where cr3_shadow is: a NOP whose displacement is
- * its address (the kernel is identity-mapped below 1 GiB), run once at
- * boot; "nopw" (0x66 0f 1f 80 disp32) tells it from the benchmarks'
+static inline void invlpg(uint64_t va)
+{
+	model_shadow.invlpg = va;
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+/* Tell the cycle model where model_shadow is: a NOP whose displacement
+ * is its address (the kernel is identity-mapped below 1 GiB), run once
+ * at boot; "nopw" (0x66 0f 1f 80 disp32) tells it from the benchmarks'
  * "nopl" markers (bench/bench.h). Nothing to the CPU. */
 static inline void model_announce(void)
 {
-	cr3_shadow = rcr3();
-	__asm__ volatile("nopw %c0(%%rax)" ::"i"(&cr3_shadow) : "memory");
+	model_shadow.cr3 = rcr3();
+	__asm__ volatile("nopw %c0(%%rax)" ::"i"(&model_shadow) : "memory");
 }
-static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }
 static inline void sti_hlt_cli(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 
