@@ -119,6 +119,25 @@ void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
 	line_as(l1, miss_counter, pa, C_CACHE, 0);
 }
 
+/* A rep movs/stos knows its addresses before any data arrives, so its
+ * misses overlap, as many at once as the core has L1D fill buffers: by
+ * Little's law a run of n misses of latency L costs L + (n - 1) L /
+ * fill_buffers, not n L. (Hardware prefetch, which would hide more, is
+ * not modelled.) An ordinary access's miss is charged whole: whether
+ * the next load depends on it is not known here. */
+void stream_line(uint64_t pa, unsigned *misses)
+{
+	if (assoc_access(&l1d, pa / LINE))
+		return;
+	now[C_L1D_MISS]++;
+	uint64_t lat = P.l2_lat_m;
+	if (!assoc_access(&l2, pa / LINE)) {
+		now[C_L2_MISS]++;
+		lat = P.mem_lat_m;
+	}
+	charge(C_CACHE, (*misses)++ ? lat / P.fill_buffers : lat);
+}
+
 int memsys_init(const char *profile)
 {
 	unsigned line_sets = 1024 / LINE;   /* KiB -> lines */

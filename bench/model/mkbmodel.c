@@ -124,6 +124,7 @@ struct segment {
 	uint64_t hash;               /* ... their bytes' (blocks=) */
 	char *hex;                   /* ... their bytes in hex, for missing= */
 	size_t nhex;
+	int rep_first;               /* it starts with a rep movs/stos (a later iteration's) */
 };
 
 /* The last segment whose fetches ran, and the last data line touched:
@@ -190,10 +191,34 @@ static void run_segment(struct segment *s)
 		now[s->cidx[i]] += s->cval[i];
 }
 
+/* A rep movs/stos runs one iteration per execution of its instruction
+ * (QEMU ends a translation block after it and loops back to a block
+ * that is the instruction alone). rep_pc: the instruction whose run is
+ * going on (0: none); rep_misses: its L1D misses so far (stream_line). */
+static uint64_t rep_pc;
+static unsigned rep_misses;
+
 static void seg_exec(unsigned int vcpu, void *udata)
 {
 	(void)vcpu;
-	run_segment(udata);
+	struct segment *s = udata;
+	if (!s->rep_first)
+		rep_pc = 0;   /* any run is over */
+	run_segment(s);
+}
+
+/* An iteration of the rep instruction at pc: the first of a run pays the
+ * start-up (microcode picks the copy's method from its size and
+ * alignment; Intel Optimization Reference Manual, "Enhancement for REP
+ * string"). */
+static void rep_exec(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	uint64_t pc = (uintptr_t)udata;
+	if (pc != rep_pc) {
+		rep_pc = pc, rep_misses = 0;
+		charge(C_COPY, P.rep_start_m);
+	}
 }
 
 /* What ends a segment, applied when its instruction is about to run:
@@ -233,13 +258,14 @@ static int apart(uint64_t pline_a, uint64_t va_a, uint64_t pline_b, uint64_t va_
 	return (a4 == b4 || ((a4 ^ b4) & dtlb.mask) != 0) && (a2 == b2 || ((a2 ^ b2) & dtlb2m.mask) != 0);
 }
 
-static void __attribute__((noinline)) mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line);
+static void __attribute__((noinline)) mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line,
+						 int stream);
 
 /* A data access: the repeats of the last two lines return at once (no
  * registers to save); the rest is mem_lookup's. */
 static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t va, void *udata)
 {
-	(void)vcpu, (void)udata;
+	(void)vcpu;
 	uint64_t line = va / LINE;
 	if (line == last_dline && last_walks == now[C_WALKS])   /* a walk may have moved it */
 		return;
@@ -249,10 +275,11 @@ static void mem_access(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t v
 		prev_dline = l, prev_dpage = pg, prev_pline = pl;
 		return;
 	}
-	mem_lookup(info, va, line);
+	mem_lookup(info, va, line, udata != 0);
 }
 
-static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line)
+/* stream: the access is a rep movs/stos iteration's (udata 1). */
+static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line, int stream)
 {
 	uint64_t before_line = last_dline, before_pline = last_pline, before_page = last_dpage;
 	uint64_t before_walks = last_walks;
@@ -272,7 +299,10 @@ static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line)
 		last_dpage = page;
 		translate(&dtlb, &dtlb2m, va, C_DTLB_MISS);
 	}
-	cache_line(&l1d, C_L1D_MISS, pa);
+	if (stream)
+		stream_line(pa, &rep_misses);
+	else
+		cache_line(&l1d, C_L1D_MISS, pa);
 	last_pline = pa / LINE, last_walks = now[C_WALKS];
 	if (before_pline != ~0ULL && before_walks == last_walks &&
 	    apart(last_pline, va, before_pline, before_line * LINE)) {
@@ -376,8 +406,14 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		}
 		unsigned bpi = 1, mark = 0;
 		enum cls k = classify(b, size, &bpi, &mark);
+		if (k == K_REP) {
+			if (!s->ninsns)
+				s->rep_first = 1;
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, rep_exec, QEMU_PLUGIN_CB_NO_REGS,
+							       (void *)(uintptr_t)va);
+		}
 		qemu_plugin_register_vcpu_mem_cb(insn, mem_access, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
-						 NULL);
+						 (void *)(uintptr_t)(k == K_REP));
 		if (host_base_known && ha) {
 			uint64_t pa = ha - host_base;
 			add_unique(&s->lines, &s->nlines, pa / LINE * LINE);

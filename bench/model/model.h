@@ -22,6 +22,8 @@ struct params {
 	char name[64], cpu[128];
 	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* in UNITS */
 	uint64_t copy_bpc;                 /* rep movs/stos: bytes per cycle */
+	uint64_t rep_start_m;              /* ... and each execution's start-up (UNITS) */
+	unsigned fill_buffers;             /* L1D misses one copy keeps in flight */
 	unsigned l1i_kib, l1i_ways, l1d_kib, l1d_ways, l2_kib, l2_ways;
 	uint64_t l1d_lat_m;                /* a page walk's read that hits L1D (UNITS) */
 	uint64_t l2_lat_m, mem_lat_m;      /* an L1 miss that hits L2; an L2 miss (UNITS) */
@@ -88,6 +90,9 @@ int memsys_init(const char *profile);
  * L2, memory: an L1 hit is in the base cost, a miss costs the next
  * level's latency. */
 void cache_line(struct assoc *l1, int miss_counter, uint64_t pa);
+/* A data access of a rep string instruction, whose misses overlap
+ * (*misses: the run's so far). */
+void stream_line(uint64_t pa, unsigned *misses);
 /* Translate va through an L1 TLB pair, the STLB, a walk. */
 void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_counter);
 

@@ -17,7 +17,8 @@ static const struct { const char *key; uint64_t *m; unsigned *u; } keys[] = {
 	{ "cr3_write_cycles", &P.cr3_m, 0 }, { "wrmsr_cycles", &P.wrmsr_m, 0 },
 	{ "rdtsc_cycles", &P.rdtsc_m, 0 }, { "l1d_latency", &P.l1d_lat_m, 0 }, { "l2_latency", &P.l2_lat_m, 0 },
 	{ "memory_latency", &P.mem_lat_m, 0 }, { "stlb_latency", &P.stlb_lat_m, 0 },
-	{ "copy_bytes_per_cycle", 0, 0 },
+	{ "copy_bytes_per_cycle", 0, 0 }, { "rep_startup_cycles", &P.rep_start_m, 0 },
+	{ "fill_buffers", 0, &P.fill_buffers },
 	{ "l1i_kib", 0, &P.l1i_kib }, { "l1i_ways", 0, &P.l1i_ways }, { "l1d_kib", 0, &P.l1d_kib },
 	{ "l1d_ways", 0, &P.l1d_ways }, { "l2_kib", 0, &P.l2_kib }, { "l2_ways", 0, &P.l2_ways },
 	{ "itlb_entries", 0, &P.itlb }, { "itlb_ways", 0, &P.itlb_ways },
@@ -83,8 +84,8 @@ int load_profile(const char *path)
 	for (size_t k = 0; k < NKEYS; k++)
 		if (!seen[k])
 			return model_fail("the profile lacks", keys[k].key);
-	if (!P.name[0] || !P.copy_bpc)
-		return model_fail("the profile needs a name and copy_bytes_per_cycle > 0", path);
+	if (!P.name[0] || !P.copy_bpc || !P.fill_buffers)
+		return model_fail("the profile needs a name, copy_bytes_per_cycle > 0 and fill_buffers > 0", path);
 	return 0;
 }
 

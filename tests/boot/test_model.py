@@ -53,9 +53,10 @@ def test_known_sequences_cost_what_the_profile_says(tmp_path):
     # 100 NOPs (and the two instructions around them): the base cost only
     assert m["nops_100"]["median"] == 2 * g["nops_100"]["median"]
     # rep movsb of 4 KiB: 4,097 executions of the instruction (4,096
-    # iterations and the one that finds the count zero), 1/32 cycle a byte
+    # iterations and the one that finds the count zero), 1/32 cycle a
+    # byte, and the start-up once (rep_startup_cycles, 20)
     rep = g["rep_movsb_4k"]["median"]
-    assert abs(m["rep_movsb_4k"]["median"] - (2 * (rep - 4097) + 4097 / 32)) < 0.001
+    assert abs(m["rep_movsb_4k"]["median"] - (2 * (rep - 4097) + 4097 / 32 + 20)) < 0.001
     assert m["rep_movsb_4k"]["events"]["l1d_misses"] == 0
     # 128 pages 4 KiB apart: each load misses the L1 DTLB (8 pages per
     # 4-way set) and hits the STLB (9 cycles), misses L1D and L2 (42)
@@ -66,6 +67,24 @@ def test_known_sequences_cost_what_the_profile_says(tmp_path):
     assert ev["cache_cycles"] == 42 * ev["l2_misses"] + 12 * (ev["l1d_misses"] - ev["l2_misses"])
     want = 2 * g["page_sweep_128"]["median"] + ev["tlb_cycles"] + ev["cache_cycles"]
     assert abs(m["page_sweep_128"]["median"] - want) <= 2, (m["page_sweep_128"], want)
+
+
+@pytest.mark.parametrize("fill_buffers", [10, 1])
+def test_a_cold_copys_misses_overlap(tmp_path, fill_buffers):
+    """With an L1D of 1 KiB every line of the 4 KiB copy misses it and
+    hits L2 (12 cycles): the first miss of the run costs 12, each later
+    one 12 / fill_buffers (Little's law), so the copy costs less than the
+    serial sum of its misses, and exactly that sum with one fill buffer."""
+    cfg = profile(tmp_path, base_cycles=2, l1d_kib=1, l1d_ways=8, fill_buffers=fill_buffers)
+    p, guest, model = boot(tmp_path, "run=bench workload=calib iters=20 warmup=3", cfg)
+    assert p.returncode == 33, p.stdout[-2000:] + p.stderr
+    ev = {r["variant"]: x for r, x in zip(guest, model)}["rep_movsb_4k"]["events"]
+    misses = ev["l1d_misses"]
+    assert misses >= 128 and ev["l2_misses"] == 0, ev   # 64 source and 64 destination lines
+    serial = 12 * misses
+    want = 12 + (misses - 1) * 12 / fill_buffers
+    assert abs(ev["cache_cycles"] - want) <= 12, (ev, want)
+    assert (ev["cache_cycles"] < serial / 4) if fill_buffers == 10 else ev["cache_cycles"] == serial
 
 
 def test_cr3_writes_flush_the_tlb_and_cost_their_price(tmp_path):
