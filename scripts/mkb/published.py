@@ -151,8 +151,8 @@ TRUST = (
     "exactly. Ordinary instructions cost what LLVM's scheduling model of the core gives each "
     "straight-line segment (llvm-mca), but branch mispredictions are not modelled, the kernel "
     "entry, exit and CR3-write costs are our assumptions (no vendor publishes them; the profile "
-    "says so), copies have no start-up cost, misses do not overlap, exception delivery is "
-    "free and an L2 miss is an L3 hit (no DRAM). It shows where cycles go and how designs rank "
+    "says so), only a string copy's misses overlap (up to the fill buffers; no "
+    "prefetcher), exception delivery is free and an L2 miss is an L3 hit (no DRAM). It shows where cycles go and how designs rank "
     "once entries, switches, TLB refills and copies are priced; its absolute figures are "
     "estimates, which is why the published cycle counts stand beside them, on their own "
     "hardware, and are not divided by them.")
