@@ -101,16 +101,20 @@ static inline __attribute__((always_inline)) void
 line_as(struct assoc *l1, int miss_counter, uint64_t pa, int what, uint64_t hit_m)
 {
 	if (assoc_access(l1, pa / LINE)) {
-		if (hit_m)
+		if (hit_m) {
+			now[C_PT_L1_HITS]++;
 			charge(what, hit_m);
+		}
 		return;
 	}
 	now[miss_counter]++;
 	if (assoc_access(&l2, pa / LINE)) {
+		now[C_L2_SERIAL]++;
 		charge(what, P.l2_lat_m);
 		return;
 	}
 	now[C_L2_MISS]++;
+	now[C_MEM_SERIAL]++;
 	charge(what, P.mem_lat_m);
 }
 
@@ -130,12 +134,11 @@ void stream_line(uint64_t pa, unsigned *misses)
 	if (assoc_access(&l1d, pa / LINE))
 		return;
 	now[C_L1D_MISS]++;
-	uint64_t lat = P.l2_lat_m;
-	if (!assoc_access(&l2, pa / LINE)) {
-		now[C_L2_MISS]++;
-		lat = P.mem_lat_m;
-	}
-	charge(C_CACHE, (*misses)++ ? lat / P.fill_buffers : lat);
+	int mem = !assoc_access(&l2, pa / LINE), rest = (*misses)++ > 0;
+	now[C_L2_MISS] += mem;
+	now[mem ? (rest ? C_MEM_OVERLAPPED : C_MEM_SERIAL) : (rest ? C_L2_OVERLAPPED : C_L2_SERIAL)]++;
+	uint64_t lat = mem ? P.mem_lat_m : P.l2_lat_m;
+	charge(C_CACHE, rest ? lat / P.fill_buffers : lat);
 }
 
 int memsys_init(const char *profile)

@@ -217,6 +217,7 @@ static void rep_exec(unsigned int vcpu, void *udata)
 	uint64_t pc = (uintptr_t)udata;
 	if (pc != rep_pc) {
 		rep_pc = pc, rep_misses = 0;
+		now[C_REP_RUNS]++;
 		charge(C_COPY, P.rep_start_m);
 	}
 }
@@ -327,15 +328,16 @@ static int price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 	uint64_t m = 0;
 	int what = C_KENTRY;
 	switch (k) {
-	case K_SYSCALL: m = P.syscall_m; break;
-	case K_SYSRET: m = P.sysret_m; break;
-	case K_IRET: m = P.iret_m; break;
-	case K_WRMSR: m = P.wrmsr_m; break;
-	case K_RDTSC: m = P.rdtsc_m, what = C_BASE; break;
+	case K_SYSCALL: m = P.syscall_m, s->cost[C_SYSCALLS]++; break;
+	case K_SYSRET: m = P.sysret_m, s->cost[C_SYSRETS]++; break;
+	case K_IRET: m = P.iret_m, s->cost[C_IRETS]++; break;
+	case K_WRMSR: m = P.wrmsr_m, s->cost[C_WRMSRS]++; break;
+	case K_RDTSC: m = P.rdtsc_m, what = C_BASE, s->cost[C_RDTSCS]++; break;
 	case K_CR3: m = P.cr3_m, what = C_CR3; s->cost[C_CR3_WRITES]++; break;
 	case K_REP:   /* one iteration (each counts one instruction under icount too) */
 		m = bytes_per_iter * UNITS / P.copy_bpc, what = C_COPY;
 		s->cost[C_REP_ITERS]++;
+		s->cost[C_REP_BYTES] += bytes_per_iter;
 		break;
 	default:
 		s->nplain++;
@@ -373,6 +375,7 @@ static void seg_base(struct segment *s)
 		return;
 	if (!(use_blocks && block_get(key, &m))) {
 		m = s->nplain * P.base_m;
+		s->cost[C_UNPRICED] += s->nplain;
 		if (use_blocks && missing) {
 			fprintf(missing, "%016llx %s\n", (unsigned long long)key, s->hex);
 			block_put(key, m);   /* written once */

@@ -40,9 +40,15 @@ int load_profile(const char *path);
 int model_fail(const char *why, const char *what);
 
 /* ---- counters: what a sample is made of (stats.c keeps them) ---- */
+/* Cycles by class; then events; then the uses of each priced parameter
+ * (how many times its cost was charged, so that the harness can re-price
+ * a run over each parameter's range without running it again:
+ * scripts/mkb/model.py). */
 enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITLB_MISS,
        C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
-       C_REP_ITERS, C_PT_READS, NC };
+       C_REP_ITERS, C_PT_READS,
+       C_SYSCALLS, C_SYSRETS, C_IRETS, C_WRMSRS, C_RDTSCS, C_REP_BYTES, C_REP_RUNS, C_UNPRICED,
+       C_PT_L1_HITS, C_L2_SERIAL, C_L2_OVERLAPPED, C_MEM_SERIAL, C_MEM_OVERLAPPED, NC };
 /* The *_cycles counters are in UNITS per cycle; the rest are counts. */
 extern uint64_t now[NC];
 

@@ -67,10 +67,16 @@ int load_profile(const char *path)
 		while (k < NKEYS && strcmp(keys[k].key, key))
 			k++;
 		char *end;
-		double v = strtod(val, &end);
-		if (k == NKEYS || end == val || v < 0) {
+		double v = strtod(val, &end), lo = v, hi = v;
+		while (*end == ' ' || *end == '\t')
+			end++;
+		int n = -1;
+		if (*end == '[' && (sscanf(end, "[%lf-%lf]%n", &lo, &hi, &n) != 2 || n < 0 || end[n]))
+			n = -2;   /* a range, [low-high] (scripts/mkb/bands.py reads it) */
+		if (k == NKEYS || end == val || v < 0 || n == -2 || (n < 0 && *end) || lo > v || v > hi) {
 			fclose(f);
-			return model_fail("unknown key or bad value in the profile", line);
+			return model_fail("unknown key, bad value or bad range ([low-high] holding the value) "
+					  "in the profile", line);
 		}
 		seen[k] = 1;
 		if (!strcmp(key, "copy_bytes_per_cycle"))

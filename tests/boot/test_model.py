@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from bootlib import QEMU, REPO, qemu
+from mkb import bands  # noqa: E402
 
 PLUGIN = os.path.join(REPO, "build", "model", "mkbmodel.so")
 SKYLAKE = os.path.join(REPO, "bench", "model", "profiles", "skylake.cfg")
@@ -179,3 +180,31 @@ def test_llvm_prices_the_ordinary_instructions_after_one_boot(tmp_path):
     nops = m["nops_100"]["events"]["base_cycles"]
     assert 16 <= nops <= 30, m["nops_100"]
     assert first[0]["events"]["base_cycles"] >= 100   # one cycle each before pricing
+
+
+@pytest.mark.parametrize("build, append", [
+    ("micro-sel4", "run=bench workload=pingpong sizes=8,4096 iters=30 warmup=3"),
+    ("mono", "run=bench workload=fileio sizes=4096 iters=30 warmup=3"),
+])
+def test_the_uses_the_model_reports_reprice_it_exactly(tmp_path, build, append):
+    """Without a block-cost file every cycle comes from a profile price, so
+    the uses the plugin reports per sample (syscalls, L2 hits serial and
+    overlapped, ...) priced at the profile's values (scripts/mkb/bands.py)
+    give back the mean sample's cycles: a charge the uses missed would
+    show; and priced at other values they give what the plugin makes of
+    a profile with those values."""
+    p, guest, model = boot(tmp_path, append, build=build)
+    assert p.returncode == 33, p.stderr
+    nominal = {k: v for k, (v, _, _) in bands.ranges("skylake").items()}
+    for m in model:
+        ev = m["events"]
+        assert ev["unpriced_insns"] > 0 and bands.repriceable({"events": ev})
+        assert abs(bands.cost(ev, nominal) - m["mean"]) <= 0.05 * 30, (ev, m["mean"])
+    cfg = profile(tmp_path, syscall_cycles=80, l2_latency=20, fill_buffers=5, rep_startup_cycles=35)
+    (tmp_path / "b").mkdir()
+    p2, _, model2 = boot(tmp_path / "b", append, cfg=cfg, build=build)
+    assert p2.returncode == 33, p2.stderr
+    alt = dict(nominal, syscall_cycles=80, l2_latency=20, fill_buffers=5, rep_startup_cycles=35)
+    for m, m2 in zip(model, model2):
+        want = m2["mean"]
+        assert abs(bands.cost(m["events"], alt) - want) <= 0.05 * 30 + 1e-6 * want, (m, m2)
