@@ -177,3 +177,30 @@ def dominant(row, n=2):
 def fmt_band(b, fmt):
     """" (lo-hi)" with each end formatted by fmt, or "" without a band."""
     return f" ({fmt(b[0])}-{fmt(b[1])})" if b else ""
+
+
+def _safe(fn, *rows):
+    try:
+        return fn(*rows)
+    except BandError:
+        return None   # (the plugin refuses such a profile before any run uses it)
+
+
+def figure_text(row, fmt):
+    """fmt(row) and, for a modeled row that can be re-priced, its band:
+    "1,374 (1,221-1,702)"."""
+    text = fmt(row)
+    if not row or row.get("unit") != "modeled_cycles":
+        return text
+    b = _safe(band, row)
+    return text + (f" ({fmt(dict(row, median=b[0]))}-{fmt(dict(row, median=b[1]))})" if b else "")
+
+
+def ratio_text(num, den, value, fmt):
+    """fmt(value), the ratio num/den, and its band for modeled rows:
+    "0.52x (0.47-0.60x)"."""
+    text = fmt(value)
+    if value is None or not num or not den or num.get("unit") != "modeled_cycles":
+        return text
+    b = _safe(ratio_band, num, den)
+    return text + (f" ({b[0]:.2f}-{fmt(b[1])})" if b else "")

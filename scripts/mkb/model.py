@@ -49,8 +49,10 @@ def describe(name):
     with open(profile_path(name), encoding="utf-8") as f:
         for line in f:
             parts = line.split("#", 1)[0].split(None, 1)
-            if len(parts) == 2 and parts[0] in ("cpu", "mcpu", "base_cycles"):
+            if len(parts) == 2 and parts[0] in ("cpu", "mcpu"):
                 out[parts[0]] = parts[1].strip()
+            elif len(parts) == 2 and parts[0] == "base_cycles":   # (its range after it)
+                out[parts[0]] = parts[1].split()[0]
     return out
 
 

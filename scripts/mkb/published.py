@@ -16,7 +16,7 @@ published figure" section and reproduce_markdown() are drawn from it.
 """
 import json
 
-from . import matrix, stats
+from . import bands, matrix, stats
 
 FIELDS = ("kernel", "operation", "direction", "cycles", "cpu", "clock_mhz",
           "conditions", "source")
@@ -169,7 +169,8 @@ def modeled_rows(data, modeled):
     mono pipe) beside the published kernels' derived round trips, each
     with its CPU."""
     headers = ["kernel", "8-byte round trip [cycles]", "CPU", "where it comes from"]
-    rows = [[what, stats.fmt_num(r["median"]), f"modeled: profile {r.get('profile')}",
+    rows = [[what, bands.figure_text(r, lambda x: stats.fmt_num(x["median"])),
+             f"modeled: profile {r.get('profile')}",
              "this run, cycle model (median)"] for what, r in modeled_round_trips(modeled)]
     rows += [[k, str(c), cpu, f"published, derived: {how}"]
              for k, cpu, c, how in derived_round_trips(data)]

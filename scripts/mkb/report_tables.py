@@ -11,7 +11,7 @@ micro rows), and the tables here put the strategies side by side. A run
 with no mono has no ratios and still shows every median it measured; a
 run with no micro shows mono's.
 """
-from . import matrix, stats, table
+from . import bands, matrix, stats, table
 
 NAMED_BY = "VS"   # the variable (make, or the environment) that names strategies
 
@@ -96,6 +96,9 @@ def _med(r):
     return stats.fmt_num(r["median"]) if r else "-"
 
 
+_mb, _xb = table._mb, table._xb   # with a modeled row's band (scripts/mkb/bands.py)
+
+
 def _unit(results):
     return "/".join(sorted({r["unit"].replace("_", " ") for r in results
                             if r["mode"] != "linux"})) or "-"
@@ -150,9 +153,9 @@ def headline_table(results, choice, linux=True):
     headers += ["linux case", "linux [ns]"] if has_linux else []
     out = []
     for r in rows:
-        cells = [r["workload"], r["case"], r["what"]] + ([_med(r["mono"])] if has_mono else [])
+        cells = [r["workload"], r["case"], r["what"]] + ([_mb(r["mono"])] if has_mono else [])
         for s in systems:
-            cells += [_med(r["micro"][s])] + ([_x(r["ratio"][s])] if has_mono else [])
+            cells += [_mb(r["micro"][s])] + ([_xb(r["micro"][s], r["mono"], r["ratio"][s])] if has_mono else [])
         if has_linux:
             lx = r["linux"]
             cells += [lx["variant"] + ("" if lx["size"] is None else " " + stats.fmt_size(
@@ -240,7 +243,8 @@ def ratio_units(measured, modeled, choice):
             continue
         cells = [r["workload"], r["case"]]
         for s in systems:
-            cells += [_x(r["ratio"][s]), _x(other["ratio"][s] if other else None)]
+            cells += [_x(r["ratio"][s]), _xb(other["micro"][s], other["mono"], other["ratio"][s])
+                      if other else "-"]
         rows.append(cells)
     return (headers, rows) if systems and rows else ([], [])
 
@@ -284,10 +288,10 @@ def all_results(results, choice):
                                                           for s in systems}, None)
                   for a, by in sorted(m["alt"].items())]
         for name, mono, micro, linux in lines:
-            cells = [w, name, stats.fmt_size(size), what] + ([_med(mono)] if has_mono else [])
+            cells = [w, name, stats.fmt_size(size), what] + ([_mb(mono)] if has_mono else [])
             for s in systems:
                 x, ratio = micro[s]
-                cells += [_med(x)] + ([_x(ratio)] if has_mono else [])
+                cells += [_mb(x)] + ([_xb(x, mono, ratio)] if has_mono else [])
             cells += [_med(linux)] if has_linux else []
             out.append(cells)
     return headers, out
@@ -299,3 +303,20 @@ def price(results, system):
     ratios = sorted(r["ratio"] for r in stats.headline(for_system(results, system))
                     if r["ratio"])
     return ratios[len(ratios) // 2] if ratios else None
+
+
+def band_drivers(modeled, choice):
+    """(headers, rows): per headline case and kernel, the modeled median,
+    its band over the profile's ranges, and the two prices whose ranges
+    move it most (each with how far, in cycles: scripts/mkb/bands.py)."""
+    out = []
+    for r in headline(modeled, choice):
+        kernels = [("mono", r["mono"])] + [(short(s), r["micro"][s]) for s in choice.systems]
+        for name, x in kernels:
+            if not x or not bands.repriceable(x):
+                continue
+            top = bands.dominant(x)
+            out.append([r["workload"], r["case"], name, _mb(x),
+                        ", ".join(f"{k} ({stats.fmt_num(v)})" for k, v in top) or "none"])
+    return ["workload", "case", "kernel", "modeled cycles (band)",
+            "prices that move it most (swing over their range, cycles)"], out

@@ -10,7 +10,7 @@ report.
 import html
 import statistics
 
-from . import stats
+from . import bands, stats
 
 
 def render(headers, rows):
@@ -70,6 +70,16 @@ def _med(r):
     return stats.fmt_num(r["median"]) if r else "-"
 
 
+def _mb(r):
+    """_med, and for a modeled row its band over the profile's ranges."""
+    return bands.figure_text(r, _med)
+
+
+def _xb(num, den, value):
+    """_x(value) of num/den, and for modeled rows its band."""
+    return bands.ratio_text(num, den, value, _x)
+
+
 def comparison(results):
     """(headers, rows) of medians: mono, micro, micro/mono, other micro
     shapes, linux.
@@ -97,13 +107,13 @@ def comparison(results):
     for r in rows:
         variant = r["variant"] + (f" (micro {r['shape']})" if r["shape"] else "")
         cells = [r["workload"], variant, stats.fmt_size(r["size"]), r["what"]]
-        cells += [_med(r[m]) for m in modes]
+        cells += [_mb(r[m]) for m in modes]
         if len(modes) == 2:
-            cells.append(_x(r["ratio"]))
+            cells.append(_xb(r["micro"], r["mono"], r["ratio"]))
         for a in alts:
-            cells.append(_med(r["alt"].get(a)))
+            cells.append(_mb(r["alt"].get(a)))
             if "mono" in modes:
-                cells.append(_x(r["alt_ratio"].get(a)))
+                cells.append(_xb(r["alt"].get(a), r["mono"], r["alt_ratio"].get(a)))
         if has_linux:
             cells.append(_med(r["linux"]))
         out.append(cells)
@@ -203,11 +213,11 @@ def brief_headline(results):
     out = []
     for r in rows:
         case = _case(dict(r, shape="")) if (r["mono"] or r["micro"]) else "-"
-        cells = [r["workload"], case, r["what"]] + [_med(r[m]) for m in modes]
-        cells += [_x(r["ratio"])] if len(modes) == 2 else []
+        cells = [r["workload"], case, r["what"]] + [_mb(r[m]) for m in modes]
+        cells += [_xb(r["micro"], r["mono"], r["ratio"])] if len(modes) == 2 else []
         for a in alts:
-            cells += [_med(r["alt"].get(a))]
-            cells += [_x(r["alt_ratio"].get(a))] if "mono" in modes else []
+            cells += [_mb(r["alt"].get(a))]
+            cells += [_xb(r["alt"].get(a), r["mono"], r["alt_ratio"].get(a))] if "mono" in modes else []
         if has_linux:
             lx = r["linux"]
             cells += [lx["variant"] + ("" if lx["size"] is None else " " + stats.fmt_size(
@@ -393,8 +403,9 @@ def ratio_units(measured, modeled):
         if not rb or ra["ratio"] is None:
             continue
         case = _case(dict(ra, shape="")) if (ra["mono"] or ra["micro"]) else "-"
-        rows.append([w, case, _x(ra["ratio"]), _x(rb["ratio"])]
-                    + [f"{_x(ra['alt_ratio'].get(s))} / {_x(rb['alt_ratio'].get(s))}"
+        rows.append([w, case, _x(ra["ratio"]), _xb(rb["micro"], rb["mono"], rb["ratio"])]
+                    + [f"{_x(ra['alt_ratio'].get(s))} / "
+                       f"{_xb(rb['alt'].get(s), rb['mono'], rb['alt_ratio'].get(s))}"
                        for s in sorted(ra["alt"]) if s in rb["alt"]])
     unit = "/".join(sorted({r["unit"] for r in measured if r["mode"] != "linux"}))
     alts = sorted({s for r in stats.headline(measured) for s in r["alt"]})
@@ -410,6 +421,8 @@ def modeled_summary(measured, modeled, profile):
     h = brief_headline(modeled)
     parts = ["", f"Modeled cycles (cycle model, profile {profile}: a model of a CPU, not a "
              f"measurement; bench/model/){'; ' + who if who else ''}",
+             "(in brackets: the lowest and highest value over the profile's ranges of its "
+             "prices, scripts/mkb/bands.py)",
              render(*h) if h[1] else "no modeled rows"]
     c = comparison(modeled)
     if h[1] and len(c[1]) <= ALL_ROWS_SHOWN:
