@@ -121,7 +121,7 @@ help:
 	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=<s, a safety net under icount>"
 	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
 	@echo "                          MACH_HANDOFF=off,on (mach's handoff scheduling: a boot each)"
-	@echo "                          MODEL=skylake|zen3|off (modeled cycles beside instructions)"
+	@echo "                          MODEL=skylake|zen3|zen4|off (modeled cycles beside instructions)"
 	@echo "                          KVM_CPU=host|<QEMU CPU model> (under ACCEL=kvm)]"
 	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest;"
 	@echo "                          CYCLES_RUN=<ACCEL=kvm run>: measured cycles beside modeled)"

@@ -1,7 +1,7 @@
 # scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
 #
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
-#                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|off] [CLUSTER=...]
+#                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|zen4|off] [CLUSTER=...]
 #                [VS=<ipc>: the micro strategy mono is set against; default sel4 if it ran]
 #                [MACH_HANDOFF=off,on: mach's handoff scheduling, one mach boot per setting]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report

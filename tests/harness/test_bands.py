@@ -85,7 +85,7 @@ def test_a_bad_range_is_refused_with_its_line(prof, line, said):
 
 def test_the_shipped_profiles_have_readable_ranges():
     bands._cache.clear()
-    for name in ("skylake", "zen3"):
+    for name in ("skylake", "zen3", "zen4"):
         rng = bands.ranges(name)
         assert set(rng) == set(bands.PRICED)
         assert all(lo <= v <= hi for v, lo, hi in rng.values())
