@@ -418,6 +418,8 @@ def modeled_html(ctx):
               + _scroll(*report_tables.all_results(modeled, choice)) + "</details>",
               "<h3>Published cycles beside our modeled round trips (8-byte message)</h3>",
               _scroll(*published.modeled_rows(ctx.published, modeled)),
+              "<h3>Held-out checks</h3>", f"<p>{e(published.HELD_OUT)}</p>",
+              _scroll(*published.held_out_rows(ctx.published, modeled, run.ok_results())),
               f"<p>{e(published.TRUST)}</p>"]
     return "\n".join(parts)
 

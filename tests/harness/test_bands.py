@@ -89,3 +89,25 @@ def test_the_shipped_profiles_have_readable_ranges():
         rng = bands.ranges(name)
         assert set(rng) == set(bands.PRICED)
         assert all(lo <= v <= hi for v, lo, hi in rng.values())
+
+
+def test_held_out_checks_set_ours_beside_published_with_how_far_apart():
+    """seL4 on Skylake beside our modeled sel4 fast path (profile skylake:
+    the same core) as a ratio with its band; L4Re's instructions beside
+    our l4 round trip's, its cycles marked as another core's."""
+    from mkb import published
+    bands._cache.clear()
+    data = published.load(os.path.join(os.path.dirname(__file__), "..", "..", "report", "published.json"))
+    ev = dict(EV0, syscalls=2, sysrets=2, cr3_writes=2)
+    base = {"mode": "micro", "workload": "pingpong", "variant": "call_replyrecv", "size": 8}
+    sel4 = dict(base, ipc="sel4", median=1540.0, profile="skylake", unit="modeled_cycles", events=ev)
+    l4m = dict(base, ipc="l4", median=1155.0, profile="skylake", unit="modeled_cycles", events=ev)
+    l4 = dict(base, ipc="l4", median=594.0, unit="instructions", events={})
+    headers, rows = published.held_out_rows(data, [sel4, l4m], [l4])
+    first = rows[0]
+    assert first[1] == "770 cycles" and first[4].startswith("2.00x (") and first[5] == "same core"
+    lo, hi = (float(x) for x in first[4].split("(")[1].rstrip("x)").split("-"))
+    assert lo < 2.0 < hi
+    instr = [r for r in rows if r[1].endswith("instructions")]
+    assert instr and instr[0][1] == "1174 instructions" and instr[0][4] == "0.51x"
+    assert all(r[5] == "another core" for r in rows if r[1].endswith("cycles") and r is not first)

@@ -176,11 +176,11 @@ def test_page_states_its_unit_and_sets_published_figures_beside_ours(report_out)
     gp = open(os.path.join(out, "gnuplot", "pingpong_size.gp")).read()
     assert "guest instructions (icount), not cycles" in gp  # on the figure itself
     published = page.split('<h2 id="published">')[1].split('<h2 id="reproduce">')[0]
-    for fact in ("375", "382", "i7-6700", "sel4.systems", "SOSP 1993", "HotOS 1997",
-                 "Opteron 242", "i7-920", "22x"):
+    for fact in ("381", "389", "i7-6700", "sel4.systems", "SOSP 1993", "HotOS 1997",
+                 "Opteron 242", "i7-920", "22x", "l4re.org", "Platinum 8352S"):
         assert fact in published, fact
     # round trips beside round trips: seL4's Call + ReplyRecv, ours measured
-    assert "Call 375 + ReplyRecv 382" in published and ">757<" in published
+    assert "Call 381 + ReplyRecv 389" in published and ">770<" in published
     assert "mkbench micro-sel4 call/reply_recv, fast path" in published
     assert "measured in this run" in published
 
