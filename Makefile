@@ -115,6 +115,8 @@ help:
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
 	@echo "make model                build the cycle model, a QEMU plugin (build/model/mkbmodel.so)"
+	@echo "make validate             the cycle model against this host's CPU: native user-mode microbenchmarks"
+	@echo "                          beside the model under qemu-user [PROFILE=skylake|zen3|zen4 QUICK=1]"
 	@echo "make budget               build the instruction budget plugin (build/budget/mkbbudget.so)"
 	@echo "make bench                run the benchmark suite and write the report"
 	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
@@ -224,6 +226,7 @@ deps:
 -include scripts/harness.mk
 -include bench/host/host.mk
 -include bench/model/model.mk
+-include bench/validate/validate.mk
 -include bench/budget/budget.mk
 -include tests/unit/unit.mk
 -include scripts/iso.mk
@@ -237,7 +240,7 @@ $(BUILD)/unit/obj/lib/string.o: UNIT_CFLAGS += -fno-builtin -Dmemcpy=mkb_memcpy 
 UNIT_SRC_test_stats := bench/stats.c
 UNIT_CFLAGS += -Ilib -Ibench
 
-TEST_PREREQS := kernels model budget $(if $(wildcard tests/unit/unit.mk),unit) \
+TEST_PREREQS := kernels model budget $(VALIDATE_BIN) $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)

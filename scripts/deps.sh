@@ -4,9 +4,10 @@
 # exact command to run and fails. Nothing is downloaded at build time
 # beyond Debian's own packages. grub-pc-bin, xorriso and mtools are
 # grub-mkrescue's, for `make iso` (scripts/iso.mk); llvm-19's llvm-mca and
-# llvm-mc price the cycle model's instructions (scripts/mkb/mca.py).
+# llvm-mc price the cycle model's instructions (scripts/mkb/mca.py);
+# qemu-user runs make validate's benchmarks under the model (scripts/validate.py).
 PKGS="gcc g++ make binutils qemu-system-x86 python3 python3-matplotlib python3-pytest python3-distributed \
-gnuplot-nox libbenchmark-dev linux-perf grub-common grub-pc-bin xorriso mtools llvm-19"
+gnuplot-nox libbenchmark-dev linux-perf grub-common grub-pc-bin xorriso mtools llvm-19 qemu-user"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -98,7 +98,7 @@ static void tlb_flush_nonglobal(struct assoc *a)
 /* An access of physical address pa through an L1 (l1i or l1d), then L2,
  * then memory; miss_counter counts the L1's misses. */
 static inline __attribute__((always_inline)) void
-line_as(struct assoc *l1, int miss_counter, uint64_t pa, int what, uint64_t hit_m)
+line_as(struct assoc *l1, int miss_counter, uint64_t pa, int what, uint64_t hit_m, uint64_t credit)
 {
 	if (assoc_access(l1, pa / LINE)) {
 		if (hit_m) {
@@ -108,19 +108,32 @@ line_as(struct assoc *l1, int miss_counter, uint64_t pa, int what, uint64_t hit_
 		return;
 	}
 	now[miss_counter]++;
+	if (credit)
+		now[C_L1_CREDITS]++;
 	if (assoc_access(&l2, pa / LINE)) {
 		now[C_L2_SERIAL]++;
-		charge(what, P.l2_lat_m);
+		charge(what, P.l2_lat_m - credit);
 		return;
 	}
 	now[C_L2_MISS]++;
 	now[C_MEM_SERIAL]++;
-	charge(what, P.mem_lat_m);
+	charge(what, P.mem_lat_m - credit);
 }
 
-void cache_line(struct assoc *l1, int miss_counter, uint64_t pa)
+/* An instruction fetch's line: a miss stalls fetch for the next level's
+ * latency (the base cost takes every instruction as fetched). */
+void fetch_line(uint64_t pa)
 {
-	line_as(l1, miss_counter, pa, C_CACHE, 0);
+	line_as(&l1i, C_L1I_MISS, pa, C_CACHE, 0, 0);
+}
+
+/* An ordinary load's or store's line. Its L1 load-to-use latency is in
+ * the base cost already (llvm-mca's scheduling models take every load
+ * to hit L1), so a miss costs the next level's latency less that
+ * (l1d_latency), not on top of it. */
+void data_line(uint64_t pa)
+{
+	line_as(&l1d, C_L1D_MISS, pa, C_CACHE, 0, P.l1d_lat_m);
 }
 
 /* A rep movs/stos knows its addresses before any data arrives, so its
@@ -141,6 +154,17 @@ void stream_line(uint64_t pa, unsigned *misses)
 	charge(C_CACHE, rest ? lat / P.fill_buffers : lat);
 }
 
+/* A user process's page va lies at some physical page Linux chose: here
+ * a fixed scramble of the page number (a multiplicative hash), so that
+ * the pages of a buffer fall in cache sets as scattered pages do, not as
+ * the consecutive virtual pages would. Deterministic. */
+uint64_t user_pa(uint64_t va)
+{
+	uint64_t p = (va >> 12) * 0x9E3779B97F4A7C15ULL;
+	p ^= p >> 29;
+	return (p & ((1ULL << 36) - 1)) << 12 | (va & 0xFFF);
+}
+
 int memsys_init(const char *profile)
 {
 	unsigned line_sets = 1024 / LINE;   /* KiB -> lines */
@@ -156,7 +180,7 @@ int memsys_init(const char *profile)
  * (announced once at boot, x86.h: model_announce) and the page-table
  * root read from it at the last CR3 write. */
 uint64_t host_base, ram_bytes = 128ULL << 20;
-int host_base_known;
+int host_base_known, user_mode;
 static uint64_t shadow_pa, cr3_pa;
 
 /* The 8 bytes of guest RAM at pa (0 if they are not RAM). */
@@ -172,7 +196,7 @@ static uint64_t guest_read64(uint64_t pa)
  * shadow in guest RAM (mkbmodel.c takes it only from kernel code). */
 int memsys_announce(uint64_t pa)
 {
-	if (shadow_pa || !pa || pa % 8 || pa + sizeof(uint64_t[2]) > ram_bytes)
+	if (user_mode || shadow_pa || !pa || pa % 8 || pa + sizeof(uint64_t[2]) > ram_bytes)
 		return 0;
 	shadow_pa = pa;
 	cr3_pa = guest_read64(shadow_pa) & 0x000FFFFFFFFFF000ULL;
@@ -210,7 +234,7 @@ void memsys_invlpg(void)
 static void walk_read(uint64_t pa)
 {
 	now[C_PT_READS]++;
-	line_as(&l1d, C_L1D_MISS, pa, C_TLB, P.l1d_lat_m);
+	line_as(&l1d, C_L1D_MISS, pa, C_TLB, P.l1d_lat_m, 0);
 }
 
 /* A page walk of va in the guest's tables: 1 if it ends at a 2 MiB page;
@@ -224,6 +248,15 @@ static int walk(uint64_t va, int *global)
 {
 	now[C_WALKS]++;
 	*global = 0;
+	if (user_mode) {
+		/* A Linux process's tables cannot be read from here: its 4 KiB
+		 * pages' entries are taken to lie as the kernel lays them out,
+		 * eight to a line, each 2 MiB region's table in a page of its
+		 * own; the reads are at addresses above any user address. */
+		walk_read((1ULL << 48) + (va >> 21) * 8);
+		walk_read((1ULL << 49) + (va >> 12) * 8);
+		return 0;
+	}
 	if (!cr3_pa)
 		return 0;
 	uint64_t table = cr3_pa;

@@ -181,7 +181,7 @@ static void run_segment(struct segment *s)
 			if (s->lines[i] != last_iline) {   /* else L1I's most recent line */
 				last_iline = s->lines[i];
 				ichanges += !is_mru(&l1i, s->lines[i] / LINE);
-				cache_line(&l1i, C_L1I_MISS, s->lines[i]);
+				fetch_line(s->lines[i]);
 			}
 		if (ichanges == before)
 			s->seen = ichanges;
@@ -290,10 +290,10 @@ static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line, i
 	if (xlate_key[slot] == page + 1) {
 		pa = xlate_pa[slot] | (va & 0xFFF);
 	} else {
-		struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, va);
-		if (!hw || qemu_plugin_hwaddr_is_io(hw))
+		struct qemu_plugin_hwaddr *hw = user_mode ? 0 : qemu_plugin_get_hwaddr(info, va);
+		if (!user_mode && (!hw || qemu_plugin_hwaddr_is_io(hw)))
 			return;
-		pa = qemu_plugin_hwaddr_phys_addr(hw);
+		pa = user_mode ? user_pa(va) : qemu_plugin_hwaddr_phys_addr(hw);
 		xlate_key[slot] = page + 1, xlate_pa[slot] = pa & ~0xFFFULL;
 	}
 	if (page != last_dpage) {   /* else the DTLB's most recent entry */
@@ -303,7 +303,7 @@ static void mem_lookup(qemu_plugin_meminfo_t info, uint64_t va, uint64_t line, i
 	if (stream)
 		stream_line(pa, &rep_misses);
 	else
-		cache_line(&l1d, C_L1D_MISS, pa);
+		data_line(pa);
 	last_pline = pa / LINE, last_walks = now[C_WALKS];
 	if (before_pline != ~0ULL && before_walks == last_walks &&
 	    apart(last_pline, va, before_pline, before_line * LINE)) {
@@ -401,7 +401,9 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		const uint8_t *b = qemu_plugin_insn_data(insn);
 		size_t size = qemu_plugin_insn_size(insn);
 		uint64_t va = qemu_plugin_insn_vaddr(insn), ha = (uint64_t)(uintptr_t)qemu_plugin_insn_haddr(insn);
-		if (!host_base_known && va >= 0x100000 && va < KERNEL_TOP && ha) {
+		if (user_mode) {
+			host_base_known = 1, host_base = 0, ha = user_pa(va);   /* (memsys.c) */
+		} else if (!host_base_known && va >= 0x100000 && va < KERNEL_TOP && ha) {
 			/* the kernel (from 1 MiB; below it the firmware's ROMs) runs
 			 * identity-mapped, so this pins guest RAM in host memory */
 			host_base = ha - va;
@@ -465,8 +467,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 {
 	if (info->version.min > MKB_PLUGIN_API_VERSION || info->version.cur < MKB_PLUGIN_API_VERSION)
 		return model_fail("this QEMU does not offer plugin API version 1", 0);
-	if (!info->system_emulation)
-		return model_fail("system emulation only", 0);
+	user_mode = !info->system_emulation;   /* qemu-x86_64: make validate */
 	const char *profile = 0, *outpath = 0, *blocks = 0, *missingpath = 0;
 	char *end;
 	for (int i = 0; i < argc; i++) {

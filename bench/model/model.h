@@ -48,7 +48,7 @@ enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITL
        C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
        C_REP_ITERS, C_PT_READS,
        C_SYSCALLS, C_SYSRETS, C_IRETS, C_WRMSRS, C_RDTSCS, C_REP_BYTES, C_REP_RUNS, C_UNPRICED,
-       C_PT_L1_HITS, C_L2_SERIAL, C_L2_OVERLAPPED, C_MEM_SERIAL, C_MEM_OVERLAPPED, NC };
+       C_PT_L1_HITS, C_L2_SERIAL, C_L2_OVERLAPPED, C_MEM_SERIAL, C_MEM_OVERLAPPED, C_L1_CREDITS, NC };
 /* The *_cycles counters are in UNITS per cycle; the rest are counts. */
 extern uint64_t now[NC];
 
@@ -92,10 +92,11 @@ static inline int tlb_is_mru(const struct assoc *a, uint64_t key)
 
 /* The caches and TLBs of the profile's geometry; 0, or -1 after saying why. */
 int memsys_init(const char *profile);
-/* An ordinary access of physical address pa through an L1 (l1i or l1d),
- * L2, memory: an L1 hit is in the base cost, a miss costs the next
- * level's latency. */
-void cache_line(struct assoc *l1, int miss_counter, uint64_t pa);
+/* An ordinary access of physical address pa through L1I or L1D, L2,
+ * memory: an L1 hit is in the base cost, a miss costs the next level's
+ * latency (a data miss less the L1 latency the base cost holds). */
+void fetch_line(uint64_t pa);
+void data_line(uint64_t pa);
 /* A data access of a rep string instruction, whose misses overlap
  * (*misses: the run's so far). */
 void stream_line(uint64_t pa, unsigned *misses);
@@ -107,6 +108,10 @@ void translate(struct assoc *l1, struct assoc *l1_2m, uint64_t va, int miss_coun
  * its size (the plugin's ram= argument, QEMU's -m). */
 extern uint64_t host_base, ram_bytes;
 extern int host_base_known;
+/* Under qemu-user (make validate): a Linux process, no guest page
+ * tables and no physical addresses (memsys.c: walk, user_pa). */
+extern int user_mode;
+uint64_t user_pa(uint64_t va);
 /* The effects the kernel tells the model of (x86.h: model_shadow). */
 int memsys_announce(uint64_t shadow_pa);   /* where the shadow is: 1 if taken */
 void memsys_cr3(void);                     /* a CR3 write (no PCID): new root, non-global entries go */

@@ -43,7 +43,8 @@ LINEAR = {
 }
 PRICED = tuple(LINEAR) + ("l2_latency", "memory_latency", "copy_bytes_per_cycle", "fill_buffers")
 # The events a row needs to be re-priced (the model's version 3 on).
-NEEDED = ("syscalls", "rep_bytes", "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped")
+NEEDED = ("syscalls", "rep_bytes", "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped",
+          "l1_credits")
 
 
 class BandError(Exception):
@@ -94,6 +95,7 @@ def cost(ev, p):
     """The cycles of a sample with events ev at parameter values p (the
     part the parameters price; LLVM's base cost is left out)."""
     c = sum(p[k] * sum(ev.get(e, 0) for e in evs) for k, evs in LINEAR.items())
+    c -= p["l1d_latency"] * ev.get("l1_credits", 0)   # a data miss's L1 latency, in the base already
     fb = p["fill_buffers"]
     c += p["l2_latency"] * (ev["l2_serial"] + ev["l2_overlapped"] / fb)
     c += p["memory_latency"] * (ev["mem_serial"] + ev["mem_overlapped"] / fb)
@@ -103,6 +105,8 @@ def cost(ev, p):
 def _uses(ev):
     """The parameters a sample with events ev pays for at all."""
     used = {k for k, evs in LINEAR.items() if any(ev.get(e, 0) for e in evs)}
+    if ev.get("l1_credits"):
+        used.add("l1d_latency")
     if ev["l2_serial"] or ev["l2_overlapped"]:
         used.add("l2_latency")
     if ev["mem_serial"] or ev["mem_overlapped"]:

@@ -60,12 +60,13 @@ def test_known_sequences_cost_what_the_profile_says(tmp_path):
     assert abs(m["rep_movsb_4k"]["median"] - (2 * (rep - 4097) + 4097 / 32 + 20)) < 0.001
     assert m["rep_movsb_4k"]["events"]["l1d_misses"] == 0
     # 128 pages 4 KiB apart: each load misses the L1 DTLB (8 pages per
-    # 4-way set) and hits the STLB (9 cycles), misses L1D and L2 (42)
+    # 4-way set) and hits the STLB (9 cycles), misses L1D and L2 (42, less
+    # the L1 latency of 5 the base cost already holds for a load)
     ev = m["page_sweep_128"]["events"]
     assert 128 <= ev["dtlb_misses"] <= 130 and ev["stlb_misses"] == 0 and ev["page_walks"] == 0
     assert ev["l2_misses"] >= 128 and ev["l1i_misses"] == 0
     assert ev["tlb_cycles"] == 9 * ev["dtlb_misses"]
-    assert ev["cache_cycles"] == 42 * ev["l2_misses"] + 12 * (ev["l1d_misses"] - ev["l2_misses"])
+    assert ev["cache_cycles"] == 37 * ev["l2_misses"] + 7 * (ev["l1d_misses"] - ev["l2_misses"])
     want = 2 * g["page_sweep_128"]["median"] + ev["tlb_cycles"] + ev["cache_cycles"]
     assert abs(m["page_sweep_128"]["median"] - want) <= 2, (m["page_sweep_128"], want)
 
@@ -82,10 +83,12 @@ def test_a_cold_copys_misses_overlap(tmp_path, fill_buffers):
     ev = {r["variant"]: x for r, x in zip(guest, model)}["rep_movsb_4k"]["events"]
     misses = ev["l1d_misses"]
     assert misses >= 128 and ev["l2_misses"] == 0, ev   # 64 source and 64 destination lines
-    serial = 12 * misses
-    want = 12 + (misses - 1) * 12 / fill_buffers
+    ordinary = ev["l1_credits"]   # other loads' misses: 12 less the L1's 5 in the base cost
+    stream = misses - ordinary
+    serial = 12 * stream + 7 * ordinary
+    want = 12 + (stream - 1) * 12 / fill_buffers + 7 * ordinary
     assert abs(ev["cache_cycles"] - want) <= 12, (ev, want)
-    assert (ev["cache_cycles"] < serial / 4) if fill_buffers == 10 else ev["cache_cycles"] == serial
+    assert (ev["cache_cycles"] < serial / 4) if fill_buffers == 10 else abs(ev["cache_cycles"] - serial) < 0.05
 
 
 def test_cr3_writes_flush_the_tlb_and_cost_their_price(tmp_path):
