@@ -81,17 +81,30 @@ static void test_port_rights(long a)
 	       own == 0 && k1.rights - k0.rights == 1, dd);
 }
 
+/* A child's port D, its right given to the parent (who receives on a)
+ * and its name told; then the parent's first message on D, into *got.
+ * -> D, or -1 (no port or no right) or -2 (no message). */
+static long child_port(long a, struct mach_msg *got)
+{
+	long d = os_chan_create();
+	if (d < 0 || port_insert(d, a) != 0)
+		return -1;
+	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)d } };
+	if (msg(MACH_SEND_MSG, (uint64_t)a, &s, 0, 0) != 0 || msg(MACH_RCV_MSG, 0, 0, (uint64_t)d, got) != 0)
+		return -2;
+	return d;
+}
+
 /* The child's half: make D, give the parent a send right to it, tell
  * it the name, learn C's name on D: a send to C fails (no right), and so
  * does inserting a right to A (the parent receives on it, not we). */
 static int rights_child(long a)
 {
-	long d = os_chan_create();
-	if (d < 0 || port_insert(d, a) != 0)
-		return 1;
-	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)d } }, got = { 0 };
-	if (msg(MACH_SEND_MSG, (uint64_t)a, &s, 0, 0) != 0 || msg(MACH_RCV_MSG, 0, 0, (uint64_t)d, &got) != 0)
-		return 2;
+	struct mach_msg got = { 0 };
+	long d = child_port(a, &got);
+	if (d < 0)
+		return (int)-d;
+	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)d } };
 	if (msg(MACH_SEND_MSG, got.mr[0], &s, 0, 0) != -E_BADH)
 		return 3;
 	if (port_insert(a, a) != -E_PERM || port_insert(d, 999) != -E_BADH)
@@ -215,12 +228,10 @@ static void test_out_of_line_shared(long port)
  * wait on D, then read the shared page. */
 static int peek_child(long a)
 {
-	long d = os_chan_create();
-	if (d < 0 || port_insert(d, a) != 0)
-		return 1;
-	struct mach_msg s = { .bits = REQ, .mr_type = MACH_TYPE_WORDS, .mr = { (uint64_t)d } }, got = { 0 };
-	if (msg(MACH_SEND_MSG, (uint64_t)a, &s, 0, 0) != 0 || msg(MACH_RCV_MSG, 0, 0, (uint64_t)d, &got) != 0)
-		return 2;
+	struct mach_msg got = { 0 };
+	long d = child_port(a, &got);
+	if (d < 0)
+		return (int)-d;
 	const volatile uint8_t *x = (const volatile uint8_t *)PEEK_VA;
 	return x[0] == 0x77 && x[1] == (uint8_t)(3 * 1 + 7) ? 0 : 3;
 }
