@@ -124,7 +124,7 @@ struct segment {
 	uint64_t hash;               /* ... their bytes' (blocks=) */
 	char *hex;                   /* ... their bytes in hex, for missing= */
 	size_t nhex;
-	int rep_first;               /* it starts with a rep movs/stos (a later iteration's) */
+	uint64_t rep_first;          /* it starts with the rep movs/stos at this address, or 0 */
 };
 
 /* The last segment whose fetches ran, and the last data line touched:
@@ -198,28 +198,39 @@ static void run_segment(struct segment *s)
 static uint64_t rep_pc;
 static unsigned rep_misses;
 
-static void seg_exec(unsigned int vcpu, void *udata)
-{
-	(void)vcpu;
-	struct segment *s = udata;
-	if (!s->rep_first)
-		rep_pc = 0;   /* any run is over */
-	run_segment(s);
-}
-
 /* An iteration of the rep instruction at pc: the first of a run pays the
  * start-up (microcode picks the copy's method from its size and
  * alignment; Intel Optimization Reference Manual, "Enhancement for REP
  * string"). */
-static void rep_exec(unsigned int vcpu, void *udata)
+static void rep_iteration(uint64_t pc)
 {
-	(void)vcpu;
-	uint64_t pc = (uintptr_t)udata;
 	if (pc != rep_pc) {
 		rep_pc = pc, rep_misses = 0;
 		now[C_REP_RUNS]++;
 		charge(C_COPY, P.rep_start_m);
 	}
+}
+
+/* A segment that starts with a rep instruction sees each of its
+ * iterations here (the loop-back block is the instruction alone); one
+ * that does not ends any run. */
+static void seg_exec(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	struct segment *s = udata;
+	if (s->rep_first)
+		rep_iteration(s->rep_first);
+	else
+		rep_pc = 0;   /* any run is over */
+	run_segment(s);
+}
+
+/* A rep instruction inside a segment: its first iteration (the later
+ * ones come back through a segment of their own, above). */
+static void rep_exec(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	rep_iteration((uintptr_t)udata);
 }
 
 /* What ends a segment, applied when its instruction is about to run:
@@ -411,12 +422,11 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		}
 		unsigned bpi = 1, mark = 0;
 		enum cls k = classify(b, size, &bpi, &mark);
-		if (k == K_REP) {
-			if (!s->ninsns)
-				s->rep_first = 1;
+		if (k == K_REP && !s->ninsns)
+			s->rep_first = va;   /* (a user address is never 0) */
+		else if (k == K_REP)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, rep_exec, QEMU_PLUGIN_CB_NO_REGS,
 							       (void *)(uintptr_t)va);
-		}
 		qemu_plugin_register_vcpu_mem_cb(insn, mem_access, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW,
 						 (void *)(uintptr_t)(k == K_REP));
 		if (host_base_known && ha) {
