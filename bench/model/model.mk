@@ -4,7 +4,9 @@
 #   make model   -> $(BUILD)/model/mkbmodel.so
 #
 # A host shared library that QEMU loads with -plugin; its API header is
-# our own (bench/model/qemu_plugin_api.h), as Debian ships none.
+# our own (bench/model/qemu_plugin_api.h), as Debian ships none. Linked
+# with -flto so the memory system's calls on the hot path (memsys.c) are
+# inlined across files (about 8% of a modeled boot's time).
 
 MODEL_DIR := bench/model
 MODEL_SO := $(BUILD)/model/mkbmodel.so
@@ -17,4 +19,4 @@ MODEL_SRCS := $(addprefix $(MODEL_DIR)/,mkbmodel.c memsys.c stats.c blocks.c pro
 $(MODEL_SO): $(MODEL_SRCS) $(MODEL_DIR)/model.h $(MODEL_DIR)/qemu_plugin_api.h
 	@mkdir -p $(@D)
 	@$(call say,PLUGIN,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $(MODEL_SRCS) -lm
+	$(Q)$(CC) $(HOST_CFLAGS) -flto -fPIC -shared -fvisibility=hidden -o $@ $(MODEL_SRCS) -lm
