@@ -179,7 +179,7 @@ int memsys_init(const char *profile)
 /* Guest RAM in host memory, and the kernel's model_shadow: where it is
  * (announced once at boot, x86.h: model_announce) and the page-table
  * root read from it at the last CR3 write. */
-uint64_t host_base, ram_bytes = 128ULL << 20;
+uint64_t host_base, ram_bytes = 128ULL << 20, vec_lo, vec_span;
 int host_base_known, user_mode;
 static uint64_t shadow_pa, cr3_pa;
 
@@ -196,10 +196,14 @@ static uint64_t guest_read64(uint64_t pa)
  * shadow in guest RAM (mkbmodel.c takes it only from kernel code). */
 int memsys_announce(uint64_t pa)
 {
-	if (user_mode || shadow_pa || !pa || pa % 8 || pa + sizeof(uint64_t[2]) > ram_bytes)
+	if (user_mode || shadow_pa || !pa || pa % 8 || pa + sizeof(uint64_t[4]) > ram_bytes)
 		return 0;
 	shadow_pa = pa;
 	cr3_pa = guest_read64(shadow_pa) & 0x000FFFFFFFFFF000ULL;
+	vec_lo = guest_read64(shadow_pa + 16);
+	vec_span = guest_read64(shadow_pa + 24) - vec_lo;
+	if (vec_span > 4096)
+		vec_span = 0;   /* not a range of entry stubs: price no delivery */
 	return 1;
 }
 

@@ -21,6 +21,7 @@
 struct params {
 	char name[64], cpu[128];
 	uint64_t base_m, syscall_m, sysret_m, iret_m, cr3_m, wrmsr_m, rdtsc_m;   /* in UNITS */
+	uint64_t exception_m;              /* an interrupt's or exception's delivery (UNITS) */
 	uint64_t copy_bpc;                 /* rep movs/stos: bytes per cycle */
 	uint64_t rep_start_m;              /* ... and each execution's start-up (UNITS) */
 	unsigned fill_buffers;             /* L1D misses one copy keeps in flight */
@@ -48,7 +49,8 @@ enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITL
        C_DTLB_MISS, C_STLB_MISS, C_WALKS, C_L1I_MISS, C_L1D_MISS, C_L2_MISS, C_CR3_WRITES,
        C_REP_ITERS, C_PT_READS,
        C_SYSCALLS, C_SYSRETS, C_IRETS, C_WRMSRS, C_RDTSCS, C_REP_BYTES, C_REP_RUNS, C_UNPRICED,
-       C_PT_L1_HITS, C_L2_SERIAL, C_L2_OVERLAPPED, C_MEM_SERIAL, C_MEM_OVERLAPPED, C_L1_CREDITS, NC };
+       C_PT_L1_HITS, C_L2_SERIAL, C_L2_OVERLAPPED, C_MEM_SERIAL, C_MEM_OVERLAPPED, C_L1_CREDITS,
+       C_EXCEPTIONS, NC };
 /* The *_cycles counters are in UNITS per cycle; the rest are counts. */
 extern uint64_t now[NC];
 
@@ -112,6 +114,9 @@ extern int host_base_known;
  * tables and no physical addresses (memsys.c: walk, user_pa). */
 extern int user_mode;
 uint64_t user_pa(uint64_t va);
+/* The kernel's interrupt and exception entry stubs: [vec_lo, vec_lo +
+ * vec_span), from its announcement (0 span: none known). */
+extern uint64_t vec_lo, vec_span;
 /* The effects the kernel tells the model of (x86.h: model_shadow). */
 int memsys_announce(uint64_t shadow_pa);   /* where the shadow is: 1 if taken */
 void memsys_cr3(void);                     /* a CR3 write (no PCID): new root, non-global entries go */

@@ -14,6 +14,7 @@ struct params P;
 static const struct { const char *key; uint64_t *m; unsigned *u; } keys[] = {
 	{ "base_cycles", &P.base_m, 0 }, { "syscall_cycles", &P.syscall_m, 0 },
 	{ "sysret_cycles", &P.sysret_m, 0 }, { "iret_cycles", &P.iret_m, 0 },
+	{ "exception_cycles", &P.exception_m, 0 },
 	{ "cr3_write_cycles", &P.cr3_m, 0 }, { "wrmsr_cycles", &P.wrmsr_m, 0 },
 	{ "rdtsc_cycles", &P.rdtsc_m, 0 }, { "l1d_latency", &P.l1d_lat_m, 0 }, { "l2_latency", &P.l2_lat_m, 0 },
 	{ "memory_latency", &P.mem_lat_m, 0 }, { "stlb_latency", &P.stlb_lat_m, 0 },

@@ -19,7 +19,8 @@ static const char *const cname[NC] = {
 	"cache_cycles", "insns", "itlb_misses", "dtlb_misses", "stlb_misses", "page_walks",
 	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes", "rep_iters", "pt_reads",
 	"syscalls", "sysrets", "irets", "wrmsrs", "rdtscs", "rep_bytes", "rep_runs", "unpriced_insns",
-	"pt_l1_hits", "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped", "l1_credits" };
+	"pt_l1_hits", "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped", "l1_credits",
+	"exceptions" };
 
 static uint64_t clk_prev[NC], clk_cur[NC];
 static uint64_t *samples, nsamples, cap_samples, sums[NC];

@@ -9,7 +9,7 @@
 #include "x86.h"
 
 struct cpu_features cpu_features;
-volatile struct model_shadow model_shadow __attribute__((aligned(16)));   /* x86.h */
+volatile struct model_shadow model_shadow __attribute__((aligned(32)));   /* x86.h */
 
 void cpu_init(void)
 {

@@ -33,6 +33,7 @@ LINEAR = {
     "syscall_cycles": ("syscalls",),
     "sysret_cycles": ("sysrets",),
     "iret_cycles": ("irets",),
+    "exception_cycles": ("exceptions",),
     "wrmsr_cycles": ("wrmsrs",),
     "rdtsc_cycles": ("rdtscs",),
     "cr3_write_cycles": ("cr3_writes",),
@@ -44,7 +45,7 @@ LINEAR = {
 PRICED = tuple(LINEAR) + ("l2_latency", "memory_latency", "copy_bytes_per_cycle", "fill_buffers")
 # The events a row needs to be re-priced (the model's version 3 on).
 NEEDED = ("syscalls", "rep_bytes", "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped",
-          "l1_credits")
+          "l1_credits", "exceptions")
 
 
 class BandError(Exception):

@@ -211,3 +211,19 @@ def test_the_uses_the_model_reports_reprice_it_exactly(tmp_path, build, append):
     for m, m2 in zip(model, model2):
         want = m2["mean"]
         assert abs(bands.cost(m["events"], alt) - want) <= 0.05 * 30 + 1e-6 * want, (m, m2)
+
+
+def test_an_exception_is_priced_as_it_is_delivered(tmp_path):
+    """mach's out-of-line 4 KiB round trip takes one copy-on-write fault
+    per sample (the client's write to the page it sent): one delivery
+    through the IDT at exception_cycles (200), and no more than that
+    beside the two kernel entries; the inline round trip takes none."""
+    p, guest, model = boot(tmp_path, "run=bench workload=pingpong sizes=4096 iters=40 warmup=4",
+                           build="micro-mach")
+    assert p.returncode == 33, p.stderr
+    m = {r["variant"]: x["events"] for r, x in zip(guest, model)}
+    ool, inline = m["call_replyrecv_ool"], m["call_replyrecv"]
+    assert 0.99 <= ool["exceptions"] <= 1.1, ool
+    assert inline["exceptions"] < 0.1, inline
+    entries = 50 * ool["syscalls"] + 40 * ool["sysrets"] + 70 * ool["irets"] + 100 * ool["wrmsrs"]
+    assert abs(ool["kentry_cycles"] - entries - 200 * ool["exceptions"]) < 1, ool

@@ -12,7 +12,8 @@ from mkb import bands  # noqa: E402
 
 EV0 = {k: 0 for k in ("syscalls", "sysrets", "irets", "wrmsrs", "rdtscs", "cr3_writes", "rep_runs",
                       "pt_l1_hits", "itlb_misses", "dtlb_misses", "unpriced_insns", "rep_bytes",
-                      "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped", "l1_credits")}
+                      "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped", "l1_credits",
+                      "exceptions")}
 
 
 def row(median, profile="t", **ev):
