@@ -153,7 +153,7 @@ TRUST = (
     "straight-line segment (llvm-mca), but branch mispredictions are not modelled, the kernel "
     "entry, exit and CR3-write costs are our estimates within ranges that published measurements "
     "bound (no vendor publishes them; the profile says so, and the bands carry the ranges), only a string copy's misses overlap (up to the fill buffers; no "
-    "prefetcher), exception delivery is free and an L2 miss is an L3 hit (no DRAM). It shows where cycles go and how designs rank "
+    "prefetcher), exception delivery has an assumed price and an L2 miss is an L3 hit (no DRAM). It shows where cycles go and how designs rank "
     "once entries, switches, TLB refills and copies are priced; its absolute figures are "
     "estimates, which is why the published cycle counts stand beside them, on their own "
     "hardware; the held-out checks below say how far apart the two are where a comparison means "
