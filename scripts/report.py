@@ -365,8 +365,8 @@ BANDS_TEXT = (
     "ranges the profile gives its prices (a value with a range after it: the sources disagree, "
     "or it is assumed). The run is re-priced, not run again: the plugin counts per sample how "
     "often each price was charged, and a sample's cycles are linear in each latency, so every "
-    "corner of the ranges is priced exactly from those counts (scripts/mkb/bands.py; only the "
-    "median's shift is taken equal to the mean's). A ratio takes the same value on both sides, "
+    "corner of the ranges is priced from those counts (scripts/mkb/bands.py; the median's shift "
+    "is taken equal to the mean's, and the counts are means to two decimals). A ratio takes the same value on both sides, "
     "so a price both kernels pay moves it less than either figure. Cache and TLB sizes and "
     "LLVM's base cost have no range here. The table names, per kernel, the two prices whose "
     "ranges move its figure most.")

@@ -74,13 +74,19 @@ def run_native(binary, names, reps):
     shared, and a sample another tenant interrupted is only slower."""
     out = {}
     for _ in range(reps):
-        p = subprocess.run([binary] + names, capture_output=True, text=True, timeout=600)
+        try:
+            p = subprocess.run([binary] + names, capture_output=True, text=True, timeout=600)
+        except OSError as e:
+            raise ValidateError(f"{binary} cannot run: {e}") from None
         if p.returncode != 0:
             raise ValidateError(f"{binary} failed natively: {p.stderr.strip()[:300]}")
         for line in p.stdout.splitlines():
-            r = json.loads(line)
-            e = out.setdefault(r["name"], {"reps": r["reps"], "ticks": []})
-            e["ticks"].append(r["min"])
+            try:
+                r = json.loads(line)
+                e = out.setdefault(r["name"], {"reps": r["reps"], "ticks": []})
+                e["ticks"].append(r["min"])
+            except (ValueError, KeyError, TypeError):
+                raise ValidateError(f"{binary} printed a line that is not a result: {line[:200]!r}") from None
     return out
 
 
@@ -94,6 +100,8 @@ def host_cycles(native):
     out = {}
     for name, e in native.items():
         per = sorted(RULER_CYCLES * t / r / e["reps"] for t, r in zip(e["ticks"], ruler["ticks"]) if r)
+        if not per:
+            raise ValidateError(f"the ruler {RULER} read 0 ticks: this clock cannot time it")
         out[name] = {"min": per[0], "median": statistics.median(per), "max": per[-1]}
     return out
 
@@ -114,7 +122,8 @@ def run_model(binary, names, profile_file, profile_name, plugin, workdir):
         p = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
         if p.returncode != 0:
             raise ValidateError(f"{QEMU_USER} with the plugin failed: {p.stderr.strip()[:300]}")
-        if not mca.price(missing, blocks, mcpu):
+        fallback = round(float(model.describe(profile_name).get("base_cycles", 1)) * mca.UNITS)
+        if not mca.price(missing, blocks, mcpu, fallback):
             break
     else:
         raise ValidateError("segments still unpriced after three runs")
@@ -191,11 +200,12 @@ def main(argv=None):
             try:
                 against = json.load(open(args.against, encoding="utf-8"))
                 host = {r["mechanism"]: r["host_cycles"] for r in against["rows"]}
+                ref_profile = against["meta"]["profile"]
             except (OSError, ValueError, KeyError, TypeError) as e:
                 raise ValidateError(f"{args.against}: not a validate.json ({e})") from None
         profile, cpu = args.profile, None
         if not profile:
-            profile = against["meta"]["profile"] if against else None
+            profile = ref_profile if against else None
             if not profile:
                 profile, cpu = host_profile()
             if not profile:

@@ -179,7 +179,7 @@ int memsys_init(const char *profile)
 /* Guest RAM in host memory, and the kernel's model_shadow: where it is
  * (announced once at boot, x86.h: model_announce) and the page-table
  * root read from it at the last CR3 write. */
-uint64_t host_base, ram_bytes = 128ULL << 20, vec_lo, vec_span;
+uint64_t host_base, ram_bytes = 128ULL << 20;
 int host_base_known, user_mode;
 static uint64_t shadow_pa, cr3_pa;
 
@@ -200,11 +200,26 @@ int memsys_announce(uint64_t pa)
 		return 0;
 	shadow_pa = pa;
 	cr3_pa = guest_read64(shadow_pa) & 0x000FFFFFFFFFF000ULL;
-	vec_lo = guest_read64(shadow_pa + 16);
-	vec_span = guest_read64(shadow_pa + 24) - vec_lo;
-	if (vec_span > 4096)
-		vec_span = 0;   /* not a range of entry stubs: price no delivery */
 	return 1;
+}
+
+/* The kernel's entry points, read from its table once it has set it up
+ * (the shadow's third and fourth words: the table's address, its length). */
+#define MAX_VECTORS 256
+static uint64_t vectors[MAX_VECTORS];
+static unsigned nvectors;
+
+int is_vector_entry(uint64_t va)
+{
+	if (!nvectors && shadow_pa) {
+		uint64_t table = guest_read64(shadow_pa + 16), n = guest_read64(shadow_pa + 24);
+		for (uint64_t i = 0; table && i < n && i < MAX_VECTORS; i++)
+			vectors[nvectors++] = guest_read64(table + 8 * i);
+	}
+	for (unsigned i = 0; i < nvectors; i++)
+		if (vectors[i] == va)
+			return 1;
+	return 0;
 }
 
 void memsys_cr3(void)

@@ -125,7 +125,7 @@ struct segment {
 	char *hex;                   /* ... their bytes in hex, for missing= */
 	size_t nhex;
 	uint64_t rep_first;          /* it starts with the rep movs/stos at this address, or 0 */
-	uint64_t va;                 /* its first instruction's address */
+	int delivery;                /* a block entered through the IDT starts with it */
 };
 
 /* The last segment whose fetches ran, and the last data line touched:
@@ -223,7 +223,7 @@ static void seg_exec(unsigned int vcpu, void *udata)
 		rep_iteration(s->rep_first);
 	else
 		rep_pc = 0;   /* any run is over */
-	if (s->va - vec_lo < vec_span) {   /* entered through the IDT: a delivery */
+	if (s->delivery) {   /* entered through the IDT */
 		now[C_EXCEPTIONS]++;
 		charge(C_KENTRY, P.exception_m);
 	}
@@ -417,8 +417,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		const uint8_t *b = qemu_plugin_insn_data(insn);
 		size_t size = qemu_plugin_insn_size(insn);
 		uint64_t va = qemu_plugin_insn_vaddr(insn), ha = (uint64_t)(uintptr_t)qemu_plugin_insn_haddr(insn);
-		if (!s->ninsns)
-			s->va = va;
+		if (i == 0 && !user_mode)
+			s->delivery = is_vector_entry(va);
 		if (user_mode) {
 			host_base_known = 1, host_base = 0, ha = user_pa(va);   /* (memsys.c) */
 		} else if (!host_base_known && va >= 0x100000 && va < KERNEL_TOP && ha) {

@@ -114,9 +114,8 @@ extern int host_base_known;
  * tables and no physical addresses (memsys.c: walk, user_pa). */
 extern int user_mode;
 uint64_t user_pa(uint64_t va);
-/* The kernel's interrupt and exception entry stubs: [vec_lo, vec_lo +
- * vec_span), from its announcement (0 span: none known). */
-extern uint64_t vec_lo, vec_span;
+/* Is va one of the kernel's interrupt and exception entry points? */
+int is_vector_entry(uint64_t va);
 /* The effects the kernel tells the model of (x86.h: model_shadow). */
 int memsys_announce(uint64_t shadow_pa);   /* where the shadow is: 1 if taken */
 void memsys_cr3(void);                     /* a CR3 write (no PCID): new root, non-global entries go */

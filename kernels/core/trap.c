@@ -36,6 +36,7 @@ void idt_init(void)
 		idt[i] = (struct idt_entry){ (uint16_t)a, SEG_KCODE, i == VEC_NMI ? 1 : 0, 0x8E,
 					     (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };   /* NMI: IST 1 */
 	}
+	model_shadow.vectors = (uint64_t)vectors, model_shadow.nvec = NVEC;   /* x86.h */
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) p = { sizeof idt - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" ::"m"(p));
 }

@@ -20,8 +20,6 @@ vec\n:
 .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
         VEC \n
 .endr
-        .globl vec_end
-vec_end:                /* (the stubs end here: the cycle model, x86.h model_announce) */
 
 trap_common:
         /* An interrupt gate clears IF, TF and NT but not DF or AC: a user

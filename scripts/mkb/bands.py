@@ -10,6 +10,8 @@ copy_bytes_per_cycle and fill_buffers, given what the caches and TLBs
 held. So a run is re-priced for any choice of values without running
 the guest again: only the accounting changes, not what the guest did or
 what the caches and TLBs held (cache and TLB sizes have no range here).
+The plugin reports the uses as means to two decimals, so a re-priced
+figure can be off by that rounding: a few cycles in a thousand.
 
 The re-pricing applies to the mean sample's events (the figures are
 medians; the difference is the shift of the median, taken equal to the
@@ -184,11 +186,13 @@ def fmt_band(b, fmt):
     return f" ({fmt(b[0])}-{fmt(b[1])})" if b else ""
 
 
-def _safe(fn, *rows):
+def safe(fn, *rows):
+    """fn(*rows), or None when the rows' profile cannot be read (a run
+    made with a profile this tree no longer has): no band, not a crash."""
     try:
         return fn(*rows)
     except BandError:
-        return None   # (the plugin refuses such a profile before any run uses it)
+        return None
 
 
 def figure_text(row, fmt):
@@ -197,7 +201,7 @@ def figure_text(row, fmt):
     text = fmt(row)
     if not row or row.get("unit") != "modeled_cycles":
         return text
-    b = _safe(band, row)
+    b = safe(band, row)
     return text + (f" ({fmt(dict(row, median=b[0]))}-{fmt(dict(row, median=b[1]))})" if b else "")
 
 
@@ -207,5 +211,5 @@ def ratio_text(num, den, value, fmt):
     text = fmt(value)
     if value is None or not num or not den or num.get("unit") != "modeled_cycles":
         return text
-    b = _safe(ratio_band, num, den)
+    b = safe(ratio_band, num, den)
     return text + (f" ({b[0]:.2f}-{fmt(b[1])})" if b else "")

@@ -188,7 +188,7 @@ def held_out_rows(data, modeled, measured):
     if "Call" in sel4 and "ReplyRecv" in sel4:
         pub = sel4["Call"]["cycles"] + sel4["ReplyRecv"]["cycles"]
         same = mine and mine.get("profile") == "skylake"
-        b = bands.band(mine) if mine else None
+        b = bands.safe(bands.band, mine) if mine else None
         ratio = f"{mine['median'] / pub:.2f}x" + (f" ({b[0] / pub:.2f}-{b[1] / pub:.2f}x)" if b else "") \
             if mine else "-"
         rows.append([f"seL4 Call + ReplyRecv, {sel4['Call']['cpu']} ({sel4['Call']['source'].split(',')[0]})",
@@ -207,7 +207,7 @@ def held_out_rows(data, modeled, measured):
                          f"{stats.fmt_num(l4['median'])} instructions",
                          f"{l4['median'] / pub_i:.2f}x", "instructions: yes (see above)"])
         if l4m:
-            b = bands.band(l4m)
+            b = bands.safe(bands.band, l4m)
             rows.append([f"L4Re IPC between address spaces, {p['cpu']}, 2 x one way",
                          f"{pub_c} cycles", f"l4 8-byte round trip, modeled (profile {l4m.get('profile')})",
                          bands.figure_text(l4m, lambda x: stats.fmt_num(x["median"])) + " cycles",

@@ -315,7 +315,7 @@ def band_drivers(modeled, choice):
         for name, x in kernels:
             if not x or not bands.repriceable(x):
                 continue
-            top = bands.dominant(x)
+            top = bands.safe(bands.dominant, x) or []
             out.append([r["workload"], r["case"], name, _mb(x),
                         ", ".join(f"{k} ({stats.fmt_num(v)})" for k, v in top) or "none"])
     return ["workload", "case", "kernel", "modeled cycles (band)",

@@ -21,12 +21,13 @@ static inline uint64_t rcr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0"
 /* What the cycle model (bench/model/mkbmodel.c) cannot see in an
  * instruction's bytes, kept in memory where it reads it: the page-table
  * root last loaded (it walks the guest's tables from there), the address
- * the last invlpg dropped (it drops the same from its TLBs), and where
- * the interrupt and exception entry stubs lie (trapasm.S: a block that
- * starts there was entered through the IDT, a delivery it prices).
- * One store per CR3 write and per invlpg; model_announce says where. */
+ * the last invlpg dropped (it drops the same from its TLBs), and the
+ * table of interrupt and exception entry points (trapasm.S vectors, set
+ * by idt_init: a block that starts at one was entered through the IDT,
+ * a delivery it prices). One store per CR3 write and per invlpg;
+ * model_announce says where. */
 struct model_shadow {
-	uint64_t cr3, invlpg, vec_lo, vec_hi;
+	uint64_t cr3, invlpg, vectors, nvec;
 };
 extern volatile struct model_shadow model_shadow;
 static inline void lcr3(uint64_t v)
@@ -45,9 +46,7 @@ static inline void invlpg(uint64_t va)
  * "nopl" markers (bench/bench.h). Nothing to the CPU. */
 static inline void model_announce(void)
 {
-	extern char vec0[], vec_end[];   /* trapasm.S */
 	model_shadow.cr3 = rcr3();
-	model_shadow.vec_lo = (uint64_t)vec0, model_shadow.vec_hi = (uint64_t)vec_end;
 	__asm__ volatile("nopw %c0(%%rax)" ::"i"(&model_shadow) : "memory");
 }
 static inline void hlt(void) { __asm__ volatile("hlt"); }

@@ -438,9 +438,12 @@ static int ool_out(struct kmsg *k, uint64_t u, uint32_t len)
 /* Copy the message k out: the received part of the header (label to
  * badge) to um, the body into the receive buffer rv names, and free k.
  * The buffers were checked when the trap began, so only a copy into a
- * copy-on-write page can fail, for want of a page (vm_cow_break): then
- * the header has arrived and the body has not, and the receive says
- * -E_NOMEM (Mach's MACH_RCV_BODY_ERROR). */
+ * copy-on-write page can fail, for want of a page (vm_cow_break), and
+ * the receive says -E_NOMEM: if the body's copy failed, the header has
+ * arrived and the body has not (Mach's MACH_RCV_BODY_ERROR); if the
+ * header's did, nothing arrived, and the send-once right it would have
+ * named dies (its caller hears so) rather than sit under a name its
+ * holder never learnt. */
 static int copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 {
 	struct mach_msg m;
@@ -453,9 +456,10 @@ static int copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 	m.mr[0] = k->mr[0], m.mr[1] = k->mr[1], m.mr[2] = k->mr[2];
 	m.badge = k->sender;
 	struct proc *c = k->reply_to;
+	int64_t name = -1;
 	if (c) {   /* its send-once right enters our name space */
 		kstat.rights++;
-		int64_t name = ipc_keep(curproc, c);
+		name = ipc_keep(curproc, c);
 		if (name >= 0) {
 			m.reply = MACH_PORT_SO | (uint32_t)name;
 			m.bits |= MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, 0);   /* as Mach's msgh_remote_port */
@@ -467,6 +471,12 @@ static int copy_out(struct kmsg *k, uint64_t um, const struct mach_rcv *rv)
 	}
 	kstat_copy(COPY_KBUF_OUT, MACH_HDR_OUT + (k->flags && !k->ool ? len : 0));
 	int r = copyout(um, &m, MACH_HDR_OUT);
+	if (r < 0 && name >= 0) {   /* the right goes back out of our name space */
+		struct proc *gone;
+		ipc_kept_take(curproc, (uint64_t)name, &gone);
+		curproc->reply_to = 0, c->callee = 0;
+		right_died(c);
+	}
 	if (r == 0 && k->ool)
 		r = ool_out(k, rv->rbody, len);
 	else if (r == 0 && k->flags)
