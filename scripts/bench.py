@@ -413,10 +413,8 @@ def main(argv=None):
         blocks = mca.cache_path(use_model)
         os.makedirs(os.path.dirname(blocks), exist_ok=True)
         open(blocks, "a").close()
-        desc = model.describe(use_model)
-        model_ctx = {"blocks": blocks, "mcpu": desc["mcpu"],
-                     "fallback": round(float(desc.get("base_cycles", 1)) * mca.UNITS),
-                     "base_cost": model.base_cost(use_model)}
+        model_ctx = {"blocks": blocks, "mcpu": model.describe(use_model)["mcpu"],
+                     "fallback": model.fallback_units(use_model), "base_cost": model.base_cost(use_model)}
     ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model, **model_ctx,
            "kvm_cpu": args.kvm_cpu,
            "accel_reason": reason, "proto": proto, "echo": Progress()}

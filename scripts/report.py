@@ -31,7 +31,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "report"))
 from mkb import cli  # noqa: E402
-from mkb import (extract, published, report_faults, report_queries, report_tables, results,  # noqa: E402
+from mkb import (bands, extract, published, report_faults, report_queries, report_tables, results,  # noqa: E402
                  strategies, table)
 from gnuplot_figure import gnuplot_script, picture_layout, picture_size, run_gnuplot  # noqa: E402
 
@@ -360,18 +360,6 @@ def strategies_html(ctx):
         f"<p>{html.escape(strategies.liedtke_text(res, ctx.run.modeled_results()))}</p>"])
 
 
-BANDS_TEXT = (
-    "Each modeled figure and ratio carries, in brackets, its lowest and highest value over the "
-    "ranges the profile gives its prices (a value with a range after it: the sources disagree, "
-    "or it is assumed). The run is re-priced, not run again: the plugin counts per sample how "
-    "often each price was charged, and a sample's cycles are linear in each latency, so every "
-    "corner of the ranges is priced from those counts (scripts/mkb/bands.py; the median's shift "
-    "is taken equal to the mean's, and the counts are means to two decimals). A ratio takes the same value on both sides, "
-    "so a price both kernels pay moves it less than either figure. Cache and TLB sizes and "
-    "LLVM's base cost have no range here. The table names, per kernel, the two prices whose "
-    "ranges move its figure most.")
-
-
 def modeled_html(ctx):
     """The modeled-cycles section: the headline and the comparisons in
     modeled cycles (one column per strategy), micro/mono in both units,
@@ -393,7 +381,7 @@ def modeled_html(ctx):
     drivers = report_tables.band_drivers(modeled, choice)
     if drivers[1]:
         parts += ["<h3>What the bands rest on</h3>",
-                  f"<p>{e(BANDS_TEXT)}</p>", _scroll(*drivers)]
+                  f"<p>{e(bands.EXPLAINED)}</p>", _scroll(*drivers)]
     both = report_tables.ratio_units(run.ok_results(), modeled, choice)
     parts.append("<h3>micro / mono in both units</h3>")
     parts.append(_scroll(*both) if both[1] else

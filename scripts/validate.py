@@ -122,8 +122,7 @@ def run_model(binary, names, profile_file, profile_name, plugin, workdir):
         p = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
         if p.returncode != 0:
             raise ValidateError(f"{QEMU_USER} with the plugin failed: {p.stderr.strip()[:300]}")
-        fallback = round(float(model.describe(profile_name).get("base_cycles", 1)) * mca.UNITS)
-        if not mca.price(missing, blocks, mcpu, fallback):
+        if not mca.price(missing, blocks, mcpu, model.fallback_units(profile_name)):
             break
     else:
         raise ValidateError("segments still unpriced after three runs")

@@ -213,3 +213,16 @@ def ratio_text(num, den, value, fmt):
         return text
     b = safe(ratio_band, num, den)
     return text + (f" ({b[0]:.2f}-{fmt(b[1])})" if b else "")
+
+
+EXPLAINED = (  # the report says so beside the bands (scripts/report.py)
+    "Each modeled figure and ratio carries, in brackets, its lowest and highest value over the "
+    "ranges the profile gives its prices (a value with a range after it: the sources disagree, "
+    "or it is assumed). The run is re-priced, not run again: the plugin counts per sample how "
+    "often each price was charged, and a sample's cycles are linear in each latency, so every "
+    "corner of the ranges is priced from those counts (scripts/mkb/bands.py; the median's shift "
+    "is taken equal to the mean's, and the counts are means to two decimals). A ratio takes the "
+    "same value on both sides, so a price both kernels pay moves it less than either figure. "
+    "Cache and TLB sizes and "
+    "LLVM's base cost have no range here. The table names, per kernel, the two prices whose "
+    "ranges move its figure most.")

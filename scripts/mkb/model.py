@@ -72,6 +72,12 @@ def check(name, plugin):
         raise ModelError(str(e)) from None
 
 
+def fallback_units(name):
+    """What the profile charges an instruction LLVM has no cost for
+    (base_cycles), in the plugin's UNITS: mca.price()'s fallback."""
+    return round(float(describe(name).get("base_cycles", 1)) * mca.UNITS)
+
+
 def base_cost(name):
     """How the profile's ordinary instructions are priced, for results."""
     return f"llvm-mca {mca.version()} -mcpu={describe(name)['mcpu']}"
