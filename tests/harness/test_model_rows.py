@@ -58,7 +58,7 @@ def test_a_model_that_does_not_line_up_fails_the_boot(tmp_path):
 def test_unknown_profile_or_missing_plugin_is_refused(tmp_path):
     b = Bench(tmp_path).kernels()
     p = b.run("--model", "pentium")
-    assert p.returncode == 2 and "unknown model profile 'pentium' (valid: skylake, zen3, off)" in p.stderr
+    assert p.returncode == 2 and "unknown model profile 'pentium' (valid: skylake, zen3, zen4, off)" in p.stderr
     p = b.run("--model", "zen3", "--model-plugin", str(tmp_path / "none.so"))
     assert p.returncode == 2 and "run `make model`, or MODEL=off" in p.stderr
     assert not os.path.exists(b.results) or not os.listdir(b.results)
