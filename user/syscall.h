@@ -6,6 +6,16 @@
 #include <stdint.h>
 #include "abi.h"
 
+/* The trap. make validate (bench/validate/trap.c) compiles the user side
+ * of a message for Linux with MKB_TRAP_STUB, where the trap is a call to
+ * a stub that answers as a kernel would and keeps the argument registers:
+ * the user side's own instructions can then be timed alone. */
+#ifdef MKB_TRAP_STUB
+#define MKB_TRAP "call mkb_trap_stub"
+#else
+#define MKB_TRAP "syscall"
+#endif
+
 struct sysret6 {
 	int64_t rax;
 	uint64_t rdi, rsi, rdx, r10, r8;
@@ -18,7 +28,7 @@ static inline struct sysret6 syscall6(uint64_t n, uint64_t a0, uint64_t a1, uint
 	register uint64_t r8 __asm__("r8") = a4;
 	register uint64_t r9 __asm__("r9") = a5;
 	struct sysret6 r;
-	__asm__ volatile("syscall"
+	__asm__ volatile(MKB_TRAP
 			 : "=a"(r.rax), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
 			 : "a"(n)
 			 : "rcx", "r11", "memory");

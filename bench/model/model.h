@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MODEL_VERSION "3"
+#define MODEL_VERSION "4"
 #define LINE 64u
 #define KERNEL_TOP 0x40000000u /* the kernel's identity map (kernels/core/boot.S): guest RAM below it */
 

@@ -186,6 +186,82 @@ static void evict_l1(void)
 	sink = s;
 }
 
+/* ---- the suite's own user-level code (bench/validate/validate.mk) ---- */
+
+/* The file system of services/ (what the mono kernel and the micro file
+ * server run for each request) over a RAM disk of 1 MiB: a 16 KiB file,
+ * read and written at its start, opened and closed by name. */
+#include "fs.h"
+#include "ramdisk.h"
+
+static struct fs fs;
+static int fh = -1;
+static uint8_t iobuf[4096];
+
+static void fs_die(const char *what, long r)
+{
+	fprintf(stderr, "validate: services/fs.c: %s returned %ld\n", what, r);
+	exit(1);
+}
+
+static void fs_setup(void)
+{
+	static struct ramdisk rd;
+	static struct blkdev dev;
+	if (fh >= 0)
+		return;
+	long r;
+	if ((r = ramdisk_init(&rd, region(1 << 20), 1 << 20, FS_BLOCK_SIZE, &dev)) < 0)
+		fs_die("ramdisk_init", r);
+	if ((r = fs_format(&fs, &dev)) < 0 || (r = fs_create(&fs, "data")) < 0)
+		fs_die("fs_format/fs_create", r);
+	if ((fh = fs_open(&fs, 1, "data", FS_O_RDWR)) < 0)
+		fs_die("fs_open", fh);
+	memset(iobuf, 5, sizeof iobuf);
+	for (int i = 0; i < 4; i++)
+		if ((r = fs_write(&fs, 1, fh, iobuf, sizeof iobuf)) != sizeof iobuf)
+			fs_die("fs_write", r);
+}
+
+static void fs_read_4k(void)
+{
+	long r = fs_seek(&fs, 1, fh, 0, FS_SEEK_SET);
+	if (r < 0 || (r = fs_read(&fs, 1, fh, iobuf, 4096)) != 4096)
+		fs_die("fs_read", r);
+}
+
+static void fs_write_512(void)
+{
+	long r = fs_seek(&fs, 1, fh, 0, FS_SEEK_SET);
+	if (r < 0 || (r = fs_write(&fs, 1, fh, iobuf, 512)) != 512)
+		fs_die("fs_write", r);
+}
+
+static void fs_open_close(void)
+{
+	long h = fs_open(&fs, 1, "data", FS_O_READ), r;
+	if (h < 0 || (r = fs_close(&fs, 1, (int)h)) < 0)
+		fs_die("fs_open/fs_close", h);
+}
+
+/* Each strategy's user side of a round trip (user/os_micro.c's channel
+ * calls over user/ipc/<s>.h, the path pingpong times): the client's call
+ * and the server's reply-and-receive of an 8-byte message, the kernel a
+ * stub (bench/validate/trap.c). VALIDATE_IPCS lists the strategies
+ * (X(sel4) X(l4) ...; the Makefile's IPCS_ALL). */
+#define X(s) long s##_chan_call(long, const void *, size_t, void *, size_t); \
+	long s##_chan_reply_recv(long, const void *, size_t, void *, size_t); \
+	static void pack_##s(void) \
+	{ \
+		uint64_t msg = 0x0123456789abcdefull, in; \
+		if (s##_chan_call(3, &msg, 8, &in, 8) < 0 || s##_chan_reply_recv(3, &msg, 8, &in, 8) < 0) { \
+			fprintf(stderr, "validate: pack_" #s " failed\n"); \
+			exit(1); \
+		} \
+	}
+VALIDATE_IPCS
+#undef X
+
 /* reps: calls per sample (short ones are repeated, the clock ticking
  * in steps of some tens of cycles on some hosts); figures are per call. */
 struct mech {
@@ -209,6 +285,12 @@ static const struct mech mechs[] = {
 	{ "rep_movsb_4k", copy_setup, copy_4k, 0, 4 },
 	{ "rep_movsb_16k", copy_setup, copy_16k, 0, 1 },
 	{ "rep_movsb_4k_cold", copy_setup, copy_4k, evict_l1, 1 },
+	{ "fs_read_4k", fs_setup, fs_read_4k, 0, 4 },
+	{ "fs_write_512", fs_setup, fs_write_512, 0, 4 },
+	{ "fs_open_close", fs_setup, fs_open_close, 0, 16 },
+#define X(s) { "pack_" #s, 0, pack_##s, 0, 64 },
+	VALIDATE_IPCS
+#undef X
 };
 #define NMECHS (sizeof mechs / sizeof mechs[0])
 

@@ -53,3 +53,19 @@ def test_an_unknown_core_is_a_clear_error(tmp_path):
 def test_nothing_missing_prices_nothing(tmp_path):
     assert mca.price(str(tmp_path / "none.txt"), str(tmp_path / "blocks.tsv"), "skylake") == 0
     assert not (tmp_path / "blocks.tsv").exists()
+
+
+def test_stack_operations_are_priced_as_the_stack_engine_runs_them(tmp_path):
+    """Six pops and a ret: on the cores each pop is a load and ret a load
+    and a jump, none waiting for another's rsp (mca.stack_engine), so
+    Zen 3's three load ports take them in 2 to 3.5 cycles a pass; given to
+    llvm-mca as they are, rsp chains them at a load's latency each (about
+    30). A call is a store and a jump, not llvm-mca's 100-cycle guess."""
+    pops = ["415f", "4158", "415a", "5a", "5e", "5f", "c3"]   # pop r15 r8 r10 rdx rsi rdi; ret
+    got = price(tmp_path, {"00000000000000d1": pops, "00000000000000d2": ["57", "56", "e800000000"]},
+                "znver3")
+    assert 2 <= got["00000000000000d1"] <= 3.5, got
+    assert got["00000000000000d2"] <= 3.5, got
+    assert mca.stack_engine("pushq\t%rbp") == ["movq %rbp, -8(%rsp)"]
+    assert mca.stack_engine("callq\t*%rax") == ["movq $0, -8(%rsp)", "jmp *%rax"]
+    assert mca.stack_engine("pushfq") == ["pushfq"]
