@@ -58,7 +58,7 @@ FREE_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer
 KCFLAGS := $(FREE_CFLAGS) -Ikernels/core/include -Ilib -Iservices
 KERNEL_CFLAGS := $(KCFLAGS)
-UCFLAGS := $(FREE_CFLAGS) -Iuser -Ilib -Ibench -Iservices -Itests/guest
+UCFLAGS := $(FREE_CFLAGS) -Iuser -Ilib -Ibench -Ibench/apps -Iservices -Itests/guest
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack
 
 LIB_SRC := lib/fmt.c lib/string.c
@@ -81,12 +81,20 @@ micro_PROG_selftest := tests/guest/st_micro.c
 # ...and per micro IPC strategy: IPC_PROG_<program>_<ipc>
 $(foreach i,$(IPCS_ALL),$(eval IPC_PROG_selftest_$(i) := tests/guest/st_ipc_$(i).c))
 PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \
-	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c bench/wl_calib.c
+	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c bench/wl_calib.c \
+	bench/apps/wl_kvstore.c bench/apps/wl_build.c bench/apps/wl_mix.c bench/apps/zipf.c bench/apps/lz.c
 mono_PROG_bench := bench/usem_mono.c
 micro_PROG_bench := bench/usem_micro.c
 PROG_bench-helper := bench/helper.c
 mono_PROG_bench-helper := bench/usem_mono.c
 micro_PROG_bench-helper := bench/usem_micro.c
+# The application workloads' processes (bench/apps/app.h): the key-value
+# server (1 MiB of values), the build's and the mix's processes, and the
+# mix's process-creation child, each an image of its own so that starting
+# one pays for its own memory only.
+PROG_bench-kv := bench/apps/kv_server.c bench/apps/lz.c
+PROG_bench-app := bench/apps/app_main.c bench/apps/build.c bench/apps/mix.c bench/apps/zipf.c bench/apps/lz.c
+PROG_bench-true := bench/apps/true.c
 PROG_fuzz := tests/guest/fuzz.c
 PROG_faultload := tests/guest/faultload.c
 PROG_console := kernels/micro/servers/console.c
@@ -95,7 +103,7 @@ PROG_fs := kernels/micro/servers/fs.c $(SRVLIB) services/fs.c services/ramdisk.c
 PROG_blk := kernels/micro/servers/blk.c $(SRVLIB) services/ramdisk.c lib/fault.c
 PROG_sem := kernels/micro/servers/sem.c $(SRVLIB) services/sem.c lib/fault.c
 PROG_shm := kernels/micro/servers/shm.c $(SRVLIB) services/shm.c lib/fault.c
-COMMON_PROGS := init selftest bench bench-helper fuzz faultload
+COMMON_PROGS := init selftest bench bench-helper bench-kv bench-app bench-true fuzz faultload
 mono_PROGS := $(COMMON_PROGS)
 micro_PROGS := $(COMMON_PROGS) console fs blk sem shm
 
@@ -119,7 +127,8 @@ help:
 	@echo "                          beside the model under qemu-user [PROFILE=skylake|zen3|zen4 QUICK=1]"
 	@echo "make budget               build the instruction budget plugin (build/budget/mkbbudget.so)"
 	@echo "make bench                run the benchmark suite and write the report"
-	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio"
+	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio,apps"
+	@echo "                          (apps: kvstore,build,mix; named, they run all their sizes)"
 	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=<s, a safety net under icount>"
 	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
 	@echo "                          MACH_HANDOFF=off,on (mach's handoff scheduling: a boot each)"
@@ -238,7 +247,10 @@ $(BUILD)/unit/obj/lib/string.o: UNIT_CFLAGS += -fno-builtin -Dmemcpy=mkb_memcpy 
 	-Dmemmove=mkb_memmove -Dmemset=mkb_memset -Dmemcmp=mkb_memcmp -Dstrlen=mkb_strlen \
 	-Dstrncmp=mkb_strncmp -Dstrcmp=mkb_strcmp
 UNIT_SRC_test_stats := bench/stats.c
-UNIT_CFLAGS += -Ilib -Ibench
+UNIT_SRC_test_zipf := bench/apps/zipf.c
+UNIT_SRC_test_lz := bench/apps/lz.c
+$(BUILD)/unit/test_zipf: UNIT_LDFLAGS += -lm
+UNIT_CFLAGS += -Ilib -Ibench -Ibench/apps
 
 TEST_PREREQS := kernels model budget $(VALIDATE_BIN) $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench)

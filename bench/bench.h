@@ -56,6 +56,8 @@ struct bench_run {
 	int windows;                /* samples counted by windows (bench_window) */
 	int window_open;
 	char check[BENCH_CHECK_MAX];
+	uint64_t work;              /* units of work in a sample (jobs, operations), or 0:
+				     * set after bench_begin, printed as "work" */
 };
 
 /* Statistics of n samples (sorted in place). mean and stddev are in
@@ -99,4 +101,7 @@ int wl_sem(const struct bench_args *a);
 int wl_shm(const struct bench_args *a);
 int wl_fileio(const struct bench_args *a);
 int wl_calib(const struct bench_args *a);   /* wl_calib.c: the cycle model's check */
+int wl_kvstore(const struct bench_args *a);   /* apps/: the application workloads (app.h) */
+int wl_build(const struct bench_args *a);
+int wl_mix(const struct bench_args *a);
 #endif

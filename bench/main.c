@@ -22,6 +22,9 @@ static const struct {
 	{ "sem", wl_sem },
 	{ "shm", wl_shm },
 	{ "fileio", wl_fileio },
+	{ "kvstore", wl_kvstore },   /* apps/: the application workloads */
+	{ "build", wl_build },
+	{ "mix", wl_mix },
 	{ "calib", wl_calib },   /* the cycle model's check, not a benchmark */
 };
 

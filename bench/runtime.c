@@ -82,6 +82,7 @@ void bench_begin(struct bench_run *r, const struct bench_params *p)
 	r->n = 0;
 	r->check[0] = '\0';
 	r->windows = r->window_open = 0;
+	r->work = 0;
 	memset(&r->acc, 0, sizeof r->acc);
 	memset(&r->w0, 0, sizeof r->w0);
 	bench_overhead();
@@ -166,6 +167,9 @@ int bench_end(struct bench_run *r)
 		fmt_snprintf(size, sizeof size, "null");
 	if (r->p.shape)
 		fmt_snprintf(shape, sizeof shape, ",\"shape\":\"%s\"", r->p.shape);
+	if (r->work)   /* after the shape, if any */
+		fmt_snprintf(shape + strlen(shape), sizeof shape - strlen(shape), ",\"work\":%lu",
+			     (unsigned long)r->work);
 	/* Windows: the measured work only. Otherwise the whole loop, less the
 	 * os_counters calls themselves (the second call's kernel entry and the
 	 * first call's copy-out). */

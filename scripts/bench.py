@@ -56,7 +56,11 @@ def parse_args(argv):
                    help="the micro strategy that mono is set against in the tables (default: "
                         f"{matrix.DEFAULT_IPC} if it ran, else the first of --ipc)")
     p.add_argument("--workloads", default=",".join(matrix.WORKLOADS),
-                   help=f"comma separated, of {','.join(matrix.WORKLOADS)} (default: all)")
+                   help=f"comma separated, of {','.join(matrix.WORKLOADS)}, or apps for "
+                        f"{','.join(matrix.APPS)} (default: all)")
+    p.add_argument("--app-sweep", action="store_true",
+                   help="run the application workloads over all their sizes (default: one "
+                        "size each; make bench sets this when WORKLOADS names them)")
     p.add_argument("--accel", default="auto",
                    help="icount|tcg|kvm|auto (default auto: kvm only if it runs at "
                         "native speed, else icount)")
@@ -102,7 +106,7 @@ def parse_args(argv):
     args = p.parse_args(argv)
     try:
         args.modes = matrix.parse_list(args.modes, matrix.MODES, "mode")
-        args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload")
+        args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload", matrix.ALIASES)
         args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
         args.mach_handoff = matrix.parse_list(args.mach_handoff, matrix.HANDOFFS,
                                               "mach handoff setting")
@@ -117,6 +121,8 @@ def parse_args(argv):
         p.error(f"one accelerator per run, not {', '.join(accels)} (units differ "
                 "between them; run once per accelerator and compare the runs)")
     args.accel = accels[0]
+    # Each workload's own default (matrix.ITERS_OF) unless --iters/--warmup say
+    args.iters_given, args.warmup_given = args.iters is not None, args.warmup is not None
     if args.iters is None:
         args.iters = matrix.QUICK_ITERS if args.quick else matrix.ITERS
     if args.warmup is None:
@@ -197,7 +203,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
     """The engine's Boot of one (system, workload, shape), and its run info."""
     kernel = os.path.join(args.kernel_dir, matrix.build_of(system), "kernel.elf")
     handoff = matrix.handoff_of(system)
-    append = matrix.cmdline(workload, args.quick, args.iters, args.warmup, shape, handoff)
+    append = matrix.cmdline(workload, args.quick, *given_counts(args), shape, handoff, args.app_sweep)
     argv = qemu.command(args.qemu, "@in:kernel", append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"])
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
@@ -236,6 +242,12 @@ def guest_boot(args, ctx, system, workload, shape=None):
     info["command"] = command
     return engine.Boot(argv, os.path.join(ctx["dir"], log), timeout, inputs, outputs,
                        key=(system, workload, shape), budget=info.get("budget")), info
+
+
+def given_counts(args):
+    """(iters, warmup) as the user gave them, None where not: each
+    workload's boot then takes its own default (matrix.cmdline)."""
+    return (args.iters if args.iters_given else None, args.warmup if args.warmup_given else None)
 
 
 def submit_guest(args, ctx, system, workload, shape=None):
@@ -367,10 +379,11 @@ def build_meta(args, ctx):
         "accel_reason": ctx["accel_reason"], "host_cpu": provenance.host_cpu(),
         "python": sys.version.split()[0],
         "matrix": {"modes": args.modes, "ipc": args.ipc, "mach_handoff": args.mach_handoff,
-                   "workloads": args.workloads,
+                   "workloads": args.workloads, "app_sweep": args.app_sweep,
                    "quick": args.quick, "timeout": args.timeout,
                    "iters": args.iters, "warmup": args.warmup,
-                   "cmdlines": {w: matrix.cmdline(w, args.quick, args.iters, args.warmup)
+                   "cmdlines": {w: matrix.cmdline(w, args.quick, *given_counts(args),
+                                                  app_sweep=args.app_sweep)
                                 for w in args.workloads},
                    "shapes": {f"{m} {w}": list(s) for (m, w), s in matrix.SHAPES.items()
                               if m in args.modes and w in args.workloads}},

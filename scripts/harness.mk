@@ -1,6 +1,8 @@
 # scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
 #
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
+#                (WORKLOADS: null,pingpong,shm,sem,fileio and the applications
+#                kvstore,build,mix, or apps for all three)
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|zen4|off] [CLUSTER=...]
 #                [VS=<ipc>: the micro strategy mono is set against; default sel4 if it ran]
 #                [MACH_HANDOFF=off,on: mach's handoff scheduling, one mach boot per setting]
@@ -31,7 +33,11 @@ KVM_CPU ?= host
 MODEL_SO ?= $(BUILD)/model/mkbmodel.so
 BUDGET_SO ?= $(BUILD)/budget/mkbbudget.so
 CLUSTER ?=
-WORKLOADS ?= null,pingpong,shm,sem,fileio
+WORKLOADS ?= null,pingpong,shm,sem,fileio,apps
+# Naming the application workloads (WORKLOADS=apps, or kvstore, build,
+# mix) runs their size sweep; the default run takes one size of each.
+HARNESS_APP_SWEEP = $(if $(filter command line environment,$(origin WORKLOADS)),\
+	$(if $(filter apps kvstore build mix,$(call harness_list,$(WORKLOADS))),--app-sweep))
 ACCEL ?= auto
 QUICK ?=
 TIMEOUT ?=
@@ -49,7 +55,7 @@ HARNESS_MODES := $(call harness_list,$(MODES))
 IPCS ?= $(call harness_list,$(IPC))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
 	$(if $(VS),--vs '$(VS)') --mach-handoff '$(call harness_csv,$(MACH_HANDOFF))' \
-	--workloads '$(call harness_csv,$(WORKLOADS))' --accel '$(ACCEL)' \
+	--workloads '$(call harness_csv,$(WORKLOADS))' $(HARNESS_APP_SWEEP) --accel '$(ACCEL)' \
 	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter 1,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \

@@ -7,7 +7,7 @@ y scale), "hline" (a dashed line at that y) and, for bar panels, "rfirst"
 and "rlast" (the data rows they draw, from 0). Extract.note, when set, is
 appended to the figure's note (what this run's data says the figure is).
 """
-from . import extract, matrix, parse, published, report_tables, stats, strategies
+from . import apps, extract, matrix, parse, published, report_tables, stats, strategies
 
 NAN = float("nan")
 # Bar panels of the mono-against-micro figures: one per kind of case, so
@@ -260,7 +260,8 @@ WITH_PUBLISHED = {"published_cycles"}
 QUERIES = {"mode_panels": mode_panels, "ratio_bars_units": ratio_bars_units,
            "ratio_units_panels": ratio_units_panels,
            "ipc_size_panels": ipc_size_panels, "ipc_event_panels": ipc_event_panels,
-           "liedtke_panels": liedtke_panels, "published_cycles": published_cycles}
+           "liedtke_panels": liedtke_panels, "published_cycles": published_cycles,
+           "app_overhead_panels": apps.overhead_panels, "app_size_panels": apps.size_panels}
 
 
 def all_queries():

@@ -9,12 +9,12 @@ rows.
 """
 from . import matrix
 
-WORKLOAD_ORDER = ("null", "pingpong", "shm", "sem", "fileio")
+WORKLOAD_ORDER = matrix.WORKLOADS
 GUEST_MODES = ("mono", "micro")
 
 # Size used for one-line-per-workload summaries (headline table, bar charts);
 # the nearest size present is used when this one was not run.
-HEADLINE_SIZE = {"pingpong": 8, "shm": 4096, "fileio": 4096}
+HEADLINE_SIZE = {"pingpong": 8, "shm": 4096, "fileio": 4096, "kvstore": 100, "build": 32, "mix": 4}
 
 # The headline table: one representative case per workload, as
 # (workload, guest variants by preference, size, Linux variants by preference).
@@ -25,6 +25,10 @@ HEADLINE = (
     ("sem", ("pingpong",), None, ("posix_sem", "sysv_sem", "pingpong")),
     ("shm", ("handoff",), 4096, ("sem_ring", "handoff")),
     ("fileio", ("seq_read",), 4096, ("read", "seq_read")),
+    # the applications: a whole run, mono against each design (no Linux rows)
+    ("kvstore", ("ycsb_a_run",), 100, ()),
+    ("build", ("job",), 32, ()),
+    ("mix", ("aim7_shared",), 4, ()),
 )
 # The micro_over_mono figure: one x position per operation every system
 # can run, as (short label, "{size}" filled in; workload; guest variants by

@@ -25,9 +25,11 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 from mkb import protocol  # noqa: E402
 
-BASE = {"null": 500, "pingpong": 2000, "shm": 3000, "sem": 1500, "fileio": 8000}
+BASE = {"null": 500, "pingpong": 2000, "shm": 3000, "sem": 1500, "fileio": 8000,
+        "kvstore": 3000, "build": 900000, "mix": 5000000}
 WHAT = {"null": "per_op", "pingpong": "round_trip", "shm": "per_handoff",
-        "sem": "per_op", "fileio": "per_op"}
+        "sem": "per_op", "fileio": "per_op", "kvstore": "per_op", "build": "per_run",
+        "mix": "per_run"}
 
 
 # A micro kernel's cost per IPC strategy, so strategies differ (kernel spec "ipc").
@@ -35,9 +37,11 @@ IPC_FACTOR = {"sel4": 1.0, "l4": 1.5, "mach": 6.0, "qnx": 2.0, "minix": 2.5, "rc
 IPC = {"name": "sel4"}
 
 
-def result(mode, workload, variant, size, shape=None, what=None, extra=0):
+def result(mode, workload, variant, size, shape=None, what=None, extra=0, work=None):
     micro = mode == "micro"
-    cost = BASE[workload] * (3 if micro else 1) + (size or 0) // 2 + extra
+    # an application pays for IPC on a fraction of its work only
+    cost = BASE[workload] * ((1.1 if workload in ("build", "mix") else 3) if micro else 1)
+    cost = (int(cost) + (size or 0) // 2 + extra) * (work or 1)
     if micro:
         cost = int(cost * IPC_FACTOR[IPC["name"]])
     if shape == "fs+blk":
@@ -53,12 +57,14 @@ def result(mode, workload, variant, size, shape=None, what=None, extra=0):
          "check": "ok"}
     if shape:
         r["shape"] = shape
+    if work:
+        r["work"] = work
     return r
 
 
 def results_for(mode, workload, sizes, shape=None):
     """What the real guest prints for one boot (same variants and whats)."""
-    if mode == "micro" and workload == "fileio":
+    if mode == "micro" and workload in ("fileio", "kvstore", "build", "mix"):
         shape = shape or "fs"
     else:
         shape = None
@@ -77,6 +83,15 @@ def results_for(mode, workload, sizes, shape=None):
         return rs
     if workload == "shm":
         return [result(mode, workload, "handoff", s) for s in sizes]
+    if workload == "kvstore":
+        return [x for s in sizes for m in ("ycsb_a", "ycsb_b", "ycsb_c")
+                for x in (result(mode, workload, m, s, shape),
+                          result(mode, workload, m + "_run", s, shape, "per_run", work=100))
+                ] + [result(mode, workload, "recovery", s, shape, "per_run", extra=90000)
+                     for s in sizes]
+    if workload in ("build", "mix"):
+        return [result(mode, workload, "job" if workload == "build" else "aim7_shared", s, shape,
+                       extra=s * 1000, work=s if workload == "build" else 4 * s) for s in sizes]
     rs = [result(mode, workload, v, None, shape, extra=i * 100)
           for i, v in enumerate(("create", "open_close", "unlink"))]
     return rs + [result(mode, workload, v, s, shape, extra=i * 50)
