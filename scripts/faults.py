@@ -4,7 +4,9 @@ services of both kernels while a workload runs, and what they did.
 
 Configurations: mono, and for each micro IPC strategy (--ipc, default
 sel4) the file server alone (fs) and the file server calling a block
-server (fs+blk). Workloads: fileio, sem, shm (tests/guest/faultload.c).
+server (fs+blk). Workloads: fileio, sem, shm, and kvstore (the key-value
+application over the file system, bench/apps/kv.h; faults go into the file
+server) (tests/guest/faultload.c).
 A boot runs one workload with fault=<service>:any:<seed> (lib/fault.h: a
 wild write, a null read, an infinite loop, a corrupted reply or an early
 exit, one class drawn per fault, at seeded request counts). Each
@@ -72,7 +74,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
-WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm"}
+# workload -> the service its faults go into (kvstore: the key-value
+# application over the file system, bench/apps/kv.h)
+WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm", "kvstore": "fs"}
 TICK_INSTRUCTIONS = 10_000_000   # kernels/core/timer.c: 100 Hz; icount shift=0: 1 ns each
 BACKSTOP = (1.25, 5_000_000)   # the plugin's budget: 1.25 x the watchdog's + the firmware's
 BUDGET_MULTIPLE = {"mono": 2, "micro": 4}   # a fault boot may run this many times its
@@ -283,6 +287,10 @@ def totals(boots):
             "contained_per_100_faults": round(100 * (faults - after_fault) / faults, 1)
             if faults else None,
             "slow_host_boots": len(boots) - len(counted), "by_class": by_class,
+            "by_workload": {w: {k: sum(b[f] or 0 for b in counted if b["workload"] == w)
+                                for k, f in (("operations_done", "done"), ("client_errors", "errors"),
+                                             ("lost", "lost"), ("corrupted", "corrupt"))}
+                            for w in sorted({b["workload"] for b in counted})},
             "timing": {"cpu_seconds": round(cpu, 2),
                        "qemu_processes": len({(b["workload"], b["process"]) for b in boots}),
                        "faults_per_cpu_second": round(faults / cpu, 2) if cpu else None}}
@@ -466,6 +474,9 @@ def outcome_table(meta):
             str(c["by_class"].get(k, {}).get("then_panic", 0)),
             str(c["by_class"].get(k, {}).get("then_hang", 0))] for c in cfgs for k in classes]
     budgets = [[label(s, sh), w, f"{h:,}", f"{b:,}"] for (s, sh, w, h, b) in meta["budgets"]]
+    per_w = [[label(c["system"], c["shape"]), w, str(x["operations_done"]), str(x["client_errors"]),
+              str(x["lost"]), str(x["corrupted"])]
+             for c in cfgs for w, x in c.get("by_workload", {}).items()]
     return "\n".join([
         f"fault campaign: seed {meta['seed']}, at least {meta['target_faults']} faults per "
         f"configuration, {meta['ops']} operations per boot, heartbeat {meta['heartbeat']} ticks, "
@@ -473,6 +484,10 @@ def outcome_table(meta):
         table.render(head, rows), "", "outcome by fault class (a boot's last fault, when it "
         "ended the system)", table.render(["configuration", "class", "injected", "then panic",
                                            "then hang"], cls), "",
+        "lost and corrupted per workload (lost: a write or PUT answered with success that the "
+        "final check, after the server's restart or the log's replay, does not find)",
+        table.render(["configuration", "workload", "operations done", "client errors", "lost",
+                      "corrupted"], per_w), "",
         "instruction budgets (healthy boot's length, the budget of a boot with faults)",
         table.render(["configuration", "workload", "healthy [instructions]",
                       "budget [instructions]"], budgets), ""])

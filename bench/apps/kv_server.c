@@ -60,6 +60,21 @@ static long replay(int h)
 	}
 }
 
+/* The file server restarted (its handles are gone) or failed: open the
+ * log again and go on at its end, as the disk now has it (a file server
+ * with its disk inside lost the log: the next replay finds less). */
+static int reopen(const char *name, int *h, long *log_bytes)
+{
+	if (*h >= 0)
+		os_fs_close(*h);
+	*h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE);
+	long end = *h < 0 ? -1 : os_fs_seek(*h, 0, FS_SEEK_END);
+	if (end < 0)
+		return -1;
+	*log_bytes = end;
+	return 0;
+}
+
 int main(const char *arg)
 {
 	char name[32];
@@ -93,12 +108,15 @@ int main(const char *arg)
 				struct kv_rec hd = { KV_REC_MAGIC, req.key, req.len, rec_sum(req.key, req.len, req.value) };
 				memcpy(rec, &hd, sizeof hd);
 				memcpy(rec + sizeof hd, req.value, req.len);
-				long w = os_fs_write(h, rec, sizeof hd + req.len);
+				long w = h < 0 ? SVC_EBADF : os_fs_write(h, rec, sizeof hd + req.len);
+				if (w < 0 && reopen(name, &h, &log_bytes) == 0)
+					w = os_fs_write(h, rec, sizeof hd + req.len);   /* once more */
 				if (w != (long)(sizeof hd + req.len)) {
 					/* a short write leaves a torn record: later appends would
 					 * follow it unread; step back over it */
 					resp.status = w < 0 ? (int32_t)w : SVC_EIO;
-					os_fs_seek(h, log_bytes, FS_SEEK_SET);
+					if (h >= 0)
+						os_fs_seek(h, log_bytes, FS_SEEK_SET);
 				} else {
 					log_bytes += w;
 					memcpy(store[req.key], req.value, req.len);

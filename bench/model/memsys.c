@@ -182,6 +182,8 @@ int memsys_init(const char *profile)
 uint64_t host_base, ram_bytes = 128ULL << 20;
 int host_base_known, user_mode;
 static uint64_t shadow_pa, cr3_pa;
+static int cr3_server;   /* cr3_pa is a server's (the shadow's list, x86.h MODEL_SERVERS) */
+#define SHADOW_WORDS (4 + MODEL_SERVERS)
 
 /* The 8 bytes of guest RAM at pa (0 if they are not RAM). */
 static uint64_t guest_read64(uint64_t pa)
@@ -196,7 +198,7 @@ static uint64_t guest_read64(uint64_t pa)
  * shadow in guest RAM (mkbmodel.c takes it only from kernel code). */
 int memsys_announce(uint64_t pa)
 {
-	if (user_mode || shadow_pa || !pa || pa % 8 || pa + sizeof(uint64_t[4]) > ram_bytes)
+	if (user_mode || shadow_pa || !pa || pa % 8 || pa + sizeof(uint64_t[SHADOW_WORDS]) > ram_bytes)
 		return 0;
 	shadow_pa = pa;
 	cr3_pa = guest_read64(shadow_pa) & 0x000FFFFFFFFFF000ULL;
@@ -222,10 +224,19 @@ int is_vector_entry(uint64_t va)
 	return 0;
 }
 
+/* The address space a CR3 write loads is a server's if the kernel lists
+ * its root among the shadow's servers (written when it starts one). */
+int memsys_server(void) { return cr3_server; }
+
 void memsys_cr3(void)
 {
-	if (shadow_pa)
+	if (shadow_pa) {
 		cr3_pa = guest_read64(shadow_pa) & 0x000FFFFFFFFFF000ULL;
+		cr3_server = 0;
+		for (unsigned i = 0; i < MODEL_SERVERS && !cr3_server; i++)
+			cr3_server = (guest_read64(shadow_pa + 8 * (4 + i)) & 0x000FFFFFFFFFF000ULL) == cr3_pa &&
+				     cr3_pa;
+	}
 	tlb_flush_nonglobal(&itlb);
 	tlb_flush_nonglobal(&itlb2m);
 	tlb_flush_nonglobal(&dtlb);

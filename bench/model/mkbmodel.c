@@ -126,6 +126,7 @@ struct segment {
 	size_t nhex;
 	uint64_t rep_first;          /* it starts with the rep movs/stos at this address, or 0 */
 	int delivery;                /* a block entered through the IDT starts with it */
+	int kernel;                  /* its code is the kernel's (below KERNEL_TOP) */
 };
 
 /* The last segment whose fetches ran, and the last data line touched:
@@ -212,6 +213,34 @@ static void rep_iteration(uint64_t pc)
 	}
 }
 
+/* Where a sample's time goes (issue 21's shares): from one segment to
+ * the next the costs charged belong to the kernel (its code, identity-
+ * mapped below KERNEL_TOP), to a server (user code in an address space
+ * the kernel lists in its shadow: memsys_server()) or to the application
+ * (any other user code). Attributed when the owner changes and before
+ * every timing point (share_flush), so each sample has its own. */
+enum { OWN_APP, OWN_KERNEL, OWN_SERVER };
+static int owner = OWN_KERNEL;
+static uint64_t owner_cycles, owner_insns;   /* now[] when the owner last changed */
+
+static void share_flush(void)
+{
+	uint64_t dc = now[C_CYCLES] - owner_cycles, di = now[C_INSNS] - owner_insns;
+	if (owner == OWN_KERNEL)
+		now[C_KERNEL_CYCLES] += dc, now[C_KERNEL_INSNS] += di;
+	else if (owner == OWN_SERVER)
+		now[C_SERVER_CYCLES] += dc, now[C_SERVER_INSNS] += di;
+	owner_cycles = now[C_CYCLES], owner_insns = now[C_INSNS];
+}
+
+static void share_to(int who)
+{
+	if (who != owner) {
+		share_flush();
+		owner = who;
+	}
+}
+
 /* A segment that starts with a rep instruction sees each of its
  * iterations here (the loop-back block is the instruction alone); one
  * that does not ends any run. */
@@ -219,6 +248,7 @@ static void seg_exec(unsigned int vcpu, void *udata)
 {
 	(void)vcpu;
 	struct segment *s = udata;
+	share_to(s->kernel ? OWN_KERNEL : memsys_server() ? OWN_SERVER : OWN_APP);
 	if (s->rep_first)
 		rep_iteration(s->rep_first);
 	else
@@ -260,6 +290,7 @@ static void effect_exec(unsigned int vcpu, void *udata)
 	} else if (e > E_ANNOUNCE) {   /* E_ANNOUNCE + the shadow's address */
 		memsys_announce(e - E_ANNOUNCE);
 	} else if (e < E_CR3) {
+		share_flush();
 		marker((int)e);
 	}
 }
@@ -419,6 +450,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		uint64_t va = qemu_plugin_insn_vaddr(insn), ha = (uint64_t)(uintptr_t)qemu_plugin_insn_haddr(insn);
 		if (i == 0 && !user_mode)
 			s->delivery = is_vector_entry(va);
+		if (!s->ninsns)
+			s->kernel = !user_mode && va < KERNEL_TOP;
 		if (user_mode) {
 			host_base_known = 1, host_base = 0, ha = user_pa(va);   /* (memsys.c) */
 		} else if (!host_base_known && va >= 0x100000 && va < KERNEL_TOP && ha) {

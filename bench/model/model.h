@@ -11,6 +11,7 @@
 
 #define MODEL_VERSION "4"
 #define LINE 64u
+#define MODEL_SERVERS 8         /* x86.h: model_shadow's list of server address spaces */
 #define KERNEL_TOP 0x40000000u /* the kernel's identity map (kernels/core/boot.S): guest RAM below it */
 
 /* The *_cycles parameters and counters are in UNITS per cycle (exact for
@@ -50,7 +51,7 @@ enum { C_CYCLES, C_BASE, C_KENTRY, C_CR3, C_COPY, C_TLB, C_CACHE, C_INSNS, C_ITL
        C_REP_ITERS, C_PT_READS,
        C_SYSCALLS, C_SYSRETS, C_IRETS, C_WRMSRS, C_RDTSCS, C_REP_BYTES, C_REP_RUNS, C_UNPRICED,
        C_PT_L1_HITS, C_L2_SERIAL, C_L2_OVERLAPPED, C_MEM_SERIAL, C_MEM_OVERLAPPED, C_L1_CREDITS,
-       C_EXCEPTIONS, NC };
+       C_EXCEPTIONS, C_KERNEL_CYCLES, C_SERVER_CYCLES, C_KERNEL_INSNS, C_SERVER_INSNS, NC };
 /* The *_cycles counters are in UNITS per cycle; the rest are counts. */
 extern uint64_t now[NC];
 
@@ -119,6 +120,7 @@ int is_vector_entry(uint64_t va);
 /* The effects the kernel tells the model of (x86.h: model_shadow). */
 int memsys_announce(uint64_t shadow_pa);   /* where the shadow is: 1 if taken */
 void memsys_cr3(void);                     /* a CR3 write (no PCID): new root, non-global entries go */
+int memsys_server(void);                   /* is the current address space a server's (the shadow's list)? */
 void memsys_invlpg(void);                  /* an invlpg: the page's entries go */
 
 /* ---- base costs by segment (blocks.c): hash -> UNITS ---- */

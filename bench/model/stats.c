@@ -20,7 +20,7 @@ static const char *const cname[NC] = {
 	"l1i_misses", "l1d_misses", "l2_misses", "cr3_writes", "rep_iters", "pt_reads",
 	"syscalls", "sysrets", "irets", "wrmsrs", "rdtscs", "rep_bytes", "rep_runs", "unpriced_insns",
 	"pt_l1_hits", "l2_serial", "l2_overlapped", "mem_serial", "mem_overlapped", "l1_credits",
-	"exceptions" };
+	"exceptions", "kernel_cycles", "server_cycles", "kernel_insns", "server_insns" };
 
 static uint64_t clk_prev[NC], clk_cur[NC];
 static uint64_t *samples, nsamples, cap_samples, sums[NC];

@@ -212,6 +212,7 @@ static void proc_restart(struct proc *dead)
 		np->stillborn = stillborn;
 		np->io_console = old.io_console;
 		np->server_ep = old.server_ep;
+		model_server(np->server_ep, np->cr3);
 	}
 }
 

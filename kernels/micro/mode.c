@@ -6,6 +6,7 @@
 #include "ipc.h"
 #include "quota.h"
 #include "syscall.h"
+#include "x86.h"
 
 #define SERVER_PRIO 6
 
@@ -56,6 +57,7 @@ static void server_start(const char *image, const char *arg, int ep, int io_cons
 	p->restart = 1;
 	p->server_ep = ep;
 	p->io_console = io_console;
+	model_server(ep, p->cr3);
 	kprintf("mkb: server %s pid %d ring 3 on endpoint %d%s%s\n", image, pid, ep, *arg ? " " : "", arg);
 }
 

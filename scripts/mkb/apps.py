@@ -218,27 +218,67 @@ def size_panels(results, workload):
     return extract._panels(groups, {r["size"] for r in rs}, extract._units(rs))
 
 
-def events_rows(results):
-    """(headers, rows): kernel events per unit of work of each case (fs
-    shape) and system, as the kernel counted them over the samples."""
-    headers = ["application", "case", "size", "system", "kernel entries", "thread switches",
-               "address-space switches", "bytes copied"]
-    rows = []
-    cases = _rows(results)
+def _per_system(results, cells):
+    """Rows [application, case, size, system] + cells(row) for each case
+    in its primary shape and each system that has it (cells: None to
+    leave a row out)."""
+    rows, cases = [], _rows(results)
     for key in sorted(cases, key=_order):
         w, v, size, shape = key
         if shape != (matrix.primary_shape(w) or ""):
             continue
         for s in matrix.all_systems():
             r = cases[key].get(s)
-            if not r or not r.get("events"):
-                continue
-            k = r.get("work") or 1
-            ev = r["events"]
-            rows.append([w, v.replace("_run", ""), "-" if size is None else str(size), matrix.label(s)]
-                        + [f"{ev.get(e, 0) / k:,.1f}" for e in ("kentries", "switches", "as_switches",
-                                                                 "bytes_copied")])
-    return headers, rows
+            more = cells(r) if r else None
+            if more:
+                rows.append([w, v.replace("_run", ""), "-" if size is None else str(size),
+                             matrix.label(s)] + more)
+    return rows
+
+
+def events_rows(results):
+    """(headers, rows): kernel events per unit of work of each case (fs
+    shape) and system, as the kernel counted them over the samples."""
+    headers = ["application", "case", "size", "system", "kernel entries", "thread switches",
+               "address-space switches", "bytes copied"]
+    names = ("kentries", "switches", "as_switches", "bytes_copied")
+    return headers, _per_system(results, lambda r: r.get("events") and [
+        f"{r['events'].get(e, 0) / (r.get('work') or 1):,.1f}" for e in names])
+
+
+CLASS_CYCLES = ("base_cycles", "kentry_cycles", "cr3_cycles", "copy_cycles", "tlb_cycles",
+                "cache_cycles")
+
+
+def shares(events):
+    """{"insns": (kernel, servers, application), "cycles": (...)} in percent
+    of a sample, from the cycle model's events (bench/model/mkbmodel.c:
+    kernel code, server address spaces, the rest), or None without them."""
+    if not events or "kernel_insns" not in events:
+        return None
+    out = {}
+    for what, total in (("insns", events.get("insns", 0)),
+                        ("cycles", sum(events.get(c, 0) for c in CLASS_CYCLES))):
+        k, srv = events.get(f"kernel_{what}", 0), events.get(f"server_{what}", 0)
+        if total <= 0:
+            return None
+        out[what] = tuple(100 * x / total for x in (k, srv, max(0.0, total - k - srv)))
+    return out
+
+
+def shares_rows(modeled):
+    """(headers, rows): where each case's time goes, per system (primary
+    shape): the kernel, the servers (the system's file, block, semaphore,
+    shared-memory and console servers; none in mono) and the application
+    (its own processes), in instructions and in modeled cycles, as the
+    cycle model attributes them."""
+    headers = ["application", "case", "size", "system", "instructions: kernel / servers / application",
+               "modeled cycles: kernel / servers / application"]
+
+    def cells(r):
+        sh = shares(r.get("events"))
+        return sh and [" / ".join(f"{x:.0f}%" for x in sh[k]) for k in ("insns", "cycles")]
+    return headers, _per_system(modeled, cells)
 
 
 def html_section(run, scroll):
@@ -252,6 +292,15 @@ def html_section(run, scroll):
     out = [scroll(head, rows)]
     if modeled:
         out += ["<h3>The same in modeled cycles</h3>", scroll(*table_rows(modeled))]
+    head, rows = shares_rows(modeled)
+    out += ["<h3>Where the time goes: kernel, servers, application</h3>",
+            "<p>Per sample, as the cycle model attributes every instruction and its cost: "
+            "kernel code; the system's servers (their address spaces, which the kernel lists "
+            "for the model when it starts them; mono has none); and the application's own "
+            "processes (the client, the key-value server, the build's workers, the mix's "
+            "users). File server: one hop.</p>",
+            scroll(head, rows) if rows else "<p>No shares in this run: they come from the cycle "
+            "model (MODEL=off leaves them out, and runs before it counted them have none).</p>"]
     out += ["<h3>Kernel events per unit of work</h3>",
             "<p>Counted by the kernel over the measured samples (file server: one hop): "
             "what the overheads above are made of.</p>", scroll(*events_rows(res)),

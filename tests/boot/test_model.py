@@ -227,3 +227,22 @@ def test_an_exception_is_priced_as_it_is_delivered(tmp_path):
     assert inline["exceptions"] < 0.1, inline
     entries = 50 * ool["syscalls"] + 40 * ool["sysrets"] + 70 * ool["irets"] + 100 * ool["wrmsrs"]
     assert abs(ool["kentry_cycles"] - entries - 200 * ool["exceptions"]) < 1, ool
+
+
+@pytest.mark.parametrize("build", ("mono", "micro-sel4"))
+def test_time_is_shared_between_kernel_servers_and_application(tmp_path, build):
+    """A 4 KiB file read: the kernel's code, the file server's address
+    space (micro only: the kernel lists its servers for the model) and
+    the client's own instructions add up to the sample; mono has no
+    server, and micro's file server does the file system's work."""
+    p, guest, model = boot(tmp_path, "run=bench workload=fileio sizes=4096 iters=40 warmup=4",
+                           build=build)
+    assert p.returncode == 33, p.stderr
+    rows = {(g["variant"], g["size"]): m["events"] for g, m in zip(guest, model)}
+    ev = rows[("seq_read", 4096)]
+    assert 0 < ev["kernel_insns"] <= ev["insns"] and ev["kernel_cycles"] > 0
+    assert ev["kernel_insns"] + ev["server_insns"] <= ev["insns"] + 1
+    if build == "mono":
+        assert ev["server_insns"] == 0 and ev["kernel_insns"] > 0.9 * ev["insns"]
+    else:
+        assert ev["server_insns"] > 0.3 * ev["insns"] and ev["server_cycles"] > 0

@@ -13,10 +13,19 @@
  *           every file whose last write completed (retrying an error
  *           three times, as a client would once a server is back);
  *   sem:    post then wait on a semaphore (a new one after an error);
- *   shm:    write a pattern into a segment, detach, attach, check it.
+ *   shm:    write a pattern into a segment, detach, attach, check it;
+ *   kvstore: the key-value application (bench/apps/kv.h) over the file
+ *           system: PUT a fresh value to 16 keys in turn, GET it back at
+ *           once; at the end the server is killed and a new one replays
+ *           its log, and every key is read: a key holding less than its
+ *           last PUT answered with success is lost, one holding bytes no
+ *           PUT ever sent is corrupt (a PUT that failed may still have
+ *           reached the log: its value is one the client wrote).
  */
+#include "app.h"
 #include "bench.h"
 #include "fmt.h"
+#include "kv.h"
 #include "os.h"
 #include "protocol.h"
 #include "str.h"
@@ -166,6 +175,105 @@ static void shm(unsigned ops)
 	verified = done;
 }
 
+#define KV_KEYS 16
+#define KV_LEN 100
+
+static struct kv_req kreq;
+static struct kv_resp kresp;
+static int kv_committed[KV_KEYS], kv_attempted[KV_KEYS];   /* generations; 0: none */
+
+static long kv_call(long ch, uint32_t op, uint32_t key, int gen)
+{
+	kreq.op = op, kreq.key = key, kreq.len = op == KV_PUT ? KV_LEN : 0, kreq.gen = (uint32_t)gen;
+	for (uint32_t i = 0; op == KV_PUT && i < KV_LEN; i++)
+		kreq.value[i] = kv_byte(key, (uint32_t)gen, i);
+	return os_chan_call(ch, &kreq, KV_REQ_HDR + kreq.len, &kresp, sizeof kresp);
+}
+
+/* The generation kresp holds for key: one of committed .. attempted, 0
+ * for none (absent), -1 for bytes no PUT sent. */
+static int kv_gen_of(uint32_t key, long n)
+{
+	if (n == (long)KV_RESP_HDR && kresp.status == SVC_ENOENT)
+		return 0;
+	if (n != (long)(KV_RESP_HDR + KV_LEN) || kresp.status != 0)
+		return -1;
+	for (int g = kv_attempted[key]; g >= 1; g--) {
+		int same = 1;
+		for (uint32_t i = 0; i < KV_LEN && same; i++)
+			same = kresp.value[i] == kv_byte(key, (uint32_t)g, i);
+		if (same)
+			return g;
+	}
+	return -1;
+}
+
+static int kv_start(long ch, int *pid)
+{
+	char a[48];
+	fmt_snprintf(a, sizeof a, "ch=%ld log=kvf.log", ch);
+	for (int k = 0; k < 4; k++) {   /* the file system may be restarting */
+		if (*pid < 0)
+			*pid = os_spawn(KV_IMAGE, a);
+		if (*pid >= 0 && kv_call(ch, KV_STAT, 0, 0) == (long)KV_RESP_HDR && kresp.status == 0)
+			return 0;
+		int st;
+		if (*pid >= 0 && os_kill(*pid) >= 0)
+			os_wait(*pid, &st);
+		*pid = -1;
+	}
+	return -1;
+}
+
+static void kvstore(unsigned ops)
+{
+	long ch = os_chan_create();
+	int pid = -1, st;
+	os_fs_unlink("kvf.log");
+	if (ch < 0 || kv_start(ch, &pid) < 0) {
+		outcome(0);
+		return;
+	}
+	for (unsigned i = 0; i < ops; i++) {
+		uint32_t key = i % KV_KEYS;
+		int gen = (int)(i / KV_KEYS) + 1;
+		kv_attempted[key] = gen;
+		long n = kv_call(ch, KV_PUT, key, gen);
+		int ok = n == (long)KV_RESP_HDR && kresp.status == 0;
+		if (ok)
+			kv_committed[key] = gen;
+		outcome(ok);
+		if (n < 0 && kv_start(ch, &pid) < 0)   /* the server itself died */
+			break;
+		n = kv_call(ch, KV_GET, key, 0);
+		int g = kv_gen_of(key, n);
+		if (n >= 0 && kresp.status == 0 && g < 0)
+			corrupt++;   /* read back at once: bytes never written */
+	}
+	/* a crash of the server and its recovery from the log */
+	if (pid >= 0 && os_kill(pid) >= 0)
+		os_wait(pid, &st);
+	pid = -1;
+	int up = kv_start(ch, &pid) == 0;
+	for (uint32_t key = 0; key < KV_KEYS; key++) {
+		if (!kv_committed[key])
+			continue;
+		long n = -1;
+		for (int k = 0; k < 4 && up && (n < 0 || kresp.status != 0); k++)
+			n = kv_call(ch, KV_GET, key, 0);
+		int g = up ? kv_gen_of(key, n) : 0;
+		if (g < 0 && n == (long)(KV_RESP_HDR + KV_LEN) && kresp.status == 0)
+			corrupt++;
+		else if (g < kv_committed[key])
+			lost++;   /* an answered PUT the replayed log does not hold */
+		else
+			verified++;
+	}
+	if (pid >= 0 && os_kill(pid) >= 0)
+		os_wait(pid, &st);
+	os_fs_unlink("kvf.log");
+}
+
 int main(const char *arg)
 {
 	char w[16] = "", n[16] = "200";
@@ -178,6 +286,8 @@ int main(const char *arg)
 		sem(ops);
 	else if (!strcmp(w, "shm"))
 		shm(ops);
+	else if (!strcmp(w, "kvstore"))
+		kvstore(ops);
 	else {
 		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"unknown workload: %s\"}\n", w);
 		return 1;

@@ -90,3 +90,14 @@ def test_the_report_has_the_applications_section(app_run, tmp_path):
     assert "kvstore" in section and "build" in section and "aim7_shared" in section
     assert "%)" in section and 'id="sosp1997"' in section and "SOSP 1997" in section
     assert 'href="#apps"' in page and 'id="fig-app_overhead"' in page
+
+
+def test_shares_of_kernel_servers_and_application():
+    ev = {"insns": 1000, "kernel_insns": 500, "server_insns": 300, "base_cycles": 600,
+          "kentry_cycles": 300, "cache_cycles": 100, "kernel_cycles": 450, "server_cycles": 250}
+    sh = apps.shares(ev)
+    assert sh["insns"] == pytest.approx((50, 30, 20)) and sh["cycles"] == pytest.approx((45, 25, 30))
+    assert apps.shares({"insns": 1000}) is None   # a model without the shares
+    r = dict(row("micro-l4", "mix", "aim7_shared", 4, 1600, 16, "fs", unit="modeled_cycles"), events=ev)
+    head, rows = apps.shares_rows([r])
+    assert rows == [["mix", "aim7_shared", "4", "l4", "50% / 30% / 20%", "45% / 25% / 30%"]]

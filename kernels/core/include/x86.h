@@ -26,9 +26,20 @@ static inline uint64_t rcr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0"
  * by idt_init: a block that starts at one was entered through the IDT,
  * a delivery it prices). One store per CR3 write and per invlpg;
  * model_announce says where. */
+/* The server address spaces (their CR3s), by well-known endpoint, for
+ * the model's shares of time (kernel, servers, application): written
+ * when the kernel starts or restarts a server, never on a switch. */
+#define MODEL_SERVERS 8   /* bench/model/model.h */
 struct model_shadow {
 	uint64_t cr3, invlpg, vectors, nvec;
+	uint64_t servers[MODEL_SERVERS];
 };
+static inline void model_server(int ep, uint64_t cr3)
+{
+	extern volatile struct model_shadow model_shadow;
+	if (ep >= 0 && ep < MODEL_SERVERS)
+		model_shadow.servers[ep] = cr3;
+}
 extern volatile struct model_shadow model_shadow;
 static inline void lcr3(uint64_t v)
 {
