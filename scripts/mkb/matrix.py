@@ -34,7 +34,7 @@ SIZES = {
 # The applications in a run that did not name them (the default run): one
 # size each, so that the whole default run keeps its time goal; naming
 # them (WORKLOADS=apps, or an app by name) runs SIZES' sweep.
-APP_ONE_SIZE = {"kvstore": [100], "build": [32], "mix": [4]}
+APP_ONE_SIZE = {"kvstore": [100], "build": [32], "mix": [2]}
 QUICK_SIZES = {
     "pingpong": [0, 8, 64, 4096, 65536],
     "fileio": [64, 4096, 65536],

@@ -14,7 +14,7 @@ GUEST_MODES = ("mono", "micro")
 
 # Size used for one-line-per-workload summaries (headline table, bar charts);
 # the nearest size present is used when this one was not run.
-HEADLINE_SIZE = {"pingpong": 8, "shm": 4096, "fileio": 4096, "kvstore": 100, "build": 32, "mix": 4}
+HEADLINE_SIZE = {"pingpong": 8, "shm": 4096, "fileio": 4096, "kvstore": 100, "build": 32, "mix": 2}
 
 # The headline table: one representative case per workload, as
 # (workload, guest variants by preference, size, Linux variants by preference).
@@ -28,7 +28,7 @@ HEADLINE = (
     # the applications: a whole run, mono against each design (no Linux rows)
     ("kvstore", ("ycsb_a_run",), 100, ()),
     ("build", ("job",), 32, ()),
-    ("mix", ("aim7_shared",), 4, ()),
+    ("mix", ("aim7_shared",), 2, ()),
 )
 # The micro_over_mono figure: one x position per operation every system
 # can run, as (short label, "{size}" filled in; workload; guest variants by

@@ -18,7 +18,7 @@ def test_apps_alias_and_sizes():
         "null", "kvstore", "build", "mix"]
     with pytest.raises(matrix.MatrixError, match=r"apps \(= kvstore,build,mix\)"):
         matrix.parse_list("appz", matrix.WORKLOADS, "workload", matrix.ALIASES)
-    assert matrix.sizes_of("mix", quick=False) == [4]
+    assert matrix.sizes_of("mix", quick=False) == [2]
     assert matrix.sizes_of("mix", quick=False, app_sweep=True) == [1, 2, 4, 8]
     assert matrix.sizes_of("fileio", quick=False) == matrix.SIZES["fileio"]
     assert "sizes=8,32,60" in matrix.cmdline("build", False, app_sweep=True)
