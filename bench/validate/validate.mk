@@ -20,14 +20,17 @@ VALIDATE_RENAME := $(foreach f,memcpy memmove memset memcmp strlen strncmp strcm
 VALIDATE_OBJS := $(patsubst %.c,$(VALIDATE_OWN)/%.o,services/fs.c services/ramdisk.c lib/string.c \
 		bench/validate/trap.c) $(foreach s,$(IPCS_ALL),$(VALIDATE_OWN)/os_micro-$(s).o)
 
-$(VALIDATE_OWN)/%.o: %.c
+$(patsubst %.c,$(VALIDATE_OWN)/%.o,services/fs.c services/ramdisk.c lib/string.c bench/validate/trap.c): \
+		$(VALIDATE_OWN)/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(VALIDATE_FREE) -MMD -MP -c -o $@.raw $<
+	$(Q)$(CC) $(VALIDATE_FREE) -MMD -MP -MT $@ -MF $@.d -c -o $@.raw $<
 	$(Q)$(OBJCOPY) $(VALIDATE_RENAME) $@.raw $@
 
-$(VALIDATE_OWN)/os_micro-%.o: user/os_micro.c
+# (a static pattern: a plain one, its prerequisite always there, would
+# offer to make any name, the dependency files' too)
+$(foreach s,$(IPCS_ALL),$(VALIDATE_OWN)/os_micro-$(s).o): $(VALIDATE_OWN)/os_micro-%.o: user/os_micro.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(VALIDATE_FREE) -DMKB_TRAP_STUB -DMKB_IPC_IMPL='"ipc/$*.h"' -MMD -MP -c -o $@.raw $<
+	$(Q)$(CC) $(VALIDATE_FREE) -DMKB_TRAP_STUB -DMKB_IPC_IMPL='"ipc/$*.h"' -MMD -MP -MT $@ -MF $@.d -c -o $@.raw $<
 	$(Q)$(OBJCOPY) $(VALIDATE_RENAME) -G os_chan_call -G os_chan_reply_recv $@.raw $@.local
 	$(Q)$(OBJCOPY) --redefine-sym os_chan_call=$*_chan_call \
 		--redefine-sym os_chan_reply_recv=$*_chan_reply_recv $@.local $@
