@@ -94,6 +94,23 @@ def _mix_rows(results):
     return {(k[2], k[3]): v for k, v in _rows(results).items() if k[0] == "mix"}
 
 
+def throughput_rows(results):
+    """(headers, rows): the mix's throughput per user count and system,
+    in jobs per 10^9 units of guest time (instructions under icount, or
+    modeled cycles), file server one hop; more users share one CPU, so
+    what changes with them is what concurrency costs the kernel."""
+    mix = _mix_rows(results)
+    systems = [s for s in matrix.all_systems() if any(s in by for by in mix.values())]
+    unit = extract._units([r for by in mix.values() for r in by.values()]) or "?"
+    headers = ["users"] + [f"{matrix.label(s)} [jobs / 10^9 {unit}]" for s in systems]
+    rows = []
+    for (size, shape), by in sorted(mix.items(), key=lambda x: (x[0][0] or 0, x[0][1])):
+        if shape != (matrix.primary_shape("mix") or ""):
+            continue
+        rows.append([str(size)] + [f"{1e9 / per_work(by[s]):,.1f}" if s in by else "-" for s in systems])
+    return headers, rows
+
+
 def sosp_rows(results):
     """(headers, rows): the mix's l4 and mach overheads against mono and
     their ratio, per user count (fs shape), beside SOSP 1997's figures."""
@@ -302,6 +319,14 @@ def html_section(run, scroll):
             "users). File server: one hop.</p>",
             scroll(head, rows) if rows else "<p>No shares in this run: they come from the cycle "
             "model (MODEL=off leaves them out, and runs before it counted them have none).</p>"]
+    head, rows = throughput_rows(res)
+    if rows:
+        out += ["<h3>The mix's throughput</h3>",
+                "<p>Jobs per 10<sup>9</sup> units of guest time, per user count: the inverse of "
+                "the time per job above, as AIM reports it (jobs per minute there).</p>",
+                scroll(head, rows)]
+        if modeled:
+            out.append(scroll(*throughput_rows(modeled)))
     out += ["<h3>Kernel events per unit of work</h3>",
             "<p>Counted by the kernel over the measured samples (file server: one hop): "
             "what the overheads above are made of.</p>", scroll(*events_rows(res)),

@@ -101,3 +101,12 @@ def test_shares_of_kernel_servers_and_application():
     r = dict(row("micro-l4", "mix", "aim7_shared", 4, 1600, 16, "fs", unit="modeled_cycles"), events=ev)
     head, rows = apps.shares_rows([r])
     assert rows == [["mix", "aim7_shared", "4", "l4", "50% / 30% / 20%", "45% / 25% / 30%"]]
+
+
+def test_mix_throughput_is_jobs_per_unit_of_time():
+    rs = mix_rows() + [row("mono", "mix", "aim7_shared", 8, 100 * 64 * 1.25, 64)]
+    head, rows = apps.throughput_rows(rs)
+    assert head == ["users", "mono [jobs / 10^9 instructions]", "l4 [jobs / 10^9 instructions]",
+                    "mach [jobs / 10^9 instructions]"]
+    # 100 instructions a job: 10^7 jobs per 10^9; 8 users at 125 a job: 8 x 10^6
+    assert rows == [["4", "10,000,000.0", "9,523,809.5", "7,407,407.4"], ["8", "8,000,000.0", "-", "-"]]
