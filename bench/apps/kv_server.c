@@ -5,7 +5,7 @@
  * requests on channel N until it is killed: GET from memory; PUT appends
  * a record to the log with one write and answers only after the file
  * system took it, then updates memory. A kill between requests is the
- * crash the next server recovers from.
+ * crash the next server recovers from. It never exits on its own.
  */
 #include "app.h"
 #include "fmt.h"
@@ -35,8 +35,8 @@ static long replay(int h)
 	long at = 0, have = 0;   /* the log's offset of chunk[0]; bytes in chunk */
 	for (;;) {
 		long r = os_fs_read(h, chunk + have, sizeof chunk - (size_t)have);
-		if (r < 0)
-			return r;
+		if (r < 0 || r > (long)sizeof chunk - have)
+			return r < 0 ? r : SVC_EIO;   /* (a reply that cannot be right) */
 		have += r;
 		long used = 0;
 		while (have - used >= (long)sizeof(struct kv_rec)) {
@@ -81,17 +81,28 @@ int main(const char *arg)
 	long ch = app_arg(arg, "ch");
 	if (ch < 0 || fmt_getarg(arg, "log", name, sizeof name) < 0)
 		return 2;
-	int h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE);
-	if (h < 0)
-		return 3;
-	long log_bytes = replay(h);
-	if (log_bytes < 0 || os_fs_seek(h, log_bytes, FS_SEEK_SET) != log_bytes)
-		return 4;
+	/* The log, replayed; a few tries, as the file server may be
+	 * restarting. A server that cannot read its log still answers (every
+	 * request with SVC_EIO): its client calls a channel only we receive
+	 * on, and would wait for good if we were gone. */
+	int h = -1;
+	long log_bytes = -1;
+	for (int k = 0; k < 4 && log_bytes < 0; k++) {
+		if (h >= 0)
+			os_fs_close(h);
+		h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE);
+		log_bytes = h < 0 ? h : replay(h);
+		if (log_bytes >= 0 && os_fs_seek(h, log_bytes, FS_SEEK_SET) != log_bytes)
+			log_bytes = -1;
+	}
+	int broken = log_bytes < 0;
 	long n = os_chan_recv(ch, &req, sizeof req);
 	while (n >= (long)KV_REQ_HDR) {
 		size_t out = KV_RESP_HDR;
 		resp.status = 0, resp.len = 0;
-		if (req.key >= KV_KEYS_MAX && req.op != KV_STAT) {
+		if (broken) {
+			resp.status = SVC_EIO;
+		} else if (req.key >= KV_KEYS_MAX && req.op != KV_STAT) {
 			resp.status = SVC_EINVAL;
 		} else if (req.op == KV_GET) {
 			if (!present[req.key]) {
