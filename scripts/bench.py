@@ -380,6 +380,10 @@ def build_meta(args, ctx):
         "python": sys.version.split()[0],
         "matrix": {"modes": args.modes, "ipc": args.ipc, "mach_handoff": args.mach_handoff,
                    "workloads": args.workloads, "app_sweep": args.app_sweep,
+                   # what each workload's boots ran (iters, warmup): fileio's
+                   # default differs from the run's (matrix.ITERS_OF)
+                   "counts": {w: list(matrix.counts(w, args.quick, *given_counts(args)))
+                              for w in args.workloads},
                    "quick": args.quick, "timeout": args.timeout,
                    "iters": args.iters, "warmup": args.warmup,
                    "cmdlines": {w: matrix.cmdline(w, args.quick, *given_counts(args),

@@ -39,11 +39,15 @@ long os_chan_create(void);
 long os_chan_call(long ch, const void *req, size_t len, void *resp, size_t cap);
 long os_chan_recv(long ch, void *req, size_t cap);
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap);
-/* Answer the request last received on ch with an empty reply (the
- * caller's os_chan_call returns 0) and do not wait for another: 0 or -E_*.
- * mono: an empty packet; micro: the design's own deferred reply
- * (user/ipc.h: ipc_defer, then ipc_answer). */
-long os_chan_answer(long ch);
+/* Keep the request last received on ch, to answer it later (its caller
+ * waits): -> a token (>= 0), or -E_*. Take it before the next receive on
+ * any channel (a design may remember only the last caller). Then answer
+ * it with an empty reply (the caller's os_chan_call returns 0), without
+ * waiting for another request: 0 or -E_*. mono: the token is 0, the
+ * answer an empty packet on ch; micro: the design's own deferred reply
+ * (user/ipc.h: ipc_defer, ipc_answer). */
+long os_chan_defer(long ch);
+long os_chan_answer(long ch, long token);
 /* From now on our channel messages of at least min bytes that are whole
  * pages at a page-aligned address move by virtual copy (copy-on-write
  * mapping; 0: never): 0, or -E_NOSYS where the IPC has none (mono, and

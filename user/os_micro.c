@@ -85,12 +85,17 @@ long os_chan_recv(long ch, void *req, size_t cap)
 	return chan_msg(1, ch, 0, 0, 0, req, cap, 0);
 }
 
-long os_chan_answer(long ch)
+long os_chan_defer(long ch)
+{
+	(void)ch;   /* the request last received is the one kept */
+	return ipc_defer();
+}
+
+long os_chan_answer(long ch, long token)
 {
 	static const uint64_t none[3] = { 0, 0, 0 };
-	(void)ch;   /* the request last received is the one answered */
-	long t = ipc_defer();
-	return t < 0 ? t : ipc_answer(t, none);
+	(void)ch;
+	return ipc_answer(token, none);
 }
 
 long os_chan_ool(size_t min)

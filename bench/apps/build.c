@@ -34,14 +34,10 @@ static int write_file(const char *name, const void *buf, size_t len)
 	return w == (long)len && c == 0 ? 0 : -1;
 }
 
-int build_worker(const char *arg)
+/* Build sources w, w + BUILD_WORKERS, ... of n: 0, or what failed. */
+static int build_some(long w, long n, struct build_report *rep)
 {
-	long ch = app_arg(arg, "ch"), w = app_arg(arg, "w"), n = app_arg(arg, "n");
-	static struct build_report rep;
 	char name[16];
-	if (ch < 0 || w < 0 || n < 0 || n > BUILD_MAX_FILES)
-		return 2;
-	rep.count = 0;
 	for (long i = w; i < n; i += BUILD_WORKERS) {
 		build_src_name(name, (unsigned)i);
 		long len = read_file(name, src, sizeof src);
@@ -56,9 +52,21 @@ int build_worker(const char *arg)
 		build_obj_name(name, (unsigned)i);
 		if (write_file(name, packed, sizeof o + pl))
 			return 5;
-		rep.index[rep.count] = (uint32_t)i, rep.sum[rep.count++] = o.src_sum;
+		rep->index[rep->count] = (uint32_t)i, rep->sum[rep->count++] = o.src_sum;
 	}
-	return os_chan_call(ch, &rep, sizeof rep, 0, 0) == 0 ? 0 : 6;   /* the answer is empty */
+	return 0;
+}
+
+int build_worker(const char *arg)
+{
+	long ch = app_arg(arg, "ch"), w = app_arg(arg, "w"), n = app_arg(arg, "n");
+	static struct build_report rep;
+	if (ch < 0)
+		return 2;   /* no one to tell */
+	rep.count = 0;
+	rep.status = w < 0 || n < 0 || n > BUILD_MAX_FILES ? 2 : build_some(w, n, &rep);
+	long r = os_chan_call(ch, &rep, sizeof rep, 0, 0);   /* the answer is empty */
+	return rep.status ? rep.status : r == 0 ? 0 : 6;
 }
 
 int build_link(const char *arg)

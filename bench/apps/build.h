@@ -24,8 +24,11 @@ struct build_obj {
 };
 #define BUILD_OBJ_MAGIC 0x4a424f4du   /* "MOBJ" */
 
-/* A worker's report: the sources it built and their checksums. */
+/* A worker's report: 0 or what failed (build.c's exit codes), the
+ * sources it built and their checksums. A worker always sends one: its
+ * driver waits for it on the worker's channel. */
 struct build_report {
+	int32_t status;
 	uint32_t count;
 	uint32_t index[BUILD_MAX_FILES], sum[BUILD_MAX_FILES];
 };

@@ -5,7 +5,8 @@
  * requests on channel N until it is killed: GET from memory; PUT appends
  * a record to the log with one write and answers only after the file
  * system took it, then updates memory. A kill between requests is the
- * crash the next server recovers from. It never exits on its own.
+ * crash the next server recovers from. It exits on its own only if its
+ * channel fails.
  */
 #include "app.h"
 #include "fmt.h"
@@ -28,10 +29,13 @@ static uint32_t rec_sum(uint32_t key, uint32_t len, const uint8_t *value)
 	return a ^ lz_adler32(value, len) * 2654435761u;
 }
 
-/* Apply every whole, valid record of the log; -> its length in bytes (the
- * valid prefix), or a negative error. */
-static long replay(int h)
+/* Read the log from its start: every whole, valid record, applied to
+ * memory if apply; -> the valid prefix's length in bytes, or a negative
+ * error. */
+static long replay(int h, int apply)
 {
+	if (os_fs_seek(h, 0, FS_SEEK_SET) != 0)
+		return SVC_EIO;
 	long at = 0, have = 0;   /* the log's offset of chunk[0]; bytes in chunk */
 	for (;;) {
 		long r = os_fs_read(h, chunk + have, sizeof chunk - (size_t)have);
@@ -49,8 +53,10 @@ static long replay(int h)
 			const uint8_t *v = chunk + used + sizeof hd;
 			if (rec_sum(hd.key, hd.len, v) != hd.sum)
 				return at + used;
-			memcpy(store[hd.key], v, hd.len);
-			length[hd.key] = hd.len, present[hd.key] = 1;
+			if (apply) {
+				memcpy(store[hd.key], v, hd.len);
+				length[hd.key] = hd.len, present[hd.key] = 1;
+			}
 			used += (long)(sizeof hd + hd.len);
 		}
 		if (r == 0)
@@ -61,15 +67,17 @@ static long replay(int h)
 }
 
 /* The file server restarted (its handles are gone) or failed: open the
- * log again and go on at its end, as the disk now has it (a file server
- * with its disk inside lost the log: the next replay finds less). */
+ * log again and go on after its last valid record, as the disk now has
+ * it: a failed write may have left a torn record (appending after it
+ * would hide every later one from the next replay), and a file server
+ * with its disk inside lost the log (the next replay finds less). */
 static int reopen(const char *name, int *h, long *log_bytes)
 {
 	if (*h >= 0)
 		os_fs_close(*h);
 	*h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE);
-	long end = *h < 0 ? -1 : os_fs_seek(*h, 0, FS_SEEK_END);
-	if (end < 0)
+	long end = *h < 0 ? -1 : replay(*h, 0);
+	if (end < 0 || os_fs_seek(*h, end, FS_SEEK_SET) != end)
 		return -1;
 	*log_bytes = end;
 	return 0;
@@ -91,17 +99,18 @@ int main(const char *arg)
 		if (h >= 0)
 			os_fs_close(h);
 		h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE);
-		log_bytes = h < 0 ? h : replay(h);
+		memset(present, 0, sizeof present);   /* what a failed try applied goes */
+		log_bytes = h < 0 ? h : replay(h, 1);
 		if (log_bytes >= 0 && os_fs_seek(h, log_bytes, FS_SEEK_SET) != log_bytes)
 			log_bytes = -1;
 	}
 	int broken = log_bytes < 0;
 	long n = os_chan_recv(ch, &req, sizeof req);
-	while (n >= (long)KV_REQ_HDR) {
+	while (n >= 0) {
 		size_t out = KV_RESP_HDR;
 		resp.status = 0, resp.len = 0;
-		if (broken) {
-			resp.status = SVC_EIO;
+		if (broken || n < (long)KV_REQ_HDR) {
+			resp.status = broken ? SVC_EIO : SVC_EINVAL;
 		} else if (req.key >= KV_KEYS_MAX && req.op != KV_STAT) {
 			resp.status = SVC_EINVAL;
 		} else if (req.op == KV_GET) {
@@ -126,8 +135,8 @@ int main(const char *arg)
 					/* a short write leaves a torn record: later appends would
 					 * follow it unread; step back over it */
 					resp.status = w < 0 ? (int32_t)w : SVC_EIO;
-					if (h >= 0)
-						os_fs_seek(h, log_bytes, FS_SEEK_SET);
+					if (h >= 0 && os_fs_seek(h, log_bytes, FS_SEEK_SET) != log_bytes)
+						os_fs_close(h), h = -1;   /* the next PUT reopens */
 				} else {
 					log_bytes += w;
 					memcpy(store[req.key], req.value, req.len);

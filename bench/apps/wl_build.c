@@ -5,7 +5,7 @@
  * each job is timed whole ("per_run", one sample a job; work = N files):
  * spawn the workers, receive each one's report on its channel, wait for
  * them, run the final step (role=link) and read its result. A report is
- * answered with an empty reply (os_chan_answer), after which its worker
+ * answered with an empty reply (os_chan_defer, os_chan_answer), after which its worker
  * exits. Checked: each
  * report names its sources with the checksums the driver computed, every
  * process exits 0, and the result holds every checksum and their sum.
@@ -66,13 +66,14 @@ static const char *job(unsigned n, long ch[BUILD_WORKERS])
 	unsigned built = 0;
 	for (int w = 0; w < BUILD_WORKERS; w++) {   /* each worker's report, in turn */
 		long r = os_chan_recv(ch[w], &rep, sizeof rep);
-		if (r != (long)sizeof rep || rep.count > BUILD_MAX_FILES)
+		if (r != (long)sizeof rep || rep.status != 0 || rep.count > BUILD_MAX_FILES)
 			bad = 1;
 		for (uint32_t k = 0; !bad && k < rep.count; k++)
 			bad = rep.index[k] >= n || rep.index[k] % BUILD_WORKERS != (unsigned)w ||
 			      rep.sum[k] != want[rep.index[k]];
 		built += bad ? 0 : rep.count;
-		if (r >= 0 && os_chan_answer(ch[w]) < 0)   /* the worker may exit now */
+		long t = r >= 0 ? os_chan_defer(ch[w]) : -1;
+		if (r >= 0 && (t < 0 || os_chan_answer(ch[w], t) < 0))   /* the worker may exit now */
 			bad = 1;
 	}
 	for (int w = 0; w < BUILD_WORKERS; w++)

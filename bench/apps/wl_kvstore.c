@@ -166,6 +166,18 @@ int wl_kvstore(const struct bench_args *a)
 			failures++;
 			continue;
 		}
+		/* The log only grows: the load, then at most 55% of 2 x iters +
+		 * warmup operations are PUTs (mix A's half, B's 5%, both passes);
+		 * it must fit the 4 MiB disk with room for the file system's own. */
+		uint64_t puts = KEYS + (11 * (2 * (uint64_t)a->iters + a->warmup) + 19) / 20;
+		if (puts * (sizeof(struct kv_rec) + (uint64_t)vlen) > (3u << 20)) {
+			os_printf("bench: kvstore: iters=%u is too many for %lld-byte values: the log would "
+				  "outgrow the 4 MiB disk (at most about %llu)\n", a->iters, (long long)vlen,
+				  (unsigned long long)(((3u << 20) / (sizeof(struct kv_rec) + (uint64_t)vlen) - KEYS)
+						       * 20 / 22));
+			failures++;
+			continue;
+		}
 		os_fs_unlink(LOG_NAME);   /* a fresh log (none is the usual answer) */
 		zipf_init(&zipf, KEYS, 0x5eed0000u + (uint64_t)vlen);
 		memset(gen, 0, sizeof gen);

@@ -1,10 +1,12 @@
 /*
  * wl_mix.c - the multi-user application (mix.h), driver side. Per user
- * count (sizes=: 1, 2, 4 and 8 by default) the users start at once, each
- * a process tree of its own, run their jobs (iters / 250 each, at least
- * one: 4 at the default 1,000) and exit; one sample ("per_run") is the
- * time from the first start to the last exit, work = users x jobs, so
- * throughput is work over time. Checked: every user exits 0 (every test's
+ * count (sizes=: 1, 2, 4 and 8 by default) the users start, each a
+ * process tree of its own, set up (files, partner, semaphore, segment) and
+ * call their channel; once every user has, the driver answers them all,
+ * they run their jobs (iters / 250 each, at least one: 4 at the default
+ * 1,000) and call again. One sample ("per_run") is the time from the go
+ * to the last user's done (set-up and clean-up outside it), work = users
+ * x jobs, so throughput is work over time. Checked: every user exits 0 (every test's
  * own check held).
  */
 #include "app.h"
@@ -21,6 +23,9 @@ int wl_mix(const struct bench_args *a)
 	static const int64_t dflt[] = { 1, 2, 4, 8 };
 	unsigned nsizes = a->nsizes ? a->nsizes : 4, jobs = a->iters / 250 ? a->iters / 250 : 1;
 	int failures = 0;
+	long ch[MIX_MAX_USERS];   /* one per user: a channel has one caller */
+	for (int u = 0; u < MIX_MAX_USERS; u++)
+		ch[u] = os_chan_create();
 	for (unsigned s = 0; s < nsizes; s++) {
 		int64_t users = a->nsizes ? a->sizes[s] : dflt[s];
 		struct bench_params p = { "mix", "aim7_shared", users, "per_run", shape, 1, 0 };
@@ -28,23 +33,44 @@ int wl_mix(const struct bench_args *a)
 		char arg[48];
 		bench_begin(&run, &p);
 		run.work = (uint64_t)users * jobs;
-		if (users < 1 || users > MIX_MAX_USERS) {
-			bench_fail(&run, "%lld users (1-%d)", (long long)users, MIX_MAX_USERS);
+		if (users < 1 || users > MIX_MAX_USERS || ch[users - 1] < 0) {
+			bench_fail(&run, "%lld users (1-%d), or no channel for each", (long long)users, MIX_MAX_USERS);
 			failures += bench_end(&run);
 			continue;
 		}
+		int bad = 0;
+		for (int u = 0; u < users; u++) {
+			fmt_snprintf(arg, sizeof arg, "role=mixuser u=%d jobs=%u drv=%ld", u, jobs, ch[u]);
+			pid[u] = os_spawn_priv(APP_IMAGE, arg, SPAWN_NEW_TREE);
+			bad = bad ? bad : pid[u] < 0 ? pid[u] : 0;
+		}
+		/* every user set up (each calls its channel), then go: the jobs
+		 * alone are timed, until every user said it is done */
+		int32_t said;
+		long kept[MIX_MAX_USERS];   /* each user's waiting call (os_chan_defer) */
+		for (int u = 0; u < MIX_MAX_USERS; u++)
+			kept[u] = -1;
+		for (int u = 0; u < users; u++)
+			if (pid[u] >= 0 && (os_chan_recv(ch[u], &said, sizeof said) != sizeof said || said ||
+					    (kept[u] = os_chan_defer(ch[u])) < 0))
+				bad = bad ? bad : said ? said : -1;
 		os_counters(&run.ev0);
 		bench_window(&run);
 		uint64_t t0 = bench_now();
-		for (int u = 0; u < users; u++) {
-			fmt_snprintf(arg, sizeof arg, "role=mixuser u=%d jobs=%u", u, jobs);
-			pid[u] = os_spawn_priv(APP_IMAGE, arg, SPAWN_NEW_TREE);
-		}
-		int bad = 0;
 		for (int u = 0; u < users; u++)
-			if (pid[u] < 0 || os_wait(pid[u], &st) != pid[u] || st != 0)
-				bad = bad ? bad : pid[u] < 0 ? pid[u] : st ? st : -1;
+			if (pid[u] >= 0 && kept[u] >= 0)
+				os_chan_answer(ch[u], kept[u]);
+		for (int u = 0; u < users; u++)
+			if (pid[u] >= 0 && (os_chan_recv(ch[u], &said, sizeof said) != sizeof said || said ||
+					    (kept[u] = os_chan_defer(ch[u])) < 0))
+				bad = bad ? bad : said ? said : -1;
 		uint64_t t1 = bench_now();
+		for (int u = 0; u < users; u++)
+			if (pid[u] >= 0 && kept[u] >= 0)
+				os_chan_answer(ch[u], kept[u]);
+		for (int u = 0; u < users; u++)
+			if (pid[u] >= 0 && (os_wait(pid[u], &st) != pid[u] || st != 0))
+				bad = bad ? bad : st ? st : -1;
 		if (bad)
 			bench_fail(&run, "a user failed (%d: a test class + 10, or an error)", bad);
 		else

@@ -127,6 +127,7 @@ struct segment {
 	uint64_t rep_first;          /* it starts with the rep movs/stos at this address, or 0 */
 	int delivery;                /* a block entered through the IDT starts with it */
 	int kernel;                  /* its code is the kernel's (below KERNEL_TOP) */
+	uint64_t syscall_m;          /* the syscall that ends it: its entry cost, the kernel's */
 };
 
 /* The last segment whose fetches ran, and the last data line touched:
@@ -258,6 +259,10 @@ static void seg_exec(unsigned int vcpu, void *udata)
 		charge(C_KENTRY, P.exception_m);
 	}
 	run_segment(s);
+	if (s->syscall_m) {   /* it ends in a syscall: the entry is the kernel's */
+		share_to(OWN_KERNEL);
+		charge(C_KENTRY, s->syscall_m);
+	}
 }
 
 /* A rep instruction inside a segment: its first iteration (the later
@@ -375,7 +380,9 @@ static int price(struct segment *s, enum cls k, unsigned bytes_per_iter)
 	uint64_t m = 0;
 	int what = C_KENTRY;
 	switch (k) {
-	case K_SYSCALL: m = P.syscall_m, s->cost[C_SYSCALLS]++; break;
+	case K_SYSCALL:   /* entering the kernel is the kernel's time (seg_exec) */
+		s->syscall_m += P.syscall_m, s->cost[C_SYSCALLS]++;
+		return 0;
 	case K_SYSRET: m = P.sysret_m, s->cost[C_SYSRETS]++; break;
 	case K_IRET: m = P.iret_m, s->cost[C_IRETS]++; break;
 	case K_WRMSR: m = P.wrmsr_m, s->cost[C_WRMSRS]++; break;

@@ -204,6 +204,7 @@ static void proc_restart(struct proc *dead)
 		panic("restart storm: server %s died %d times in a row before it ever waited for a "
 		      "request (status %d); this CPU or hypervisor does not run the guest correctly",
 		      old.name, stillborn, old.exit_status);
+	model_server(old.server_ep, 0);   /* its address space is gone (a failed restart leaves none) */
 	int pid = proc_spawn(old.image->name, old.arg, 0, old.base_prio, &system_account);
 	struct proc *np = proc_find(pid);
 	kprintf("mkb: server %s (pid %d) died; restarted as pid %d\n", old.name, old.pid, pid);

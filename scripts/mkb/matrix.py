@@ -169,11 +169,18 @@ def sizes_of(workload, quick, app_sweep=False):
     return SIZES[workload]
 
 
+def counts(workload, quick, iters=None, warmup=None):
+    """(iters, warmup) a boot of workload runs: those given, else its own
+    default (ITERS_OF, WARMUP_OF) or --quick's."""
+    iters = iters or (QUICK_ITERS if quick else ITERS_OF.get(workload, ITERS))
+    warmup = warmup if warmup is not None else (QUICK_WARMUP if quick else WARMUP_OF.get(workload, WARMUP))
+    return iters, warmup
+
+
 def cmdline(workload, quick, iters=None, warmup=None, shape=None, handoff=None, app_sweep=False):
     """The kernel command line for a benchmark boot of one workload (and shape)."""
     sizes = sizes_of(workload, quick, app_sweep)
-    iters = iters or (QUICK_ITERS if quick else ITERS_OF.get(workload, ITERS))
-    warmup = warmup if warmup is not None else (QUICK_WARMUP if quick else WARMUP_OF.get(workload, WARMUP))
+    iters, warmup = counts(workload, quick, iters, warmup)
     parts = ["run=bench", f"workload={workload}"]
     if sizes:
         parts.append("sizes=" + ",".join(str(s) for s in sizes))

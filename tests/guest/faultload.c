@@ -243,8 +243,15 @@ static void kvstore(unsigned ops)
 		if (ok)
 			kv_committed[key] = gen;
 		outcome(ok);
-		if (n < 0 && kv_start(ch, &pid) < 0)   /* the server itself died */
-			break;
+		if (n < 0) {   /* the server itself died: reap it, start another */
+			if (pid >= 0) {
+				os_kill(pid);
+				os_wait(pid, &st);
+			}
+			pid = -1;
+			if (kv_start(ch, &pid) < 0)
+				break;
+		}
 		n = kv_call(ch, KV_GET, key, 0);
 		int g = kv_gen_of(key, n);
 		if (n >= 0 && kresp.status == 0 && g < 0)
