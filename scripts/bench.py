@@ -24,13 +24,12 @@ means the host was too slow, not that the guest hung. Under tcg and kvm
 tcp://host:port; the Linux baseline always runs here, alone.
 """
 import argparse
-import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import (accel, budgets, cli, engine, matrix, mca, model, parse, protocol, provenance, qemu,  # noqa: E402
+from mkb import (accel, budgets, cli, engine, hostrun, matrix, mca, model, parse, protocol, provenance, qemu,  # noqa: E402
                  results, schedule, stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
@@ -333,40 +332,6 @@ def run_guest(args, ctx, system, workload, shape=None):
     return collect_guest(args, ctx, *submit_guest(args, ctx, system, workload, shape))
 
 
-def run_linux(args, ctx):
-    """Run the host baseline; return (results, reasons, run info)."""
-    python = os.environ.get("PYTHON") or sys.executable
-    out = os.path.join(ctx["dir"], "linux.jsonl")
-    argv = [python, args.host_baseline, "--out", out] + (["--quick"] if args.quick else [])
-    info = {"mode": "linux", "workload": "all", "command": argv, "log": "logs/linux.log"}
-    if not os.path.isfile(args.host_baseline):
-        return [], [f"host baseline not built (no {args.host_baseline})"], info
-    outcome = qemu.run(argv, os.path.join(ctx["dir"], info["log"]), args.timeout or WALL_LIMIT,
-                       echo=ctx.get("echo"))
-    info.update(status=outcome.status, seconds=round(outcome.seconds, 3))
-    if outcome.error or outcome.timed_out or outcome.status != 0:
-        why = outcome.error or ("timed out" if outcome.timed_out else f"exit {outcome.status}")
-        return [], [f"host baseline failed: {why} (see {info['log']})"], info
-    found = []
-    try:
-        with open(out, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                obj = json.loads(line)
-                if isinstance(obj, dict):
-                    obj.setdefault("type", "result")  # host rows may omit it
-                found.append(parse.validate(obj, lineno, line.strip(), out))
-    except (OSError, json.JSONDecodeError, parse.MalformedLine) as e:
-        return [], [f"host baseline output unreadable: {e}"], info
-    found = [r for r in found if r["type"] == "result" and r["workload"] in args.workloads]
-    for r in found:
-        r.setdefault("accel", "native")
-        r["run_id"] = ctx["run_id"]
-    reasons = [] if found else ["host baseline: no results"]
-    return found, reasons, info
-
-
 def build_meta(args, ctx):
     return {
         "run_id": ctx["run_id"], "date": provenance.now_iso(),
@@ -490,7 +455,7 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
         ctx["echo"].start()
         start = time.monotonic()
         if system == "linux":
-            found, reasons, info = run_linux(args, ctx)
+            found, reasons, info = hostrun.run_linux(args, ctx, WALL_LIMIT)
         elif i in ahead:
             found, reasons, info = collect_guest(args, ctx, *ahead[i])
         else:
