@@ -17,6 +17,17 @@
 static struct bench_run run;
 static const char *shape;   /* the micro file server's shape (fsshape=), else 0 */
 
+/* A user's call on ch (start, or done), kept in *kept to be answered
+ * whatever it says (else the user would wait for good): 0, or what the
+ * user said (its failure), or -1. */
+static int hear(long ch, long *kept)
+{
+	int32_t said = -1;
+	long r = os_chan_recv(ch, &said, sizeof said);
+	*kept = r == (long)sizeof said ? os_chan_defer(ch) : -1;
+	return r != (long)sizeof said || *kept < 0 ? -1 : said;
+}
+
 int wl_mix(const struct bench_args *a)
 {
 	shape = a->shape[0] ? a->shape : 0;
@@ -46,24 +57,23 @@ int wl_mix(const struct bench_args *a)
 		}
 		/* every user set up (each calls its channel), then go: the jobs
 		 * alone are timed, until every user said it is done */
-		int32_t said;
 		long kept[MIX_MAX_USERS];   /* each user's waiting call (os_chan_defer) */
 		for (int u = 0; u < MIX_MAX_USERS; u++)
 			kept[u] = -1;
-		for (int u = 0; u < users; u++)
-			if (pid[u] >= 0 && (os_chan_recv(ch[u], &said, sizeof said) != sizeof said || said ||
-					    (kept[u] = os_chan_defer(ch[u])) < 0))
-				bad = bad ? bad : said ? said : -1;
+		for (int u = 0; u < users; u++) {
+			int said = pid[u] >= 0 ? hear(ch[u], &kept[u]) : 0;
+			bad = bad ? bad : said;
+		}
 		os_counters(&run.ev0);
 		bench_window(&run);
 		uint64_t t0 = bench_now();
 		for (int u = 0; u < users; u++)
 			if (pid[u] >= 0 && kept[u] >= 0)
 				os_chan_answer(ch[u], kept[u]);
-		for (int u = 0; u < users; u++)
-			if (pid[u] >= 0 && (os_chan_recv(ch[u], &said, sizeof said) != sizeof said || said ||
-					    (kept[u] = os_chan_defer(ch[u])) < 0))
-				bad = bad ? bad : said ? said : -1;
+		for (int u = 0; u < users; u++) {
+			int said = pid[u] >= 0 ? hear(ch[u], &kept[u]) : 0;
+			bad = bad ? bad : said;
+		}
 		uint64_t t1 = bench_now();
 		for (int u = 0; u < users; u++)
 			if (pid[u] >= 0 && kept[u] >= 0)
