@@ -14,6 +14,7 @@
 #include "svc_base.h"
 
 #define IPB (FS_BLOCK_SIZE / sizeof(struct fs_dinode))  /* inodes per block */
+_Static_assert(FS_INODE_BLOCKS * IPB == FS_NINODES, "whole inode blocks");
 
 static int bread(struct fs *fs, uint32_t b, void *buf)
 {
@@ -95,7 +96,7 @@ static void layout(struct fs_super *sb, uint32_t nblocks)
     sb->ninodes = FS_NINODES;
     sb->bitmap_start = 1;
     sb->inode_start = 2;
-    sb->inode_blocks = FS_NINODES / IPB;
+    sb->inode_blocks = FS_INODE_BLOCKS;
     sb->data_start = sb->inode_start + sb->inode_blocks;
 }
 
@@ -155,9 +156,11 @@ int fs_mount(struct fs *fs, const struct blkdev *dev)
         return r;
     for (uint32_t i = 0; i < FS_NINODES; i++) {
         const struct fs_dinode *ip = &fs->itable[i];
-        if (ip->used == FS_INODE_USED &&
-            (ip->size > FS_MAX_FILE_SIZE || ip->name[FS_NAME_MAX] != '\0'))
+        if (ip->used != FS_INODE_USED)
+            continue;
+        if (ip->size > FS_MAX_FILE_SIZE || ip->name[FS_NAME_MAX] != '\0')
             return SVC_ECORRUPT;
+        fs->ihi = i + 1;
     }
     for (uint32_t b = fs->sb.data_start; b < fs->sb.nblocks; b++)
         fs->nfree += !bit_get(fs->bmap, b);
@@ -182,7 +185,7 @@ static int name_check(const char *name)
 /* Inode number of a valid name, or SVC_ENOENT. */
 static int lookup(const struct fs *fs, const char *name)
 {
-    for (uint32_t i = 0; i < FS_NINODES; i++) {
+    for (uint32_t i = 0; i < fs->ihi; i++) {
         const struct fs_dinode *ip = &fs->itable[i];
         if (ip->used == FS_INODE_USED &&
             strncmp(ip->name, name, FS_NAME_MAX + 1) == 0)
@@ -212,19 +215,21 @@ int fs_create(struct fs *fs, const char *name)
         return SVC_EEXIST;
     if (r != SVC_ENOENT)
         return r;
-    for (uint32_t i = 0; i < FS_NINODES; i++) {
-        struct fs_dinode *ip = &fs->itable[i];
-        if (ip->used == FS_INODE_USED)
-            continue;
-        memset(ip, 0, sizeof *ip);
-        ip->used = FS_INODE_USED;
-        memcpy(ip->name, name, strlen(name) + 1);
-        r = meta_flush(fs, i);
-        if (r < 0)
-            ip->used = 0;
-        return r;
-    }
-    return SVC_ENOSPC;
+    uint32_t i = 0;
+    while (i < fs->ihi && fs->itable[i].used == FS_INODE_USED)
+        i++;
+    if (i == FS_NINODES)
+        return SVC_ENOSPC;
+    struct fs_dinode *ip = &fs->itable[i];
+    memset(ip, 0, sizeof *ip);
+    ip->used = FS_INODE_USED;
+    memcpy(ip->name, name, strlen(name) + 1);
+    r = meta_flush(fs, i);
+    if (r < 0)
+        ip->used = 0;
+    else if (i == fs->ihi)
+        fs->ihi = i + 1;
+    return r;
 }
 
 /* Free every block of inode ip and make it empty (not written out). */
@@ -557,6 +562,8 @@ int fs_unlink(struct fs *fs, const char *name)
     if (r < 0)
         return r;
     memset(ip, 0, sizeof *ip);
+    while (fs->ihi > 0 && fs->itable[fs->ihi - 1].used != FS_INODE_USED)
+        fs->ihi--;
     return meta_flush(fs, (uint32_t)inum);
 }
 

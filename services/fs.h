@@ -17,6 +17,13 @@
  * (about 4 MiB).  Pointer 0 is a hole (reads as zeros).  One bitmap block
  * limits a disk to FS_MAX_BLOCKS blocks (128 MiB).
  *
+ * The directory: lookups and creates scan the inode table only up to a
+ * high-water mark (struct fs.ihi: one past the highest inode in use), as a
+ * MINIX or ext2 lookup scans a directory file up to its length, so a call's
+ * cost follows the files that exist, not the table's capacity; unlink
+ * lowers the mark when it frees the last inode, so a workload's costs do
+ * not depend on the files earlier ones made and removed.
+ *
  * Caching: the bitmap and the inode table are kept in struct fs and written
  * through to the device by every call that changes them; file data always
  * goes to the device.  So every fs_read/fs_write reaches the block device,
@@ -39,9 +46,11 @@
 #define FS_NDIRECT 12u
 #define FS_NINDIRECT (FS_BLOCK_SIZE / 4u)
 #define FS_MAX_FILE_SIZE ((FS_NDIRECT + FS_NINDIRECT) * FS_BLOCK_SIZE)
-#define FS_NINODES 128u          /* max files */
+#define FS_NINODES 512u          /* max files */
 #define FS_MAX_OPEN 64u          /* open handles, all owners together */
-#define FS_MIN_BLOCKS 8u
+#define FS_INODE_BLOCKS (FS_NINODES * 128u / FS_BLOCK_SIZE)
+#define FS_META_BLOCKS (2u + FS_INODE_BLOCKS)  /* superblock, bitmap, inodes */
+#define FS_MIN_BLOCKS (FS_META_BLOCKS + 2u)
 #define FS_MAX_BLOCKS (FS_BLOCK_SIZE * 8u)
 #define FS_MAGIC 0x4d4b4653u     /* "MKFS" */
 #define FS_VERSION 1u
@@ -97,6 +106,7 @@ struct fs {
     bool mounted;
     bool bmap_dirty;
     uint32_t nfree;                           /* free data blocks */
+    uint32_t ihi;                             /* inodes >= ihi are free */
     struct fs_file files[FS_MAX_OPEN];
     struct fs_dinode itable[FS_NINODES];      /* copy of the inode table */
     uint8_t bmap[FS_BLOCK_SIZE];              /* copy of the bitmap block */

@@ -87,7 +87,8 @@ static int check_copies(struct fs *fs)
 
 /*
  * fs_check: verify the mounted file system: superblock and inode table on
- * disk equal the in-memory copies; every in-use inode has a valid unique
+ * disk equal the in-memory copies; the directory's high-water mark is one
+ * past the last in-use inode; every in-use inode has a valid unique
  * name and size; no block pointer is out of range, shared, or past the end
  * of its file; the bitmap on disk equals the in-memory one and marks
  * exactly the metadata blocks plus the blocks files use; the free count is
@@ -104,11 +105,14 @@ int fs_check(struct fs *fs)
     memset(fs->blk, 0, FS_BLOCK_SIZE);           /* the `seen` bitmap */
     for (uint32_t b = 0; b < fs->sb.data_start; b++)
         fs->blk[b / 8] |= (uint8_t)(1u << (b % 8));
+    if (fs->ihi > FS_NINODES ||
+        (fs->ihi > 0 && fs->itable[fs->ihi - 1].used != FS_INODE_USED))
+        return SVC_ECORRUPT;
     for (uint32_t i = 0; i < FS_NINODES; i++) {
         const struct fs_dinode *ip = &fs->itable[i];
         if (ip->used == 0)
             continue;
-        if (ip->used != FS_INODE_USED)
+        if (ip->used != FS_INODE_USED || i >= fs->ihi)
             return SVC_ECORRUPT;
         r = check_inode(fs, ip);
         if (r < 0)

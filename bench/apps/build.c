@@ -64,7 +64,7 @@ int build_worker(const char *arg)
 	if (ch < 0)
 		return 2;   /* no one to tell */
 	rep.count = 0;
-	rep.status = w < 0 || n < 0 || n > BUILD_MAX_FILES ? 2 : build_some(w, n, &rep);
+	rep.status = w < 0 || w >= BUILD_WORKERS || n < 0 || n > BUILD_MAX_FILES ? 2 : build_some(w, n, &rep);
 	long r = os_chan_call(ch, &rep, sizeof rep, 0, 0);   /* the answer is empty */
 	return rep.status ? rep.status : r == 0 ? 0 : 6;
 }

@@ -11,11 +11,13 @@
 #define MKB_BUILD_H
 #include <stdint.h>
 #include "fmt.h"
+#include "fs.h"
 
 #define BUILD_WORKERS 4
-/* services/fs.h holds FS_NINODES (128) files: N sources, N outputs and
- * the result must fit. */
-#define BUILD_MAX_FILES 60
+/* N sources, N outputs and the result must fit in services/fs.h's
+ * FS_NINODES files, with room for the other workloads' files. */
+#define BUILD_MAX_FILES 128
+#define BUILD_PER_WORKER ((BUILD_MAX_FILES + BUILD_WORKERS - 1) / BUILD_WORKERS)
 #define BUILD_SRC_MAX 8192u
 
 /* An output file: this header, then packed bytes of lz.h. */
@@ -30,7 +32,7 @@ struct build_obj {
 struct build_report {
 	int32_t status;
 	uint32_t count;
-	uint32_t index[BUILD_MAX_FILES], sum[BUILD_MAX_FILES];
+	uint32_t index[BUILD_PER_WORKER], sum[BUILD_PER_WORKER];
 };
 
 /* The result file: one checksum per source, then their sum. */
@@ -39,6 +41,7 @@ struct build_result {
 	uint32_t sum[BUILD_MAX_FILES];
 };
 
+_Static_assert(2 * BUILD_MAX_FILES + 1 < FS_NINODES, "services/fs.h: FS_NINODES");
 static inline void build_src_name(char *out, unsigned i) { fmt_snprintf(out, 16, "src%02u.c", i); }
 static inline void build_obj_name(char *out, unsigned i) { fmt_snprintf(out, 16, "src%02u.o", i); }
 #define BUILD_RESULT "build.out"

@@ -1,6 +1,6 @@
 /*
  * wl_build.c - the make-like application (build.h), driver side. Per N
- * (sizes=: the number of source files, 8, 32 and 60 by default) the
+ * (sizes=: the number of source files, 8, 32 and 128 by default) the
  * sources are written (untimed: text of 2 to 8 KiB, deterministic), then
  * each job is timed whole ("per_run", one sample a job; work = N files):
  * spawn the workers, receive each one's report on its channel, wait for
@@ -66,7 +66,7 @@ static const char *job(unsigned n, long ch[BUILD_WORKERS])
 	unsigned built = 0;
 	for (int w = 0; w < BUILD_WORKERS; w++) {   /* each worker's report, in turn */
 		long r = os_chan_recv(ch[w], &rep, sizeof rep);
-		if (r != (long)sizeof rep || rep.status != 0 || rep.count > BUILD_MAX_FILES)
+		if (r != (long)sizeof rep || rep.status != 0 || rep.count > BUILD_PER_WORKER)
 			bad = 1;
 		for (uint32_t k = 0; !bad && k < rep.count; k++)
 			bad = rep.index[k] >= n || rep.index[k] % BUILD_WORKERS != (unsigned)w ||
@@ -97,7 +97,7 @@ static const char *job(unsigned n, long ch[BUILD_WORKERS])
 int wl_build(const struct bench_args *a)
 {
 	shape = a->shape[0] ? a->shape : 0;
-	static const int64_t dflt[] = { 8, 32, 60 };
+	static const int64_t dflt[] = { 8, 32, 128 };
 	unsigned nsizes = a->nsizes ? a->nsizes : 3;
 	int failures = 0;
 	long ch[BUILD_WORKERS];

@@ -28,7 +28,7 @@ SIZES = {
     "sem": [],
     # value bytes; source files; concurrent users
     "kvstore": [100, 1024],
-    "build": [8, 32, 60],
+    "build": [8, 32, 128],
     "mix": [1, 2, 4, 8],
 }
 # The applications in a run that did not name them (the default run): one

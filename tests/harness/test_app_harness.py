@@ -21,7 +21,7 @@ def test_apps_alias_and_sizes():
     assert matrix.sizes_of("mix", quick=False) == [2]
     assert matrix.sizes_of("mix", quick=False, app_sweep=True) == [1, 2, 4, 8]
     assert matrix.sizes_of("fileio", quick=False) == matrix.SIZES["fileio"]
-    assert "sizes=8,32,60" in matrix.cmdline("build", False, app_sweep=True)
+    assert "sizes=8,32,128" in matrix.cmdline("build", False, app_sweep=True)
     assert matrix.shapes("micro", "kvstore") == ("fs", "fs+blk")
 
 

@@ -42,11 +42,11 @@ static void test_format_and_mount_refuse_bad_devices(void)
     memset(disk_mem, 0, FS_BLOCK_SIZE * 64);
     CHECK_EQ(ramdisk_init(&rd, disk_mem, 64 * 512, 512, &dev), 0);
     CHECK_EQ(fs_format(&fs, &dev), SVC_EINVAL);          /* 512-byte blocks */
-    CHECK_EQ(ramdisk_init(&rd, disk_mem, 7 * FS_BLOCK_SIZE, FS_BLOCK_SIZE,
-                          &dev), 0);
+    CHECK_EQ(ramdisk_init(&rd, disk_mem, (FS_MIN_BLOCKS - 1) * FS_BLOCK_SIZE,
+                          FS_BLOCK_SIZE, &dev), 0);
     CHECK_EQ(fs_format(&fs, &dev), SVC_EINVAL);          /* too small */
-    CHECK_EQ(ramdisk_init(&rd, disk_mem, 8 * FS_BLOCK_SIZE, FS_BLOCK_SIZE,
-                          &dev), 0);
+    CHECK_EQ(ramdisk_init(&rd, disk_mem, FS_MIN_BLOCKS * FS_BLOCK_SIZE,
+                          FS_BLOCK_SIZE, &dev), 0);
     CHECK_EQ(fs_mount(&fs, &dev), SVC_EINVAL);           /* blank disk */
     CHECK_EQ(fs_create(&fs, "x"), SVC_EINVAL);           /* not mounted */
     CHECK_EQ(fs_format(&fs, &dev), 0);                   /* smallest */
@@ -60,7 +60,7 @@ static void test_format_and_mount_refuse_bad_devices(void)
     CHECK_EQ(fs_format(NULL, &dev), SVC_EINVAL);
     CHECK_EQ(fs_format(&fs, NULL), SVC_EINVAL);
     struct blkdev other = dev;
-    other.nblocks = 9;              /* superblock says 8 */
+    other.nblocks = FS_MIN_BLOCKS + 1;   /* superblock says one fewer */
     CHECK_EQ(fs_mount(&fs, &other), SVC_ECORRUPT);
 }
 
@@ -291,6 +291,44 @@ static void test_inode_table_full_is_enospc(void)
     CHECK_EQ(fs_check(&the_fs), 0);
 }
 
+/* The directory's high-water mark (fs.h): one past the last inode in use,
+ * lowered when that one goes, rebuilt by a mount, checked by fs_check. */
+static void test_directory_mark_follows_the_last_file(void)
+{
+    REQUIRE_EQ(disk_fresh(64), 0);
+    CHECK_EQ(the_fs.ihi, 0u);
+    CHECK_EQ(fs_create(&the_fs, "a"), 0);
+    CHECK_EQ(fs_create(&the_fs, "b"), 0);
+    CHECK_EQ(fs_create(&the_fs, "c"), 0);
+    CHECK_EQ(the_fs.ihi, 3u);
+    CHECK_EQ(fs_unlink(&the_fs, "b"), 0);              /* a hole: mark stays */
+    CHECK_EQ(the_fs.ihi, 3u);
+    CHECK_EQ(fs_open(&the_fs, 1, "b", FS_O_READ), SVC_ENOENT);
+    CHECK_EQ(fs_create(&the_fs, "d"), 0);              /* fills the hole */
+    struct fs_stat st;
+    CHECK_EQ(fs_stat(&the_fs, "d", &st), 0);
+    CHECK_EQ(st.inum, 1u);
+    CHECK_EQ(fs_unlink(&the_fs, "c"), 0);
+    CHECK_EQ(the_fs.ihi, 2u);
+    CHECK_EQ(fs_unlink(&the_fs, "a"), 0);              /* d (inode 1) remains */
+    CHECK_EQ(the_fs.ihi, 2u);
+    CHECK_EQ(fs_check(&the_fs), 0);
+    static struct fs other;
+    CHECK_EQ(fs_mount(&other, &disk_dev), 0);
+    CHECK_EQ(other.ihi, 2u);
+    CHECK_EQ(fs_stat(&other, "d", &st), 0);
+    CHECK_EQ(fs_unlink(&the_fs, "d"), 0);
+    CHECK_EQ(the_fs.ihi, 0u);
+    CHECK_EQ(fs_check(&the_fs), 0);
+    CHECK_EQ(fs_create(&the_fs, "e"), 0);
+    the_fs.ihi = 2;                                    /* mark past the last file */
+    CHECK_EQ(fs_check(&the_fs), SVC_ECORRUPT);
+    the_fs.ihi = 0;                                    /* a file past the mark */
+    CHECK_EQ(fs_check(&the_fs), SVC_ECORRUPT);
+    the_fs.ihi = 1;
+    CHECK_EQ(fs_check(&the_fs), 0);
+}
+
 static void test_unlink_frees_blocks_and_refuses_open_files(void)
 {
     REQUIRE_EQ(disk_fresh(DISK_BLOCKS), 0);
@@ -365,7 +403,7 @@ static void test_write_past_max_size_is_enospc_and_changes_nothing(void)
 
 static void test_full_disk_is_enospc_and_keeps_data(void)
 {
-    REQUIRE_EQ(disk_fresh(24), 0);          /* 18 data blocks */
+    REQUIRE_EQ(disk_fresh(FS_META_BLOCKS + 18), 0);   /* 18 data blocks */
     int nfree = fs_free_blocks(&the_fs);
     CHECK_EQ(nfree, 18);
     int h = open_rw(1, "a");
@@ -558,6 +596,7 @@ static const struct check_test tests[] = {
     CHECK_TEST(test_handle_table_full_is_emfile),
     CHECK_TEST(test_sweep_frees_handles_of_dead_owners),
     CHECK_TEST(test_inode_table_full_is_enospc),
+    CHECK_TEST(test_directory_mark_follows_the_last_file),
     CHECK_TEST(test_unlink_frees_blocks_and_refuses_open_files),
     CHECK_TEST(test_trunc_empties_file),
     CHECK_TEST(test_256k_file_round_trip),
