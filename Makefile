@@ -234,6 +234,7 @@ deps:
 
 -include scripts/harness.mk
 -include bench/host/host.mk
+-include scripts/linux_guest.mk
 -include bench/model/model.mk
 -include bench/validate/validate.mk
 -include bench/budget/budget.mk
@@ -253,7 +254,7 @@ $(BUILD)/unit/test_zipf: UNIT_LDFLAGS += -lm
 UNIT_CFLAGS += -Ilib -Ibench -Ibench/apps
 
 TEST_PREREQS := kernels model budget $(VALIDATE_BIN) $(if $(wildcard tests/unit/unit.mk),unit) \
-	$(if $(wildcard bench/host/host.mk),host-bench)
+	$(if $(wildcard bench/host/host.mk),host-bench) linux-guest
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)
 	$(PYTHON) -m pytest -q tests/

@@ -29,8 +29,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import (accel, budgets, cli, engine, hostrun, matrix, mca, model, parse, protocol, provenance, qemu,  # noqa: E402
-                 results, schedule, stats, strategies, table)
+from mkb import (accel, budgets, cli, engine, hostrun, linuxguest, matrix, mca, model,  # noqa: E402
+                 parse, protocol, provenance, qemu, results, schedule, stats, strategies, table)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
@@ -98,6 +98,8 @@ def parse_args(argv):
                    help="only validate the options and exit (used by make)")
     p.add_argument("--iters", type=int, help="measured iterations (default 1000, --quick 100)")
     p.add_argument("--warmup", type=int, help="warm-up iterations (default 100, --quick 10)")
+    p.add_argument("--linux-kernel", default=None,
+                   help="the Linux guest's kernel (default: the newest /boot/vmlinuz-*-cloud-amd64)")
     p.add_argument("--cc", default=os.environ.get("CC"),
                    help="compiler that built the kernels, for meta.json")
     p.add_argument("--cflags", default=os.environ.get("CFLAGS"),
@@ -203,10 +205,17 @@ def guest_boot(args, ctx, system, workload, shape=None):
     kernel = os.path.join(args.kernel_dir, matrix.build_of(system), "kernel.elf")
     handoff = matrix.handoff_of(system)
     append = matrix.cmdline(workload, args.quick, *given_counts(args), shape, handoff, args.app_sweep)
-    argv = qemu.command(args.qemu, "@in:kernel", append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"])
+    linux = matrix.mode_of(system) == matrix.LINUX_GUEST
+    if linux:   # Debian's kernel, our init (linuxguest.py)
+        kernel, append = ctx["linux"]["kernel"], linuxguest.append(system, append)
+    argv = qemu.command(args.qemu, "@in:kernel", append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"],
+                        memory=linuxguest.MEMORY if linux else "128M")
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
-    if ctx.get("model"):
+    if linux:
+        argv += ["-initrd", "@in:initrd"] + linuxguest.RTC
+        inputs["initrd"] = local["@in:initrd"] = ctx["linux"]["initramfs"]
+    if ctx.get("model") and not linux:
         argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model", "@in:blocks",
                                 "@out:missing")
         argv[-1] = argv[-1].replace(model.profile_path(ctx["model"]), "@in:profile")
@@ -219,6 +228,9 @@ def guest_boot(args, ctx, system, workload, shape=None):
                       "@out:missing": os.path.join(ctx["dir"], log[:-4] + ".missing.txt")})
     info = {"mode": matrix.mode_of(system), "ipc": matrix.ipc_of(system), "workload": workload,
             "log": log}
+    if linux:
+        info = {"mode": matrix.LINUX_GUEST, "mitigations": linuxguest.MITIGATIONS[system],
+                "workload": workload, "log": log}
     if shape:
         info["shape"] = shape
     if handoff:
@@ -252,6 +264,9 @@ def given_counts(args):
 def submit_guest(args, ctx, system, workload, shape=None):
     """Start one boot on the engine: (future, run info), or (None, run info,
     reasons) style failure when the kernel is not built."""
+    if matrix.mode_of(system) == matrix.LINUX_GUEST and ctx["linux"].get("error"):
+        return None, {"mode": matrix.LINUX_GUEST, "mitigations": linuxguest.MITIGATIONS[system],
+                      "workload": workload, "log": None, "not_run": ctx["linux"]["error"]}
     boot, info = guest_boot(args, ctx, system, workload, shape)
     if not os.path.isfile(boot.inputs["kernel"]):
         return None, info
@@ -268,6 +283,8 @@ def collect_guest(args, ctx, future, info, repriced=0):
     cost."""
     system = matrix.system_of(info)
     workload, shape = info["workload"], info.get("shape")
+    if future is None and info.get("not_run"):
+        return [], [info["not_run"]], info
     if future is None:
         return [], [f"kernel not built: "
                     f"{os.path.join(args.kernel_dir, matrix.build_of(system), 'kernel.elf')}"], info
@@ -308,7 +325,9 @@ def collect_guest(args, ctx, future, info, repriced=0):
                  run_id=ctx["run_id"])
         if info.get("handoff"):
             r["handoff"] = info["handoff"]
-    if ctx.get("model") and found and not (outcome.timed_out or outcome.over_budget):
+        if info.get("mitigations"):
+            r["mitigations"] = info["mitigations"]
+    if ctx.get("model") and info["mode"] != matrix.LINUX_GUEST and found and not (outcome.timed_out or outcome.over_budget):
         try:
             added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"], ctx["fallback"])
         except mca.McaError as e:
@@ -358,6 +377,7 @@ def build_meta(args, ctx):
                               if m in args.modes and w in args.workloads}},
         "model": (dict(model.describe(ctx["model"]), plugin=args.model_plugin,
                        base_cost=ctx["base_cost"]) if ctx.get("model") else None),
+        "linux_guest": ctx.get("linux"),
         "runs": [], "failures": [], "complete": False,
     }
 
@@ -397,6 +417,11 @@ def main(argv=None):
         open(blocks, "a").close()
         model_ctx = {"blocks": blocks, "mcpu": model.describe(use_model)["mcpu"],
                      "fallback": model.fallback_units(use_model), "base_cost": model.base_cost(use_model)}
+    if matrix.LINUX_GUEST in args.modes:
+        model_ctx["linux"] = linuxguest.describe(args.kernel_dir, args.linux_kernel)
+        if model_ctx["linux"].get("error"):
+            print(f"bench.py: {model_ctx['linux']['error']}: the linux-guest boots fail, "
+                  "the others run", file=sys.stderr)
     ctx = {"run_id": run_id, "dir": run_dir, "accel": chosen, "model": use_model, **model_ctx,
            "kvm_cpu": args.kvm_cpu,
            "accel_reason": reason, "proto": proto, "echo": Progress()}

@@ -1,6 +1,9 @@
 # scripts/harness.mk - benchmark harness targets, included by the top-level Makefile.
 #
 #   make bench   [MODES=mono,micro,linux] [IPC=sel4,l4,mach,qnx,minix,rc4000] [WORKLOADS=...]
+#                (MODES may add linux-guest: Debian's Linux kernel booted as a guest
+#                under the same flags, mitigations off and default;
+#                [LINUX_KERNEL=/boot/vmlinuz-...] picks its kernel)
 #                (WORKLOADS: null,pingpong,shm,sem,fileio and the applications
 #                kvstore,build,mix, or apps for all three)
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|zen4|off] [CLUSTER=...]
@@ -59,7 +62,8 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,
 	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter 1,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
-	--kvm-cpu '$(KVM_CPU)' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
+	--kvm-cpu '$(KVM_CPU)' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG) \
+	$(if $(LINUX_KERNEL),--linux-kernel '$(LINUX_KERNEL)')
 CLUSTER_ARG = $(if $(CLUSTER),--cluster '$(CLUSTER)')
 
 .PHONY: bench bench-run bench-check report compare fuzz fuzz-run faults faults-run
@@ -80,7 +84,8 @@ bench: deps
 HARNESS_KERNELS = $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
 	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
 bench-run: bench-check $(HARNESS_KERNELS) $(BUDGET_SO) $(if $(filter-out off,$(MODEL)),$(MODEL_SO)) \
-	$(if $(filter linux,$(HARNESS_MODES)),host-bench)
+	$(if $(filter linux,$(HARNESS_MODES)),host-bench) \
+	$(if $(filter linux-guest,$(HARNESS_MODES)),linux-guest)
 	@status=0; $(PYTHON) scripts/bench.py $(HARNESS_ARGS) \
 		--cc '$(CC)' --cflags '$(BENCH_CFLAGS)' || status=$$?; \
 	if [ $$status -eq 2 ]; then exit 2; fi; \

@@ -6,8 +6,13 @@ shapes (the micro file server: fs alone, or fs calling a block server)
 gets one boot per shape, told by fsshape=<shape> on the command line.
 """
 
-MODES = ("mono", "micro", "linux")
+MODES = ("mono", "micro", "linux", "linux-guest")
 GUEST_MODES = ("mono", "micro")
+# Debian's Linux kernel booted as a guest under the same flags
+# (scripts/mkb/linuxguest.py): with mitigations=off, and with its defaults.
+LINUX_GUEST = "linux-guest"
+MITIGATIONS_SUFFIX = "+mitigations"
+LINUX_GUESTS = (LINUX_GUEST, LINUX_GUEST + MITIGATIONS_SUFFIX)
 # The micro kernel's IPC strategies (kernels/micro/ipc/<ipc>.c), one build
 # each: build/micro-<ipc>/. The first is the default, the one "micro"
 # means in the mono-against-micro comparisons.
@@ -100,9 +105,12 @@ def primary_shape(workload):
     return None
 
 
-def system(mode, ipc=None, handoff=None):
+def system(mode, ipc=None, handoff=None, mitigations=None):
     """A system's name: "mono", "micro-<ipc>" (its kernel under
-    build/micro-<ipc>/), or "micro-mach+handoff" (mach booted with handoff=on)."""
+    build/micro-<ipc>/), "micro-mach+handoff" (mach booted with handoff=on),
+    "linux-guest" (mitigations off) or "linux-guest+mitigations"."""
+    if mode == LINUX_GUEST:
+        return LINUX_GUEST + (MITIGATIONS_SUFFIX if mitigations == "default" else "")
     if mode != "micro":
         return mode
     name = f"micro-{ipc or DEFAULT_IPC}"
@@ -111,7 +119,7 @@ def system(mode, ipc=None, handoff=None):
 
 def system_of(row):
     """The system a result row (or run info) is from."""
-    return system(row["mode"], row.get("ipc"), row.get("handoff"))
+    return system(row["mode"], row.get("ipc"), row.get("handoff"), row.get("mitigations"))
 
 
 def build_of(system_name):
@@ -127,12 +135,17 @@ def handoff_of(system_name):
 
 
 def label(system_name):
-    """A system's short name in tables: "sel4", "mach+handoff", "mono"."""
+    """A system's short name in tables: "sel4", "mach+handoff", "mono",
+    "linux-guest+mitigations"."""
+    if system_name.startswith(LINUX_GUEST):
+        return system_name
     return system_name.split("-", 1)[1] if "-" in system_name else system_name
 
 
 def mode_of(system_name):
     """The kernel mode of a system name ("micro-l4" -> "micro")."""
+    if system_name.startswith(LINUX_GUEST):
+        return LINUX_GUEST
     return system_name.split("-", 1)[0]
 
 
@@ -153,10 +166,14 @@ def all_systems(ipcs=IPCS, handoffs=HANDOFFS):
 def plan(modes, workloads, ipcs=IPCS, handoffs=("off",)):
     """[(system, workload, shape)]: the guest boots of a run, in order;
     mode micro boots once per IPC strategy in ipcs (mach once per handoff
-    setting in handoffs)."""
+    setting in handoffs); mode linux-guest boots each of LINUX_GUESTS for
+    each mechanism workload."""
     systems = [y for y in all_systems(ipcs, handoffs)
                if mode_of(y) in modes and mode_of(y) in GUEST_MODES]
-    return [(y, w, s) for y in systems for w in workloads for s in shapes(mode_of(y), w)]
+    out = [(y, w, s) for y in systems for w in workloads for s in shapes(mode_of(y), w)]
+    if LINUX_GUEST in modes:   # the mechanisms only: the applications use our os.h
+        out += [(y, w, None) for y in LINUX_GUESTS for w in workloads if w in MECHANISMS]
+    return out
 
 
 def sizes_of(workload, quick, app_sweep=False):

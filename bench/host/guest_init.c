@@ -1,0 +1,152 @@
+/*
+ * guest_init.c - /init of the Linux guest (MODES=linux-guest): the host
+ * baseline's workloads (bench/host/wl_*.c) run inside a Linux kernel booted
+ * under the suite's QEMU flags, timed in the guest's unit (gbench_tsc.c)
+ * and reported in the serial protocol of lib/protocol.h, so that Linux rows
+ * sit beside mono and micro in guest instructions.
+ *
+ * Linked into: build/linux-guest/init (static), packed into the initramfs
+ * by scripts/linux_guest.mk.
+ *
+ * Arguments (the kernel passes what follows "--" on its command line):
+ *   run=bench workload=W [sizes=a,b,...] [iters=N] [warmup=N]
+ * as our kernels take them (scripts/mkb/matrix.py cmdline). As PID 1 it
+ * mounts /proc, /dev (devtmpfs), /dev/shm (tmpfs: fileio's files, POSIX
+ * semaphores) and /dev/mqueue, writes to the console, and ends the boot
+ * through QEMU's isa-debug-exit port (33: every run passed, 35: a run
+ * failed) as our kernels do; a reboot(2) is the fallback.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "gbench_tsc.h"
+#include "host.h"
+#include "protocol.h"
+
+struct host_opts host_opts = {.cpus = 1, .tmpfs = "/dev/shm"};
+
+static const struct {
+	const char *name;
+	void (*reg)(void);
+} workloads[] = {
+	{ "null", null_register }, { "pingpong", stream_register }, { "pingpong", sync_register },
+	{ "pingpong", mq_register }, { "sem", sync_register }, { "shm", shm_register },
+	{ "fileio", fileio_register },
+};
+
+static void say_error(const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if (*p == '"' || *p == '\\')
+			*p = '\'';
+	printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"%s\"}\n", msg);
+}
+
+static void finish(int status)
+{
+	printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", status);
+	fflush(stdout);
+	sync();
+	if (ioperm(MKB_DEBUG_EXIT_PORT, 1, 1) == 0)
+		outb(status ? MKB_EXIT_FAILURE : MKB_EXIT_SUCCESS, MKB_DEBUG_EXIT_PORT);
+	reboot(RB_AUTOBOOT);   /* QEMU runs with -no-reboot: this ends it too */
+	_exit(status ? 1 : 0);
+}
+
+static int setup(void)
+{
+	static const struct {
+		const char *src, *dir, *type;
+	} mounts[] = {
+		{ "proc", "/proc", "proc" },        { "devtmpfs", "/dev", "devtmpfs" },
+		{ "tmpfs", "/dev/shm", "tmpfs" },   { "mqueue", "/dev/mqueue", "mqueue" },
+	};
+	for (size_t i = 0; i < sizeof mounts / sizeof mounts[0]; i++) {
+		mkdir(mounts[i].dir, 0755);
+		if (mount(mounts[i].src, mounts[i].dir, mounts[i].type, 0, NULL) < 0 && errno != EBUSY)
+			return -1;
+	}
+	int fd = open("/dev/console", O_RDWR);
+	if (fd < 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+/* What the kernel says about its Spectre v2 mitigation (a row's context). */
+static void mitigation(char *out, size_t cap)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/vulnerabilities/spectre_v2", "r");
+	out[0] = 0;
+	if (f) {
+		if (!fgets(out, (int)cap, f))
+			out[0] = 0;
+		fclose(f);
+	}
+	out[strcspn(out, "\n\"\\")] = 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char extra[256], spectre[128], workload[32];
+	static int64_t sizes[32];
+	unsigned nsizes = 0, iters = 1000, warmup = 100;
+	if (getpid() == 1 && setup() < 0)
+		finish(1);   /* no console to say why: the harness reports "no done line" */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	mkdir("/sys", 0755);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strncmp(a, "workload=", 9))
+			snprintf(workload, sizeof workload, "%s", a + 9);
+		else if (!strncmp(a, "iters=", 6))
+			iters = (unsigned)atoi(a + 6);
+		else if (!strncmp(a, "warmup=", 7))
+			warmup = (unsigned)atoi(a + 7);
+		else if (!strncmp(a, "sizes=", 6))
+			for (char *p = (char *)a + 6; *p && nsizes < 32; p += *p == ',')
+				sizes[nsizes++] = strtoll(p, &p, 10);
+	}
+	struct utsname u;
+	uname(&u);
+	mitigation(spectre, sizeof spectre);
+	printf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"linux-guest\",\"kernel\":\"%s\",\"spectre_v2\":\"%s\"}\n",
+	       u.release, spectre);
+	int known = 0;
+	for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
+		if (!strcmp(workloads[i].name, workload) && (known = 1))
+			workloads[i].reg();
+	if (!known) {
+		say_error("unknown workload '%s' (null, pingpong, sem, shm, fileio)", workload);
+		finish(1);
+	}
+	if (iters == 0 || iters > 4096) {
+		say_error("iters=%u: 1 to 4096", iters);
+		finish(1);
+	}
+	snprintf(extra, sizeof extra, ",\"kernel\":\"%s\"", u.release);
+	char prefix[40];
+	snprintf(prefix, sizeof prefix, "%s/", workload);
+	struct gbt_config c = { iters, warmup, prefix, sizes, nsizes, "linux-guest", extra };
+	gbt_configure(&c);
+	finish(gb_run());
+}

@@ -1,0 +1,104 @@
+"""linuxguest.py - the Linux guest (MODES=linux-guest): Debian's own kernel
+booted under the suite's QEMU flags, its /init the host baseline's
+workloads timed as our guests time (bench/host/guest_init.c,
+gbench_tsc.c), so that Linux rows are in the guests' unit (instructions
+under icount) beside mono and micro.
+
+Two systems, one boot per workload each: "linux-guest" boots with
+mitigations=off (our kernels have no Spectre or Meltdown mitigations
+either) and "linux-guest+mitigations" with the kernel's defaults; rows say
+which ("mitigations": "off" or "default").
+
+The kernel: the newest /boot/vmlinuz-*-cloud-amd64 (Debian's
+linux-image-cloud-amd64, which `make deps` installs), or LINUX_KERNEL=.
+The initramfs is build/linux-guest/initramfs.cpio (scripts/linux_guest.mk).
+The cycle model does not run on this guest: it reads address-space
+switches from our kernels' shadow (bench/model/x86.h), which Linux lacks.
+"""
+import glob
+import os
+import re
+import subprocess
+
+PACKAGE = "linux-image-cloud-amd64"
+SYSTEMS = ("linux-guest", "linux-guest+mitigations")
+MODE = "linux-guest"
+MITIGATIONS = {"linux-guest": "off", "linux-guest+mitigations": "default"}
+WORKLOADS = ("null", "pingpong", "shm", "sem", "fileio")
+MEMORY = "256M"
+INITRAMFS = os.path.join("linux-guest", "initramfs.cpio")   # under the build directory
+# The kernel's command line before our init's arguments. quiet: the
+# console's boot messages cost instructions and log space; cryptomgr.notests:
+# the crypto self-tests cost about 0.74 G instructions of each boot
+# (initcall_debug: crypto_algapi_init), nothing a workload uses.
+BASE_ARGS = "console=ttyS0 quiet cryptomgr.notests"
+# The real-time clock starts at a fixed date and follows the virtual clock:
+# the kernel reads it at boot, and with the host's date there a boot would
+# not repeat exactly.
+RTC = ["-rtc", "base=2026-01-01T00:00:00,clock=vm"]
+
+
+class LinuxGuestError(Exception):
+    """No kernel to boot, or no initramfs: one line saying what to do."""
+
+
+def _version_key(path):
+    return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", os.path.basename(path))]
+
+
+def find_kernel(explicit=None):
+    """(path, release) of the kernel to boot: explicit if given, else the
+    newest Debian cloud kernel under /boot."""
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise LinuxGuestError(f"LINUX_KERNEL={explicit}: no such file")
+        path = explicit
+    else:
+        found = sorted(glob.glob("/boot/vmlinuz-*-cloud-amd64"), key=_version_key)
+        if not found:
+            raise LinuxGuestError(f"no Linux kernel to boot: Debian's {PACKAGE} is not installed "
+                                  "(make deps installs it; or give LINUX_KERNEL=<vmlinuz>)")
+        path = found[-1]
+    release = os.path.basename(path)[len("vmlinuz-"):] if os.path.basename(path).startswith(
+        "vmlinuz-") else os.path.basename(path)
+    return path, release
+
+
+def package_version(release):
+    """The Debian version of the package that holds the kernel, or None."""
+    try:
+        out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", f"linux-image-{release}"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def initramfs(kernel_dir):
+    """The initramfs path, or LinuxGuestError if it was not built."""
+    path = os.path.join(kernel_dir, INITRAMFS)
+    if not os.path.isfile(path):
+        raise LinuxGuestError(f"the Linux guest's initramfs is not built: {path} (make linux-guest)")
+    return path
+
+
+def append(system, guest_cmdline):
+    """The kernel command line of a boot of system running guest_cmdline
+    (matrix.cmdline's words, which the kernel hands to /init after "--")."""
+    mit = " mitigations=off" if MITIGATIONS[system] == "off" else ""
+    return f"{BASE_ARGS}{mit} -- {guest_cmdline}"
+
+
+def describe(kernel_dir, explicit=None):
+    """What meta.json records of the Linux guest: the kernel, its package,
+    the initramfs and each system's command line (without a workload's
+    arguments); or {"error": why}."""
+    try:
+        path, release = find_kernel(explicit)
+        ramfs = initramfs(kernel_dir)
+    except LinuxGuestError as e:
+        return {"error": str(e)}
+    return {"kernel": path, "release": release, "package": PACKAGE,
+            "package_version": package_version(release), "initramfs": ramfs,
+            "memory": MEMORY, "rtc": RTC[1],
+            "cmdlines": {s: append(s, "<workload arguments>") for s in SYSTEMS}}
