@@ -238,6 +238,7 @@ deps:
 -include bench/model/model.mk
 -include bench/validate/validate.mk
 -include bench/budget/budget.mk
+-include bench/profile/profile.mk
 -include tests/unit/unit.mk
 -include scripts/iso.mk
 UNIT_SRC_test_fmt := lib/fmt.c
@@ -253,7 +254,7 @@ UNIT_SRC_test_lz := bench/apps/lz.c
 $(BUILD)/unit/test_zipf: UNIT_LDFLAGS += -lm
 UNIT_CFLAGS += -Ilib -Ibench -Ibench/apps
 
-TEST_PREREQS := kernels model budget $(VALIDATE_BIN) $(if $(wildcard tests/unit/unit.mk),unit) \
+TEST_PREREQS := kernels model budget profile $(VALIDATE_BIN) $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench) linux-guest
 test: deps
 	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)

@@ -30,7 +30,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import (accel, budgets, cli, engine, hostrun, linuxguest, matrix, mca, model,  # noqa: E402
-                 parse, protocol, provenance, qemu, results, schedule, stats, strategies, table)
+                 parse, protocol, provenance, qemu, report_linux, results, schedule, stats,
+                 strategies, table)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
@@ -98,6 +99,8 @@ def parse_args(argv):
                    help="only validate the options and exit (used by make)")
     p.add_argument("--iters", type=int, help="measured iterations (default 1000, --quick 100)")
     p.add_argument("--warmup", type=int, help="warm-up iterations (default 100, --quick 10)")
+    p.add_argument("--profile-plugin", default=os.path.join("build", "profile", "mkbprof.so"),
+                   help="the profile plugin the Linux guest's boots load (make profile)")
     p.add_argument("--linux-kernel", default=None,
                    help="the Linux guest's kernel (default: the newest /boot/vmlinuz-*-cloud-amd64)")
     p.add_argument("--cc", default=os.environ.get("CC"),
@@ -215,6 +218,11 @@ def guest_boot(args, ctx, system, workload, shape=None):
     if linux:
         argv += ["-initrd", "@in:initrd"] + linuxguest.RTC
         inputs["initrd"] = local["@in:initrd"] = ctx["linux"]["initramfs"]
+        if system == linuxguest.PROFILED and ctx["accel"] != "kvm":   # bench/profile/profile.c
+            argv += ["-plugin", "@in:kprof.so,out=@out:kprof"]
+            inputs["kprof.so"] = local["@in:kprof.so"] = args.profile_plugin
+            outputs.append("kprof")
+            local["@out:kprof"] = os.path.join(ctx["dir"], log[:-4] + ".kprof.jsonl")
     if ctx.get("model") and not linux:
         argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model", "@in:blocks",
                                 "@out:missing")
@@ -298,7 +306,8 @@ def collect_guest(args, ctx, future, info, repriced=0):
         info.update(executed=outcome.executed, over_budget=outcome.over_budget)
     model_out = os.path.join(ctx["dir"], info["log"][:-4] + ".model.jsonl")
     missing_out = os.path.join(ctx["dir"], info["log"][:-4] + ".missing.txt")
-    for name, path in (("model", model_out), ("missing", missing_out),
+    kprof_out = os.path.join(ctx["dir"], info["log"][:-4] + ".kprof.jsonl")
+    for name, path in (("model", model_out), ("missing", missing_out), ("kprof", kprof_out),
                        ("budget", os.path.join(ctx["dir"], info["log"][:-4] + ".budget.json"))):
         if done.outputs.get(name) is not None:
             with open(path, "wb") as f:
@@ -327,6 +336,16 @@ def collect_guest(args, ctx, future, info, repriced=0):
             r["handoff"] = info["handoff"]
         if info.get("mitigations"):
             r["mitigations"] = info["mitigations"]
+    if done.outputs.get("kprof") is not None and found:
+        try:   # where Linux's instructions go, per result (linuxguest.py)
+            syms = ctx.setdefault("linux_symbols", linuxguest.symbols(
+                args.kernel_dir, args.qemu, ctx["linux"]["kernel"], ctx["linux"]["release"]))
+            for r, p in zip(found, linuxguest.profiles(kprof_out, syms, len(found))):
+                if p:
+                    r["profile"] = p
+        except (linuxguest.LinuxGuestError, OSError, ValueError, KeyError) as e:
+            info["profile_error"] = str(e)   # the rows stand without it
+            print(f"(no profile: {e}) ", end="", flush=True)
     if ctx.get("model") and info["mode"] != matrix.LINUX_GUEST and found and not (outcome.timed_out or outcome.over_budget):
         try:
             added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"], ctx["fallback"])
@@ -546,6 +565,10 @@ def finish_run(args, ctx, meta, plan, everything):
     if len(strategies.systems(ok)) > 2:
         print("\nIPC strategies: the same workloads on each micro IPC design (medians)")
         print(table.render(*strategies.table_rows(ok)))
+    if report_linux.cases(ok):
+        print("\nLinux as a guest beside our kernels (medians, one unit; ratios against Linux "
+              "with mitigations off)")
+        print(table.render(*report_linux.side_by_side(ok, args.vs)))
     if modeled:
         print(table.modeled_summary(shown, stats.comparable(modeled, args.vs), ctx["model"]))
     print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")

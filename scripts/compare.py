@@ -63,7 +63,7 @@ def _key(r):
 def _order(k):
     system = k[0].split()[0]
     host = system == "linux"
-    order = matrix.all_systems() + ["linux"]
+    order = matrix.all_systems() + list(matrix.LINUX_GUESTS) + ["linux"]
     return (host, stats.sort_key(k[1:]), order.index(system) if system in order else 99, k[0])
 
 

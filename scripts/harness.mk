@@ -34,6 +34,7 @@ MACH_HANDOFF ?= off,on
 MODEL ?= skylake
 KVM_CPU ?= host
 MODEL_SO ?= $(BUILD)/model/mkbmodel.so
+PROFILE_SO ?= $(BUILD)/profile/mkbprof.so
 BUDGET_SO ?= $(BUILD)/budget/mkbbudget.so
 CLUSTER ?=
 WORKLOADS ?= null,pingpong,shm,sem,fileio,apps
@@ -62,7 +63,8 @@ HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,
 	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter 1,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
-	--kvm-cpu '$(KVM_CPU)' --budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG) \
+	--kvm-cpu '$(KVM_CPU)' --budget-plugin '$(BUDGET_SO)' --profile-plugin '$(PROFILE_SO)' \
+	$(CLUSTER_ARG) \
 	$(if $(LINUX_KERNEL),--linux-kernel '$(LINUX_KERNEL)')
 CLUSTER_ARG = $(if $(CLUSTER),--cluster '$(CLUSTER)')
 

@@ -19,7 +19,7 @@ LG_HDRS := bench/host/host.h bench/host/gbench.h bench/host/gbench_tsc.h bench/b
 LG_CFLAGS := $(HOST_CFLAGS) -D_GNU_SOURCE -Ibench/host -Ibench -Ilib
 
 .PHONY: linux-guest
-linux-guest: $(LG_OUT)/initramfs.cpio
+linux-guest: $(LG_OUT)/initramfs.cpio $(PROFILE_SO)
 
 $(LG_OUT)/init: $(LG_SRCS) $(LG_HDRS)
 	@mkdir -p $(LG_OUT)

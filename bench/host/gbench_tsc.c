@@ -14,7 +14,8 @@
  * empty benchmark, gbt_overhead). The first `warmup` iterations are run and
  * dropped. A run's iteration count is the guest's (gbt_counts), scaled by
  * size as our guests scale theirs (bench_scale), not Google Benchmark's
- * estimate.
+ * estimate. The marks of bench/bench.h (a sample, a run's end) let the
+ * profile plugin (bench/profile/profile.c) find each run's samples.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ struct gb_state {
 	unsigned n;
 	char label[32], check[BENCH_CHECK_MAX];
 	int64_t wire_bytes;
+	int ended;                      /* the end mark was passed */
 };
 
 static struct gb_bench benches[MAX_BENCHES];
@@ -113,15 +115,17 @@ void gb_bench_iterations(gb_bench *b, int64_t n)
 int gb_keep_running(gb_state *s)
 {
 	uint64_t t = bench_now();
-	if (s->check[0])
-		return 0;
-	if (s->done > s->warmup && s->n < BENCH_MAX_SAMPLES) {
+	if (!s->check[0] && s->done > s->warmup && s->n < BENCH_MAX_SAMPLES) {
 		uint64_t d = t - s->last - s->paused;
 		s->samples[s->n++] = d > overhead ? d - overhead : 0;
 		BENCH_MARK_SAMPLE();
 	}
-	if (s->done == s->total)
+	if (s->check[0] || s->done == s->total) {
+		if (!s->ended)   /* right after the last sample: a profile's window ends here */
+			BENCH_MARK_END();
+		s->ended = 1;
 		return 0;
+	}
 	s->done++;
 	s->paused = 0;
 	s->last = bench_now();   /* after the bookkeeping: only the body is timed */
@@ -211,7 +215,8 @@ static void run_one(const struct gb_bench *b, int64_t arg0)
 		c.iters = BENCH_MAX_SAMPLES;
 	begin(&st, arg0 < 0 ? 0 : arg0, c.iters + c.warmup, c.warmup);
 	b->fn(&st, b->arg);
-	BENCH_MARK_END();
+	if (!st.ended)   /* it failed before its loop ended: one end mark a run all the same */
+		BENCH_MARK_END();
 	if (!st.check[0] && st.n == 0)
 		gb_error(&st, "no samples");
 	struct bench_stats s;

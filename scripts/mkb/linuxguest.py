@@ -15,7 +15,9 @@ The initramfs is build/linux-guest/initramfs.cpio (scripts/linux_guest.mk).
 The cycle model does not run on this guest: it reads address-space
 switches from our kernels' shadow (bench/model/x86.h), which Linux lacks.
 """
+import bisect
 import glob
+import json
 import os
 import re
 import subprocess
@@ -30,8 +32,13 @@ INITRAMFS = os.path.join("linux-guest", "initramfs.cpio")   # under the build di
 # The kernel's command line before our init's arguments. quiet: the
 # console's boot messages cost instructions and log space; cryptomgr.notests:
 # the crypto self-tests cost about 0.74 G instructions of each boot
-# (initcall_debug: crypto_algapi_init), nothing a workload uses.
-BASE_ARGS = "console=ttyS0 quiet cryptomgr.notests"
+# (initcall_debug: crypto_algapi_init), nothing a workload uses; nokaslr:
+# the kernel's code where its symbols say (the profile's functions).
+BASE_ARGS = "console=ttyS0 quiet cryptomgr.notests nokaslr"
+# The profile plugin (bench/profile/profile.c) runs on this system's boots:
+# where Linux's instructions go on each path, by kernel function.
+PROFILED = "linux-guest"
+TOP_FUNCTIONS = 12
 # The real-time clock starts at a fixed date and follows the virtual clock:
 # the kernel reads it at boot, and with the host's date there a boot would
 # not repeat exactly.
@@ -102,3 +109,72 @@ def describe(kernel_dir, explicit=None):
             "package_version": package_version(release), "initramfs": ramfs,
             "memory": MEMORY, "rtc": RTC[1],
             "cmdlines": {s: append(s, "<workload arguments>") for s in SYSTEMS}}
+
+
+def symbols_path(kernel_dir, release):
+    return os.path.join(kernel_dir, "linux-guest", f"kallsyms-{release}.txt")
+
+
+def symbols(kernel_dir, qemu, kernel, release, timeout=600):
+    """The kernel's code symbols [(address, name)] sorted, read once per
+    kernel from /proc/kallsyms in a boot of our init (run=kallsyms; Debian's
+    /boot/System.map is a stub) and kept in the build directory. Raises
+    LinuxGuestError when that boot fails."""
+    path = symbols_path(kernel_dir, release)
+    if not os.path.isfile(path):
+        ramfs = initramfs(kernel_dir)
+        argv = [qemu, "-bios", "qboot.rom", "-kernel", kernel, "-initrd", ramfs, "-append",
+                f"{BASE_ARGS} -- run=kallsyms", "-m", MEMORY, "-nodefaults", "-display", "none",
+                "-serial", "stdio", "-no-reboot", "-monitor", "none", "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=0x04", "-accel", "tcg", "-cpu",
+                "qemu64,+smep,+smap,+umip"]
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                                 errors="replace")
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise LinuxGuestError(f"the symbols boot failed: {e}")
+        lines = [x for x in out.stdout.splitlines() if x.startswith("K ")]
+        if out.returncode != 33 or not lines:
+            raise LinuxGuestError(f"the symbols boot failed (QEMU status {out.returncode}, "
+                                  f"{len(lines)} symbols)")
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        os.replace(path + ".tmp", path)
+    syms = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                syms.append((int(parts[1], 16), parts[2]))
+    return sorted(syms)
+
+
+def profiles(path, syms, n_results):
+    """The profile plugin's lines as per-operation figures, one per result
+    line of the boot (the first line, the calibration loop, dropped):
+    [{"kernel", "user", "iterations", "functions": [[name, instructions], ...]}
+    or None]. Instructions are means per iteration of the timed loop (its
+    own few instructions and any timer interrupt included); functions: the
+    TOP_FUNCTIONS kernel functions that ran most, by instructions."""
+    with open(path, encoding="utf-8") as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+    runs = runs[1:]
+    if len(runs) != n_results:
+        raise LinuxGuestError(f"the profile has {len(runs)} runs for {n_results} results")
+    addrs = [a for a, _ in syms]
+    out = []
+    for r in runs:
+        per = r["samples"] - 1
+        if per < 1:
+            out.append(None)
+            continue
+        funcs = {}
+        for vaddr, n in r["blocks"]:
+            i = bisect.bisect_right(addrs, vaddr) - 1
+            name = syms[i][1] if i >= 0 else f"{vaddr:#x}"
+            funcs[name] = funcs.get(name, 0) + n
+        top = sorted(funcs.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FUNCTIONS]
+        out.append({"kernel": round(r["kernel"] / per, 1),
+                    "user": round((r["insns"] - r["kernel"]) / per, 1), "iterations": per,
+                    "functions": [[name, round(n / per, 1)] for name, n in top]})
+    return out

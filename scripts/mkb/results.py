@@ -10,7 +10,7 @@ import json
 import os
 import time
 
-from . import model, parse, stats, strategies, table
+from . import model, parse, report_linux, stats, strategies, table
 
 SUMMARY_COLUMNS = ("workload", "mode", "ipc", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
@@ -107,6 +107,16 @@ def write_tables(path, results, every=None, modeled=None, vs=None):
             f.write("\nIPC strategies (medians)\n" + table.render(*strategies.table_rows(every)))
             f.write("\n\nIPC strategies: what a round trip is made of (per round trip)\n")
             f.write(table.render(*strategies.breakdown_rows(every, modeled)) + "\n")
+        if every and report_linux.cases(every):
+            f.write("\nLinux as a guest beside our kernels (medians, one unit)\n")
+            f.write(table.render(*report_linux.side_by_side(every, vs)) + "\n\n")
+            f.write("Every strategy over mono and over Linux (mitigations off)\n")
+            f.write(table.render(*report_linux.strategy_rows(every)) + "\n\n")
+            f.write("What is copied: bytes our kernels copied per operation beside instructions\n")
+            f.write(table.render(*report_linux.copy_rows(every, vs)) + "\n\n")
+            if report_linux.profile_rows(every)[1]:
+                f.write("Where Linux's instructions go (the profile plugin; means per operation)\n")
+                f.write(table.render(*report_linux.profile_rows(every)) + "\n")
         if modeled:
             shown = stats.comparable(modeled, vs)
             f.write(f"\nThe same in modeled cycles (cycle model, profile {modeled[0].get('profile')}; "

@@ -264,8 +264,8 @@ def operations(results):
 def system(r):
     """Which system a row is from: "mono", "micro-<ipc>" (or
     "micro-mach+handoff") or "linux" (micro rows of runs older than the IPC
-    strategies are the default's)."""
-    return matrix.system_of(r) if r["mode"] == "micro" else r["mode"]
+    strategies are the default's), "linux-guest" or "linux-guest+mitigations"."""
+    return matrix.system_of(r) if r["mode"] in ("micro", matrix.LINUX_GUEST) else r["mode"]
 
 
 def vs_strategy(results, ipc=None):
