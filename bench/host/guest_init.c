@@ -9,8 +9,11 @@
  * by scripts/linux_guest.mk.
  *
  * Arguments (the kernel passes what follows "--" on its command line):
- *   run=bench workload=W [sizes=a,b,...] [iters=N] [warmup=N]
- * as our kernels take them (scripts/mkb/matrix.py cmdline). As PID 1 it
+ *   run=bench workload=W [sizes=a,b,...] [iters=N] [warmup=N] [corrupt=1]
+ * as our kernels take them (scripts/mkb/matrix.py cmdline); corrupt=1 is
+ * the test hook of hostbench's --mkb-corrupt (a check that must fail);
+ *   run=kallsyms
+ * prints the kernel's code symbols instead (scripts/mkb/linuxguest.py). As PID 1 it
  * mounts /proc, /dev (devtmpfs), /dev/shm (tmpfs: fileio's files, POSIX
  * semaphores) and /dev/mqueue, writes to the console, and ends the boot
  * through QEMU's isa-debug-exit port (33: every run passed, 35: a run
@@ -148,6 +151,8 @@ int main(int argc, char **argv)
 			iters = (unsigned)atoi(a + 6);
 		else if (!strncmp(a, "warmup=", 7))
 			warmup = (unsigned)atoi(a + 7);
+		else if (!strcmp(a, "corrupt=1"))   /* test hook: the partner corrupts a message */
+			host_opts.corrupt = 1;
 		else if (!strncmp(a, "sizes=", 6))
 			for (char *p = (char *)a + 6; *p && nsizes < 32; p += *p == ',')
 				sizes[nsizes++] = strtoll(p, &p, 10);

@@ -74,15 +74,16 @@ def side_by_side(results, vs=None):
     rows = cases(results)
     systems = systems_in(rows)
     vs_sys = matrix.system("micro", stats.vs_strategy(results, vs))
-    headers = ["case"] + [matrix.label(s) for s in systems] + [
-        "mono/linux", f"{matrix.label(vs_sys)}/mono", f"{matrix.label(vs_sys)}/linux"]
+    micro = vs_sys in systems
+    headers = ["case"] + [matrix.label(s) for s in systems] + ["mono/linux"] + (
+        [f"{matrix.label(vs_sys)}/mono", f"{matrix.label(vs_sys)}/linux"] if micro else [])
     body = []
     for c in rows:
         got, lx = c["systems"], c["systems"].get(matrix.LINUX_GUEST)
         body.append([c["label"]] + [stats.fmt_num(got[s]["median"]) if got.get(s) else "-"
-                                    for s in systems]
-                    + [_ratio(got.get("mono"), lx), _ratio(got.get(vs_sys), got.get("mono")),
-                       _ratio(got.get(vs_sys), lx)])
+                                    for s in systems] + [_ratio(got.get("mono"), lx)]
+                    + ([_ratio(got.get(vs_sys), got.get("mono")), _ratio(got.get(vs_sys), lx)]
+                       if micro else []))
     return headers, body
 
 
