@@ -37,7 +37,8 @@ PROFILES = {"quick": (3, 0.01, 0.02, 0.1), "full": (5, 0.03, 0.03, 0.3)}
 
 PLACEMENT = {1: "benchmark process and partner on CPU 0",
              2: "benchmark process on CPU 0, partner on CPU 1"}
-SINGLE_PROCESS = ("null/getppid", "fileio/read", "fileio/write")
+SINGLE_PROCESS = ("null/getppid", "fileio/read", "fileio/write", "fileio/create", "fileio/unlink",
+                  "fileio/open_close")
 DEFAULT_WHAT = {"null": "per_op", "pingpong": "round_trip", "sem": "round_trip",
                 "shm": "per_handoff", "fileio": "per_op"}
 PERF_EVENTS = ("context-switches", "cpu-migrations", "task-clock", "page-faults",

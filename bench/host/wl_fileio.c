@@ -10,6 +10,13 @@
  * is compared byte for byte with what the block must hold; every write's
  * count is checked in the loop and the whole file is read back and checked
  * after it. Opening, creating and closing the file are not timed.
+ *
+ * The name operations, as the guests' fileio times them (bench/wl_fileio.c;
+ * no size, per_op): create makes an empty regular file (mknod(2), which
+ * opens nothing, as our file systems' create), unlink removes one made
+ * untimed just before, open_close opens an existing file read-only and
+ * closes it. Each is checked: every file created exists afterwards, every
+ * file unlinked is gone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -132,9 +140,73 @@ out:
     free(f.ref);
 }
 
-static const int op_read = FIO_READ, op_write = FIO_WRITE;
+enum { NAME_CREATE, NAME_UNLINK, NAME_OPEN_CLOSE };
 
-/* Register fileio/read/<size> and fileio/write/<size>. */
+static void name_of(char *out, size_t cap, uint64_t i)
+{
+    snprintf(out, cap, "%s/mkb-name-%d-%llu", host_opts.tmpfs, (int)getpid(),
+             (unsigned long long)i);
+}
+
+/* create / unlink / open_close: one name operation per iteration. */
+static void bm_names(gb_state *st, const void *arg)
+{
+    int op = *(const int *)arg;
+    static const char *const what[] = {"create", "unlink", "open_close"};
+    char path[300], keep[300];
+    struct stat sb;
+    uint64_t i = 0, made = 0;
+
+    gb_label(st, "per_op");
+    name_of(keep, sizeof keep, ~0ull);
+    if (op == NAME_OPEN_CLOSE && mknod(keep, S_IFREG | 0600, 0) < 0) {
+        bench_fail(st, "fileio/open_close: setup in %s: %s", host_opts.tmpfs, strerror(errno));
+        return;
+    }
+    while (gb_keep_running(st)) {
+        name_of(path, sizeof path, i);
+        if (op == NAME_UNLINK) {
+            gb_pause(st);
+            int r = mknod(path, S_IFREG | 0600, 0);
+            gb_resume(st);
+            if (r < 0 || unlink(path) < 0) {
+                bench_fail(st, "fileio/unlink: file %llu: %s", (unsigned long long)i,
+                           strerror(errno));
+                break;
+            }
+        } else if (op == NAME_CREATE) {
+            if (mknod(path, S_IFREG | 0600, 0) < 0) {
+                bench_fail(st, "fileio/create: file %llu: %s", (unsigned long long)i,
+                           strerror(errno));
+                break;
+            }
+            made = i + 1;
+        } else {
+            int fd = open(keep, O_RDONLY);
+            if (fd < 0 || close(fd) < 0) {
+                bench_fail(st, "fileio/open_close: %s", strerror(errno));
+                break;
+            }
+        }
+        i++;
+    }
+    for (uint64_t j = 0; j < i; j++) {   /* created: all there; unlinked: all gone */
+        name_of(path, sizeof path, j);
+        int there = stat(path, &sb) == 0;
+        if (!gb_failed(st) && there != (op == NAME_CREATE && j < made))
+            bench_fail(st, "fileio/%s: file %llu %s afterwards", what[op],
+                       (unsigned long long)j, there ? "still there" : "missing");
+        if (there)
+            unlink(path);
+    }
+    if (op == NAME_OPEN_CLOSE)
+        unlink(keep);
+}
+
+static const int op_read = FIO_READ, op_write = FIO_WRITE;
+static const int name_ops[] = {NAME_CREATE, NAME_UNLINK, NAME_OPEN_CLOSE};
+
+/* Register fileio/read/<size>, fileio/write/<size> and the name operations. */
 void fileio_register(void)
 {
     gb_bench *br = gb_register("fileio/read", bm_fileio, &op_read);
@@ -144,4 +216,7 @@ void fileio_register(void)
         gb_bench_arg(br, sizes[i]);
         gb_bench_arg(bw, sizes[i]);
     }
+    gb_register("fileio/create", bm_names, &name_ops[NAME_CREATE]);
+    gb_register("fileio/unlink", bm_names, &name_ops[NAME_UNLINK]);
+    gb_register("fileio/open_close", bm_names, &name_ops[NAME_OPEN_CLOSE]);
 }

@@ -26,6 +26,9 @@ CASES = (
     ("shm hand-off 4 KiB", "shm", ("handoff",), 4096, "shm", ("sem_ring",)),
     ("file read 4 KiB", "fileio", ("seq_read",), 4096, "fileio", ("read",)),
     ("file write 4 KiB", "fileio", ("seq_write",), 4096, "fileio", ("write",)),
+    ("file create", "fileio", ("create",), None, "fileio", ("create",)),
+    ("file open and close", "fileio", ("open_close",), None, "fileio", ("open_close",)),
+    ("file unlink", "fileio", ("unlink",), None, "fileio", ("unlink",)),
 )
 LINUX = matrix.LINUX_GUESTS
 
