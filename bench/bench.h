@@ -22,6 +22,8 @@
 #define BENCH_MARK_SAMPLE() BENCH_MARK(2)     /* a sample: the last two clock reads */
 #define BENCH_MARK_OVERHEAD() BENCH_MARK(3)   /* an empty pair of the calibration */
 #define BENCH_MARK_END() BENCH_MARK(4)        /* a run's end: its result line follows */
+#define BENCH_MARK_PAUSE() BENCH_MARK(5)      /* untimed work begins inside a sample ... */
+#define BENCH_MARK_RESUME() BENCH_MARK(6)     /* ... and ends (bench/profile/profile.c) */
 
 /* Fenced time stamp: earlier instructions finish before rdtsc reads, and
  * later ones do not start before it has. The clock mark sits between

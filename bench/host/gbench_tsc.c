@@ -139,12 +139,14 @@ int64_t gb_arg(gb_state *s, int i)
 
 void gb_pause(gb_state *s)
 {
+	BENCH_MARK_PAUSE();
 	s->pause_at = bench_now();
 }
 
 void gb_resume(gb_state *s)
 {
 	s->paused += bench_now() - s->pause_at;
+	BENCH_MARK_RESUME();
 }
 
 void gb_error(gb_state *s, const char *msg)

@@ -22,7 +22,9 @@
  * execution count; instructions = entries x the block's instructions (a
  * block left early by an exception counts whole, as in the budget plugin).
  * At a window's start every block's count is remembered; at its end each
- * block's difference is its share. Kernel code: addresses with bit 63 set.
+ * block's difference is its share, less what ran between a pause mark and
+ * the next resume mark (untimed work inside a sample, gb_pause/gb_resume).
+ * Kernel code: addresses with bit 63 set.
  *
  * Output, one JSON line per run:
  *   {"samples": S, "insns": N, "kernel": K,
@@ -38,7 +40,7 @@
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = MKB_PLUGIN_API_VERSION;
 
 struct block {
-	uint64_t vaddr, entries, at_start;
+	uint64_t vaddr, entries, at_start, at_pause, paused;
 	unsigned ninsns;
 };
 
@@ -68,10 +70,32 @@ static void at_sample(unsigned int vcpu, void *userdata)
 	(void)vcpu, (void)userdata;
 	if (!in_window) {
 		for (size_t i = 0; i < nblocks; i++)
-			blocks[i]->at_start = blocks[i]->entries;
+			blocks[i]->at_start = blocks[i]->at_pause = blocks[i]->entries, blocks[i]->paused = 0;
 		in_window = 1, samples = 0;
 	}
 	samples++;
+}
+
+/* Untimed work inside a sample (gb_pause .. gb_resume): left out. */
+static void at_pause(unsigned int vcpu, void *userdata)
+{
+	(void)vcpu, (void)userdata;
+	if (in_window)
+		for (size_t i = 0; i < nblocks; i++)
+			blocks[i]->at_pause = blocks[i]->entries;
+}
+
+static void at_resume(unsigned int vcpu, void *userdata)
+{
+	(void)vcpu, (void)userdata;
+	if (in_window)
+		for (size_t i = 0; i < nblocks; i++)
+			blocks[i]->paused += blocks[i]->entries - blocks[i]->at_pause;
+}
+
+static uint64_t counted(const struct block *b)
+{
+	return (b->entries - b->at_start - b->paused) * b->ninsns;
 }
 
 static void at_end(unsigned int vcpu, void *userdata)
@@ -89,7 +113,7 @@ static void at_end(unsigned int vcpu, void *userdata)
 	uint64_t all = 0, kernel = 0;
 	for (size_t i = 0; i < nblocks; i++) {
 		struct block *b = blocks[i];
-		uint64_t n = (b->entries - b->at_start) * b->ninsns;
+		uint64_t n = counted(b);
 		if (!n)
 			continue;
 		all += n;
@@ -110,7 +134,7 @@ static void at_end(unsigned int vcpu, void *userdata)
 	for (size_t i = 0; i < nk;) {
 		uint64_t v = kern[i]->vaddr, n = 0;
 		for (; i < nk && kern[i]->vaddr == v; i++)
-			n += (kern[i]->entries - kern[i]->at_start) * kern[i]->ninsns;
+			n += counted(kern[i]);
 		fprintf(out, "[%" PRIu64 ", %" PRIu64 "]", v, n);
 		if (i < nk)
 			fputs(", ", out);
@@ -137,6 +161,10 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_sample, QEMU_PLUGIN_CB_NO_REGS, 0);
 		else if (m == 4)
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_end, QEMU_PLUGIN_CB_NO_REGS, 0);
+		else if (m == 5)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_pause, QEMU_PLUGIN_CB_NO_REGS, 0);
+		else if (m == 6)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, at_resume, QEMU_PLUGIN_CB_NO_REGS, 0);
 	}
 }
 
