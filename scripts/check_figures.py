@@ -23,7 +23,8 @@ How a figure is computed ("value"):
   {"row": {selector}, "field": "median"}   the one result of a benchmark run
         whose fields match the selector (mode, ipc, workload, variant,
         size, what, unit, shape, cpus, ...; null matches a missing field)
-        and passed its data check; field: a dotted path ("events.kentries")
+        and passed its data check; field: a dotted path ("events.kentries";
+        a number picks a list's item: "profile.functions.0.1")
   {"config": {selector}, "field": path}    a fault campaign's configuration
         (summary.json configs[], e.g. {"system": "mono", "shape": null})
   {"field": path}                          meta.json / summary.json itself
@@ -190,6 +191,9 @@ def open_run(root, path):
 
 def _get(obj, path, what):
     for part in path.split("."):
+        if isinstance(obj, list) and part.isdigit() and int(part) < len(obj):
+            obj = obj[int(part)]   # "profile.functions.0.1": a list's item
+            continue
         if not isinstance(obj, dict) or part not in obj:
             raise ListError(f"{what} has no {path!r}")
         obj = obj[part]

@@ -105,28 +105,29 @@ def strategy_rows(results):
 
 
 def copy_rows(results, vs=None):
-    """(headers, rows): the cases that move data: bytes our kernels copied
-    per operation (their own counters) beside the instructions, and
-    instructions per byte moved; Linux's instructions beside (its copies
-    are not counted)."""
+    """(headers, rows): every row of mono and of the strategy mono is set
+    against (vs) whose kernel copied bytes (its own counter, per sample),
+    the bytes beside the instructions, with the Linux guest's instructions
+    for the same case where it ran one (its copies are not counted)."""
     vs_sys = matrix.system("micro", stats.vs_strategy(results, vs))
-    headers = ["case", "payload bytes", "mono: instructions", "mono: bytes copied",
-               f"{matrix.label(vs_sys)}: instructions", f"{matrix.label(vs_sys)}: bytes copied",
-               "linux: instructions"]
+    same = {(w, v): (lw, lvariants) for _, w, variants, _, lw, lvariants in CASES for v in variants}
+    headers = ["system", "workload", "variant", "size", "instructions", "bytes copied",
+               "bytes per instruction", "linux: instructions"]
     body = []
-    for c in cases(results):
-        if not c["size"]:
-            continue
-        got = c["systems"]
-
-        def copied(r):
-            ev = (r or {}).get("events") or {}
-            return stats.fmt_num(ev["bytes_copied"]) if "bytes_copied" in ev else "-"
-        body.append([c["label"], stats.fmt_num(c["size"])]
-                    + [x for s in ("mono", vs_sys) for x in
-                       ((stats.fmt_num(got[s]["median"]) if got.get(s) else "-"), copied(got.get(s)))]
-                    + [stats.fmt_num(got[matrix.LINUX_GUEST]["median"])
-                       if got.get(matrix.LINUX_GUEST) else "-"])
+    for system in ("mono", vs_sys):
+        mine = [r for r in results if stats.system(r) == system and r["size"]
+                and (r.get("events") or {}).get("bytes_copied", 0) > 0]
+        for r in sorted(mine, key=lambda r: stats.sort_key(stats.key_of(r))):
+            primary = matrix.primary_shape(r["workload"])
+            if (r.get("shape") or primary) != primary:
+                continue
+            copied = r["events"]["bytes_copied"]
+            lw = same.get((r["workload"], r["variant"]))
+            lx = lw and _pick(results, matrix.LINUX_GUEST, lw[0], lw[1], r["size"])
+            body.append([matrix.label(system), r["workload"], r["variant"], stats.fmt_bytes(r["size"]),
+                         stats.fmt_num(r["median"]), stats.fmt_num(copied),
+                         f"{copied / r['median']:.2f}" if r["median"] else "-",
+                         stats.fmt_num(lx["median"]) if lx else "-"])
     return headers, body
 
 
@@ -222,8 +223,9 @@ def html_section(run, scroll, vs=None):
         "the functions; means per operation, mitigations off (the medians beside).</p>",
         scroll(*profile_rows(res)),
         "<h3>What is copied</h3>",
-        "<p>Bytes our kernels copied per operation (their own counters, over the measured "
-        "samples) beside their instructions. Our copy routine moves 8 bytes per counted "
+        "<p>Every row of mono and of the strategy set against it whose kernel copied: the bytes "
+        "copied per operation (the kernel's own counters, over the measured samples) beside "
+        "the instructions. Our copy routine moves 8 bytes per counted "
         "instruction where it can, as Linux's does (<code>lib/string.c</code>: rep movsq after "
         "aligning the destination, Linux's copy_user_generic_string); Linux's own copies are "
         "not counted.</p>",
