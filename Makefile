@@ -126,8 +126,11 @@ help:
 	@echo "make validate             the cycle model against this host's CPU: native user-mode microbenchmarks"
 	@echo "                          beside the model under qemu-user [PROFILE=skylake|zen3|zen4 QUICK=1]"
 	@echo "make budget               build the instruction budget plugin (build/budget/mkbbudget.so)"
+	@echo "make profile              build the profile plugin (build/profile/mkbprof.so)"
+	@echo "make linux-guest          the Linux guest's initramfs (build/linux-guest/initramfs.cpio)"
 	@echo "make bench                run the benchmark suite and write the report"
-	@echo "                          [MODES=mono,micro,linux WORKLOADS=null,pingpong,shm,sem,fileio,apps"
+	@echo "                          [MODES=mono,micro,linux (and linux-guest: Debian's kernel as a guest;"
+	@echo "                          LINUX_KERNEL=<vmlinuz>) WORKLOADS=null,pingpong,shm,sem,fileio,apps"
 	@echo "                          (apps: kvstore,build,mix; named, they run all their sizes)"
 	@echo "                          ACCEL=auto|icount|tcg|kvm QUICK=1 TIMEOUT=<s, a safety net under icount>"
 	@echo "                          IPC=sel4,l4,mach,qnx,minix,rc4000 (micro strategies)"
@@ -229,8 +232,11 @@ gdb: $(BUILD)/$(RUN_BUILD)/kernel.elf
 	@echo "QEMU waits for gdb: gdb $(BUILD)/$(RUN_BUILD)/kernel64.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_FLAGS) -serial stdio -kernel $< -append "$(ARGS)" -s -S
 
+# The Linux guest's kernel is fetched when a goal needs it: make test, or
+# MODES naming linux-guest (scripts/deps.sh linux-guest).
+DEPS_LINUX = $(if $(or $(filter test,$(MAKECMDGOALS)),$(filter linux-guest,$(subst $(ipc_comma), ,$(MODES)))),linux-guest)
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(DEPS_LINUX)
 
 -include scripts/harness.mk
 -include bench/host/host.mk

@@ -21,8 +21,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	if (n >= 8) {
-		size_t head = (size_t)(-(uintptr_t)d & 7), q;
+	size_t head = (size_t)(-(uintptr_t)d & 7);
+	if (n >= head + 8) {   /* at least one word after aligning */
+		size_t q;
 		if (head) {
 			movsb(&d, &s, head);
 			n -= head;
@@ -52,11 +53,12 @@ void *memmove(void *d, const void *s, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
-	if (n >= 8) {
-		size_t head = (size_t)(-(uintptr_t)d & 7), q;
+	size_t head = (size_t)(-(uintptr_t)d & 7);
+	if (n >= head + 8) {   /* at least one word after aligning */
+		size_t q;
 		if (head) {
+			n -= head;
 			__asm__ volatile("rep stosb" : "+D"(d), "+c"(head) : "a"(c) : "memory");
-			n -= (size_t)(-(uintptr_t)dst & 7);
 		}
 		q = n >> 3;
 		n &= 7;

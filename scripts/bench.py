@@ -45,7 +45,7 @@ def parse_args(argv):
         description="Run the mkbench matrix under QEMU (and the Linux host "
                     "baseline) and write results/<run-id>/.")
     p.add_argument("--modes", default="mono,micro,linux",
-                   help=f"comma separated, of {','.join(matrix.MODES)} (default: all)")
+                   help=f"comma separated, of {','.join(matrix.MODES)} (default: mono,micro,linux)")
     p.add_argument("--ipc", default=",".join(matrix.IPCS),
                    help=f"micro IPC strategies, comma separated, of {','.join(matrix.IPCS)} "
                         "(default: all)")
@@ -338,8 +338,13 @@ def collect_guest(args, ctx, future, info, repriced=0):
             r["mitigations"] = info["mitigations"]
     if done.outputs.get("kprof") is not None and found:
         try:   # where Linux's instructions go, per result (linuxguest.py)
-            syms = ctx.setdefault("linux_symbols", linuxguest.symbols(
-                args.kernel_dir, args.qemu, ctx["linux"]["kernel"], ctx["linux"]["release"]))
+            if "linux_symbols" not in ctx:   # read once a run (a failed symbols boot too)
+                ctx["linux_symbols"] = None
+                ctx["linux_symbols"] = linuxguest.symbols(
+                    args.kernel_dir, args.qemu, ctx["linux"]["kernel"], ctx["linux"]["release"])
+            syms = ctx["linux_symbols"]
+            if syms is None:
+                raise linuxguest.LinuxGuestError("no kernel symbols (their boot failed before)")
             for r, p in zip(found, linuxguest.profiles(kprof_out, syms, len(found))):
                 if p:
                     r["profile"] = p

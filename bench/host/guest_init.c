@@ -36,7 +36,7 @@
 #include "host.h"
 #include "protocol.h"
 
-struct host_opts host_opts = {.cpus = 1, .tmpfs = "/dev/shm"};
+struct host_opts host_opts = {.cpus = 1, .tmpfs = "/dev/shm", .untimed_checks = 1};
 
 static const struct {
 	const char *name;
@@ -131,11 +131,22 @@ static int kallsyms(void)
 	return n == 0;
 }
 
+/* A whole decimal number in lo..hi into *v: 1, else 0. */
+static int number(const char *s, long long lo, long long hi, long long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return end != s && !*end && !errno && *v >= lo && *v <= hi;
+}
+
 int main(int argc, char **argv)
 {
 	static char extra[256], spectre[128], workload[32];
 	static int64_t sizes[32];
 	unsigned nsizes = 0, iters = 1000, warmup = 100;
+	int bad = 0;
+	long long v;
 	if (getpid() == 1 && setup() < 0)
 		finish(1);   /* no console to say why: the harness reports "no done line" */
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -148,14 +159,20 @@ int main(int argc, char **argv)
 		else if (!strncmp(a, "workload=", 9))
 			snprintf(workload, sizeof workload, "%s", a + 9);
 		else if (!strncmp(a, "iters=", 6))
-			iters = (unsigned)atoi(a + 6);
+			bad |= number(a + 6, 1, 4096, &v) ? 0 : 1, iters = (unsigned)v;
 		else if (!strncmp(a, "warmup=", 7))
-			warmup = (unsigned)atoi(a + 7);
+			bad |= number(a + 7, 0, 100000, &v) ? 0 : 2, warmup = (unsigned)v;
 		else if (!strcmp(a, "corrupt=1"))   /* test hook: the partner corrupts a message */
 			host_opts.corrupt = 1;
 		else if (!strncmp(a, "sizes=", 6))
-			for (char *p = (char *)a + 6; *p && nsizes < 32; p += *p == ',')
-				sizes[nsizes++] = strtoll(p, &p, 10);
+			for (const char *p = a + 6; *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "") {
+				char tok[24];
+				snprintf(tok, sizeof tok, "%.*s", (int)strcspn(p, ","), p);
+				if (nsizes == 32 || !number(tok, 0, 1 << 20, &v))
+					bad |= 4;
+				else
+					sizes[nsizes++] = v;
+			}
 	}
 	struct utsname u;
 	uname(&u);
@@ -170,8 +187,9 @@ int main(int argc, char **argv)
 		say_error("unknown workload '%s' (null, pingpong, sem, shm, fileio)", workload);
 		finish(1);
 	}
-	if (iters == 0 || iters > 4096) {
-		say_error("iters=%u: 1 to 4096", iters);
+	if (bad) {
+		say_error("bad %s (iters: 1 to 4096, warmup: 0 to 100000, sizes: up to 32 of 0 to 1048576)",
+			  bad & 1 ? "iters=" : bad & 2 ? "warmup=" : "sizes=");
 		finish(1);
 	}
 	snprintf(extra, sizeof extra, ",\"kernel\":\"%s\"", u.release);

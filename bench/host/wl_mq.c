@@ -116,14 +116,20 @@ static void bm_mq(gb_state *st, const void *arg)
     while (gb_keep_running(st)) {
         ssize_t n;
         long at = -1;
+        check_begin(st);
         msg_stamp(out, q.len, seq);
+        check_end(st);
         if (mq_put(q.req, out, q.len) < 0 ||
             (n = mq_get(q.rep, in, q.cap)) < 0) {
             bench_fail(st, "posix_mq/%zu: message %llu: %s", q.len,
                        (unsigned long long)seq, strerror(errno));
             break;
         }
-        if ((size_t)n != q.len || (at = msg_diff(out, in, q.len)) >= 0) {
+        check_begin(st);
+        if ((size_t)n == q.len)
+            at = msg_diff(out, in, q.len);
+        check_end(st);
+        if ((size_t)n != q.len || at >= 0) {
             bench_fail(st, "posix_mq/%zu: reply %llu: length %zd, first "
                        "differing byte %ld", q.len,
                        (unsigned long long)seq, n, at);

@@ -116,14 +116,19 @@ static void bm_stream(gb_state *st, const void *arg)
     msg_init(out, c.len);
     while (gb_keep_running(st)) {
         long at;
+        check_begin(st);
         msg_stamp(out, c.len, seq);
+        check_end(st);
         if (write_full(c.p_wr, out, c.len) < 0 ||
             read_full(c.p_rd, in, c.len) != 0) {
             bench_fail(st, "%s/%zu: message %llu: I/O failed", k->name,
                        size, (unsigned long long)seq);
             break;
         }
-        if ((at = msg_diff(out, in, c.len)) >= 0) {
+        check_begin(st);
+        at = msg_diff(out, in, c.len);
+        check_end(st);
+        if (at >= 0) {
             bench_fail(st, "%s/%zu: reply %llu differs at byte %ld",
                        k->name, size, (unsigned long long)seq, at);
             break;

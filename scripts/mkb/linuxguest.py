@@ -9,8 +9,9 @@ mitigations=off (our kernels have no Spectre or Meltdown mitigations
 either) and "linux-guest+mitigations" with the kernel's defaults; rows say
 which ("mitigations": "off" or "default").
 
-The kernel: the newest /boot/vmlinuz-*-cloud-amd64 (Debian's
-linux-image-cloud-amd64, which `make deps` installs), or LINUX_KERNEL=.
+The kernel: Debian's linux-image-cloud-amd64 as scripts/deps.sh linux-guest
+unpacks it under build/linux-guest/kernel/ (downloaded, not installed),
+else the newest /boot/vmlinuz-*-cloud-amd64, or LINUX_KERNEL=.
 The initramfs is build/linux-guest/initramfs.cpio (scripts/linux_guest.mk).
 The cycle model does not run on this guest: it reads address-space
 switches from our kernels' shadow (bench/model/x86.h), which Linux lacks.
@@ -53,26 +54,44 @@ def _version_key(path):
     return [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", os.path.basename(path))]
 
 
-def find_kernel(explicit=None):
+def unpacked(kernel_dir):
+    """Where scripts/deps.sh linux-guest unpacks Debian's kernel package."""
+    return os.path.join(kernel_dir, "linux-guest", "kernel")
+
+
+def find_kernel(explicit=None, kernel_dir="build"):
     """(path, release) of the kernel to boot: explicit if given, else the
-    newest Debian cloud kernel under /boot."""
+    newest Debian cloud kernel unpacked under the build directory, else
+    under /boot."""
     if explicit:
         if not os.path.isfile(explicit):
             raise LinuxGuestError(f"LINUX_KERNEL={explicit}: no such file")
         path = explicit
     else:
-        found = sorted(glob.glob("/boot/vmlinuz-*-cloud-amd64"), key=_version_key)
+        found = sorted(glob.glob(os.path.join(unpacked(kernel_dir), "boot", "vmlinuz-*")),
+                       key=_version_key) or \
+            sorted(glob.glob("/boot/vmlinuz-*-cloud-amd64"), key=_version_key)
         if not found:
-            raise LinuxGuestError(f"no Linux kernel to boot: Debian's {PACKAGE} is not installed "
-                                  "(make deps installs it; or give LINUX_KERNEL=<vmlinuz>)")
+            raise LinuxGuestError(f"no Linux kernel to boot: Debian's {PACKAGE} is not unpacked "
+                                  f"under {unpacked(kernel_dir)} (scripts/deps.sh linux-guest, "
+                                  "which make bench runs with MODES=...,linux-guest; or "
+                                  "LINUX_KERNEL=<vmlinuz>)")
         path = found[-1]
     release = os.path.basename(path)[len("vmlinuz-"):] if os.path.basename(path).startswith(
         "vmlinuz-") else os.path.basename(path)
     return path, release
 
 
-def package_version(release):
-    """The Debian version of the package that holds the kernel, or None."""
+def package_version(release, kernel_dir="build"):
+    """The Debian version of the package that holds the kernel, or None:
+    from deps.sh's package.txt beside the unpacked kernel, else dpkg's."""
+    try:
+        with open(os.path.join(unpacked(kernel_dir), "package.txt"), encoding="utf-8") as f:
+            name, version = f.read().split()
+        if name == f"linux-image-{release}":
+            return version
+    except (OSError, ValueError):
+        pass
     try:
         out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", f"linux-image-{release}"],
                              capture_output=True, text=True, timeout=30)
@@ -101,12 +120,12 @@ def describe(kernel_dir, explicit=None):
     the initramfs and each system's command line (without a workload's
     arguments); or {"error": why}."""
     try:
-        path, release = find_kernel(explicit)
+        path, release = find_kernel(explicit, kernel_dir)
         ramfs = initramfs(kernel_dir)
     except LinuxGuestError as e:
         return {"error": str(e)}
     return {"kernel": path, "release": release, "package": PACKAGE,
-            "package_version": package_version(release), "initramfs": ramfs,
+            "package_version": package_version(release, kernel_dir), "initramfs": ramfs,
             "memory": MEMORY, "rtc": RTC[1],
             "cmdlines": {s: append(s, "<workload arguments>") for s in SYSTEMS}}
 

@@ -15,7 +15,7 @@ from . import model, parse, report_linux, stats, strategies, table
 SUMMARY_COLUMNS = ("workload", "mode", "ipc", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
                    "switches", "as_switches", "bytes_copied") + parse.IPC_EVENT_FIELDS + (
-                   "check", "shape", "cpus")
+                   "check", "shape", "cpus", "handoff", "mitigations")
 
 
 class ResultsError(Exception):

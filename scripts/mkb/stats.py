@@ -283,10 +283,11 @@ def comparable(results, ipc=None):
     of one IPC strategy only (vs_strategy(): ipc, else the default when it
     ran, else the first that ran; the strategies have their own tables,
     strategies.py), and, as the guests run on one CPU, of the Linux rows
-    only the one-CPU placement (cpus 1, or unstated)."""
+    only the one-CPU placement (cpus 1, or unstated); no Linux guest rows
+    (they have their own tables: report_linux.py)."""
     vs = matrix.system("micro", vs_strategy(results, ipc))
     return [r for r in results if (r["mode"] != "linux" or r.get("cpus", 1) == 1)
-            and (r["mode"] != "micro" or system(r) == vs)]
+            and (r["mode"] != "micro" or system(r) == vs) and r["mode"] != matrix.LINUX_GUEST]
 
 
 def micro_strategies(results):

@@ -22,7 +22,8 @@ BUDGET = 5_000_000_000   # a Linux boot runs about 0.7 G instructions before /in
 
 def kernel():
     try:
-        return linuxguest.find_kernel()[0], linuxguest.initramfs(os.path.join(REPO, "build"))
+        build = os.path.join(REPO, "build")
+        return linuxguest.find_kernel(kernel_dir=build)[0], linuxguest.initramfs(build)
     except linuxguest.LinuxGuestError as e:
         pytest.fail(str(e))
 
@@ -100,6 +101,8 @@ def test_bench_runs_linux_beside_mono_and_says_what_it_runs(tmp_path):
     assert meta["linux_guest"]["release"] in lx[0]["kernel"]
     prof = [r["profile"] for r in lx if r["mitigations"] == "off"]
     assert len(prof) == 2 and all(p["kernel"] > 0 and p["functions"] for p in prof)
+    n = {r["variant"]: r["n"] for r in lx}
+    assert all(p["iterations"] == n["getppid"] - 1 for p in prof)   # the samples' window
     names = [n for p in prof for n, _ in p["functions"]]
     assert any("sys" in n or "entry" in n for n in names), names   # the kernel's own names
     with open(os.path.join(run, "table.txt")) as f:
