@@ -30,8 +30,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import (accel, budgets, cli, engine, hostrun, linuxguest, matrix, mca, model,  # noqa: E402
-                 parse, protocol, provenance, qemu, report_linux, results, schedule, stats,
-                 strategies, table)
+                 protocol, provenance, qemu, report_linux, results, schedule, stats,
+                 strategies, table, verdict)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
@@ -145,62 +145,9 @@ def parse_args(argv):
     return args
 
 
-def judge_guest(records, system, workload, outcome, proto, shape=None):
-    """Return (results, reasons): result records and what went wrong."""
-    reasons = []
-    if outcome.error:
-        return [], [outcome.error]
-    ended = outcome.limit_reached()
-    if ended:
-        reasons.append(ended)
-    elif outcome.status != proto.exit_success:
-        reasons.append(proto.describe_exit(outcome.status))
-    found = [r for r in records if r["type"] == "result"]
-    for r in records:
-        if r["type"] == "error":
-            reasons.append(f"guest error: {r.get('msg')}")
-    done = [r for r in records if r["type"] == "done"]
-    if not done and not ended:
-        reasons.append("no done line")
-    elif done and done[-1].get("status") != 0:
-        reasons.append(f"guest done status {done[-1].get('status')}")
-    if not found:
-        reasons.append("no results")
-    for r in found:
-        got = matrix.system(r["mode"], r.get("ipc"))
-        if (got, r["workload"]) != (matrix.build_of(system), workload):
-            reasons.append(f"result for {got} {r['workload']} in this boot")
-        if shape and r.get("shape", shape) != shape:
-            reasons.append(f"result with shape {r['shape']!r} in a fsshape={shape} boot")
-        elif shape:
-            r["shape"] = shape  # the boot's shape, should the guest omit it
-        if r["check"] != "ok":
-            reasons.append(f"check failed ({r['variant']} size {r['size']}): {r['check']}")
-    return found, reasons
-
-
-def read_log(path, proto):
-    """(records, problem) from a serial log; problem names bad lines."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        records, errors = parse.scan(f, proto.prefix)
-    if not errors:
-        return records, None
-    e = errors[0]
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return records, f"malformed protocol line {e.lineno}{more}: {e.why}: {e.text[:120]}"
-
-
 def run_name(system, workload, shape=None):
     """How a boot is named in progress lines and failures: "micro-sel4 fileio fs+blk"."""
     return " ".join(x for x in (system, workload, shape) if x)
-
-
-def qemu_failed(outcome, proto):
-    """True when QEMU itself failed (not the guest): it could not start, or
-    ended by a signal or with a status the guest never sets."""
-    guest = (proto.exit_success, proto.exit_failure, proto.exit_panic)
-    return bool(outcome.error) or (not outcome.timed_out and not outcome.over_budget
-                                   and outcome.status not in guest)
 
 
 def guest_boot(args, ctx, system, workload, shape=None):
@@ -216,13 +163,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
     if linux:
-        argv += ["-initrd", "@in:initrd"] + linuxguest.RTC
-        inputs["initrd"] = local["@in:initrd"] = ctx["linux"]["initramfs"]
-        if system == linuxguest.PROFILED and ctx["accel"] != "kvm":   # bench/profile/profile.c
-            argv += ["-plugin", "@in:kprof.so,out=@out:kprof"]
-            inputs["kprof.so"] = local["@in:kprof.so"] = args.profile_plugin
-            outputs.append("kprof")
-            local["@out:kprof"] = os.path.join(ctx["dir"], log[:-4] + ".kprof.jsonl")
+        linuxguest.boot_files(system, ctx, args.profile_plugin, log, argv, inputs, outputs, local)
     if ctx.get("model") and not linux:
         argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model", "@in:blocks",
                                 "@out:missing")
@@ -312,11 +253,11 @@ def collect_guest(args, ctx, future, info, repriced=0):
         if done.outputs.get(name) is not None:
             with open(path, "wb") as f:
                 f.write(done.outputs[name])
-    records, problem = read_log(log, ctx["proto"])
-    found, reasons = judge_guest(records, system, workload, outcome, ctx["proto"], shape)
+    records, problem = verdict.read_log(log, ctx["proto"])
+    found, reasons = verdict.judge_guest(records, system, workload, outcome, ctx["proto"], shape)
     if problem:
         reasons.insert(0, problem)
-    if qemu_failed(outcome, ctx["proto"]):
+    if verdict.qemu_failed(outcome, ctx["proto"]):
         info["qemu_failed"] = True
         said = qemu.qemu_messages(log, args.qemu)
         if said:
@@ -336,22 +277,13 @@ def collect_guest(args, ctx, future, info, repriced=0):
             r["handoff"] = info["handoff"]
         if info.get("mitigations"):
             r["mitigations"] = info["mitigations"]
-    if done.outputs.get("kprof") is not None and found:
-        try:   # where Linux's instructions go, per result (linuxguest.py)
-            if "linux_symbols" not in ctx:   # read once a run (a failed symbols boot too)
-                ctx["linux_symbols"] = None
-                ctx["linux_symbols"] = linuxguest.symbols(
-                    args.kernel_dir, args.qemu, ctx["linux"]["kernel"], ctx["linux"]["release"])
-            syms = ctx["linux_symbols"]
-            if syms is None:
-                raise linuxguest.LinuxGuestError("no kernel symbols (their boot failed before)")
-            for r, p in zip(found, linuxguest.profiles(kprof_out, syms, len(found))):
-                if p:
-                    r["profile"] = p
-        except (linuxguest.LinuxGuestError, OSError, ValueError, KeyError) as e:
-            info["profile_error"] = str(e)   # the rows stand without it
-            print(f"(no profile: {e}) ", end="", flush=True)
-    if ctx.get("model") and info["mode"] != matrix.LINUX_GUEST and found and not (outcome.timed_out or outcome.over_budget):
+    if done.outputs.get("kprof") is not None and found:   # where Linux's instructions go
+        why = linuxguest.attach_profiles(found, kprof_out, ctx, args.kernel_dir, args.qemu)
+        if why:
+            info["profile_error"] = why   # the rows stand without it
+            print(f"(no profile: {why}) ", end="", flush=True)
+    if ctx.get("model") and info["mode"] != matrix.LINUX_GUEST and found and \
+            not (outcome.timed_out or outcome.over_budget):
         try:
             added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"], ctx["fallback"])
         except mca.McaError as e:
@@ -533,7 +465,7 @@ def run_plan(args, ctx, meta, plan, ahead, everything):
         if chosen == "kvm" and (info.get("qemu_failed") or info.get("cannot_run")):
             said = info.get("cannot_run") and f"the guest on {name}: {info['cannot_run']}"
             said = said or ("QEMU on " + name + ": " + (qemu.qemu_messages(
-                os.path.join(run_dir, info["log"]), args.qemu, limit=1) or qemu_words(info)))
+                os.path.join(run_dir, info["log"]), args.qemu, limit=1) or verdict.qemu_words(info)))
             stop_guests = f"KVM cannot run the guest here ({said})"
             left = sum(1 for y, _, _ in plan[i:] if y != "linux")
             if left:
@@ -587,13 +519,6 @@ def finish_run(args, ctx, meta, plan, everything):
                 run_name(f["system"], f["workload"], f.get("shape")) for f in skipped)
         print(f"bench.py: {len(meta['failures'])} of {len(plan)} runs failed: {names}",
               file=sys.stderr)
-
-
-def qemu_words(info):
-    """How QEMU ended, for a run whose log holds no message of QEMU's."""
-    status = info.get("status")
-    return f"killed by signal {-status}" if status is not None and status < 0 \
-        else f"exit status {status}"
 
 
 def record_failure(run_dir, run_id, system, workload, shape, reasons, log, kept):

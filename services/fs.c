@@ -100,11 +100,9 @@ static void layout(struct fs_super *sb, uint32_t nblocks)
     sb->data_start = sb->inode_start + sb->inode_blocks;
 }
 
-/*
- * fs_format: write an empty file system over all of dev and mount it in fs.
+/* fs_format: write an empty file system over all of dev and mount it in fs.
  * dev must have FS_BLOCK_SIZE blocks, FS_MIN_BLOCKS..FS_MAX_BLOCKS of them.
- * Returns 0, SVC_EINVAL (NULL or unsuitable dev), SVC_EIO.
- */
+ * Returns 0, SVC_EINVAL (NULL or unsuitable dev), SVC_EIO. */
 int fs_format(struct fs *fs, const struct blkdev *dev)
 {
     if (!fs || !dev_ok(dev))
@@ -127,12 +125,10 @@ int fs_format(struct fs *fs, const struct blkdev *dev)
     return 0;
 }
 
-/*
- * fs_mount: load the file system on dev into fs (superblock, bitmap, inode
- * table); no handles are open afterwards.  Returns 0, SVC_EINVAL (NULL or
- * unsuitable dev, or no file system on it), SVC_ECORRUPT (superblock does
- * not match the device, or an inode is malformed), SVC_EIO.
- */
+/* fs_mount: load the file system on dev into fs (superblock, bitmap, inode
+ * table, the directory's mark); no handles are open afterwards.  Returns 0,
+ * SVC_EINVAL (NULL or unsuitable dev, or no file system on it), SVC_ECORRUPT
+ * (superblock does not match the device, or an inode is malformed), SVC_EIO. */
 int fs_mount(struct fs *fs, const struct blkdev *dev)
 {
     if (!fs || !dev_ok(dev))
@@ -203,11 +199,9 @@ static int name_lookup(struct fs *fs, const char *name)
     return r < 0 ? r : lookup(fs, name);
 }
 
-/*
- * fs_create: create an empty file called name.  Returns 0, SVC_EINVAL (fs
+/* fs_create: create an empty file called name.  Returns 0, SVC_EINVAL (fs
  * not mounted, name NULL, empty or containing '/'), SVC_ENAMETOOLONG (more
- * than FS_NAME_MAX bytes), SVC_EEXIST, SVC_ENOSPC (inode table full), SVC_EIO.
- */
+ * than FS_NAME_MAX bytes), SVC_EEXIST, SVC_ENOSPC (inode table full), SVC_EIO. */
 int fs_create(struct fs *fs, const char *name)
 {
     int r = name_lookup(fs, name);

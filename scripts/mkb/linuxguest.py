@@ -197,3 +197,36 @@ def profiles(path, syms, n_results):
                     "user": round((r["insns"] - r["kernel"]) / per, 1), "iterations": per,
                     "functions": [[name, round(n / per, 1)] for name, n in top]})
     return out
+
+
+def boot_files(system, ctx, profile_plugin, log, argv, inputs, outputs, local):
+    """Add what a Linux guest's boot needs to a bench.py boot (its argv, the
+    engine's inputs and outputs, and the paths of the @in:/@out: tokens):
+    the initramfs, the fixed RTC, and on the profiled system under TCG the
+    profile plugin with its output beside the log."""
+    argv += ["-initrd", "@in:initrd"] + RTC
+    inputs["initrd"] = local["@in:initrd"] = ctx["linux"]["initramfs"]
+    if system == PROFILED and ctx["accel"] != "kvm":   # plugins run under TCG only
+        argv += ["-plugin", "@in:kprof.so,out=@out:kprof"]
+        inputs["kprof.so"] = local["@in:kprof.so"] = profile_plugin
+        outputs.append("kprof")
+        local["@out:kprof"] = os.path.join(ctx["dir"], log[:-4] + ".kprof.jsonl")
+
+
+def attach_profiles(rows, path, ctx, kernel_dir, qemu):
+    """Give each result row of a profiled boot its "profile" (profiles());
+    the kernel's symbols are read once a run, kept in ctx. None, or why
+    there are no profiles (the rows stand without them)."""
+    try:
+        if "linux_symbols" not in ctx:   # once a run, a failed symbols boot too
+            ctx["linux_symbols"] = None
+            ctx["linux_symbols"] = symbols(kernel_dir, qemu, ctx["linux"]["kernel"],
+                                           ctx["linux"]["release"])
+        if ctx["linux_symbols"] is None:
+            raise LinuxGuestError("no kernel symbols (their boot failed before)")
+        for r, p in zip(rows, profiles(path, ctx["linux_symbols"], len(rows))):
+            if p:
+                r["profile"] = p
+    except (LinuxGuestError, OSError, ValueError, KeyError) as e:
+        return str(e)
+    return None
