@@ -25,6 +25,7 @@ unit_objs = $(patsubst %.c,$(BUILD)/unit/obj/%.o,$(1))
 
 UNIT_SRC_test_fs := services/fs.c services/fs_check.c services/ramdisk.c
 UNIT_SRC_test_fs_random := $(UNIT_SRC_test_fs)
+UNIT_SRC_test_fs_dir := $(UNIT_SRC_test_fs)
 UNIT_SRC_test_sem := services/sem.c
 UNIT_SRC_test_shm := services/shm.c
 
