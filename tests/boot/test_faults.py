@@ -102,9 +102,12 @@ def test_boots_reset_in_one_process_end_as_boots_of_their_own(tmp_path):
 def test_a_heartbeat_too_short_for_a_healthy_server_is_refused(tmp_path):
     """The healthy boots must run clean: a heartbeat of one tick kills a
     server current at any tick, and the campaign says so instead of
-    counting its kills as recoveries."""
+    counting its kills as recoveries. 2,000 operations a boot, so that the
+    healthy boots span timer ticks (10 million instructions each): 200 of
+    them fit between two since the copies move words."""
     p = subprocess.run([sys.executable, FAULTS, "--results-dir", str(tmp_path), "--faults", "5",
-                        "--heartbeat", "1"], capture_output=True, text=True, timeout=600, cwd=REPO)
+                        "--heartbeat", "1", "--ops", "2000"], capture_output=True, text=True,
+                       timeout=600, cwd=REPO)
     assert p.returncode == 2 and "did not run clean" in p.stderr, p.stdout + p.stderr
     assert "is --heartbeat too short?" in p.stderr and "Traceback" not in p.stderr
 

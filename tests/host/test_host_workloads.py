@@ -22,7 +22,8 @@ EXPECTED = ({("null", "getppid", None), ("null", "yield", None),
             | {("pingpong", v, s) for v in ("pipe", "unix_socket") for s in SIZES["pipe"]}
             | {("pingpong", "posix_mq", s) for s in SIZES["posix_mq"]}
             | {("shm", "sem_ring", s) for s in SIZES["sem_ring"]}
-            | {("fileio", v, s) for v in ("read", "write") for s in SIZES["read"]})
+            | {("fileio", v, s) for v in ("read", "write") for s in SIZES["read"]}
+            | {("fileio", v, None) for v in ("create", "unlink", "open_close")})
 FIELDS = ("type", "workload", "mode", "variant", "size", "what", "unit", "n", "min",
           "median", "mean", "stddev", "p99", "check", "cpus", "stat_basis")
 
