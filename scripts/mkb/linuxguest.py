@@ -23,6 +23,9 @@ import os
 import re
 import subprocess
 
+from . import protocol
+from . import qemu as qemu_cmd
+
 PACKAGE = "linux-image-cloud-amd64"
 SYSTEMS = ("linux-guest", "linux-guest+mitigations")
 MODE = "linux-guest"
@@ -142,18 +145,15 @@ def symbols(kernel_dir, qemu, kernel, release, timeout=600):
     path = symbols_path(kernel_dir, release)
     if not os.path.isfile(path):
         ramfs = initramfs(kernel_dir)
-        argv = [qemu, "-bios", "qboot.rom", "-kernel", kernel, "-initrd", ramfs, "-append",
-                f"{BASE_ARGS} -- run=kallsyms", "-m", MEMORY, "-nodefaults", "-display", "none",
-                "-serial", "stdio", "-no-reboot", "-monitor", "none", "-device",
-                "isa-debug-exit,iobase=0xf4,iosize=0x04", "-accel", "tcg", "-cpu",
-                "qemu64,+smep,+smap,+umip"]
+        argv = qemu_cmd.command(qemu, kernel, f"{BASE_ARGS} -- run=kallsyms", "tcg",
+                                memory=MEMORY) + ["-initrd", ramfs]
         try:
             out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                                  errors="replace")
         except (OSError, subprocess.TimeoutExpired) as e:
             raise LinuxGuestError(f"the symbols boot failed: {e}")
         lines = [x for x in out.stdout.splitlines() if x.startswith("K ")]
-        if out.returncode != 33 or not lines:
+        if out.returncode != protocol.load().exit_success or not lines:
             raise LinuxGuestError(f"the symbols boot failed (QEMU status {out.returncode}, "
                                   f"{len(lines)} symbols)")
         with open(path + ".tmp", "w", encoding="utf-8") as f:
