@@ -151,7 +151,7 @@ help:
 	@echo "make clean                remove build/ (results/ and report/out/ are kept)"
 	@echo "make help                 this list; V=1 on any target shows full commands"
 
-kernels: $(foreach b,$(BUILDS),$(BUILD)/$(b)/kernel.elf)
+kernels: $(foreach b,$(BUILDS),$(BUILD)/$(b)/kernel.elf $(BUILD)/$(b)-smp/kernel.elf)
 
 # $(call objs,<mode-or-dir>,<sources>)
 objs = $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(2))
@@ -162,8 +162,22 @@ $(BUILD)/kobj/%.c.o: %.c
 $(BUILD)/kobj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+# The SMP kernels' objects (kernels/core/include/smp.h): the same sources
+# with MKB_SMP.
+$(BUILD)/kobj-smp/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KCFLAGS) -DMKB_SMP -MMD -MP -c $< -o $@
+$(BUILD)/kobj-smp/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KCFLAGS) -DMKB_SMP -MMD -MP -c $< -o $@
 # The IPC strategies (kernels/micro/ipc/) include the micro kernel's ipc.h.
-$(BUILD)/kobj/kernels/micro/ipc/%.o: KCFLAGS += -Ikernels/micro
+$(BUILD)/kobj/kernels/micro/ipc/%.o $(BUILD)/kobj-smp/kernels/micro/ipc/%.o: KCFLAGS += -Ikernels/micro
+# $(call LINK_KERNEL,<build>,<objects>): kernel64.elf, its listing and symbols
+define LINK_KERNEL
+	$(Q)$(LD) $(LDFLAGS) -T kernels/core/kernel.ld -o $@ $(2)
+	$(Q)objdump -d -S $@ > $(BUILD)/$(1)/kernel.asm
+	$(Q)nm -n $@ > $(BUILD)/$(1)/kernel.sym
+endef
 
 # $(call BUILD_RULES,<build>,<mode>,<ipc or empty>)
 define BUILD_RULES
@@ -200,18 +214,29 @@ $(BUILD)/$(1)/images.o: $(BUILD)/$(1)/images.S $$(patsubst %,$(BUILD)/$(1)/user/
 	$(Q)$(CC) -c $$< -o $$@
 
 $(BUILD)/$(1)/kernel64.elf: $$($(1)_KOBJS) $(BUILD)/$(1)/images.o kernels/core/kernel.ld
-	$(Q)$(LD) $(LDFLAGS) -T kernels/core/kernel.ld -o $$@ $$($(1)_KOBJS) $(BUILD)/$(1)/images.o
-	$(Q)objdump -d -S $$@ > $(BUILD)/$(1)/kernel.asm
-	$(Q)nm -n $$@ > $(BUILD)/$(1)/kernel.sym
-
+	$$(call LINK_KERNEL,$(1),$$($(1)_KOBJS) $(BUILD)/$(1)/images.o)
+$$(eval $$(call ELF32,$(1)))
+endef
 # The bootable image: the same code in an ELF32 container, which every
 # Multiboot loader (GRUB, QEMU -kernel) accepts.
+define ELF32
 $(BUILD)/$(1)/kernel.elf: $(BUILD)/$(1)/kernel64.elf
 	@$$(call say,KERNEL,$$@)
 	$(Q)$(OBJCOPY) -O elf32-i386 $$< $$@
 endef
+# $(call SMP_RULES,<build>,<mode>,<ipc or empty>): <build>-smp, the SMP
+# kernel with the same user programs (the uniprocessor build's images.o).
+define SMP_RULES
+$(1)-smp_KOBJS := $$(patsubst %,$(BUILD)/kobj-smp/%.o,$$(CORE_SRC) $$($(2)_SRC) $$(IPC_SRC_$(3)))
+$(BUILD)/$(1)-smp/kernel64.elf: $$($(1)-smp_KOBJS) $(BUILD)/$(1)/images.o kernels/core/kernel.ld
+	@mkdir -p $$(@D)
+	$$(call LINK_KERNEL,$(1)-smp,$$($(1)-smp_KOBJS) $(BUILD)/$(1)/images.o)
+$$(eval $$(call ELF32,$(1)-smp))
+endef
 $(eval $(call BUILD_RULES,mono,mono,))
 $(foreach i,$(IPCS_ALL),$(eval $(call BUILD_RULES,micro-$(i),micro,$(i))))
+$(eval $(call SMP_RULES,mono,mono,))
+$(foreach i,$(IPCS_ALL),$(eval $(call SMP_RULES,micro-$(i),micro,$(i))))
 
 # Each program's own objects must exist before it links.
 define PROG_DEPS

@@ -25,6 +25,9 @@ enum sysnum {
 	SYS_PROC_TREE,     /* (pid) -> its process tree (0: the system's); servers only */
 	SYS_SET_PRIO,      /* (pid or 0, prio): ourself or a child, 1 .. our own base priority;
 	                    * prio 0: -> its base priority, unchanged */
+	SYS_SET_CPU,       /* (pid or 0, cpu): ourself or a child runs on that CPU only from now
+	                    * on (0 .. ncpu-1; -E_INVAL past them) */
+	SYS_GET_CPU,       /* () -> the CPU we run on | the number of CPUs << 16 */
 	/* mono: in-kernel services */
 	SYS_WRITE = 16,    /* (buf, len) -> len: console */
 	SYS_PIPE,          /* () -> pipe id */
@@ -175,6 +178,8 @@ struct kcounters {
 	uint64_t copies[COPY_KINDS];      /* message moves, by kind */
 	uint64_t copy_bytes[COPY_KINDS];  /* their bytes */
 	uint64_t rights;         /* port-right translations (mach: a name looked up or entered) */
+	uint64_t ipis;           /* inter-processor interrupts sent (SMP kernel: wake-ups, shootdowns) */
+	uint64_t shootdowns;     /* ... of them TLB shootdowns */
 	uint64_t kbufs;          /* kernel message buffers in use now (a level) */
 };
 #define KC_WORDS (sizeof(struct kcounters) / sizeof(uint64_t))

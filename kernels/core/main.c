@@ -5,6 +5,7 @@
 #include "quota.h"
 #include "proc.h"
 #include "protocol.h"
+#include "smp.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002
 #define INIT_PRIO 4
@@ -42,6 +43,9 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	read_cmdline(mb_info); // run=... arguments for init
 	vga_setup(cmdline);    // console=vga: the screen too (make iso)
 	trial_begin(cmdline, sizeof cmdline);   // trials=<K>: one of several boots
+#ifdef MKB_SMP
+	smp_early();           // this CPU's struct cpu in GS, the kernel lock taken
+#endif
 	gdt_init();            // segments, TSS
 	cpu_init();            // SMEP, SMAP, UMIP where the CPU has them
 	model_announce();      // where the cycle model finds CR3 (x86.h)
@@ -51,6 +55,9 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	sched_init();          // run queues, idle thread
 	syscall_init();        // syscall/sysret MSRs
 	timer_init();          // PIT tick for preemption
+#ifdef MKB_SMP
+	smp_init(cmdline);     // the other CPUs (MADT), the local APIC timers instead of the PIT
+#endif
 	watchdog_init(cmdline);   // watchdog=<instructions>: a hang ends the boot
 	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu,"
 		"\"smep\":%d,\"smap\":%d,\"umip\":%d}\n", mode_name, pmm_free_pages() * 4,
@@ -65,5 +72,8 @@ void kmain(uint32_t magic, uint32_t mb_info)
 		heartbeat_ticks = (int)fmt_parse_u64(how, 0);   // heartbeat=<ticks>, 1..9999999
 	if (fmt_getarg(cmdline, "kfault", how, sizeof how) >= 0)
 		kernel_fault_test(how);   // kfault=1 or kfault=null
+#ifdef MKB_SMP
+	smp_start();           // the other CPUs: each waits in its idle loop
+#endif
 	sched_start();         // never returns
 }

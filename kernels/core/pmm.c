@@ -21,6 +21,14 @@ struct run {
 	struct run *next;
 };
 
+/* The SMP kernel maps the local APIC over the identity map's last 2 MiB
+ * (smp.c). */
+#ifdef MKB_SMP
+#define PMM_END (KERNEL_MAP_END - 0x200000UL)
+#else
+#define PMM_END KERNEL_MAP_END
+#endif
+
 extern char kernel_end[];
 static struct run *freelist;
 static uint64_t nfree;
@@ -39,8 +47,8 @@ static void free_range(uint64_t start, uint64_t end)
 	uint64_t lo = (uint64_t)kernel_end;
 	if (start < lo)
 		start = lo;
-	if (end > KERNEL_MAP_END)
-		end = KERNEL_MAP_END;
+	if (end > PMM_END)
+		end = PMM_END;
 	for (uint64_t p = PGROUNDUP(start); p + PGSIZE <= end; p += PGSIZE)
 		push_free((void *)p);
 }

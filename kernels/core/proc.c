@@ -17,6 +17,12 @@ static int nextpid = 1;
 static struct proc *pidmap[PIDMAP];   /* pid % PIDMAP -> the last process given such a pid */
 extern uint64_t boot_pml4[];
 extern void trapret(void);
+#ifdef MKB_SMP
+extern void forkret(void);   /* trapasm.S: drops the kernel lock first */
+#define FIRST_RETURN forkret
+#else
+#define FIRST_RETURN trapret
+#endif
 
 void proc_init(void)
 {
@@ -57,7 +63,7 @@ static void setup_kstack(struct proc *p, uint64_t entry, uint64_t usp, uint64_t 
 	tf->ss = SEG_UDATA | 3;
 	tf->rdi = uarg;
 	sp = (uint64_t *)tf;
-	*--sp = (uint64_t)trapret;
+	*--sp = (uint64_t)FIRST_RETURN;
 	for (int i = 0; i < 6; i++)
 		*--sp = 0;   /* rbp rbx r12 r13 r14 r15 */
 	p->ksp = (uint64_t)sp;
@@ -95,6 +101,7 @@ struct proc *proc_of_space(const uint64_t *pml4)
 /* Free p's address space, giving its page tables back to its account. */
 static void proc_free_space(struct proc *p)
 {
+	smp_tlb_shootdown(p->pml4);   /* an idle CPU may still have it loaded */
 	vm_destroy(p->pml4);
 	p->pml4 = 0;
 	for (; p->ptpages > 0; p->ptpages--)
@@ -150,6 +157,7 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 	p->pid = nextpid++;
 	pidmap[(unsigned)p->pid % PIDMAP] = p;
 	p->prio = p->base_prio = prio;
+	p->cpu = parent ? parent->cpu : cpu_id();
 	p->parent = parent;
 	p->image = img;
 	p->server_ep = -1;

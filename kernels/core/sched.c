@@ -21,11 +21,23 @@
 
 #define TIMESLICE_TICKS 2
 
-extern uint64_t kstack_top;
 extern uint64_t boot_pml4[];
+#ifdef MKB_SMP
+/* Several CPUs (smp.h): a process runs on p->cpu, queued on that CPU's
+ * run queues; making it ready there from another CPU sends that CPU an
+ * IPI if it should look (it idles, or runs something of lower
+ * priority). A direct switch (IPC hand-off) to a process of another CPU
+ * becomes a remote wake-up. Nothing moves a process between CPUs but
+ * SYS_SET_CPU: placement is the caller's, as with seL4's affinity. */
+#define RUNQ(p) (cpus[(p)->cpu].runq)
+static struct proc ap_idle[NCPU];
+#else
+extern uint64_t kstack_top;
 struct proc *curproc;
 struct proc *idleproc;
 static struct waitq runq[NPRIO];
+#define RUNQ(p) runq
+#endif
 
 void waitq_push(struct waitq *q, struct proc *p)
 {
@@ -89,12 +101,17 @@ void sched_ready(struct proc *p)
 	p->state = P_RUNNABLE;
 	p->wait = W_NONE;
 	p->waitobj = 0;
-	waitq_push(&runq[p->prio], p);
+	waitq_push(&RUNQ(p)[p->prio], p);
+#ifdef MKB_SMP
+	struct proc *there = cpus[p->cpu].proc;
+	if (p->cpu != cpu_id() && (there == cpus[p->cpu].idle || there->prio < p->prio))
+		smp_resched(p->cpu);
+#endif
 }
 
 void sched_unready(struct proc *p)
 {
-	waitq_remove(&runq[p->prio], p);
+	waitq_remove(&RUNQ(p)[p->prio], p);
 }
 
 /* Take the highest-priority runnable process off its queue (idle if
@@ -102,6 +119,9 @@ void sched_unready(struct proc *p)
 struct proc *sched_pick(void)
 {
 	kstat.sched_picks++;
+#ifdef MKB_SMP
+	struct waitq *runq = smp_cpu()->runq;
+#endif
 	for (int i = NPRIO - 1; i >= 0; i--)
 		if (runq[i].head) {
 			struct proc *p = waitq_pop(&runq[i]);
@@ -115,6 +135,13 @@ struct proc *sched_pick(void)
 void sched_switch_to(struct proc *next)
 {
 	struct proc *prev = curproc;
+#ifdef MKB_SMP
+	if (next->cpu != cpu_id() && next != idleproc) {   /* another CPU's: wake it there */
+		if (next->state != P_RUNNABLE)
+			sched_ready(next);
+		next = sched_pick();
+	}
+#endif
 	if (next == prev) {
 		next->state = P_RUNNING;
 		return;
@@ -123,6 +150,9 @@ void sched_switch_to(struct proc *next)
 	if (next->pml4 && next->cr3 != rcr3()) {
 		lcr3(next->cr3);
 		kstat.as_switches++;
+#ifdef MKB_SMP
+		smp_cpu()->cr3 = next->cr3;
+#endif
 	}
 	if (prev->io_console != next->io_console)
 		tss_set_console_io(next->io_console);
@@ -157,6 +187,12 @@ void sched_block_to(int why, struct waitq *q, struct proc *next)
 	curproc->waited = 1;
 	if (q)
 		waitq_push(q, curproc);
+#ifdef MKB_SMP
+	if (next->cpu != cpu_id()) {   /* readied on its own CPU already */
+		sched_switch_to(sched_pick());
+		return;
+	}
+#endif
 	sched_unready(next);
 	next->ticks_left = curproc->ticks_left;
 	sched_switch_to(next);
@@ -181,7 +217,7 @@ void sched_set_prio(struct proc *p, int prio)
 	if (p->state == P_RUNNABLE) {
 		sched_unready(p);
 		p->prio = prio;
-		waitq_push(&runq[prio], p);
+		waitq_push(&RUNQ(p)[prio], p);
 	} else {
 		p->prio = prio;
 	}
@@ -240,11 +276,24 @@ void sched_wakeup(struct proc *p)
 	if (p->waitobj)
 		waitq_remove(p->waitobj, p);
 	sched_ready(p);
-	if (curproc != idleproc && curproc->state == P_RUNNING && p->prio > curproc->prio) {
+	if (curproc != idleproc && curproc->state == P_RUNNING && p->prio > curproc->prio &&
+	    p->cpu == cpu_id()) {
 		sched_ready(curproc);
 		sched_switch_to(sched_pick());
 	}
 }
+
+#ifdef MKB_SMP
+/* Is something of higher priority than the current process ready here? */
+int sched_preempted(void)
+{
+	struct waitq *runq = smp_cpu()->runq;
+	for (int i = NPRIO - 1; i > curproc->prio; i--)
+		if (runq[i].head)
+			return 1;
+	return 0;
+}
+#endif
 
 /* Let processes of the same or higher priority run. */
 void sched_yield(void)
@@ -288,24 +337,35 @@ void sched_tick(void)
 static void idle_loop(void)
 {
 	for (;;) {
+		kernel_unlock();   /* SMP: nobody waits for the lock on an idle CPU */
 		sti_hlt_cli();
+		kernel_lock();
 		struct proc *p = sched_pick();
 		if (p != idleproc)
 			sched_switch_to(p);
 	}
 }
 
+static void idle_setup(struct proc *idle, uint8_t *stack)
+{
+	idle->state = P_RUNNING;
+	idle->pid = 0;
+	idle->prio = 0;
+	idle->cpu = cpu_id();
+	memcpy(idle->name, "idle", 5);
+	idle->kstack = stack;   /* unused: idle never enters from ring 3 */
+	idle->cr3 = (uint64_t)boot_pml4;
+}
+
 /* Set up the idle thread; it owns the boot stack from here on. */
 void sched_init(void)
 {
 	static uint8_t idle_stack[KSTACK_PAGES * PGSIZE] __attribute__((aligned(16)));
+#ifdef MKB_SMP
+	smp_cpu()->idle = &ptable[0];
+#endif
 	idleproc = &ptable[0];
-	idleproc->state = P_RUNNING;
-	idleproc->pid = 0;
-	idleproc->prio = 0;
-	memcpy(idleproc->name, "idle", 5);
-	idleproc->kstack = idle_stack;   /* unused: idle never enters from ring 3 */
-	idleproc->cr3 = (uint64_t)boot_pml4;
+	idle_setup(idleproc, idle_stack);
 	curproc = idleproc;
 }
 
@@ -318,3 +378,18 @@ void sched_start(void)
 	idle_loop();
 	__builtin_unreachable();
 }
+
+#ifdef MKB_SMP
+/* An application processor's boot thread becomes its idle thread (smp.c). */
+void sched_ap_start(void)
+{
+	struct cpu *c = smp_cpu();
+	c->idle = &ap_idle[c->id];
+	idle_setup(c->idle, 0);
+	c->proc = c->idle;
+	__atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);   /* the BSP waits for this, */
+	kernel_lock();                                        /* holding the lock */
+	idle_loop();
+	__builtin_unreachable();
+}
+#endif

@@ -32,6 +32,7 @@ void syscall_init(void)
 /* Called by syscall_compat_entry: kill the caller. */
 void syscall_compat(void)
 {
+	kernel_lock();
 	kstat.kentries++;
 	kprintf("mkb: pid %d (%s) killed: syscall from 32-bit compatibility mode\n",
 		curproc->pid, curproc->name);
@@ -41,10 +42,12 @@ void syscall_compat(void)
 /* Called by syscall.S with the saved frame; the result goes to rax. */
 void syscall_dispatch(struct sysframe *sf)
 {
+	kernel_lock();   /* SMP: the big kernel lock (smp.h); nothing on one CPU */
 	kstat.kentries++;
 	curproc->sf = sf;
 	uint64_t n = sf->rax;
 	sf->rax = (uint64_t)(n < NSYSCALLS && mode_syscalls[n] ? mode_syscalls[n](sf) : -E_NOSYS);
+	kernel_unlock();
 }
 
 int64_t sys_null(struct sysframe *sf)
@@ -168,6 +171,47 @@ int64_t sys_set_prio(struct sysframe *sf)
 	if (p == cur)
 		sched_yield();
 	return 0;
+}
+
+/* (pid or 0, cpu): ourself or a child runs on cpu from now on (its
+ * affinity: nothing else moves it). A runnable one moves to that CPU's
+ * run queue; one running on another CPU moves when that CPU next enters
+ * the kernel (an IPI makes it); the caller moves at once. */
+int64_t sys_set_cpu(struct sysframe *sf)
+{
+	struct proc *cur = curproc, *p = ARG0(sf) ? proc_find((int)ARG0(sf)) : cur;
+	if (!p)
+		return -E_SRCH;
+	if (p != cur && p->parent != cur)
+		return -E_PERM;
+	if (ARG1(sf) >= (uint64_t)ncpu)
+		return -E_INVAL;
+	int from = p->cpu, to = (int)ARG1(sf);
+	if (from == to)
+		return 0;
+	if (p->state == P_RUNNABLE) {
+		sched_unready(p);
+		p->cpu = to;
+		sched_ready(p);
+	} else {
+		p->cpu = to;
+	}
+#ifdef MKB_SMP
+	if (p == cur) {
+		cur->sf->rax = 0;
+		sched_yield();   /* queued on its new CPU; this one picks another */
+	} else if (p->state == P_RUNNING) {
+		smp_resched(from);
+	}
+#endif
+	return 0;
+}
+
+/* () -> the CPU the caller runs on, and how many there are (<< 16). */
+int64_t sys_get_cpu(struct sysframe *sf)
+{
+	(void)sf;
+	return cpu_id() | (int64_t)ncpu << 16;
 }
 
 int64_t sys_yield(struct sysframe *sf)

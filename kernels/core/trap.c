@@ -6,8 +6,9 @@
 #include "trap.h"
 #include "x86.h"
 #include "memlayout.h"
+#include "smp.h"
 
-#define NVEC 33
+#define NVEC 35   /* exceptions, the timer, the SMP kernel's IPIs (smp.h) */
 #define VEC_NMI 2
 #define VEC_TIMER 32
 
@@ -37,6 +38,12 @@ void idt_init(void)
 					     (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };   /* NMI: IST 1 */
 	}
 	model_shadow.vectors = (uint64_t)vectors, model_shadow.nvec = NVEC;   /* x86.h */
+	idt_load();
+}
+
+/* Load the IDT (every CPU shares it). */
+void idt_load(void)
+{
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) p = { sizeof idt - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" ::"m"(p));
 }
@@ -67,23 +74,62 @@ static void describe_fault(struct trapframe *tf, char *buf, size_t cap)
 	}
 }
 
+static void trap_locked(struct trapframe *tf);
+
 void trap(struct trapframe *tf)
 {
 	if (tf->vector == VEC_NMI) {   /* only the watchdog raises one; it counts nothing */
 		watchdog_nmi();
 		return;
 	}
+#ifdef MKB_SMP
+	if (smp_ipi((int)tf->vector))   /* a shootdown: answered without the lock */
+		return;
+	if ((tf->cs & 3) != 3 && tf->vector < 32) {   /* a kernel fault: the lock is ours */
+		trap_locked(tf);
+		return;
+	}
+#endif
+	kernel_lock();
+	trap_locked(tf);
+	kernel_unlock();
+}
+
+static void timer_tick(int from_user)
+{
+#ifdef MKB_SMP
+	smp_timer_eoi();
+	if (cpu_id() == 0) {   /* CPU 0 keeps the time */
+		ticks++;
+		sched_timeouts();
+	}
+#else
+	outb(0x20, 0x20);   /* EOI to the master PIC */
+	ticks++;
+	sched_timeouts();   /* l4's finite IPC timeouts */
+#endif
+	if (from_user)
+		sched_tick();
+}
+
+static void trap_locked(struct trapframe *tf)
+{
 	int from_user = (tf->cs & 3) == 3;
 	if (from_user)
 		kstat.kentries++;
 	if (tf->vector == VEC_TIMER) {
-		outb(0x20, 0x20);   /* EOI to the master PIC */
-		ticks++;
-		sched_timeouts();   /* l4's finite IPC timeouts */
-		if (from_user)
-			sched_tick();
+		timer_tick(from_user);
 		return;
 	}
+#ifdef MKB_SMP
+	if (tf->vector == VEC_RESCHED) {   /* another CPU readied something here */
+		smp_timer_eoi();
+		smp_cpu()->ipis++;
+		if (from_user && (curproc->cpu != cpu_id() || sched_preempted()))
+			sched_yield();
+		return;
+	}
+#endif
 	if (!from_user) {
 		kprintf("\nkernel fault: %s (vector %lu) in %s\n",
 			tf->vector < 32 ? exc_names[tf->vector] : "?", tf->vector,

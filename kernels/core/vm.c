@@ -228,6 +228,8 @@ int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
 			invlpg(va + i * PGSIZE);
 		n++;
 	}
+	if (n)
+		smp_tlb_shootdown(pml4);   /* SMP: other CPUs that have pml4 loaded */
 	return n;
 }
 
@@ -277,6 +279,7 @@ static void flush_if_current(uint64_t *pml4, uint64_t va)
 {
 	if (curproc && pml4 == curproc->pml4)
 		invlpg(va);
+	smp_tlb_shootdown(pml4);
 }
 
 /* va's entry if it is a private page: copy-on-write already, or

@@ -53,6 +53,7 @@ void trial_end(int code);
 
 // trap.c
 void idt_init(void);
+void idt_load(void);
 void trap(struct trapframe *tf);
 
 // timer.c
@@ -125,7 +126,11 @@ void sched_timeouts(void);
 extern int heartbeat_ticks;   // a silent server is killed after this many ticks
 void sched_start(void) __attribute__((noreturn));
 struct proc *sched_pick(void);
-extern struct proc *idleproc;
+void sched_ap_start(void) __attribute__((noreturn));
+int sched_preempted(void);
+#ifndef MKB_SMP
+extern struct proc *idleproc;   /* the SMP kernel's is per CPU (smp.h) */
+#endif
 void swtch(uint64_t *old_ksp, uint64_t new_ksp);
 
 // syscall.c

@@ -43,6 +43,7 @@ struct proc {
 	enum pwait wait;
 	int pid;
 	int prio;
+	int cpu;                      /* the CPU it runs on (SYS_SET_CPU; a child starts on its parent's) */
 	int ticks_left;
 	char name[PNAME_MAX];
 	uint64_t *pml4;               /* physical == virtual (identity map) */
@@ -87,6 +88,9 @@ struct proc {
 	uint64_t svc_arg[4];
 };
 
-extern struct proc *curproc;
 extern struct proc ptable[NPROC];
+#ifndef MKB_SMP
+extern struct proc *curproc;   /* the SMP kernel's is per CPU (smp.h) */
+#endif
+#include "smp.h"
 #endif

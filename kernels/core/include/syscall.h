@@ -26,6 +26,8 @@ int64_t sys_debug_write(struct sysframe *sf);
 int64_t sys_proc_alive(struct sysframe *sf);
 int64_t sys_proc_tree(struct sysframe *sf);
 int64_t sys_set_prio(struct sysframe *sf);
+int64_t sys_set_cpu(struct sysframe *sf);
+int64_t sys_get_cpu(struct sysframe *sf);
 
 /* The common entries every mode's table starts with. */
 #define COMMON_SYSCALLS \
@@ -34,5 +36,5 @@ int64_t sys_set_prio(struct sysframe *sf);
 	[SYS_GETPID] = sys_getpid, [SYS_FINDPROC] = sys_findproc, \
 	[SYS_COUNTERS] = sys_counters, [SYS_DEBUG_WRITE] = sys_debug_write, \
 	[SYS_PROC_ALIVE] = sys_proc_alive, [SYS_PROC_TREE] = sys_proc_tree, \
-	[SYS_SET_PRIO] = sys_set_prio
+	[SYS_SET_PRIO] = sys_set_prio, [SYS_SET_CPU] = sys_set_cpu, [SYS_GET_CPU] = sys_get_cpu
 #endif

@@ -1,0 +1,74 @@
+/*
+ * smp.h - several CPUs (kernels/core/smp.c). Both kernels build twice:
+ * a uniprocessor kernel (build/<system>/), whose code is what it was
+ * before multicore, so that the single-CPU figures stay what they were,
+ * and a multiprocessor one (build/<system>-smp/, -DMKB_SMP) that starts
+ * every CPU QEMU's -smp gives it. Linux once did the same (CONFIG_SMP).
+ *
+ * In the SMP kernel each CPU has a struct cpu, reached through %gs
+ * (swapgs on every entry from ring 3, as Linux does), with its current
+ * process, its idle thread, its run queues, its kernel stack pointer and
+ * its TSS. Kernel code runs with interrupts off; one big kernel lock
+ * (BKL) serialises it: taken on every entry (syscall_dispatch, trap),
+ * dropped on the way back to ring 3 and while a CPU idles. That is
+ * seL4's design for its multicore kernel (Peters, Danis, Elphinstone,
+ * Heiser: "For a Microkernel, a Big Lock Is Fine", APSys 2015): a short
+ * kernel path gains little from finer locks. Each lock's spin loop runs
+ * `pause` and answers TLB shootdowns while it waits (see smp.c).
+ */
+#ifndef MKB_SMP_H
+#define MKB_SMP_H
+#include <stdint.h>
+#include "proc.h"
+
+#define NCPU 4   /* CPUs started at most (QEMU's -smp may give more: they stay halted) */
+
+#ifdef MKB_SMP
+struct cpu {
+	struct cpu *self;             /* %gs:0 (smp_cpu) */
+	uint64_t kstack_top;          /* %gs:8: syscall.S's stack */
+	uint64_t scratch;             /* %gs:16: the user rsp while syscall.S switches stacks */
+	struct proc *proc;            /* running now */
+	struct proc *idle;            /* its idle thread */
+	int id;                       /* 0 .. ncpu-1 */
+	int apic_id;
+	volatile int started;         /* the AP is up (smp_start waits for it) */
+	volatile int flush;           /* a TLB shootdown asked of it (smp_flush) */
+	volatile uint64_t cr3;        /* the page tables it has loaded */
+	struct waitq runq[NPRIO];     /* its run queues */
+	uint64_t ipis;                /* IPIs it received */
+};
+extern struct cpu cpus[NCPU];
+extern int ncpu;
+
+static inline struct cpu *smp_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+static inline int cpu_id(void) { return smp_cpu()->id; }
+#define curproc (smp_cpu()->proc)
+#define idleproc (smp_cpu()->idle)
+#define kstack_top (smp_cpu()->kstack_top)
+
+void smp_early(void);                 /* the boot CPU's struct cpu; the lock taken */
+void smp_init(const char *cmdline);   /* find the CPUs (ACPI MADT), LAPIC timer */
+void smp_start(void);                 /* start the APs; they wait in their idle loops */
+void kernel_lock(void);
+void kernel_unlock(void);
+void smp_resched(int cpu);           /* IPI: cpu should look at its run queues */
+void smp_tlb_shootdown(const uint64_t *pml4);   /* every other CPU drops pml4's TLB entries */
+void smp_timer_eoi(void);
+int smp_ipi(int vector);              /* trap.c: an IPI vector's work; 1 if it was one */
+#else
+#define ncpu 1
+static inline int cpu_id(void) { return 0; }
+static inline void kernel_lock(void) {}
+static inline void kernel_unlock(void) {}
+static inline void smp_tlb_shootdown(const uint64_t *pml4) { (void)pml4; }
+#endif
+
+#define VEC_RESCHED 33   /* IPI: look at your run queue (trapasm.S has the vectors) */
+#define VEC_FLUSH 34     /* IPI: TLB shootdown */
+#endif
