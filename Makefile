@@ -75,7 +75,7 @@ IPC_SRC_l4 += kernels/micro/ipc/l4_fast.c kernels/micro/ipc/regs.c
 ULIB_SRC := user/crt0.S user/os_common.c $(LIB_SRC)
 PROG_init := user/init.c
 PROG_selftest := tests/guest/selftest.c tests/guest/st_core.c tests/guest/st_svc.c \
-	tests/guest/st_attack.c tests/guest/st_quota.c
+	tests/guest/st_attack.c tests/guest/st_quota.c tests/guest/st_smp.c
 mono_PROG_selftest := tests/guest/st_mono.c
 micro_PROG_selftest := tests/guest/st_micro.c
 # ...and per micro IPC strategy: IPC_PROG_<program>_<ipc>

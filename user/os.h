@@ -23,6 +23,8 @@ int os_yield(void);
 int os_set_prio(int pid, int prio);   /* ourself (0) or a child; 1 .. our own base priority;
                                        * prio 0: -> its base priority */
 int os_getpid(void);
+int os_set_cpu(int pid, int cpu);   /* ourself (0) or a child runs on that CPU from now on */
+int os_get_cpu(void);               /* the CPU we run on | the number of CPUs << 16 */
 int os_null(void);                                  /* null system call */
 int os_findproc(const char *image);
 int os_counters(struct kcounters *c);

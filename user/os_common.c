@@ -26,6 +26,8 @@ int os_wait(int pid, int *status)
 int os_kill(int pid) { return (int)syscall3(SYS_KILL, (uint64_t)pid, 0, 0); }
 int os_yield(void) { return (int)syscall3(SYS_YIELD, 0, 0, 0); }
 int os_set_prio(int pid, int prio) { return (int)syscall3(SYS_SET_PRIO, (uint64_t)pid, (uint64_t)prio, 0); }
+int os_set_cpu(int pid, int cpu) { return (int)syscall3(SYS_SET_CPU, (uint64_t)pid, (uint64_t)cpu, 0); }
+int os_get_cpu(void) { return (int)syscall3(SYS_GET_CPU, 0, 0, 0); }
 int os_getpid(void) { return (int)syscall3(SYS_GETPID, 0, 0, 0); }
 int os_null(void) { return (int)syscall3(SYS_NULL, 0, 0, 0); }
 int os_findproc(const char *image) { return (int)syscall3(SYS_FINDPROC, (uint64_t)image, 0, 0); }

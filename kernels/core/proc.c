@@ -157,7 +157,9 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 	p->pid = nextpid++;
 	pidmap[(unsigned)p->pid % PIDMAP] = p;
 	p->prio = p->base_prio = prio;
-	p->cpu = parent ? parent->cpu : cpu_id();
+#ifdef MKB_SMP
+	p->cpu = parent ? parent->cpu : cpu_id();   /* 0 on one CPU: p was zeroed */
+#endif
 	p->parent = parent;
 	p->image = img;
 	p->server_ep = -1;
@@ -276,8 +278,25 @@ void proc_kill(struct proc *p, int status)
 {
 	if (p == curproc)
 		proc_exit(status);
+#ifdef MKB_SMP
+	if (p->state == P_RUNNING) {   /* on another CPU: it ends itself there, at its */
+		p->killed = status ? status : EXIT_KILLED;   /* next kernel entry (proc_killed) */
+		smp_resched(p->cpu);
+		return;
+	}
+#endif
 	proc_teardown(p, status);
 }
+
+#ifdef MKB_SMP
+/* At every kernel entry from ring 3: a process another CPU killed while
+ * it ran here ends now, before it can block with the kill pending. */
+void proc_killed(void)
+{
+	if (curproc->killed)
+		proc_exit(curproc->killed);
+}
+#endif
 
 /* Wait for a child (pid, or -1 for any) to end; returns its pid and
  * stores its status, or -E_CHILD if there is no such child. */

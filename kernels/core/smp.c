@@ -59,7 +59,13 @@
 struct cpu cpus[NCPU];
 int ncpu = 1;
 static uint8_t ap_stacks[NCPU][AP_STACK] __attribute__((aligned(4096)));
-static volatile uint32_t bkl;     /* the big kernel lock: 0 free, 1 held */
+/* The big kernel lock: a ticket lock, so CPUs take it in the order they
+ * asked (seL4's is a queue lock too, for the same fairness). An unfair
+ * test-and-set lock starves a CPU under QEMU's round-robin emulation:
+ * a waiting CPU looks once per turn (each pause ends its turn), the CPU
+ * that holds the lock runs a whole turn of millions of instructions,
+ * and the lock is rarely free at the moment a turn ends. */
+static volatile uint32_t bkl_next, bkl_serving;
 static volatile int bkl_owner = -1;
 static uint32_t timer_count;      /* APIC timer counts per tick */
 extern uint64_t boot_pd[512], boot_pml4[];
@@ -287,24 +293,26 @@ void kernel_lock(void)
 	struct cpu *c = smp_cpu();
 	if (bkl_owner == c->id)
 		panic("smp: CPU %d takes the kernel lock it holds", c->id);
-	while (__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
-		do {
-			flush_here();
-			cpu_pause();
-		} while (bkl);
+	uint32_t ticket = __atomic_fetch_add(&bkl_next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&bkl_serving, __ATOMIC_ACQUIRE) != ticket) {
+		flush_here();
+		cpu_pause();
+	}
 	bkl_owner = c->id;
 }
 
 void kernel_unlock(void)
 {
 	bkl_owner = -1;
-	__atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&bkl_serving, bkl_serving + 1, __ATOMIC_RELEASE);
 }
 
 void smp_resched(int cpu)
 {
-	if (cpu != cpu_id())
+	if (cpu != cpu_id()) {
 		send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
+		kstat.ipis++;
+	}
 }
 
 void smp_tlb_shootdown(const uint64_t *pml4)
@@ -314,6 +322,7 @@ void smp_tlb_shootdown(const uint64_t *pml4)
 		if (i != me && cpus[i].cr3 == (uint64_t)pml4) {
 			cpus[i].flush = 1;
 			send_ipi(cpus[i].apic_id, VEC_FLUSH);
+			kstat.ipis++;
 			kstat.shootdowns++;
 		}
 	for (int i = 0; i < ncpu; i++)

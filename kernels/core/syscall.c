@@ -45,6 +45,9 @@ void syscall_dispatch(struct sysframe *sf)
 	kernel_lock();   /* SMP: the big kernel lock (smp.h); nothing on one CPU */
 	kstat.kentries++;
 	curproc->sf = sf;
+#ifdef MKB_SMP
+	proc_killed();
+#endif
 	uint64_t n = sf->rax;
 	sf->rax = (uint64_t)(n < NSYSCALLS && mode_syscalls[n] ? mode_syscalls[n](sf) : -E_NOSYS);
 	kernel_unlock();

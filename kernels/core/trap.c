@@ -117,6 +117,10 @@ static void trap_locked(struct trapframe *tf)
 	int from_user = (tf->cs & 3) == 3;
 	if (from_user)
 		kstat.kentries++;
+#ifdef MKB_SMP
+	if (from_user)
+		proc_killed();
+#endif
 	if (tf->vector == VEC_TIMER) {
 		timer_tick(from_user);
 		return;

@@ -72,6 +72,9 @@ static int child_role(const char *role, const char *arg)
 	if (r >= 0)
 		return r;
 	r = role_quota(role, arg);
+	if (r >= 0)
+		return r;
+	r = role_smp(role, arg);
 	return r >= 0 ? r : role_mode(role, arg);
 }
 
@@ -91,6 +94,7 @@ int main(const char *arg)
 	test_mode();
 	test_attacks();
 	test_quotas();
+	test_smp();
 	os_printf(MKB_PREFIX "{\"type\":\"done\",\"status\":%d}\n", failures);
 	return failures ? 1 : 0;
 }

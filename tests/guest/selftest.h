@@ -20,6 +20,8 @@ int role_quota(const char *role, const char *arg);
 void test_mode(void);         /* st_mono.c or st_micro.c */
 int role_mode(const char *role, const char *arg);
 int role_echo(const char *arg);
+void test_smp(void);          /* st_smp.c */
+int role_smp(const char *role, const char *arg);
 void test_ipc_strategy(void); /* micro: st_ipc_<strategy>.c */
 int role_ipc(const char *role, const char *arg);
 #endif

@@ -97,6 +97,7 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 struct proc *proc_of_space(const uint64_t *pml4);
 void proc_exit(int status) __attribute__((noreturn));
 void proc_kill(struct proc *p, int status);
+void proc_killed(void);
 int proc_wait(int pid, int *status);
 struct proc *proc_find(int pid);
 struct proc *proc_find_name(const char *name);
