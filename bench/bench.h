@@ -58,6 +58,8 @@ struct bench_run {
 	int windows;                /* samples counted by windows (bench_window) */
 	int window_open;
 	char check[BENCH_CHECK_MAX];
+	const char *placement;      /* where its processes run (the smp workload), or 0:
+				     * set after bench_begin, printed as "placement" */
 	uint64_t work;              /* units of work in a sample (jobs, operations), or 0:
 				     * set after bench_begin, printed as "work" */
 };
@@ -106,4 +108,21 @@ int wl_calib(const struct bench_args *a);   /* wl_calib.c: the cycle model's che
 int wl_kvstore(const struct bench_args *a);   /* apps/: the application workloads (app.h) */
 int wl_build(const struct bench_args *a);
 int wl_mix(const struct bench_args *a);
+int wl_smp(const struct bench_args *a);       /* wl_smp.c: several CPUs */
+
+/* wl_smp.c's polling round trip: a request and a reply slot in a shared
+ * segment, each a sequence number and a length on a cache line of their
+ * own, then the bytes. The partner (helper.c, role=poll) stops at
+ * SMP_POLL_STOP; a side gives up after SMP_POLL_SPINS polls. */
+#define SMP_POLL_MAX 65536
+#define SMP_POLL_SPINS 100000000ULL
+#define SMP_POLL_STOP (~0ULL)
+struct smp_slot {
+	volatile uint64_t seq, len;
+	uint8_t pad[48];
+	uint8_t data[SMP_POLL_MAX];
+};
+struct smp_poll {
+	struct smp_slot req, resp;
+};
 #endif

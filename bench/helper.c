@@ -15,7 +15,10 @@
  *                                       post D (U=1: the user-level
  *                                       semaphores in the segment's header)
  *   role=fscheck name=F len=L           read file F, check L bytes of it
+ *   role=poll seg=S                     answer wl_smp.c's polled round trips
+ *                                       in segment S (struct smp_poll)
  * Exit status 0 means every check held. */
+#include "bench.h"
 #include "fmt.h"
 #include "os.h"
 #include "shm_layout.h"
@@ -128,6 +131,37 @@ static int file_check(const char *arg)
 	return os_fs_close(h) ? 15 : 0;
 }
 
+/* Poll the request slot (pause in the loop: it lets a waiting CPU's
+ * turn go, docs/multicore.md) and answer each new message with its bytes. */
+static int poll_echo(const char *arg)
+{
+	long seg = arg_long(arg, "seg");
+	long at = seg < 0 ? -1 : os_shm_attach((int)seg);
+	if (at <= 0)
+		return 20;
+	struct smp_poll *sp = (struct smp_poll *)at;
+	uint64_t last = 0, spins = 0;
+	for (;;) {
+		uint64_t seq = __atomic_load_n(&sp->req.seq, __ATOMIC_ACQUIRE);
+		if (seq == SMP_POLL_STOP)
+			break;
+		if (seq == last) {
+			if (++spins >= SMP_POLL_SPINS)
+				return 21;
+			__asm__ volatile("pause" ::: "memory");
+			continue;
+		}
+		uint64_t n = sp->req.len;
+		if (n > SMP_POLL_MAX)
+			return 22;
+		memcpy(sp->resp.data, sp->req.data, n);
+		sp->resp.len = n;
+		__atomic_store_n(&sp->resp.seq, seq, __ATOMIC_RELEASE);
+		last = seq, spins = 0;
+	}
+	return os_shm_detach((int)seg) ? 23 : 0;
+}
+
 int main(const char *arg)
 {
 	char role[16];
@@ -158,5 +192,7 @@ int main(const char *arg)
 		return shm_consumer(arg);
 	if (!strcmp(role, "fscheck"))
 		return file_check(arg);
+	if (!strcmp(role, "poll"))
+		return poll_echo(arg);
 	return 5;
 }

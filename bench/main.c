@@ -25,6 +25,7 @@ static const struct {
 	{ "kvstore", wl_kvstore },   /* apps/: the application workloads */
 	{ "build", wl_build },
 	{ "mix", wl_mix },
+	{ "smp", wl_smp },       /* several CPUs: an SMP kernel */
 	{ "calib", wl_calib },   /* the cycle model's check, not a benchmark */
 };
 

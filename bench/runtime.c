@@ -83,6 +83,7 @@ void bench_begin(struct bench_run *r, const struct bench_params *p)
 	r->check[0] = '\0';
 	r->windows = r->window_open = 0;
 	r->work = 0;
+	r->placement = 0;
 	memset(&r->acc, 0, sizeof r->acc);
 	memset(&r->w0, 0, sizeof r->w0);
 	bench_overhead();
@@ -145,7 +146,8 @@ static void events_json(char *out, size_t cap, const struct kcounters *ev, unsig
 				  per(a, sizeof a, ev->copies[i], n), copy_names[i],
 				  per(b, sizeof b, ev->copy_bytes[i], n));
 	if (k < cap)
-		fmt_snprintf(out + k, cap - k, ",\"rights\":%s,\"kbufs\":%lu}", per(a, sizeof a, ev->rights, n),
+		fmt_snprintf(out + k, cap - k, ",\"rights\":%s,\"ipis\":%s,\"kbufs\":%lu}",
+			     per(a, sizeof a, ev->rights, n), per(b, sizeof b, ev->ipis, n),
 			     (unsigned long)ev->kbufs);
 }
 
@@ -159,7 +161,7 @@ int bench_end(struct bench_run *r)
 		bench_fail(r, "no samples");
 	struct bench_stats s;
 	bench_stats(r->samples, r->n, &s);
-	char size[24], mean[32], sd[32], shape[48] = "";
+	char size[24], mean[32], sd[32], shape[96] = "";
 	static char events[1024];
 	if (r->p.size >= 0)
 		fmt_snprintf(size, sizeof size, "%ld", (long)r->p.size);
@@ -170,6 +172,9 @@ int bench_end(struct bench_run *r)
 	if (r->work)   /* after the shape, if any */
 		fmt_snprintf(shape + strlen(shape), sizeof shape - strlen(shape), ",\"work\":%lu",
 			     (unsigned long)r->work);
+	if (r->placement)
+		fmt_snprintf(shape + strlen(shape), sizeof shape - strlen(shape), ",\"placement\":\"%s\"",
+			     r->placement);
 	/* Windows: the measured work only. Otherwise the whole loop, less the
 	 * os_counters calls themselves (the second call's kernel entry and the
 	 * first call's copy-out). */

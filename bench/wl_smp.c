@@ -1,0 +1,165 @@
+/*
+ * wl_smp.c - the multicore round trips (the SMP kernels, CPUS=2 or 4;
+ * kernels/core/include/smp.h). The client runs on CPU 0; its echo
+ * partner (bench-helper) on CPU 0 or CPU 1, placed with SYS_SET_CPU;
+ * every row says where ("placement").
+ *   ipc_same, ipc_cross   the pingpong workload's round trip over the
+ *                         mode's channel (mono: packet pipes; micro: the
+ *                         strategy's call and reply), the partner on the
+ *                         client's CPU or the next one: a cross-core
+ *                         round trip wakes the other CPU with an IPI
+ *                         each way (blocking).
+ *   poll_cross            a round trip with no system call: the message
+ *                         and a sequence number written into shared
+ *                         memory, the partner polling for it (pause in
+ *                         the loop) on the other CPU and answering the
+ *                         same way; Barrelfish's user-level message
+ *                         passing between cores (Baumann et al., "The
+ *                         Multikernel", SOSP 2009, section 4.6). Polling
+ *                         on one CPU would wait for a timer tick, so
+ *                         there is no poll_same.
+ * What a figure counts under -icount: docs/multicore.md.
+ */
+#include "bench.h"
+#include "fastpat.h"
+#include "fmt.h"
+#include "os.h"
+#include "protocol.h"
+#include "str.h"
+
+static struct bench_run run;
+static uint8_t out[65536] __attribute__((aligned(4096))), in[65536] __attribute__((aligned(4096)));
+
+static void fill(uint8_t *b, size_t n, unsigned iter)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(i * 13 + iter * 5 + (i >> 9));
+}
+
+static inline __attribute__((always_inline)) void
+check(unsigned i, long r, int64_t n, uint64_t ticks)
+{
+	if (r != n)
+		bench_fail(&run, "round trip %u: reply of %ld bytes, want %ld", i, r, (long)n);
+	else if (!pat_equal(out, in, (size_t)n))
+		bench_fail(&run, "round trip %u: reply differs from the message", i);
+	else if (i >= run.p.warmup)
+		bench_sample(&run, ticks);
+}
+
+static int place(int pid, int cpu, const char *variant)
+{
+	int r = os_set_cpu(pid, cpu);
+	if (r < 0)
+		bench_fail(&run, "%s: cannot place pid %d on CPU %d (%d)", variant, pid, cpu, r);
+	return r;
+}
+
+/* The mode's channel, the partner on CPU server_cpu. */
+static int measure_ipc(const struct bench_args *a, int64_t n, int server_cpu, const char *variant)
+{
+	struct bench_count c = bench_scale(a->iters, a->warmup, n);
+	struct bench_params p = { "smp", variant, n, "round_trip", 0, c.iters, c.warmup };
+	char arg[64], where[32];
+	long ch = os_chan_create();
+	fmt_snprintf(arg, sizeof arg, "role=echo ch=%ld cap=%lu ool=0", ch, (unsigned long)n);
+	int pid = ch < 0 ? (int)ch : os_spawn("bench-helper", arg), st;
+	bench_begin(&run, &p);
+	fmt_snprintf(where, sizeof where, "client 0, server %d", server_cpu);
+	run.placement = where;
+	if (pid < 0) {
+		bench_fail(&run, "cannot start the echo partner (%d)", pid);
+		return bench_end(&run);
+	}
+	if (place(pid, server_cpu, variant) == 0)
+		for (unsigned i = 0; i < run.p.warmup + run.p.iters && !run.check[0]; i++) {
+			fill(out, (size_t)n, i);
+			if (i == run.p.warmup)
+				os_counters(&run.ev0);
+			bench_window(&run);
+			uint64_t t0 = bench_now();
+			long r = os_chan_call(ch, out, (size_t)n, in, (size_t)n);
+			uint64_t t1 = bench_now();
+			check(i, r, n, t1 - t0);
+		}
+	int failures = bench_end(&run);
+	os_kill(pid);
+	os_wait(pid, &st);
+	return failures;
+}
+
+/* Polling over shared memory (struct smp_poll, bench.h), the partner
+ * on CPU 1. */
+static int measure_poll(const struct bench_args *a, int64_t n)
+{
+	struct bench_count c = bench_scale(a->iters, a->warmup, n);
+	struct bench_params p = { "smp", "poll_cross", n, "round_trip", 0, c.iters, c.warmup };
+	static unsigned key = 0x53500;   /* a segment of its own per run (keys stay taken) */
+	int seg = os_shm_create(key++, sizeof(struct smp_poll)), pid = -1, st;
+	long at = seg < 0 ? seg : os_shm_attach(seg);
+	bench_begin(&run, &p);
+	run.placement = "client 0, server 1";
+	if (at <= 0) {
+		bench_fail(&run, "shared segment: create %d, attach %ld", seg, at);
+		return bench_end(&run);
+	}
+	struct smp_poll *sp = (struct smp_poll *)at;
+	sp->req.seq = sp->resp.seq = 0;
+	sp->req.len = 0;
+	char arg[48];
+	fmt_snprintf(arg, sizeof arg, "role=poll seg=%d", seg);
+	pid = os_spawn("bench-helper", arg);
+	if (pid < 0)
+		bench_fail(&run, "cannot start the polling partner (%d)", pid);
+	else if (place(pid, 1, "poll_cross") == 0)
+		for (unsigned i = 0; i < run.p.warmup + run.p.iters && !run.check[0]; i++) {
+			fill(out, (size_t)n, i);
+			if (i == run.p.warmup)
+				os_counters(&run.ev0);
+			bench_window(&run);
+			uint64_t seq = i + 1, spins = 0;
+			uint64_t t0 = bench_now();
+			memcpy(sp->req.data, out, (size_t)n);
+			sp->req.len = (uint64_t)n;
+			__atomic_store_n(&sp->req.seq, seq, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&sp->resp.seq, __ATOMIC_ACQUIRE) != seq && ++spins < SMP_POLL_SPINS)
+				__asm__ volatile("pause" ::: "memory");
+			long r = (long)sp->resp.len;
+			memcpy(in, sp->resp.data, (size_t)n);
+			uint64_t t1 = bench_now();
+			if (spins >= SMP_POLL_SPINS)
+				bench_fail(&run, "round trip %u: no answer after %lu polls", i, (unsigned long)spins);
+			check(i, r, n, t1 - t0);
+		}
+	int failures = bench_end(&run);
+	if (pid > 0) {
+		__atomic_store_n(&sp->req.seq, SMP_POLL_STOP, __ATOMIC_RELEASE);
+		os_wait(pid, &st);
+		if (st != 0 && !failures)
+			os_printf("smp: the polling partner ended with status %d\n", st);
+	}
+	os_shm_detach(seg);
+	return failures;
+}
+
+int wl_smp(const struct bench_args *a)
+{
+	int cpus = os_get_cpu() >> 16;
+	if (cpus < 2) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"smp: needs 2 CPUs or more, has %d "
+			  "(CPUS=2, an SMP kernel)\"}\n", cpus);
+		return 1;
+	}
+	if (os_set_cpu(0, 0) < 0)
+		return 1;
+	int failures = 0;
+	for (unsigned i = 0; i < a->nsizes; i++) {
+		int64_t n = a->sizes[i];
+		if (n > SMP_POLL_MAX)
+			continue;
+		failures += measure_ipc(a, n, 0, "ipc_same");
+		failures += measure_ipc(a, n, 1, "ipc_cross");
+		failures += measure_poll(a, n);
+	}
+	return failures;
+}
