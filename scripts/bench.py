@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkb import (accel, budgets, cli, engine, hostrun, linuxguest, matrix, mca, model,  # noqa: E402
-                 protocol, provenance, qemu, report_linux, results, schedule, stats,
+                 protocol, provenance, qemu, report_linux, report_smp, results, schedule, stats,
                  strategies, table, verdict)
 from mkb.units import map_unit  # noqa: E402
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
@@ -56,8 +56,13 @@ def parse_args(argv):
                    help="the micro strategy that mono is set against in the tables (default: "
                         f"{matrix.DEFAULT_IPC} if it ran, else the first of --ipc)")
     p.add_argument("--workloads", default=",".join(matrix.WORKLOADS),
-                   help=f"comma separated, of {','.join(matrix.WORKLOADS)}, or apps for "
-                        f"{','.join(matrix.APPS)} (default: all)")
+                   help=f"comma separated, of {','.join(matrix.VALID_WORKLOADS)}, or apps for "
+                        f"{','.join(matrix.APPS)} (default: all but "
+                        f"{','.join(matrix.MULTICORE)}, which needs --cpus 2 or 4)")
+    p.add_argument("--cpus", default="1",
+                   help="CPU counts, comma separated, of 1,2,4 (default 1): each guest system "
+                        "boots once per count; above 1 its SMP kernel (build/<system>-smp) under "
+                        "QEMU -smp, named <system>@<cpus>, rows carrying cpus")
     p.add_argument("--app-sweep", action="store_true",
                    help="run the application workloads over all their sizes (default: one "
                         "size each; make bench sets this when WORKLOADS names them)")
@@ -110,7 +115,10 @@ def parse_args(argv):
     args = p.parse_args(argv)
     try:
         args.modes = matrix.parse_list(args.modes, matrix.MODES, "mode")
-        args.workloads = matrix.parse_list(args.workloads, matrix.WORKLOADS, "workload", matrix.ALIASES)
+        args.workloads = matrix.parse_list(args.workloads, matrix.VALID_WORKLOADS, "workload",
+                                           matrix.ALIASES)
+        args.cpus = matrix.parse_cpus(args.cpus)
+        matrix.check_cpus(args.workloads, args.cpus)
         args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
         args.mach_handoff = matrix.parse_list(args.mach_handoff, matrix.HANDOFFS,
                                               "mach handoff setting")
@@ -158,8 +166,9 @@ def guest_boot(args, ctx, system, workload, shape=None):
     linux = matrix.mode_of(system) == matrix.LINUX_GUEST
     if linux:   # Debian's kernel, our init (linuxguest.py)
         kernel, append = ctx["linux"]["kernel"], linuxguest.append(system, append)
+    cpus = matrix.cpus_of(system)
     argv = qemu.command(args.qemu, "@in:kernel", append, ctx["accel"], kvm_cpu=ctx["kvm_cpu"],
-                        memory=linuxguest.MEMORY if linux else "128M")
+                        memory=linuxguest.MEMORY if linux else "128M", cpus=cpus)
     log = os.path.join("logs", run_name(system, workload, shape).replace(" ", "-") + ".log")
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
     if linux:
@@ -184,6 +193,8 @@ def guest_boot(args, ctx, system, workload, shape=None):
         info["shape"] = shape
     if handoff:
         info["handoff"] = handoff
+    if cpus > 1:
+        info["cpus"] = cpus
     timeout = args.timeout or WALL_LIMIT
     if ctx["accel"] == "icount":
         budget, source = budgets.budget_of(ctx["reference"], args, system, workload, shape)
@@ -277,6 +288,8 @@ def collect_guest(args, ctx, future, info, repriced=0):
             r["handoff"] = info["handoff"]
         if info.get("mitigations"):
             r["mitigations"] = info["mitigations"]
+        if info.get("cpus"):
+            r["cpus"] = info["cpus"]
     if done.outputs.get("kprof") is not None and found:   # where Linux's instructions go
         why = linuxguest.attach_profiles(found, kprof_out, ctx, args.kernel_dir, args.qemu)
         if why:
@@ -319,6 +332,7 @@ def build_meta(args, ctx):
         "accel_reason": ctx["accel_reason"], "host_cpu": provenance.host_cpu(),
         "python": sys.version.split()[0],
         "matrix": {"modes": args.modes, "ipc": args.ipc, "mach_handoff": args.mach_handoff,
+                   "cpus": args.cpus,
                    "workloads": args.workloads, "app_sweep": args.app_sweep,
                    # what each workload's boots ran (iters, warmup): fileio's
                    # default differs from the run's (matrix.ITERS_OF)
@@ -389,7 +403,7 @@ def main(argv=None):
     results.update_latest(args.results_dir, run_id)
     print(f"run {run_id}: accelerator {chosen} ({reason})")
 
-    plan = matrix.plan(args.modes, args.workloads, args.ipc, args.mach_handoff)
+    plan = matrix.plan(args.modes, args.workloads, args.ipc, args.mach_handoff, args.cpus)
     plan += [("linux", "all", None)] if "linux" in args.modes else []
     everything = []
     # Under icount a boot's figures do not depend on the host, so boots may
@@ -492,10 +506,12 @@ def finish_run(args, ctx, meta, plan, everything):
     meta["complete"] = True
     results.write_summary(os.path.join(run_dir, "summary.csv"), everything)
     results.write_json(os.path.join(run_dir, "meta.json"), meta)
-    ok = model.measured([r for r in everything if r["check"] == "ok"])
-    modeled = model.modeled([r for r in everything if r["check"] == "ok"])
+    measured = model.measured([r for r in everything if r["check"] == "ok"])
+    ok = stats.one_cpu_rows(measured)   # several CPUs: report_smp's tables
+    modeled = stats.one_cpu_rows(model.modeled([r for r in everything if r["check"] == "ok"]))
     shown = stats.comparable(ok, args.vs)
-    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok, modeled, args.vs)
+    results.write_tables(os.path.join(run_dir, "table.txt"), shown, ok, modeled, args.vs,
+                         multicore=measured)
     if shown:
         print()
         print(table.terminal(shown, ok))
@@ -508,6 +524,8 @@ def finish_run(args, ctx, meta, plan, everything):
         print(table.render(*report_linux.side_by_side(ok, args.vs)))
     if modeled:
         print(table.modeled_summary(shown, stats.comparable(modeled, args.vs), ctx["model"]))
+    if report_smp.text(measured):
+        print("\n" + report_smp.text(measured))
     print(f"\nresults: {run_dir} (every result: table.txt, summary.csv)")
     if meta["failures"]:
         ran = [f for f in meta["failures"] if not f["reason"].startswith("not run: ")]

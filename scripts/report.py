@@ -31,7 +31,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "report"))
 from mkb import cli  # noqa: E402
-from mkb import (apps, bands, extract, matrix, published, report_faults, report_linux,  # noqa: E402
+from mkb import (apps, bands, extract, matrix, published, report_faults, report_linux, report_smp,  # noqa: E402
                  report_queries, report_tables, results, strategies, table)
 from gnuplot_figure import gnuplot_script, picture_layout, picture_size, run_gnuplot  # noqa: E402
 
@@ -464,7 +464,8 @@ def provenance_html(run):
 
 SECTIONS = (("units", "What one number is"), ("headline", "Headline: micro / mono per workload"),
             ("strategies", "IPC strategies"), ("apps", "Applications"),
-            ("linux-guest", "Linux as a guest"), ("modeled", "Modeled cycles"),
+            ("linux-guest", "Linux as a guest"), ("smp", "Several CPUs"),
+            ("modeled", "Modeled cycles"),
             ("faults", "Fault isolation"), ("published", "Ours beside published"),
             ("reproduce", "Reproduce a published figure"), ("figures", "Figures"),
             ("all", "All results"), ("provenance", "Provenance"))
@@ -580,6 +581,7 @@ def write_report(ctx, figs, out, final):
             apps=apps.html_section(run, _scroll),
             linux_guest=report_linux.html_section(
                 run, _scroll, matrix.ipc_of(ctx.choice.primary) if ctx.choice.primary else None),
+            smp=report_smp.html_section(run, _scroll),
             modeled=modeled_html(ctx),
             faults=report_faults.faults_html(ctx),
             reproduce=reproduce_html(ctx, items, final),

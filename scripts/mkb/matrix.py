@@ -24,6 +24,16 @@ MECHANISMS = ("null", "pingpong", "shm", "sem", "fileio")
 APPS = ("kvstore", "build", "mix")
 WORKLOADS = MECHANISMS + APPS
 ALIASES = {"apps": APPS}
+# Several CPUs (CPUS=2,4: the SMP kernels, build/<system>-smp/, under
+# QEMU's -smp): every workload runs there too, all its processes on CPU 0
+# (what SMP readiness costs), and the multicore workloads run only there
+# (bench/wl_smp.c). A system on N > 1 CPUs is named "<system>@N"; its
+# rows carry "cpus" (rows without it ran on one CPU, the uniprocessor
+# kernel). Not part of the default run: named in WORKLOADS.
+MULTICORE = ("smp",)
+VALID_WORKLOADS = WORKLOADS + MULTICORE
+CPUS = (1, 2, 4)   # the SMP kernel starts 4 CPUs at most (kernels/core/include/smp.h: NCPU)
+CPUS_SEP = "@"
 
 SIZES = {
     "pingpong": [0, 8, 64, 256, 1024, 4096, 16384, 65536],
@@ -35,6 +45,7 @@ SIZES = {
     "kvstore": [100, 1024],
     "build": [8, 32, 128],
     "mix": [1, 2, 4, 8],
+    "smp": [8, 4096],
 }
 # The applications in a run that did not name them (the default run): one
 # size each, so that the whole default run keeps its time goal; naming
@@ -49,6 +60,7 @@ QUICK_SIZES = {
     "kvstore": [100],
     "build": [8],
     "mix": [2],
+    "smp": [8],
 }
 # (mode, workload) -> its shapes, one boot each; the first is the primary
 # one that micro/mono ratios use (fs: one hop, like mono's one system call).
@@ -105,26 +117,42 @@ def primary_shape(workload):
     return None
 
 
-def system(mode, ipc=None, handoff=None, mitigations=None):
+def system(mode, ipc=None, handoff=None, mitigations=None, cpus=None):
     """A system's name: "mono", "micro-<ipc>" (its kernel under
     build/micro-<ipc>/), "micro-mach+handoff" (mach booted with handoff=on),
-    "linux-guest" (mitigations off) or "linux-guest+mitigations"."""
+    "linux-guest" (mitigations off) or "linux-guest+mitigations"; a guest
+    kernel on cpus > 1 CPUs gets "@<cpus>" ("mono@2")."""
     if mode == LINUX_GUEST:
         return LINUX_GUEST + (MITIGATIONS_SUFFIX if mitigations == "default" else "")
+    at = f"{CPUS_SEP}{cpus}" if mode in GUEST_MODES and cpus and int(cpus) > 1 else ""
     if mode != "micro":
-        return mode
+        return mode + at
     name = f"micro-{ipc or DEFAULT_IPC}"
-    return name + HANDOFF_SUFFIX if handoff == "on" and ipc == HANDOFF_IPC else name
+    return (name + HANDOFF_SUFFIX if handoff == "on" and ipc == HANDOFF_IPC else name) + at
 
 
 def system_of(row):
     """The system a result row (or run info) is from."""
-    return system(row["mode"], row.get("ipc"), row.get("handoff"), row.get("mitigations"))
+    return system(row["mode"], row.get("ipc"), row.get("handoff"), row.get("mitigations"),
+                  row.get("cpus"))
+
+
+def cpus_of(system_name):
+    """How many CPUs a system runs on ("mono@2" -> 2, "mono" -> 1)."""
+    _, at, n = system_name.partition(CPUS_SEP)
+    return int(n) if at else 1
+
+
+def one_cpu(system_name):
+    """The system's name on one CPU ("micro-sel4@2" -> "micro-sel4")."""
+    return system_name.split(CPUS_SEP, 1)[0]
 
 
 def build_of(system_name):
-    """The build directory of a system ("micro-mach+handoff" -> "micro-mach")."""
-    return system_name.split("+", 1)[0]
+    """The build directory of a system ("micro-mach+handoff" -> "micro-mach";
+    on several CPUs the SMP kernel: "mono@2" -> "mono-smp")."""
+    base = one_cpu(system_name).split("+", 1)[0]
+    return base + "-smp" if cpus_of(system_name) > 1 else base
 
 
 def handoff_of(system_name):
@@ -143,15 +171,15 @@ def label(system_name):
 
 
 def mode_of(system_name):
-    """The kernel mode of a system name ("micro-l4" -> "micro")."""
+    """The kernel mode of a system name ("micro-l4" -> "micro", "mono@2" -> "mono")."""
     if system_name.startswith(LINUX_GUEST):
         return LINUX_GUEST
-    return system_name.split("-", 1)[0]
+    return one_cpu(system_name).split("-", 1)[0]
 
 
 def ipc_of(system_name):
     """The IPC strategy of a system name: the micro strategy, or the mode."""
-    return label(build_of(system_name))
+    return label(one_cpu(system_name).split("+", 1)[0])
 
 
 def all_systems(ipcs=IPCS, handoffs=HANDOFFS):
@@ -163,17 +191,35 @@ def all_systems(ipcs=IPCS, handoffs=HANDOFFS):
     return out
 
 
-def plan(modes, workloads, ipcs=IPCS, handoffs=("off",)):
+def plan(modes, workloads, ipcs=IPCS, handoffs=("off",), cpus=(1,)):
     """[(system, workload, shape)]: the guest boots of a run, in order;
     mode micro boots once per IPC strategy in ipcs (mach once per handoff
-    setting in handoffs); mode linux-guest boots each of LINUX_GUESTS for
-    each mechanism workload."""
+    setting in handoffs); each guest system once per CPU count in cpus
+    ("mono@2"), the multicore workloads only on 2 or more; mode
+    linux-guest boots each of LINUX_GUESTS for each mechanism workload,
+    on one CPU."""
     systems = [y for y in all_systems(ipcs, handoffs)
                if mode_of(y) in modes and mode_of(y) in GUEST_MODES]
-    out = [(y, w, s) for y in systems for w in workloads for s in shapes(mode_of(y), w)]
+    out = [(y + (f"{CPUS_SEP}{c}" if c > 1 else ""), w, s) for c in cpus for y in systems
+           for w in workloads if c > 1 or w not in MULTICORE for s in shapes(mode_of(y), w)]
     if LINUX_GUEST in modes:   # the mechanisms only: the applications use our os.h
         out += [(y, w, None) for y in LINUX_GUESTS for w in workloads if w in MECHANISMS]
     return out
+
+
+def check_cpus(workloads, cpus):
+    """Raise MatrixError if the multicore workloads are asked for with no
+    CPU count above 1 to run them on."""
+    multi = [w for w in workloads if w in MULTICORE]
+    if multi and max(cpus) < 2:
+        raise MatrixError(f"workload {', '.join(multi)} needs CPUS=2 or 4 (several CPUs), "
+                          f"not CPUS={','.join(str(c) for c in cpus)}")
+
+
+def parse_cpus(text):
+    """"1,2,4" -> [1, 2, 4], checked against CPUS."""
+    items = parse_list(text, tuple(str(c) for c in CPUS), "CPU count")
+    return [int(c) for c in items]
 
 
 def sizes_of(workload, quick, app_sweep=False):

@@ -62,17 +62,19 @@ ACCEL_FLAGS = {
 KVM_FALLBACK_CPU = "qemu64,+smep,+smap,+umip"
 
 
-def command(qemu, kernel, append, accel, memory="128M", kvm_cpu="host", reboot=False):
+def command(qemu, kernel, append, accel, memory="128M", kvm_cpu="host", reboot=False, cpus=1):
     """The argv that boots kernel with kernel command line append; under
-    KVM with the CPU model kvm_cpu. A reset (a triple fault, the guest's
-    own) ends QEMU unless reboot is set (several trials in one process,
-    kernels/core/trial.c)."""
+    KVM with the CPU model kvm_cpu; with cpus CPUs (QEMU's -smp: an SMP
+    kernel, kernels/core/include/smp.h). A reset (a triple fault, the
+    guest's own) ends QEMU unless reboot is set (several trials in one
+    process, kernels/core/trial.c)."""
     port = protocol.load().debug_exit_port
     flags = ["-accel", "kvm", "-cpu", kvm_cpu] if accel == "kvm" else ACCEL_FLAGS[accel]
     return [qemu, "-bios", FIRMWARE, "-kernel", kernel, "-append", append, "-m", memory,
             "-nodefaults", "-display", "none", "-serial", "stdio"] + \
         ([] if reboot else ["-no-reboot"]) + \
-        ["-monitor", "none", "-device", f"isa-debug-exit,iobase={port:#x},iosize=0x04"] + flags
+        ["-monitor", "none", "-device", f"isa-debug-exit,iobase={port:#x},iosize=0x04"] + flags + \
+        (["-smp", str(cpus)] if cpus > 1 else [])
 
 
 def budget_args(budget, out_path, plugin=BUDGET_PLUGIN):

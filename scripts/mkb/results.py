@@ -10,7 +10,7 @@ import json
 import os
 import time
 
-from . import model, parse, report_linux, stats, strategies, table
+from . import model, parse, report_linux, report_smp, stats, strategies, table
 
 SUMMARY_COLUMNS = ("workload", "mode", "ipc", "variant", "size", "what", "unit", "accel",
                    "n", "min", "median", "mean", "stddev", "p99", "kentries",
@@ -77,15 +77,16 @@ def write_summary(path, results):
             w.writerow(summary_row(r))
 
 
-def write_tables(path, results, every=None, modeled=None, vs=None):
+def write_tables(path, results, every=None, modeled=None, vs=None, multicore=None):
     """table.txt: every result (the comparison table) and the headline with
     its kernel events, in full width, then (every: all strategies' rows)
     mono against each other strategy, micro/mono of the headline per
     strategy and the IPC strategies side by side; the terminal shows a
     summary. results: a stats.comparable() set, micro being strategy vs."""
     with open(path, "w", encoding="utf-8") as f:
+        smp = report_smp.text(multicore or [])
         if not results:
-            f.write("no results\n")
+            f.write("no results\n" + (f"\n{smp}\n" if smp else ""))
             return
         who = table.micro_name(results)
         f.write(f"Units: {table.units_note(results)}.\n\nAll results (medians; {who})\n"
@@ -127,6 +128,8 @@ def write_tables(path, results, every=None, modeled=None, vs=None):
             if len(strategies.systems(modeled)) > 1:
                 f.write("\nIPC strategies in modeled cycles\n")
                 f.write(table.render(*strategies.table_rows(modeled)) + "\n")
+        if smp:
+            f.write(f"\n{smp}\n")
 
 
 class Run:
@@ -138,13 +141,18 @@ class Run:
         self.run_id = meta.get("run_id", os.path.basename(path))
 
     def ok_results(self):
-        """Measured results whose data check passed (the ones to plot);
-        the cycle model's rows are modeled_results()."""
-        return model.measured([r for r in self.results if r.get("check") == "ok"])
+        """Measured results whose data check passed (the ones to plot), on
+        one CPU; the cycle model's rows are modeled_results(), the rows of
+        several CPUs multicore_results()."""
+        return stats.one_cpu_rows(model.measured([r for r in self.results if r.get("check") == "ok"]))
 
     def modeled_results(self):
         """The cycle model's rows (unit modeled_cycles) of results that passed."""
-        return model.modeled([r for r in self.results if r.get("check") == "ok"])
+        return stats.one_cpu_rows(model.modeled([r for r in self.results if r.get("check") == "ok"]))
+
+    def multicore_results(self):
+        """Measured guest rows that passed, from boots on several CPUs (report_smp.py)."""
+        return report_smp.multicore(model.measured([r for r in self.results if r.get("check") == "ok"]))
 
     def comparable(self):
         """ok_results() that are set side by side (see stats.comparable)."""

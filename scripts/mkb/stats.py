@@ -264,8 +264,16 @@ def operations(results):
 def system(r):
     """Which system a row is from: "mono", "micro-<ipc>" (or
     "micro-mach+handoff") or "linux" (micro rows of runs older than the IPC
-    strategies are the default's), "linux-guest" or "linux-guest+mitigations"."""
-    return matrix.system_of(r) if r["mode"] in ("micro", matrix.LINUX_GUEST) else r["mode"]
+    strategies are the default's), "linux-guest" or "linux-guest+mitigations";
+    "<system>@<cpus>" on several CPUs."""
+    return matrix.system_of(r) if r["mode"] in ("mono", "micro", matrix.LINUX_GUEST) else r["mode"]
+
+
+def one_cpu_rows(results):
+    """Results without the guest rows of boots on several CPUs (the SMP
+    kernels: report_smp.py has their tables); the Linux host's rows stay,
+    each table picks its placement."""
+    return [r for r in results if r["mode"] not in matrix.GUEST_MODES or r.get("cpus", 1) == 1]
 
 
 def vs_strategy(results, ipc=None):

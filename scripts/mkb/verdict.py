@@ -26,7 +26,7 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
         reasons.append("no results")
     for r in found:
         got = matrix.system(r["mode"], r.get("ipc"))
-        if (got, r["workload"]) != (matrix.build_of(system), workload):
+        if (got, r["workload"]) != (matrix.build_of(matrix.one_cpu(system)), workload):
             reasons.append(f"result for {got} {r['workload']} in this boot")
         if shape and r.get("shape", shape) != shape:
             reasons.append(f"result with shape {r['shape']!r} in a fsshape={shape} boot")

@@ -1,0 +1,143 @@
+"""report_smp.py - our kernels on several CPUs (CPUS=2,4: the SMP kernels,
+bench/wl_smp.c): the round trip with both ends on one CPU and on two, the
+polled one, what the SMP kernel costs a workload left on one CPU, and the
+Linux host's own one-CPU and two-CPU round trips beside (its unit).
+
+Under -icount a multicore figure counts the instructions every CPU
+executed between the client's two time stamps (the guest's rdtsc is
+QEMU's one instruction counter); README.md, "Several CPUs", says what
+that can and cannot show. These rows are kept out of the one-CPU tables
+(stats.one_cpu_rows).
+"""
+from . import matrix, stats
+
+# (label, workload, variant): the round trips of bench/wl_smp.c
+ROUND_TRIPS = (("same CPU", "smp", "ipc_same"), ("across CPUs", "smp", "ipc_cross"),
+               ("polled, across CPUs", "smp", "poll_cross"))
+# One-CPU cases run on both kernels: what SMP readiness costs when every
+# process stays on CPU 0 (label, workload, variants by preference, size).
+COST_CASES = (
+    ("null system call", "null", ("syscall",), None),
+    ("IPC round trip 8 B", "pingpong", ("pipe", "call_replyrecv"), 8),
+    ("IPC round trip 4 KiB", "pingpong", ("pipe", "call_replyrecv"), 4096),
+    ("semaphore ping-pong", "sem", ("pingpong",), None),
+    ("file read 4 KiB", "fileio", ("seq_read",), 4096),
+)
+
+
+def multicore(results):
+    """The guest rows of a run that ran on several CPUs."""
+    return [r for r in results if r["mode"] in matrix.GUEST_MODES and r.get("cpus", 1) > 1]
+
+
+def _systems(rows):
+    """The multicore systems with rows ("mono@2", "micro-sel4@2"), in table order."""
+    have = {stats.system(r) for r in rows}
+    return [y + f"{matrix.CPUS_SEP}{c}" for c in matrix.CPUS[1:] for y in matrix.all_systems()
+            if y + f"{matrix.CPUS_SEP}{c}" in have]
+
+
+def _row(rows, system, workload, variant, size):
+    primary = matrix.primary_shape(workload)
+    for r in rows:
+        if (stats.system(r), r["workload"], r["variant"], r["size"]) == (system, workload, variant, size) \
+                and (r.get("shape") or primary) == primary:
+            return r
+    return None
+
+
+def _fmt(v):
+    return stats.fmt_num(v) if v is not None else "-"
+
+
+def round_trip_rows(results):
+    """(headers, rows): per multicore system and size, the round trip on
+    one CPU, across two, the difference, IPIs per round trip, the polled
+    one; then the Linux host's pipe round trip on one CPU and on two (ns)."""
+    rows = multicore(results)
+    sizes = sorted({r["size"] for r in rows if r["workload"] == "smp"}, key=lambda s: (s is None, s))
+    head = ["system", "size", "same CPU", "across CPUs", "across - same", "IPIs", "polled, across",
+            "unit"]
+    out = []
+    for y in _systems(rows):
+        for n in sizes:
+            same, cross, poll = (_row(rows, y, w, v, n) for _, w, v in ROUND_TRIPS)
+            if not (same or cross or poll):
+                continue
+            diff = cross["median"] - same["median"] if same and cross else None
+            ipis = (cross.get("events") or {}).get("ipis") if cross else None
+            out.append([matrix.label(y), stats.fmt_size(n), _fmt(same and same["median"]),
+                        _fmt(cross and cross["median"]), _fmt(diff), _fmt(ipis),
+                        _fmt(poll and poll["median"]), "instructions, all CPUs"])
+    for n in sizes:
+        one = _linux(results, n, 1)
+        two = _linux(results, n, 2)
+        if one or two:
+            out.append(["linux host", stats.fmt_size(n), _fmt(one and one["median"]),
+                        _fmt(two and two["median"]),
+                        _fmt(two["median"] - one["median"] if one and two else None), "-", "-",
+                        "ns (pipe)"])
+    return head, out
+
+
+def _linux(results, size, cpus):
+    for r in results:
+        if r["mode"] == "linux" and (r["workload"], r["variant"], r["size"]) == \
+                ("pingpong", "pipe", size) and r.get("cpus", 1) == cpus:
+            return r
+    return None
+
+
+def cost_rows(results):
+    """(headers, rows): the one-CPU cases each multicore system also ran on
+    its one-CPU kernel: both medians and their ratio."""
+    rows = [r for r in results if r["mode"] in matrix.GUEST_MODES]
+    head = ["case", "system", "one-CPU kernel", "SMP kernel, all on CPU 0", "SMP/one-CPU"]
+    out = []
+    for label, w, variants, size in COST_CASES:
+        for y in _systems(multicore(rows)):
+            base = matrix.one_cpu(y)
+            for v in variants:
+                a, b = _row(rows, base, w, v, size), _row(rows, y, w, v, size)
+                if a and b:
+                    out.append([label, matrix.label(y), _fmt(a["median"]), _fmt(b["median"]),
+                                f"{b['median'] / a['median']:.2f}x" if a["median"] else "-"])
+                    break
+    return head, out
+
+
+def text(results):
+    """The terminal's and table.txt's part: both tables, or "" without rows."""
+    if not multicore(results):
+        return ""
+    from . import table
+    parts = ["Several CPUs: round trips (medians; under icount the instructions of every CPU "
+             "between the client's time stamps)", table.render(*round_trip_rows(results))]
+    head, rows = cost_rows(results)
+    if rows:
+        parts += ["", "What the SMP kernel costs a workload left on CPU 0 (medians)",
+                  table.render(head, rows)]
+    return "\n".join(parts)
+
+
+def html_section(run, scroll):
+    """The report's section on several CPUs (scroll: (headers, rows) -> HTML)."""
+    res = run.ok_results() + run.multicore_results()
+    head, rows = round_trip_rows(res)
+    if not multicore(res):
+        return ("<p>No run on several CPUs here: <code>make bench CPUS=1,2 WORKLOADS=null,"
+                "pingpong,sem,smp</code> boots the SMP kernels with two CPUs.</p>")
+    parts = [
+        "<p>Medians. Under <code>-icount</code> a figure is the instructions every CPU executed "
+        "between the client's two time stamps (QEMU counts one clock for all CPUs): for a "
+        "blocking round trip that is the work on both CPUs along the chain send, IPI, wake, "
+        "receive and back; the CPUs never overlap in it, so it is not the latency two real "
+        "cores would show, and no contention shows (see README.md, Several CPUs).</p>",
+        scroll(head, rows)]
+    chead, crows = cost_rows(res)
+    if crows:
+        parts += ["<h3>What the SMP kernel costs a workload left on one CPU</h3>",
+                  "<p>The same boot's workloads on the uniprocessor kernel and on the SMP kernel "
+                  "with every process on CPU 0: the big kernel lock, the per-CPU data reached "
+                  "through GS, swapgs.</p>", scroll(chead, crows)]
+    return "\n".join(parts)
