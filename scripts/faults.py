@@ -112,6 +112,9 @@ def parse_args(argv):
                    help="local workers (default: one per CPU, up to 2)")
     p.add_argument("--cluster", default=None,
                    help="a Dask scheduler, tcp://host:port, to run the boots on its workers")
+    p.add_argument("--cpus", type=int, default=1, choices=matrix.CPUS,
+                   help="CPUs of every boot (default 1; 2 or 4: the SMP kernels, "
+                        "build/<system>-smp, systems named <system>@<cpus>)")
     p.add_argument("--trials", type=int, default=TRIALS,
                    help=f"boots per QEMU process, reset between them (default {TRIALS})")
     p.add_argument("--safety-net", type=float, default=None, help=argparse.SUPPRESS)  # tests
@@ -129,9 +132,9 @@ def parse_args(argv):
 
 def configs(args):
     """(system, mode, shape) of each configuration, in order."""
-    out = [("mono", "mono", None)]
+    out = [(matrix.system("mono", cpus=args.cpus), "mono", None)]
     for ipc in args.ipc:
-        out += [(matrix.system("micro", ipc), "micro", s) for s in ("fs", "fs+blk")]
+        out += [(matrix.system("micro", ipc, cpus=args.cpus), "micro", s) for s in ("fs", "fs+blk")]
     return out
 
 
@@ -150,13 +153,14 @@ def boot_spec(args, run_dir, system, shape, workload, seeds, budget):
         append += f" fault={WORKLOADS[workload]}:any:{seeds[0]}"
     if shape:
         append += f" fsshape={shape}"
-    argv = qemu.command(args.qemu, "@in:kernel", append, "icount", reboot=True) + \
+    argv = qemu.command(args.qemu, "@in:kernel", append, "icount", reboot=True,
+                        cpus=matrix.cpus_of(system)) + \
         qemu.budget_args(int(budget * BACKSTOP[0]) + BACKSTOP[1], "@out:budget", "@in:budget.so")
     what = "healthy" if not seeds else f"{seeds[0]}" + (f"-{seeds[-1]}" if n > 1 else "")
     name = f"{system}-{shape or 'kernel'}-{workload}-{what}"
     net = args.safety_net or qemu.safety_net(budget * n)
     return engine.Boot(argv, os.path.join(run_dir, "logs", name + ".process.log"), net,
-                       {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf"),
+                       {"kernel": os.path.join(args.kernel_dir, matrix.build_of(system), "kernel.elf"),
                         "budget.so": args.budget_plugin}, ["budget"],
                        key=(system, shape, workload, seeds or [None]), budget=budget)
 
@@ -497,7 +501,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     proto = protocol.load()
     for system, _, _ in configs(args):
-        kernel = os.path.join(args.kernel_dir, system, "kernel.elf")
+        kernel = os.path.join(args.kernel_dir, matrix.build_of(system), "kernel.elf")
         if not os.path.isfile(kernel):
             print(f"faults.py: kernel not built: {kernel}", file=sys.stderr)
             return 2

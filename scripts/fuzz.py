@@ -47,6 +47,9 @@ def parse_args(argv):
     p.add_argument("--trees", type=int, default=1,
                    help="fuzzed process trees at once, each under its own limits, while the "
                         "driver's own tree checks its service (1 to 4; default 1)")
+    p.add_argument("--cpus", type=int, default=1, choices=matrix.CPUS,
+                   help="CPUs of every boot (default 1; 2 or 4: the SMP kernels, "
+                        "build/<system>-smp, systems named <system>@<cpus>)")
     p.add_argument("--accel", default="tcg", choices=("tcg", "icount"),
                    help="tcg (fast, default) or icount (every boot repeats exactly)")
     p.add_argument("--timeout", type=float,
@@ -121,7 +124,9 @@ def judge(mode, args, outcome, log, proto):
         flight = failed[0] if failed else {"first": last, "count": max(nxt, 1)}
         out["in_flight"] = {"first": flight["first"], "count": flight["count"]}
         where = (f"MODES=micro IPC={matrix.ipc_of(mode)}" if matrix.mode_of(mode) == "micro"
-                 else f"MODES={mode}")
+                 else f"MODES={matrix.mode_of(mode)}")
+        if matrix.cpus_of(mode) > 1:
+            where += f" CPUS={matrix.cpus_of(mode)}"
         out["replay"] = (f"make fuzz {where} SEED={args.seed} FIRST={flight['first']} "
                          f"CALLS={flight['count']} FUZZ_ACCEL=icount")
     out["problems"] = problems
@@ -133,8 +138,8 @@ def boot(args, run_dir, system, calls, first, budget, tag=""):
     """The engine's Boot that fuzzes calls calls from first on system."""
     append = (f"run=fuzz calls={calls} seed={args.seed} first={first} "
               f"chunk={args.chunk} trees={args.trees} {args.append}").strip()
-    argv = qemu.command(args.qemu, "@in:kernel", append, args.accel)
-    inputs = {"kernel": os.path.join(args.kernel_dir, system, "kernel.elf")}
+    argv = qemu.command(args.qemu, "@in:kernel", append, args.accel, cpus=matrix.cpus_of(system))
+    inputs = {"kernel": os.path.join(args.kernel_dir, matrix.build_of(system), "kernel.elf")}
     timeout, outputs = args.timeout, []
     if budget:
         argv += qemu.budget_args(budget, "@out:budget", "@in:budget.so")
@@ -173,9 +178,10 @@ def main(argv=None):
     meta = {"run_id": run_id, "date": provenance.now_iso(), "git": provenance.git_state(),
             "qemu": qemu.version(args.qemu), "accel": args.accel, "modes": []}
     status = 0
-    systems = [matrix.system(m, i) for m in args.modes
+    systems = [matrix.system(m, i, cpus=args.cpus) for m in args.modes
                for i in (args.ipc if m == "micro" else (None,))]
-    built = [s for s in systems if os.path.isfile(os.path.join(args.kernel_dir, s, "kernel.elf"))]
+    built = [s for s in systems
+             if os.path.isfile(os.path.join(args.kernel_dir, matrix.build_of(s), "kernel.elf"))]
     if args.accel == "icount" and not os.path.isfile(args.budget_plugin):
         print(f"fuzz.py: the budget plugin is not built: {args.budget_plugin} (make budget)",
               file=sys.stderr)
@@ -205,7 +211,7 @@ def main(argv=None):
 
 def report(args, mode, futs, eng, meta, proto, run_dir):
     """Judge and print one kernel's fuzz boot; 1 if it broke."""
-    kernel = os.path.join(args.kernel_dir, mode, "kernel.elf")
+    kernel = os.path.join(args.kernel_dir, matrix.build_of(mode), "kernel.elf")
     if not os.path.isfile(kernel):
         res = {"mode": matrix.mode_of(mode), "system": mode, "ok": False,
                "problems": [f"kernel not built: {kernel}"]}

@@ -9,14 +9,16 @@
 #                [ACCEL=auto] [QUICK=1] [TIMEOUT=<s>] [MODEL=skylake|zen3|zen4|off] [CLUSTER=...]
 #                [VS=<ipc>: the micro strategy mono is set against; default sel4 if it ran]
 #                [MACH_HANDOFF=off,on: mach's handoff scheduling, one mach boot per setting]
+#                [CPUS=1,2,4: each guest system once per CPU count; above 1 its SMP
+#                kernel (build/<system>-smp) under QEMU -smp; WORKLOADS=smp needs 2 or 4]
 #                runs scripts/bench.py into $(RESULTS)/<run-id>/, then the report
 #   make report  [RUN=results/<id>] [CYCLES_RUN=results/<kvm run>]   HTML report of a run
 #                (default results/latest); a KVM run's measured cycles beside modeled ones
 #   make fuzz    [MODES=mono,micro] [IPC=...] [CALLS=10000000] [SEED=1] [FIRST=0] [FUZZ_ACCEL=tcg]
 #                [TREES=1]: TREES=2..4 fuzzes that many process trees at once while
 #                the driver's own tree checks that it is still served
-#                the system-call fuzzer in each kernel; results/fuzz/<run-id>/
-#   make faults  [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3]   fault
+#                [CPUS=1|2|4]: the system-call fuzzer in each kernel; results/fuzz/<run-id>/
+#   make faults  [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3] [CPUS=1|2|4]   fault
 #                injection, both kernels; results/faults/<run-id>/
 #   CLUSTER=tcp://host:port   bench, faults and fuzz send their icount boots to
 #                the workers of a running Dask scheduler (default: a local cluster)
@@ -29,6 +31,10 @@
 # (exit 2). Uses BUILD and PYTHON from the top-level Makefile.
 
 MODES ?= mono,micro,linux
+CPUS ?= 1
+HARNESS_SMP = $(filter-out 1,$(call harness_list,$(CPUS)))
+# a kernel's build and, with CPUS above 1, its SMP build: $(call harness_builds,<build>)
+harness_builds = $(BUILD)/$(1)/kernel.elf $(if $(HARNESS_SMP),$(BUILD)/$(1)-smp/kernel.elf)
 IPC ?= sel4,l4,mach,qnx,minix,rc4000
 MACH_HANDOFF ?= off,on
 MODEL ?= skylake
@@ -60,6 +66,7 @@ IPCS ?= $(call harness_list,$(IPC))
 HARNESS_ARGS = --modes '$(call harness_csv,$(MODES))' --ipc '$(call harness_csv,$(IPC))' \
 	$(if $(VS),--vs '$(VS)') --mach-handoff '$(call harness_csv,$(MACH_HANDOFF))' \
 	--workloads '$(call harness_csv,$(WORKLOADS))' $(HARNESS_APP_SWEEP) --accel '$(ACCEL)' \
+	--cpus '$(call harness_csv,$(CPUS))' \
 	$(if $(TIMEOUT),--timeout '$(TIMEOUT)') $(if $(filter 1,$(QUICK)),--quick) \
 	--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)' \
 	--host-baseline '$(HOST_BASELINE)' --model '$(MODEL)' --model-plugin '$(MODEL_SO)' \
@@ -83,8 +90,8 @@ bench: deps
 	  "(it holds $(BENCH_LOCK)); wait for it to finish, then run this again" >&2; fi; exit $$s
 
 # bench-check comes first so a bad MODES/WORKLOADS/ACCEL stops before any build.
-HARNESS_KERNELS = $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
-	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
+HARNESS_KERNELS = $(if $(filter mono,$(HARNESS_MODES)),$(call harness_builds,mono)) \
+	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(call harness_builds,micro-$(i))))
 bench-run: bench-check $(HARNESS_KERNELS) $(BUDGET_SO) $(if $(filter-out off,$(MODEL)),$(MODEL_SO)) \
 	$(if $(filter linux,$(HARNESS_MODES)),host-bench) \
 	$(if $(filter linux-guest,$(HARNESS_MODES)),linux-guest)
@@ -120,11 +127,12 @@ FUZZ_MODES = $(or $(filter mono micro,$(HARNESS_MODES)),$(error MODES=$(MODES) n
 fuzz: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) fuzz-run
 
-fuzz-run: $(BUDGET_SO) $(if $(filter mono,$(HARNESS_MODES)),$(BUILD)/mono/kernel.elf) \
-	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(BUILD)/micro-$(i)/kernel.elf))
+fuzz-run: $(BUDGET_SO) $(if $(filter mono,$(HARNESS_MODES)),$(call harness_builds,mono)) \
+	$(if $(filter micro,$(HARNESS_MODES)),$(foreach i,$(IPCS),$(call harness_builds,micro-$(i))))
 	@$(PYTHON) scripts/fuzz.py --modes '$(call harness_csv,$(FUZZ_MODES))' \
 		--ipc '$(call harness_csv,$(IPC))' --calls '$(CALLS)' \
 		--seed '$(SEED)' --first '$(FIRST)' --trees '$(TREES)' --accel '$(FUZZ_ACCEL)' \
+		--cpus '$(CPUS)' \
 		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/fuzz' \
 		--budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
 
@@ -139,9 +147,9 @@ FAULTS_IPC := $(if $(filter command line environment,$(origin IPC)),$(IPC),sel4)
 faults: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) faults-run
 
-faults-run: $(BUDGET_SO) $(BUILD)/mono/kernel.elf \
-	$(foreach i,$(call harness_list,$(FAULTS_IPC)),$(BUILD)/micro-$(i)/kernel.elf)
+faults-run: $(BUDGET_SO) $(call harness_builds,mono) \
+	$(foreach i,$(call harness_list,$(FAULTS_IPC)),$(call harness_builds,micro-$(i)))
 	@$(PYTHON) scripts/faults.py --faults '$(FAULTS)' --runs '$(RUNS)' --seed '$(SEED)' \
-		--ipc '$(call harness_csv,$(FAULTS_IPC))' --heartbeat '$(HEARTBEAT)' \
+		--ipc '$(call harness_csv,$(FAULTS_IPC))' --heartbeat '$(HEARTBEAT)' --cpus '$(CPUS)' \
 		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/faults' \
 		--budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)
