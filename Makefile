@@ -120,6 +120,7 @@ help:
 	@echo "make gdb MODE=mono|micro  boot it stopped, waiting for gdb on :1234"
 	@echo "make iso                  boot image for a PC: build/mkbench.iso [ISO_DEFAULT=<id> ISO_QUICK=1]"
 	@echo "make test                 unit tests, boot tests of every kernel, harness tests"
+	@echo "                          [CPUS=2|4: the boot tests on the SMP kernels with that many CPUs]"
 	@echo "make unit                 build the host unit tests (ASan/UBSan) into build/unit/"
 	@echo "make host-bench           build the Linux host baseline (build/host/hostbench)"
 	@echo "make model                build the cycle model, a QEMU plugin (build/model/mkbmodel.so)"
@@ -163,13 +164,20 @@ $(BUILD)/kobj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 # The SMP kernels' objects (kernels/core/include/smp.h): the same sources
-# with MKB_SMP.
+# with MKB_SMP; the micro kernels take the big kernel lock (kobj-smp/),
+# mono a lock per subsystem (kobj-smp-fine/, MKB_FINE_LOCKS).
 $(BUILD)/kobj-smp/%.c.o: %.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -DMKB_SMP -MMD -MP -c $< -o $@
 $(BUILD)/kobj-smp/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -DMKB_SMP -MMD -MP -c $< -o $@
+$(BUILD)/kobj-smp-fine/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KCFLAGS) -DMKB_SMP -DMKB_FINE_LOCKS -MMD -MP -c $< -o $@
+$(BUILD)/kobj-smp-fine/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KCFLAGS) -DMKB_SMP -DMKB_FINE_LOCKS -MMD -MP -c $< -o $@
 # The IPC strategies (kernels/micro/ipc/) include the micro kernel's ipc.h.
 $(BUILD)/kobj/kernels/micro/ipc/%.o $(BUILD)/kobj-smp/kernels/micro/ipc/%.o: KCFLAGS += -Ikernels/micro
 # $(call LINK_KERNEL,<build>,<objects>): kernel64.elf, its listing and symbols
@@ -224,10 +232,10 @@ $(BUILD)/$(1)/kernel.elf: $(BUILD)/$(1)/kernel64.elf
 	@$$(call say,KERNEL,$$@)
 	$(Q)$(OBJCOPY) -O elf32-i386 $$< $$@
 endef
-# $(call SMP_RULES,<build>,<mode>,<ipc or empty>): <build>-smp, the SMP
-# kernel with the same user programs (the uniprocessor build's images.o).
+# $(call SMP_RULES,<build>,<mode>,<ipc or empty>,<objects' directory>): <build>-smp,
+# the SMP kernel with the same user programs (the uniprocessor build's images.o).
 define SMP_RULES
-$(1)-smp_KOBJS := $$(patsubst %,$(BUILD)/kobj-smp/%.o,$$(CORE_SRC) $$($(2)_SRC) $$(IPC_SRC_$(3)))
+$(1)-smp_KOBJS := $$(patsubst %,$(BUILD)/$(4)/%.o,$$(CORE_SRC) $$($(2)_SRC) $$(IPC_SRC_$(3)))
 $(BUILD)/$(1)-smp/kernel64.elf: $$($(1)-smp_KOBJS) $(BUILD)/$(1)/images.o kernels/core/kernel.ld
 	@mkdir -p $$(@D)
 	$$(call LINK_KERNEL,$(1)-smp,$$($(1)-smp_KOBJS) $(BUILD)/$(1)/images.o)
@@ -235,8 +243,8 @@ $$(eval $$(call ELF32,$(1)-smp))
 endef
 $(eval $(call BUILD_RULES,mono,mono,))
 $(foreach i,$(IPCS_ALL),$(eval $(call BUILD_RULES,micro-$(i),micro,$(i))))
-$(eval $(call SMP_RULES,mono,mono,))
-$(foreach i,$(IPCS_ALL),$(eval $(call SMP_RULES,micro-$(i),micro,$(i))))
+$(eval $(call SMP_RULES,mono,mono,,kobj-smp-fine))
+$(foreach i,$(IPCS_ALL),$(eval $(call SMP_RULES,micro-$(i),micro,$(i),kobj-smp)))
 
 # Each program's own objects must exist before it links.
 define PROG_DEPS
@@ -288,8 +296,9 @@ UNIT_CFLAGS += -Ilib -Ibench -Ibench/apps
 TEST_PREREQS := kernels model budget profile $(VALIDATE_BIN) $(if $(wildcard tests/unit/unit.mk),unit) \
 	$(if $(wildcard bench/host/host.mk),host-bench) linux-guest
 test: deps
+	$(if $(filter-out 1 2 4,$(CPUS)),$(error make test CPUS=$(CPUS): one count, 1, 2 or 4 (the boot tests' CPUs)))
 	@$(MAKE) -s --no-print-directory $(TEST_PREREQS)
-	$(PYTHON) -m pytest -q tests/
+	MKB_CPUS='$(CPUS)' $(PYTHON) -m pytest -q tests/
 
 clean:
 	rm -rf $(BUILD)

@@ -6,6 +6,7 @@
 #include "defs.h"
 #include "x86.h"
 #include "protocol.h"
+#include "smp.h"
 
 #define COM1 0x3F8
 
@@ -27,12 +28,23 @@ void console_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
+LOCK_DEFINE(console_lk);   /* several CPUs, mono (smp.h): one line at a time */
+
 void console_write(const char *s, size_t n)
 {
+#if FINE_LOCKS
+	int mine = spin_held(&console_lk);   /* a panic, or the NMI, while this CPU prints */
+	if (!mine)
+		spin_lock(&console_lk);
+#endif
 	for (size_t i = 0; i < n; i++)
 		console_putc(s[i]);
 	if (vga_on)
 		vga_write(s, n);   /* console=vga: the screen too (vga.c) */
+#if FINE_LOCKS
+	if (!mine)
+		spin_unlock(&console_lk);
+#endif
 }
 
 void kprintf(const char *fmt, ...)

@@ -37,15 +37,15 @@ static void kernel_fault_test(const char *how)
 
 void kmain(uint32_t magic, uint32_t mb_info)
 {
+#ifdef MKB_SMP
+	smp_early();           // this CPU's struct cpu in GS (the big lock taken, where there is one)
+#endif
 	console_init();        // COM1 for kernel messages
 	if (magic != MB_BOOT_MAGIC)
 		panic("not loaded by a Multiboot loader (magic %x)", magic);
 	read_cmdline(mb_info); // run=... arguments for init
 	vga_setup(cmdline);    // console=vga: the screen too (make iso)
 	trial_begin(cmdline, sizeof cmdline);   // trials=<K>: one of several boots
-#ifdef MKB_SMP
-	smp_early();           // this CPU's struct cpu in GS, the kernel lock taken
-#endif
 	gdt_init();            // segments, TSS
 	cpu_init();            // SMEP, SMAP, UMIP where the CPU has them
 	model_announce();      // where the cycle model finds CR3 (x86.h)

@@ -5,6 +5,7 @@
  * reached through the identity map (pa == va). */
 #include "defs.h"
 #include "memlayout.h"
+#include "smp.h"
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -30,6 +31,7 @@ struct run {
 #endif
 
 extern char kernel_end[];
+LOCK_DEFINE(pmm_lk);   /* several CPUs, mono (smp.h): the free list and the counts */
 static struct run *freelist;
 static uint64_t nfree;
 static uint16_t refs[KERNEL_MAP_END / PGSIZE];
@@ -78,12 +80,16 @@ void pmm_init(uint32_t mb_info)
  * all of it), or 0 when memory is exhausted. */
 void *page_alloc_dirty(void)
 {
+	svc_lock(pmm_lk);
 	struct run *r = freelist;
-	if (!r)
+	if (!r) {
+		svc_unlock(pmm_lk);
 		return 0;
+	}
 	freelist = r->next;
 	nfree--;
 	refs[(uint64_t)r / PGSIZE] = 1;
+	svc_unlock(pmm_lk);
 	return r;
 }
 
@@ -110,10 +116,14 @@ static uint16_t *ref_of(void *pa)
  * never a panic. */
 int page_ref(void *pa)
 {
+	svc_lock(pmm_lk);
 	uint16_t *r = ref_of(pa);
-	if (*r == UINT16_MAX)
+	if (*r == UINT16_MAX) {
+		svc_unlock(pmm_lk);
 		return -E_NOMEM;
+	}
 	(*r)++;
+	svc_unlock(pmm_lk);
 	return 0;
 }
 
@@ -126,9 +136,11 @@ unsigned page_refs(void *pa)
 /* Drop one reference; the page is free again when the last one goes. */
 void page_free(void *pa)
 {
+	svc_lock(pmm_lk);
 	uint16_t *r = ref_of(pa);
 	if (--*r == 0)
 		push_free(pa);
+	svc_unlock(pmm_lk);
 }
 
 uint64_t pmm_free_pages(void)

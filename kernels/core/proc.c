@@ -2,6 +2,10 @@
  * proc.c - processes: spawn from a built-in ELF image, exit, kill, wait,
  * and the user-fault path. Shared by both kernels; the mode's
  * mode_proc_exit() undoes mode-specific links (IPC partners, services).
+ * With the SMP kernel's fine locks (mono, smp.h) the process table is
+ * the scheduler's: proc_spawn, proc_kill and proc_find are called with
+ * sched_lock held; proc_exit and proc_wait take it; mode_proc_exit runs
+ * without it (the services take their own locks, then sched_lock).
  */
 #include "defs.h"
 #include "image.h"
@@ -181,10 +185,10 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 struct proc *proc_find(int pid)
 {
 	struct proc *p = pidmap[(unsigned)pid % PIDMAP];
-	if (p && p->pid == pid && p->state != P_UNUSED && p->state != P_ZOMBIE)
+	if (p && p->pid == pid && p->state != P_UNUSED && p->state < P_ZOMBIE)
 		return p;
 	for (int i = 1; i < NPROC; i++)
-		if (ptable[i].pid == pid && ptable[i].state != P_UNUSED && ptable[i].state != P_ZOMBIE)
+		if (ptable[i].pid == pid && ptable[i].state != P_UNUSED && ptable[i].state < P_ZOMBIE)
 			return &ptable[i];
 	return 0;
 }
@@ -192,7 +196,7 @@ struct proc *proc_find(int pid)
 struct proc *proc_find_name(const char *name)
 {
 	for (int i = 1; i < NPROC; i++)
-		if (ptable[i].state != P_UNUSED && ptable[i].state != P_ZOMBIE && !strcmp(ptable[i].name, name))
+		if (ptable[i].state != P_UNUSED && ptable[i].state < P_ZOMBIE && !strcmp(ptable[i].name, name))
 			return &ptable[i];
 	return 0;
 }
@@ -236,7 +240,9 @@ static void proc_teardown(struct proc *p, int status)
 		sched_unready(p);
 	else if (p->state == P_BLOCKED && p->waitobj)
 		waitq_remove(p->waitobj, p);
-	mode_proc_exit(p);
+#if !FINE_LOCKS
+	mode_proc_exit(p);   /* with fine locks the caller did, without sched_lock */
+#endif
 	for (int i = 1; i < NPROC; i++)
 		if (ptable[i].parent == p) {   /* orphans: init's, which reaps at once */
 			ptable[i].parent = 0;
@@ -268,6 +274,10 @@ static void proc_teardown(struct proc *p, int status)
 /* End the current process with status; never returns. */
 void proc_exit(int status)
 {
+#if FINE_LOCKS
+	mode_proc_exit(curproc);
+	sched_lock();   /* passed on with the switch below */
+#endif
 	proc_teardown(curproc, status);
 	sched_switch_to(sched_pick());
 	panic("zombie %d ran", curproc->pid);
@@ -276,14 +286,29 @@ void proc_exit(int status)
 /* Kill process p (possibly the caller) with status. */
 void proc_kill(struct proc *p, int status)
 {
-	if (p == curproc)
+	if (p == curproc) {
+		sched_unlock();   /* proc_exit takes it again */
 		proc_exit(status);
+	}
 #ifdef MKB_SMP
 	if (p->state == P_RUNNING) {   /* on another CPU: it ends itself there, at its */
 		p->killed = status ? status : EXIT_KILLED;   /* next kernel entry (proc_killed) */
 		smp_resched(p->cpu);
 		return;
 	}
+#endif
+#if FINE_LOCKS
+	/* Off every queue first, so that no wake-up finds it while its
+	 * services' state is undone, which takes their locks: not under ours. */
+	sched_disarm(p);
+	if (p->state == P_RUNNABLE)
+		sched_unready(p);
+	else if (p->state == P_BLOCKED && p->waitobj)
+		waitq_remove(p->waitobj, p);
+	p->state = P_DYING;
+	sched_unlock();
+	mode_proc_exit(p);
+	sched_lock();
 #endif
 	proc_teardown(p, status);
 }
@@ -300,7 +325,21 @@ void proc_killed(void)
 
 /* Wait for a child (pid, or -1 for any) to end; returns its pid and
  * stores its status, or -E_CHILD if there is no such child. */
+#if FINE_LOCKS
+int proc_wait_locked(int pid, int *status);
+
 int proc_wait(int pid, int *status)
+{
+	sched_lock();
+	int r = proc_wait_locked(pid, status);
+	sched_unlock();
+	return r;
+}
+#else
+#define proc_wait_locked proc_wait
+#endif
+
+int proc_wait_locked(int pid, int *status)
 {
 	for (;;) {
 		int found = 0;

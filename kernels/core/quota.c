@@ -38,6 +38,8 @@ const char *const quota_name[NQUOTA] = {
 struct account system_account = { 1, { 0 }, 0 };
 static struct account accounts[NPROC];   /* at most one per process */
 
+LOCK_DEFINE(quota_lk);   /* several CPUs, mono (smp.h): the accounts' counts */
+
 static int idle(const struct account *a)
 {
 	if (a->refs)
@@ -53,43 +55,56 @@ static int idle(const struct account *a)
  * charge, which a process of it made). */
 struct account *account_new(void)
 {
+	svc_lock(quota_lk);
 	for (int i = 0; i < NPROC; i++)
 		if (idle(&accounts[i])) {
 			accounts[i].refs = 1;
 			accounts[i].said = 0;
+			svc_unlock(quota_lk);
 			return &accounts[i];
 		}
+	svc_unlock(quota_lk);
 	return 0;
 }
 
 void account_hold(struct account *a)
 {
+	svc_lock(quota_lk);
 	a->refs++;
+	svc_unlock(quota_lk);
 }
 
 void account_drop(struct account *a)
 {
+	svc_lock(quota_lk);
 	if (a->refs > 0)
 		a->refs--;
+	svc_unlock(quota_lk);
 }
 
 int quota_take(struct account *a, enum quota_kind k)
 {
+	svc_lock(quota_lk);
 	if (a != &system_account && a->use[k] >= quota_limit[k]) {
-		if (!(a->said & 1u << k))   /* once per tree and pool: a hostile tree may ask forever */
+		int say = !(a->said & 1u << k);   /* once per tree and pool: a hostile tree may ask forever */
+		a->said |= 1u << k;
+		svc_unlock(quota_lk);
+		if (say)
 			kprintf("mkb: process tree %d (pid %d) is at its limit of %d %s\n", account_id(a),
 				curproc ? curproc->pid : 0, quota_limit[k], quota_name[k]);
-		a->said |= 1u << k;
 		return -E_QUOTA;
 	}
 	a->use[k]++;
+	svc_unlock(quota_lk);
 	return 0;
 }
 
 void quota_give(struct account *a, enum quota_kind k)
 {
+	svc_lock(quota_lk);
 	if (a && a->use[k] > 0)
 		a->use[k]--;
+	svc_unlock(quota_lk);
 }
 
 int account_id(const struct account *a)

@@ -1,5 +1,7 @@
 /*
- * sched.c - preemptive priority scheduler, shared by both kernels.
+ * sched.c - preemptive priority scheduler, shared by both kernels. With
+ * the SMP kernel's fine locks (mono, smp.h) every function here is called
+ * with sched_lock held, and a switch passes it to the thread switched to.
  * One FIFO run queue per priority (higher number runs first); round robin
  * within a priority on timer ticks. The idle thread runs only when no
  * queue holds anything. sched_switch_to() is also the direct-switch
@@ -166,6 +168,15 @@ void sched_switch_to(struct proc *next)
 /* Block the current process (on q if given) and run someone else. */
 void sched_block(int why, struct waitq *q)
 {
+#if FINE_LOCKS
+	/* Killed while it ran here, past its last kernel entry's check: it
+	 * ends instead of sleeping where nothing would wake it (it holds no
+	 * service's lock: svc_sleep and proc_wait hold only sched_lock). */
+	if (curproc->killed) {
+		sched_unlock();
+		proc_exit(curproc->killed);
+	}
+#endif
 	curproc->state = P_BLOCKED;
 	curproc->wait = why;
 	curproc->waitobj = q;
@@ -340,10 +351,20 @@ static void idle_loop(void)
 		kernel_unlock();   /* SMP: nobody waits for the lock on an idle CPU */
 		sti_hlt_cli();
 		kernel_lock();
+		sched_lock();      /* mono on several CPUs: the scheduler's own lock (smp.h) */
 		struct proc *p = sched_pick();
 		if (p != idleproc)
 			sched_switch_to(p);
+		sched_unlock();
 	}
+}
+
+/* A new process's first return to ring 3 (trapasm.S forkret): the lock
+ * its CPU switched to it under is dropped. */
+void sched_first_return(void)
+{
+	kernel_unlock();
+	sched_unlock();
 }
 
 static void idle_setup(struct proc *idle, uint8_t *stack)
@@ -372,9 +393,11 @@ void sched_init(void)
 /* Start scheduling: the boot thread becomes the idle thread. */
 void sched_start(void)
 {
+	sched_lock();
 	struct proc *p = sched_pick();
 	if (p != idleproc)
 		sched_switch_to(p);
+	sched_unlock();
 	idle_loop();
 	__builtin_unreachable();
 }

@@ -59,14 +59,17 @@
 struct cpu cpus[NCPU];
 int ncpu = 1;
 static uint8_t ap_stacks[NCPU][AP_STACK] __attribute__((aligned(4096)));
-/* The big kernel lock: a ticket lock, so CPUs take it in the order they
- * asked (seL4's is a queue lock too, for the same fairness). An unfair
- * test-and-set lock starves a CPU under QEMU's round-robin emulation:
- * a waiting CPU looks once per turn (each pause ends its turn), the CPU
- * that holds the lock runs a whole turn of millions of instructions,
- * and the lock is rarely free at the moment a turn ends. */
-static volatile uint32_t bkl_next, bkl_serving;
-static volatile int bkl_owner = -1;
+/* Locks are ticket locks, so CPUs take one in the order they asked
+ * (seL4's big lock is a queue lock, for the same fairness). An unfair
+ * test-and-set lock starves a CPU under QEMU's round-robin emulation: a
+ * waiting CPU looks once per turn (each pause ends its turn), the CPU
+ * that holds the lock runs a whole turn of millions of instructions, and
+ * the lock is rarely free at the moment a turn ends. */
+#ifdef MKB_FINE_LOCKS
+struct spinlock sched_lk = SPINLOCK_INIT("sched");
+#else
+static struct spinlock bkl = SPINLOCK_INIT("kernel");
+#endif
 static uint32_t timer_count;      /* APIC timer counts per tick */
 extern uint64_t boot_pd[512], boot_pml4[];
 extern char ap_tramp_start[], ap_tramp_end[], ap_tramp_cr3[], ap_tramp_stack[], ap_tramp_entry[],
@@ -179,7 +182,7 @@ static void lapic_setup(int bsp)
 	lapic_wr(LAPIC_TIMER_INIT, timer_count);
 }
 
-void smp_timer_eoi(void)
+void smp_eoi(void)
 {
 	lapic_wr(LAPIC_EOI, 0);
 }
@@ -197,6 +200,7 @@ static void send_ipi(int apic_id, uint32_t lo)
 void smp_early(void)
 {
 	cpu_set_gs(&cpus[0]);
+	cpus[0].id = 0;
 	kernel_lock();
 }
 
@@ -288,24 +292,44 @@ static void flush_here(void)
 	__atomic_store_n(&c->flush, 0, __ATOMIC_RELEASE);
 }
 
-void kernel_lock(void)
+void spin_lock(struct spinlock *l)
 {
 	struct cpu *c = smp_cpu();
-	if (bkl_owner == c->id)
-		panic("smp: CPU %d takes the kernel lock it holds", c->id);
-	uint32_t ticket = __atomic_fetch_add(&bkl_next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&bkl_serving, __ATOMIC_ACQUIRE) != ticket) {
+	if (l->owner == c->id + 1)
+		panic("smp: CPU %d takes the %s lock it holds", c->id, l->name ? l->name : "pipe");
+	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != ticket) {
 		flush_here();
 		cpu_pause();
 	}
-	bkl_owner = c->id;
+	l->owner = c->id + 1;
+}
+
+void spin_unlock(struct spinlock *l)
+{
+	if (l->owner != cpu_id() + 1)
+		panic("smp: CPU %d drops the %s lock, held by %d", cpu_id(), l->name ? l->name : "pipe",
+		      l->owner - 1);
+	l->owner = 0;
+	__atomic_store_n(&l->serving, l->serving + 1, __ATOMIC_RELEASE);
+}
+
+int spin_held(const struct spinlock *l)
+{
+	return l->owner == cpu_id() + 1;
+}
+
+#ifndef MKB_FINE_LOCKS
+void kernel_lock(void)
+{
+	spin_lock(&bkl);
 }
 
 void kernel_unlock(void)
 {
-	bkl_owner = -1;
-	__atomic_store_n(&bkl_serving, bkl_serving + 1, __ATOMIC_RELEASE);
+	spin_unlock(&bkl);
 }
+#endif
 
 void smp_resched(int cpu)
 {
@@ -326,8 +350,10 @@ void smp_tlb_shootdown(const uint64_t *pml4)
 			kstat.shootdowns++;
 		}
 	for (int i = 0; i < ncpu; i++)
-		while (__atomic_load_n(&cpus[i].flush, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&cpus[i].flush, __ATOMIC_ACQUIRE)) {
+			flush_here();   /* two CPUs may shoot at each other */
 			cpu_pause();
+		}
 }
 
 /* An IPI that needs no lock (trap.c calls this first): 1 if handled. */

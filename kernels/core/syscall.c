@@ -10,6 +10,23 @@
 #include "x86.h"
 
 extern void syscall_entry(void), syscall_compat_entry(void);
+
+/* A handler of the process table: under sched_lock with the SMP kernel's
+ * fine locks (mono, smp.h), as it is; the plain function otherwise. */
+#if FINE_LOCKS
+#define SCHED_LOCKED(fn) \
+	static int64_t fn##_locked(struct sysframe *sf); \
+	int64_t fn(struct sysframe *sf) \
+	{ \
+		sched_lock(); \
+		int64_t r = fn##_locked(sf); \
+		sched_unlock(); \
+		return r; \
+	} \
+	static int64_t fn##_locked(struct sysframe *sf)
+#else
+#define SCHED_LOCKED(fn) int64_t fn(struct sysframe *sf)
+#endif
 struct kcounters kstat;
 
 /* syscall/sysret set-up. Only 64-bit code may enter: a syscall from
@@ -92,11 +109,13 @@ int64_t sys_spawn(struct sysframe *sf)
 	} else {
 		account_hold(acct);   /* held across the spawn, as a new one is */
 	}
+	sched_lock();
 	int pid = proc_spawn(name, arg, cur, cur->prio, acct);
 	account_drop(acct);   /* the child holds it now, if it was made */
 	struct proc *p = pid > 0 ? proc_find(pid) : 0;
 	if (p)
 		p->privs = cur->privs & (unsigned)ARG2(sf) & PRIV_ALL;
+	sched_unlock();
 	return pid;
 }
 
@@ -113,7 +132,7 @@ int64_t sys_wait(struct sysframe *sf)
 }
 
 /* Kill a process: ourself, a child, or (with PRIV_KILL) any but init. */
-int64_t sys_kill(struct sysframe *sf)
+SCHED_LOCKED(sys_kill)
 {
 	struct proc *p = proc_find((int)ARG0(sf)), *cur = curproc;
 	if (!p || p == idleproc)
@@ -133,7 +152,7 @@ static int may_ask_about(int pid)
 }
 
 /* (pid, of): does pid live (and is it of, or of's child)? */
-int64_t sys_proc_alive(struct sysframe *sf)
+SCHED_LOCKED(sys_proc_alive)
 {
 	int pid = (int)ARG0(sf), of = (int)ARG1(sf);
 	if (!may_ask_about(pid))
@@ -146,7 +165,7 @@ int64_t sys_proc_alive(struct sysframe *sf)
 
 /* (pid): the process tree pid is in (quota.h), for a server keeping a
  * tree's share of its own tables. */
-int64_t sys_proc_tree(struct sysframe *sf)
+SCHED_LOCKED(sys_proc_tree)
 {
 	struct proc *p = proc_find((int)ARG0(sf));
 	if (curproc->server_ep < 0)
@@ -158,7 +177,7 @@ int64_t sys_proc_tree(struct sysframe *sf)
  * our own (no one can raise anyone above where it stands); a process that
  * lowered itself lets the higher ones run. prio 0 only asks: -> its base
  * priority. */
-int64_t sys_set_prio(struct sysframe *sf)
+SCHED_LOCKED(sys_set_prio)
 {
 	struct proc *cur = curproc, *p = ARG0(sf) ? proc_find((int)ARG0(sf)) : cur;
 	if (!p)
@@ -180,7 +199,7 @@ int64_t sys_set_prio(struct sysframe *sf)
  * affinity: nothing else moves it). A runnable one moves to that CPU's
  * run queue; one running on another CPU moves when that CPU next enters
  * the kernel (an IPI makes it); the caller moves at once. */
-int64_t sys_set_cpu(struct sysframe *sf)
+SCHED_LOCKED(sys_set_cpu)
 {
 	struct proc *cur = curproc, *p = ARG0(sf) ? proc_find((int)ARG0(sf)) : cur;
 	if (!p)
@@ -220,7 +239,9 @@ int64_t sys_get_cpu(struct sysframe *sf)
 int64_t sys_yield(struct sysframe *sf)
 {
 	(void)sf;
+	sched_lock();
 	sched_yield();
+	sched_unlock();
 	return 0;
 }
 
@@ -230,7 +251,7 @@ int64_t sys_getpid(struct sysframe *sf)
 	return curproc->pid;
 }
 
-int64_t sys_findproc(struct sysframe *sf)
+SCHED_LOCKED(sys_findproc)
 {
 	char name[PNAME_MAX];
 	int r = copyinstr(name, ARG0(sf), sizeof name);

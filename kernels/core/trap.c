@@ -98,8 +98,7 @@ void trap(struct trapframe *tf)
 static void timer_tick(int from_user)
 {
 #ifdef MKB_SMP
-	smp_timer_eoi();
-	if (cpu_id() == 0) {   /* CPU 0 keeps the time */
+	if (cpu_id() == 0) {   /* CPU 0 keeps the time (acknowledged in trap_locked) */
 		ticks++;
 		sched_timeouts();
 	}
@@ -112,25 +111,39 @@ static void timer_tick(int from_user)
 		sched_tick();
 }
 
+/* The timer's work on the scheduler, under its lock (mono on several CPUs). */
+static void timer_locked(int from_user)
+{
+	sched_lock();
+	timer_tick(from_user);
+	sched_unlock();
+}
+
 static void trap_locked(struct trapframe *tf)
 {
 	int from_user = (tf->cs & 3) == 3;
 	if (from_user)
 		kstat.kentries++;
 #ifdef MKB_SMP
+	/* Every interrupt here is the local APIC's: acknowledged first, as
+	 * what follows may not return (an exit; a switch away). Unacknowledged,
+	 * its priority class (the timer's and the IPIs') would stay masked. */
+	if (tf->vector >= 32)
+		smp_eoi();
 	if (from_user)
 		proc_killed();
 #endif
 	if (tf->vector == VEC_TIMER) {
-		timer_tick(from_user);
+		timer_locked(from_user);
 		return;
 	}
 #ifdef MKB_SMP
 	if (tf->vector == VEC_RESCHED) {   /* another CPU readied something here */
-		smp_timer_eoi();
 		smp_cpu()->ipis++;
+		sched_lock();
 		if (from_user && (curproc->cpu != cpu_id() || sched_preempted()))
 			sched_yield();
+		sched_unlock();
 		return;
 	}
 #endif

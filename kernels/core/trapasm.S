@@ -79,10 +79,10 @@ trapret:
 
 #ifdef MKB_SMP
 /* A new process's first return to ring 3 (proc.c: setup_kstack): the
- * kernel lock its CPU took to switch to it is dropped on the way. */
+ * lock its CPU took to switch to it is dropped on the way. */
         .globl forkret
 forkret:
-        call kernel_unlock
+        call sched_first_return
         jmp trapret
 #endif
 

@@ -7,8 +7,10 @@
 #include "defs.h"
 #include "proc.h"
 #include "syscall.h"
+#include "kpages.h"
 
 static struct waitq futex_waiters;   /* every waiter, in arrival order */
+LOCK_DEFINE(futex_lk);   /* several CPUs (smp.h): a word's check and its sleep, against a wake */
 
 /* The physical address of the aligned user word at uva, or 0. */
 static uint64_t futex_key(uint64_t uva)
@@ -20,7 +22,7 @@ static uint64_t futex_key(uint64_t uva)
 
 /* (uaddr, expected): -E_AGAIN if *uaddr != expected, else sleep until a
  * wake on that word; -E_FAULT/-E_INVAL for a bad address. */
-int64_t sys_futex_wait(struct sysframe *sf)
+SVC_LOCKED(sys_futex_wait, futex_lk)
 {
 	uint64_t key = futex_key(ARG0(sf));
 	uint32_t v;
@@ -31,18 +33,19 @@ int64_t sys_futex_wait(struct sysframe *sf)
 	if (v != (uint32_t)ARG1(sf))
 		return -E_AGAIN;   /* it changed: no lost wake-up (interrupts are off) */
 	curproc->svc_arg[0] = key;
-	sched_block(W_SVC, &futex_waiters);
+	svc_sleep(W_SVC, &futex_waiters, futex_lk);
 	return 0;
 }
 
 /* (uaddr, n): wake up to n waiters on the word; returns how many. */
-int64_t sys_futex_wake(struct sysframe *sf)
+SVC_LOCKED(sys_futex_wake, futex_lk)
 {
 	uint64_t key = futex_key(ARG0(sf)), n = ARG1(sf), woken = 0;
 	if (ARG0(sf) & 3)
 		return -E_INVAL;
 	if (!key)
 		return -E_FAULT;
+	sched_lock();
 	struct proc *p = futex_waiters.head;
 	while (p && woken < n) {
 		struct proc *next = p->qnext;
@@ -53,5 +56,6 @@ int64_t sys_futex_wake(struct sysframe *sf)
 		}
 		p = next;
 	}
+	sched_unlock();
 	return (int64_t)woken;
 }

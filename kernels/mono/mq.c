@@ -34,6 +34,7 @@ struct mq {
 };
 
 static struct mq mqs[NMQ];
+LOCK_DEFINE(mq_lk);   /* several CPUs (smp.h): every queue */
 static uint64_t mq_gens;
 
 /* Queue id if the caller may use it (owner or owner's child; close: owner). */
@@ -57,7 +58,7 @@ static void mq_free(struct mq *q)
 }
 
 /* (maxmsg, msgsize) -> id; -E_INVAL beyond the limits, -E_NOMEM. */
-int64_t sys_mq_create(struct sysframe *sf)
+SVC_LOCKED(sys_mq_create, mq_lk)
 {
 	uint64_t maxmsg = ARG0(sf), msgsize = ARG1(sf);
 	if (!maxmsg || maxmsg > MQ_MAXMSG || !msgsize || msgsize > MQ_MSGSIZE ||
@@ -85,7 +86,7 @@ int64_t sys_mq_create(struct sysframe *sf)
 	return -E_NOMEM;
 }
 
-int64_t sys_mq_close(struct sysframe *sf)
+SVC_LOCKED(sys_mq_close, mq_lk)
 {
 	struct mq *q = mq_get(ARG0(sf), 1);
 	if (!q)
@@ -97,9 +98,11 @@ int64_t sys_mq_close(struct sysframe *sf)
 /* A dying process's queues go with it; their sleepers get -E_PIPE. */
 void mq_proc_exit(struct proc *p)
 {
+	svc_lock(mq_lk);
 	for (int i = 1; i < NMQ; i++)
 		if (mqs[i].used && mqs[i].owner == p->pid)
 			mq_free(&mqs[i]);
+	svc_unlock(mq_lk);
 }
 
 /* Copy n bytes between user memory and slot s of q. */
@@ -111,12 +114,12 @@ static int slot_xfer(struct mq *q, uint32_t s, uint64_t ubuf, uint64_t n, int to
 /* Sleep on w until q (id, gen) changes; 0, or -E_PIPE if it was closed. */
 static int mq_sleep(uint64_t id, uint64_t gen, struct waitq *w)
 {
-	sched_block(W_PIPE, w);
+	svc_sleep(W_PIPE, w, mq_lk);
 	return mqs[id].used && mqs[id].gen == gen ? 0 : -E_PIPE;
 }
 
 /* (id, buf, len, prio): queue one message; blocks while the queue is full. */
-int64_t sys_mq_send(struct sysframe *sf)
+SVC_LOCKED(sys_mq_send, mq_lk)
 {
 	uint64_t id = ARG0(sf), ubuf = ARG1(sf), len = ARG2(sf);
 	struct mq *q = mq_get(id, 0);
@@ -142,7 +145,7 @@ int64_t sys_mq_send(struct sysframe *sf)
 
 /* (id, buf, cap, *prio) -> length: the oldest message of the highest
  * priority; cap below the queue's msgsize is -E_MSGSIZE, as in POSIX. */
-int64_t sys_mq_receive(struct sysframe *sf)
+SVC_LOCKED(sys_mq_receive, mq_lk)
 {
 	uint64_t id = ARG0(sf), ubuf = ARG1(sf), cap = ARG2(sf), uprio = ARG3(sf);
 	struct mq *q = mq_get(id, 0);

@@ -8,6 +8,7 @@
  * read and write it, only it may close it, and it goes when its owner
  * dies.
  */
+#include <stddef.h>
 #include "defs.h"
 #include "quota.h"
 #include "proc.h"
@@ -19,6 +20,9 @@
 #define PIPE_CAP (PIPE_PAGES * PGSIZE)
 
 struct pipe {
+#if FINE_LOCKS
+	struct spinlock lk;    /* several CPUs (smp.h): this pipe; first, so a new pipe's memset spares it */
+#endif
 	int used;
 	int owner;             /* pid of the creator */
 	struct account *acct;   /* its creator's process tree, charged for it (quota.h) */
@@ -30,7 +34,33 @@ struct pipe {
 
 static struct pipe pipes[NPIPE];
 static uint64_t pipe_gens;
+LOCK_DEFINE(pipes_lk);   /* several CPUs: the table, for taking a free slot */
 
+#if FINE_LOCKS
+/* Pipe id, locked, if it exists and the caller may use it; PIPE_LOCKED's
+ * wrapper drops the lock when the call returns. */
+static struct pipe *pipe_get(uint64_t id, int close)
+{
+	if (id >= NPIPE)
+		return 0;
+	spin_lock(&pipes[id].lk);
+	if (pipes[id].used && kobj_may_use(pipes[id].owner, close))
+		return &pipes[id];
+	spin_unlock(&pipes[id].lk);
+	return 0;
+}
+
+#define PIPE_LOCKED(fn) \
+	static int64_t fn##_locked(struct sysframe *sf); \
+	int64_t fn(struct sysframe *sf) \
+	{ \
+		int64_t r = fn##_locked(sf); \
+		if (ARG0(sf) < NPIPE && spin_held(&pipes[ARG0(sf)].lk)) \
+			spin_unlock(&pipes[ARG0(sf)].lk); \
+		return r; \
+	} \
+	static int64_t fn##_locked(struct sysframe *sf)
+#else
 /* Pipe id if it exists and the caller may use it (owner or owner's child;
  * with close set, the owner only). */
 static struct pipe *pipe_get(uint64_t id, int close)
@@ -39,6 +69,9 @@ static struct pipe *pipe_get(uint64_t id, int close)
 	return pp && kobj_may_use(pp->owner, close) ? pp : 0;
 }
 
+#define PIPE_LOCKED(fn) int64_t fn(struct sysframe *sf)
+#endif
+
 /* After sleeping: is the pipe the one we slept on? */
 static int pipe_same(uint64_t id, uint64_t gen)
 {
@@ -46,7 +79,7 @@ static int pipe_same(uint64_t id, uint64_t gen)
 }
 
 
-int64_t sys_pipe(struct sysframe *sf)
+SVC_LOCKED(sys_pipe, pipes_lk)
 {
 	(void)sf;
 	for (int i = 1; i < NPIPE; i++) {
@@ -55,19 +88,26 @@ int64_t sys_pipe(struct sysframe *sf)
 			continue;
 		if (quota_take(curproc->acct, Q_PIPES) < 0)
 			return -E_QUOTA;
+#if FINE_LOCKS
+		spin_lock(&pp->lk);   /* a caller of a closed id may look at it meanwhile */
+		memset(&pp->used, 0, sizeof *pp - offsetof(struct pipe, used));
+#else
 		memset(pp, 0, sizeof *pp);
+#endif
 		pp->acct = curproc->acct;
 		for (int j = 0; j < PIPE_PAGES; j++) {
 			if (!(pp->page[j] = page_alloc())) {
 				while (j--)
 					page_free(pp->page[j]);
 				quota_give(pp->acct, Q_PIPES);
+				svc_unlock(pp->lk);
 				return -E_NOMEM;
 			}
 		}
 		pp->used = 1;
 		pp->owner = curproc->pid;
 		pp->gen = ++pipe_gens;
+		svc_unlock(pp->lk);
 		return i;
 	}
 	return -E_NOMEM;
@@ -83,7 +123,7 @@ static void pipe_free(struct pipe *pp)
 	wake_all(&pp->writers);
 }
 
-int64_t sys_pipe_close(struct sysframe *sf)
+PIPE_LOCKED(sys_pipe_close)
 {
 	struct pipe *pp = pipe_get(ARG0(sf), 1);
 	if (!pp)
@@ -95,9 +135,12 @@ int64_t sys_pipe_close(struct sysframe *sf)
 /* A dying process's pipes go with it; their sleepers get -E_PIPE. */
 void pipe_proc_exit(struct proc *p)
 {
-	for (int i = 1; i < NPIPE; i++)
+	for (int i = 1; i < NPIPE; i++) {
+		svc_lock(pipes[i].lk);
 		if (pipes[i].used && pipes[i].owner == p->pid)
 			pipe_free(&pipes[i]);
+		svc_unlock(pipes[i].lk);
+	}
 }
 
 /* Move n bytes between the ring at position pos and user memory. */
@@ -116,7 +159,7 @@ static uint64_t *ring_word(struct pipe *pp, uint64_t pos)
 
 /* Write one packet of len bytes (0 to 64 KiB - 8), blocking until it
  * fits whole: packets are atomic, as in Linux's packet-mode pipes. */
-int64_t sys_pipe_write(struct sysframe *sf)
+PIPE_LOCKED(sys_pipe_write)
 {
 	uint64_t id = ARG0(sf), ubuf = ARG1(sf), len = ARG2(sf);
 	struct pipe *pp = pipe_get(id, 0);
@@ -128,7 +171,7 @@ int64_t sys_pipe_write(struct sysframe *sf)
 		return -E_FAULT;
 	uint64_t gen = pp->gen;
 	while (PIPE_CAP - (pp->wpos - pp->rpos) < PKT_SPACE(len)) {
-		sched_block(W_PIPE, &pp->writers);
+		svc_sleep(W_PIPE, &pp->writers, pp->lk);
 		if (!pipe_same(id, gen))
 			return -E_PIPE;   /* closed while we slept */
 	}
@@ -142,7 +185,7 @@ int64_t sys_pipe_write(struct sysframe *sf)
 
 /* Read one packet into ubuf (at most cap bytes; the rest of a longer
  * packet is dropped), blocking while the pipe is empty. */
-int64_t sys_pipe_read(struct sysframe *sf)
+PIPE_LOCKED(sys_pipe_read)
 {
 	uint64_t id = ARG0(sf), ubuf = ARG1(sf), cap = ARG2(sf);
 	struct pipe *pp = pipe_get(id, 0);
@@ -152,7 +195,7 @@ int64_t sys_pipe_read(struct sysframe *sf)
 		return -E_FAULT;
 	uint64_t gen = pp->gen;
 	while (pp->wpos == pp->rpos) {
-		sched_block(W_PIPE, &pp->readers);
+		svc_sleep(W_PIPE, &pp->readers, pp->lk);
 		if (!pipe_same(id, gen))
 			return -E_PIPE;
 	}

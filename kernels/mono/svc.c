@@ -32,6 +32,17 @@ static struct sem_table sems;
 static struct shm_table shms;
 static struct waitq sem_waiters;
 static uint8_t bounce[CHUNK];
+/* Several CPUs (the SMP kernel's fine locks, smp.h): one lock per
+ * service, held across a request (IN); a semaphore wait sleeps without
+ * its lock (svc_sleep, kpages.h). */
+LOCK_DEFINE(fs_lk);
+LOCK_DEFINE(sem_lk);
+LOCK_DEFINE(shm_lk);
+#if FINE_LOCKS
+#define IN(lk, call) ({ spin_lock(&(lk)); int64_t r_ = (call); spin_unlock(&(lk)); r_; })
+#else
+#define IN(lk, call) (call)
+#endif
 
 static uintptr_t pager_alloc(void *ctx)
 {
@@ -71,10 +82,16 @@ void svc_init(const char *cmdline)
 /* A service is gone for a dead process: handles, queue places, maps. */
 void svc_proc_exit(struct proc *p)
 {
+	svc_lock(fs_lk);
 	fs_close_owner(&fs, (uint32_t)p->pid);
+	svc_unlock(fs_lk);
+	svc_lock(sem_lk);
 	sem_cancel(&sems, (uint32_t)p->pid);
 	sem_owner_gone(&sems, (uint32_t)p->pid);
+	svc_unlock(sem_lk);
+	svc_lock(shm_lk);
 	shm_owner_gone(&shms, (uint32_t)p->pid);
+	svc_unlock(shm_lk);
 }
 
 static int get_name(char *name, uint64_t uva)
@@ -93,8 +110,11 @@ static int64_t sys_fs_create_body(struct sysframe *sf)
 /* The process tree of the live process pid, or -1 (svc_share.h). */
 static int tree_of(uint32_t pid)
 {
+	sched_lock();
 	struct proc *p = proc_find((int)pid);
-	return p ? account_id(p->acct) : -1;
+	int id = p ? account_id(p->acct) : -1;
+	sched_unlock();
+	return id;
 }
 
 /* Does the caller's tree hold its share of a table (svc_share.h)? The
@@ -115,14 +135,14 @@ static int64_t sys_fs_open_body(struct sysframe *sf)
 	return r;
 }
 
-int64_t sys_fs_unlink(struct sysframe *sf)
+SVC_LOCKED(sys_fs_unlink, fs_lk)
 {
 	char name[FS_NAME_MAX + 2];
 	int r = get_name(name, ARG0(sf));
 	return r < 0 ? r : fs_unlink(&fs, name);
 }
 
-int64_t sys_fs_stat(struct sysframe *sf)
+SVC_LOCKED(sys_fs_stat, fs_lk)
 {
 	char name[FS_NAME_MAX + 2];
 	struct fs_stat st;
@@ -175,12 +195,13 @@ static int64_t sys_fs_write_body(struct sysframe *sf)
 
 int64_t sys_fs_seek(struct sysframe *sf)
 {
-	return fs_seek(&fs, (uint32_t)curproc->pid, (int)ARG0(sf), (int32_t)ARG1(sf), (int)ARG2(sf));
+	return IN(fs_lk, fs_seek(&fs, (uint32_t)curproc->pid, (int)ARG0(sf), (int32_t)ARG1(sf),
+				 (int)ARG2(sf)));
 }
 
 int64_t sys_fs_close(struct sysframe *sf)
 {
-	return fs_close(&fs, (uint32_t)curproc->pid, (int)ARG0(sf));
+	return IN(fs_lk, fs_close(&fs, (uint32_t)curproc->pid, (int)ARG0(sf)));
 }
 
 static int64_t sys_sem_create_body(struct sysframe *sf)
@@ -198,7 +219,7 @@ static inline int sem_may(int id, int destroy)
 	return owner <= 0 || kobj_may_use(owner, destroy) ? 0 : SVC_EPERM;
 }
 
-int64_t sys_sem_destroy(struct sysframe *sf)
+SVC_LOCKED(sys_sem_destroy, sem_lk)
 {
 	int r = sem_may((int)ARG0(sf), 1);
 	return r < 0 ? r : sem_destroy(&sems, (int)ARG0(sf));
@@ -214,7 +235,7 @@ static int64_t sys_sem_wait_body(struct sysframe *sf)
 	r = sem_wait(&sems, (int)ARG0(sf), (uint32_t)curproc->pid);
 	if (r != SVC_EWOULDBLOCK)
 		return r;
-	sched_block(W_SVC, &sem_waiters);
+	svc_sleep(W_SVC, &sem_waiters, sem_lk);
 	return 0;
 }
 
@@ -226,9 +247,11 @@ static int64_t sys_sem_post_body(struct sysframe *sf)
 		return r;
 	r = sem_post(&sems, (int)ARG0(sf), &woken);
 	if (r == 1) {
+		sched_lock();
 		struct proc *p = proc_find((int)woken);
 		if (p && p->state == P_BLOCKED && p->wait == W_SVC)
 			sched_wakeup(p);
+		sched_unlock();
 		r = 0;
 	}
 	return r;
@@ -265,7 +288,7 @@ static int64_t sys_shm_attach_body(struct sysframe *sf)
 	return (int64_t)va;
 }
 
-int64_t sys_shm_detach(struct sysframe *sf)
+SVC_LOCKED(sys_shm_detach, shm_lk)
 {
 	int id = (int)ARG0(sf);
 	struct shm_info info;
@@ -292,12 +315,12 @@ static inline int64_t faulted(const char *svc, int64_t (*body)(struct sysframe *
 	return f ? r ^ 1 : r;
 }
 
-int64_t sys_fs_open(struct sysframe *sf) { return faulted("fs", sys_fs_open_body, sf); }
-int64_t sys_fs_create(struct sysframe *sf) { return faulted("fs", sys_fs_create_body, sf); }
-int64_t sys_fs_read(struct sysframe *sf) { return faulted("fs", sys_fs_read_body, sf); }
-int64_t sys_fs_write(struct sysframe *sf) { return faulted("fs", sys_fs_write_body, sf); }
-int64_t sys_sem_wait(struct sysframe *sf) { return faulted("sem", sys_sem_wait_body, sf); }
-int64_t sys_sem_post(struct sysframe *sf) { return faulted("sem", sys_sem_post_body, sf); }
-int64_t sys_sem_create(struct sysframe *sf) { return faulted("sem", sys_sem_create_body, sf); }
-int64_t sys_shm_create(struct sysframe *sf) { return faulted("shm", sys_shm_create_body, sf); }
-int64_t sys_shm_attach(struct sysframe *sf) { return faulted("shm", sys_shm_attach_body, sf); }
+int64_t sys_fs_open(struct sysframe *sf) { return IN(fs_lk, faulted("fs", sys_fs_open_body, sf)); }
+int64_t sys_fs_create(struct sysframe *sf) { return IN(fs_lk, faulted("fs", sys_fs_create_body, sf)); }
+int64_t sys_fs_read(struct sysframe *sf) { return IN(fs_lk, faulted("fs", sys_fs_read_body, sf)); }
+int64_t sys_fs_write(struct sysframe *sf) { return IN(fs_lk, faulted("fs", sys_fs_write_body, sf)); }
+int64_t sys_sem_wait(struct sysframe *sf) { return IN(sem_lk, faulted("sem", sys_sem_wait_body, sf)); }
+int64_t sys_sem_post(struct sysframe *sf) { return IN(sem_lk, faulted("sem", sys_sem_post_body, sf)); }
+int64_t sys_sem_create(struct sysframe *sf) { return IN(sem_lk, faulted("sem", sys_sem_create_body, sf)); }
+int64_t sys_shm_create(struct sysframe *sf) { return IN(shm_lk, faulted("shm", sys_shm_create_body, sf)); }
+int64_t sys_shm_attach(struct sysframe *sf) { return IN(shm_lk, faulted("shm", sys_shm_attach_body, sf)); }

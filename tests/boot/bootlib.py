@@ -26,9 +26,19 @@ IPCS = ("sel4", "l4", "mach", "qnx", "minix", "rc4000")
 MICRO_BUILDS = tuple(f"micro-{i}" for i in IPCS)
 
 
+# make test CPUS=2 (or 4): every boot test boots the SMP kernels on that
+# many CPUs (tests/boot/test_smp.py boots them on 2 and 4 whatever it says).
+CPUS = int(os.environ.get("MKB_CPUS", "1") or 1)
+
+
 def build_of(mode):
     """The build directory of mode: "micro" is the default strategy's."""
     return "micro-sel4" if mode == "micro" else mode
+
+
+def kernel_of(mode, cpus):
+    """The kernel a boot of mode on cpus CPUs runs: above one, the SMP build."""
+    return os.path.join(REPO, "build", build_of(mode) + ("-smp" if cpus > 1 else ""), "kernel.elf")
 
 
 def mode_of(build):
@@ -46,15 +56,16 @@ class Boot:
         return {r["name"]: r for r in self.records if r.get("type") == "test"}
 
 
-def boot(mode, args, budget=BOOT_BUDGET, tmp=None):
-    kernel = os.path.join(REPO, "build", build_of(mode), "kernel.elf")
+def boot(mode, args, budget=BOOT_BUDGET, tmp=None, cpus=None):
+    cpus = cpus or CPUS
+    kernel = kernel_of(mode, cpus)
     if not os.path.exists(kernel):
         pytest.fail(f"{kernel} missing: run `make` first")
     if not os.path.exists(qemu.BUDGET_PLUGIN):
         pytest.fail(f"{qemu.BUDGET_PLUGIN} missing: run `make budget` first")
     fd, verdict = tempfile.mkstemp(prefix="mkb-budget-", dir=tmp)
     os.close(fd)
-    argv = qemu.command(QEMU, kernel, args, "icount") + qemu.budget_args(budget, verdict)
+    argv = qemu.command(QEMU, kernel, args, "icount", cpus=cpus) + qemu.budget_args(budget, verdict)
     try:
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=SAFETY_NET)

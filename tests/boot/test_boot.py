@@ -34,7 +34,9 @@ COMMON = ["console", "exit_status", "preemption", "isolation_kernel_read",
           "attack_far_return_32bit", "attack_sysenter", "attack_sgdt_umip",
           "attack_privileged_instructions", "attack_nt_flag",
           "attack_direction_flag", "attack_hog_fair_share", "attack_kill_others",
-          "exhaustion_freed_at_death", "set_prio"]
+          "exhaustion_freed_at_death", "set_prio",
+          # tests/guest/st_smp.c: on one CPU only these two (test_smp.py has the rest)
+          "smp_cpus", "smp_affinity"]
 MODE_TESTS = {
     "mono": ["pipe_bad_handle", "pipe_write_kernel_buffer", "pipe_read_kernel_buffer",
              "micro_call_absent", "console_in_kernel", "attack_pipe_ownership",

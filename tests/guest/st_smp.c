@@ -82,21 +82,21 @@ static volatile uint64_t shared_page[512] __attribute__((aligned(4096)));
 
 static void test_shootdown(void)
 {
-	int st = -1, sem = os_sem_create(0);
+	int st = -1, go = os_sem_create(0), counted = os_sem_create(0);
 	char arg[48];
-	fmt_snprintf(arg, sizeof arg, "role=smp_counter sem=%d", sem);
+	fmt_snprintf(arg, sizeof arg, "role=smp_counter go=%d counted=%d", go, counted);
 	int pid = os_spawn("selftest", arg);
 	int placed = os_set_cpu(pid, 1);
 	shared_page[0] = 0;
 	long mapped = syscall6(SYS_MAP, (uint64_t)pid, (uint64_t)shared_page, SHARED_VA, 1, 1, 0).rax;
-	os_sem_post(sem);   /* go: the page is there */
-	int spins = 0;
-	while (shared_page[0] < 1000 && spins++ < SPIN_LIMIT)
-		cpu_relax();
+	/* Go (the page is there), then block until it has counted to 1000
+	 * through its TLB: a busy wait here could keep a server this CPU
+	 * shares from running (qnx's runs at its callers' priority). */
+	int waited = os_sem_post(go) == 0 ? os_sem_wait(counted) : -1;
 	uint64_t seen = shared_page[0];
 	long unmapped = (long)syscall3(SYS_UNMAP, (uint64_t)pid, SHARED_VA, 1);
 	uint64_t after = shared_page[0];
-	spins = 0;
+	int spins = 0;
 	while ((long)syscall3(SYS_PROC_ALIVE, (uint64_t)pid, 0, 0) == 1 && shared_page[0] == after &&
 	       spins++ < SPIN_LIMIT)
 		cpu_relax();
@@ -104,21 +104,28 @@ static void test_shootdown(void)
 	if (counted_on)
 		os_kill(pid);
 	os_wait(pid, &st);
-	os_sem_destroy(sem);
-	char d[160];
+	os_sem_destroy(go);
+	os_sem_destroy(counted);
+	char d[180];
 	fmt_snprintf(d, sizeof d, "child on CPU 1 counted to %lu, then: status 0x%x (page fault: 0x%x), "
-		     "wrote after the unmap: %d; map %ld unmap %ld set_cpu %d", (unsigned long)seen,
-		     (unsigned)st, EXIT_FAULT_BASE | 14, counted_on, mapped, unmapped, placed);
+		     "wrote after the unmap: %d; map %ld unmap %ld set_cpu %d wait %d", (unsigned long)seen,
+		     (unsigned)st, EXIT_FAULT_BASE | 14, counted_on, mapped, unmapped, placed, waited);
 	report("smp_tlb_shootdown", placed == 0 && mapped == 0 && unmapped == 1 && seen >= 1000 &&
+	       waited == 0 &&
 	       !counted_on && st == (EXIT_FAULT_BASE | 14), d);
 }
 
 static int role_counter(const char *arg)
 {
 	volatile uint64_t *p = (volatile uint64_t *)SHARED_VA;
-	char v[16];
-	if (fmt_getarg(arg, "sem", v, sizeof v) < 0 || os_sem_wait((int)fmt_parse_u64(v, 0)) < 0)
+	char v[16], c[16];
+	if (fmt_getarg(arg, "go", v, sizeof v) < 0 || fmt_getarg(arg, "counted", c, sizeof c) < 0 ||
+	    os_sem_wait((int)fmt_parse_u64(v, 0)) < 0)
 		return 100;
+	while (p[0] < 1000)
+		p[0]++;
+	if (os_sem_post((int)fmt_parse_u64(c, 0)) < 0)
+		return 101;
 	for (;;)
 		p[0]++;
 }

@@ -128,6 +128,7 @@ extern int heartbeat_ticks;   // a silent server is killed after this many ticks
 void sched_start(void) __attribute__((noreturn));
 struct proc *sched_pick(void);
 void sched_ap_start(void) __attribute__((noreturn));
+void sched_first_return(void);
 int sched_preempted(void);
 #ifndef MKB_SMP
 extern struct proc *idleproc;   /* the SMP kernel's is per CPU (smp.h) */

@@ -14,7 +14,9 @@ struct waitq {
 	struct proc *head, *tail;
 };
 
-enum pstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_BLOCKED, P_ZOMBIE };
+enum pstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_BLOCKED, P_ZOMBIE,
+	P_DYING   /* killed, its services' state being undone (mono on several CPUs: proc.c) */
+};
 
 /* Why a blocked process waits: the wake-up paths use this to undo it. */
 enum pwait {

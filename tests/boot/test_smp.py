@@ -1,0 +1,98 @@
+"""The SMP kernels (kernels/core/include/smp.h) on 2 and 4 CPUs: every
+kernel boots on both and passes all its self tests, the hostile programs
+of st_attack.c among them, and the multicore ones (tests/guest/st_smp.c:
+affinity, a wake-up across CPUs, in the micro kernels a TLB shootdown);
+two icount runs on 2 CPUs repeat exactly; the uniprocessor kernels carry
+none of the SMP code, and their figures are the reference run's."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bootlib import MICRO_BUILDS, REPO, boot, mode_of  # noqa: E402
+from test_boot import expected_tests  # noqa: E402
+
+BUILDS = ("mono",) + MICRO_BUILDS
+SMP_TESTS = ["smp_cpus", "smp_affinity", "smp_remote_wakeup"]
+
+
+@pytest.mark.parametrize("cpus", [2, 4])
+@pytest.mark.parametrize("build", BUILDS)
+def test_selftests_pass_on_several_cpus(build, cpus):
+    b = boot(build, "run=test", cpus=cpus)
+    assert f"mkb: smp: {cpus} CPUs ({cpus} in the MADT)" in b.out, b.out[:2000]
+    tests = b.tests()
+    failed = [n for n, r in tests.items() if not r["ok"]]
+    assert not failed, f"{build} on {cpus} CPUs: failed {failed}\n{b.out[-3000:]}"
+    want = expected_tests(build) + SMP_TESTS + (["smp_tlb_shootdown"] if mode_of(build) == "micro" else [])
+    missing = [n for n in want if n not in tests]
+    assert not missing, f"{build} on {cpus} CPUs: not reported: {missing}"
+    assert f"{cpus} CPUs, ran on each in turn" in tests["smp_affinity"]["detail"]
+    assert b.records[-1] == {"type": "done", "status": 0}
+
+
+def _results(out):
+    return [json.loads(l.split(" ", 1)[1]) for l in out.splitlines() if l.startswith("@@MKB {\"type\":\"result\"")]
+
+
+@pytest.mark.parametrize("build", ["mono", "micro-sel4"])
+def test_two_runs_on_two_cpus_repeat_exactly(build):
+    """The whole serial output of two boots, the multicore round trips
+    and every self test among it, is the same to the byte."""
+    args = "run=bench workload=smp sizes=8,4096 iters=50 warmup=5"
+    a, b = boot(build, args, cpus=2), boot(build, args, cpus=2)
+    assert a.status == b.status and a.out == b.out
+    rows = _results(a.out)
+    assert [r["variant"] for r in rows] == ["ipc_same", "ipc_cross", "poll_cross"] * 2, rows
+    assert all(r["check"] == "ok" for r in rows), rows
+    cross = {r["size"]: r for r in rows if r["variant"] == "ipc_cross"}
+    same = {r["size"]: r for r in rows if r["variant"] == "ipc_same"}
+    for n in (8, 4096):   # crossing CPUs: an IPI each way, and more instructions than on one
+        assert cross[n]["events"]["ipis"] == 2.0 and same[n]["events"]["ipis"] == 0.0
+        assert cross[n]["median"] > same[n]["median"]
+        assert cross[n]["placement"] == "client 0, server 1"
+
+
+def test_smp_workload_refuses_one_cpu():
+    b = boot("mono", "run=bench workload=smp sizes=8 iters=10 warmup=1", cpus=1)
+    assert any(r["type"] == "error" and "needs 2 CPUs" in r["msg"] for r in b.records), b.out[-1500:]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_uniprocessor_kernels_have_no_smp_code(build):
+    """The one-CPU kernels are built without MKB_SMP: no lock, no swapgs,
+    no second CPU's start-up code."""
+    sym = open(os.path.join(REPO, "build", build, "kernel.sym")).read().split()
+    for name in ("kernel_lock", "spin_lock", "smp_start", "ap_tramp_start", "forkret"):
+        assert name not in sym, f"{build}: {name} in the one-CPU kernel"
+    asm = subprocess.run(["objdump", "-d", os.path.join(REPO, "build", build, "kernel64.elf")],
+                         capture_output=True, text=True, check=True).stdout
+    assert not [l for l in asm.splitlines() if l.split("\t")[-1].startswith("swapgs")]
+    smp_asm = subprocess.run(["objdump", "-d", os.path.join(REPO, "build", build + "-smp",
+                                                            "kernel64.elf")],
+                             capture_output=True, text=True, check=True).stdout
+    assert [l for l in smp_asm.splitlines() if l.split("\t")[-1].startswith("swapgs")]
+    smp = open(os.path.join(REPO, "build", build + "-smp", "kernel.sym")).read().split()
+    assert "spin_lock" in smp and "smp_start" in smp
+
+
+def test_one_cpu_figures_are_the_reference_runs():
+    """The uniprocessor kernels' hot paths give the reference run's medians
+    (results/reference), instruction for instruction."""
+    ref = {}
+    with open(os.path.join(REPO, "results", "reference", "results.jsonl")) as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("type") == "result" and r.get("unit") == "instructions" and "cpus" not in r:
+                ref[(r["mode"], r.get("ipc"), r["workload"], r["variant"], r["size"])] = r["median"]
+    for build, ipc in (("mono", "mono"), ("micro-sel4", "sel4")):
+        b = boot(build, "run=bench workload=pingpong sizes=8,4096 iters=50 warmup=5")
+        rows = [r for r in _results(b.out) if r["variant"] in ("pipe", "call_replyrecv")]
+        assert len(rows) == 2, b.out[-1500:]
+        for r in rows:
+            key = (mode_of(build), ipc, "pingpong", r["variant"], r["size"])
+            assert key in ref, key
+            assert r["median"] == ref[key], (key, r["median"], ref[key])
