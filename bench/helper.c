@@ -132,7 +132,7 @@ static int file_check(const char *arg)
 }
 
 /* Poll the request slot (pause in the loop: it lets a waiting CPU's
- * turn go, docs/multicore.md) and answer each new message with its bytes. */
+ * turn go, README.md, "Several CPUs") and answer each new message with its bytes. */
 static int poll_echo(const char *arg)
 {
 	long seg = arg_long(arg, "seg");

@@ -18,7 +18,7 @@
  *                         Multikernel", SOSP 2009, section 4.6). Polling
  *                         on one CPU would wait for a timer tick, so
  *                         there is no poll_same.
- * What a figure counts under -icount: docs/multicore.md.
+ * What a figure counts under -icount: README.md, "Several CPUs".
  */
 #include "bench.h"
 #include "fastpat.h"

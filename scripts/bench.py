@@ -173,7 +173,7 @@ def guest_boot(args, ctx, system, workload, shape=None):
     inputs, outputs, local = {"kernel": kernel}, [], {"@in:kernel": kernel}
     if linux:
         linuxguest.boot_files(system, ctx, args.profile_plugin, log, argv, inputs, outputs, local)
-    if ctx.get("model") and not linux:
+    if ctx.get("model") and not linux and cpus == 1:   # one CPU's clock: not on several yet
         argv += model.qemu_args("@in:model.so", ctx["model"], "@out:model", "@in:blocks",
                                 "@out:missing")
         argv[-1] = argv[-1].replace(model.profile_path(ctx["model"]), "@in:profile")
@@ -295,7 +295,7 @@ def collect_guest(args, ctx, future, info, repriced=0):
         if why:
             info["profile_error"] = why   # the rows stand without it
             print(f"(no profile: {why}) ", end="", flush=True)
-    if ctx.get("model") and info["mode"] != matrix.LINUX_GUEST and found and \
+    if ctx.get("model") and info["mode"] != matrix.LINUX_GUEST and not info.get("cpus") and found and \
             not (outcome.timed_out or outcome.over_budget):
         try:
             added = mca.price(missing_out, ctx["blocks"], ctx["mcpu"], ctx["fallback"])

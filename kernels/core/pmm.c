@@ -78,6 +78,7 @@ void pmm_init(uint32_t mb_info)
 
 /* A page with one reference, its old contents left (the caller writes
  * all of it), or 0 when memory is exhausted. */
+#if FINE_LOCKS
 void *page_alloc_dirty(void)
 {
 	svc_lock(pmm_lk);
@@ -92,6 +93,18 @@ void *page_alloc_dirty(void)
 	svc_unlock(pmm_lk);
 	return r;
 }
+#else
+void *page_alloc_dirty(void)
+{
+	struct run *r = freelist;
+	if (!r)
+		return 0;
+	freelist = r->next;
+	nfree--;
+	refs[(uint64_t)r / PGSIZE] = 1;
+	return r;
+}
+#endif
 
 /* Return a zeroed page with one reference, or 0 when memory is exhausted. */
 void *page_alloc(void)
@@ -114,6 +127,7 @@ static uint16_t *ref_of(void *pa)
  * Returns 0, or -E_NOMEM when the count is full: a user can ask for more
  * mappings of one page than a count holds, and that must be an error,
  * never a panic. */
+#if FINE_LOCKS
 int page_ref(void *pa)
 {
 	svc_lock(pmm_lk);
@@ -126,6 +140,16 @@ int page_ref(void *pa)
 	svc_unlock(pmm_lk);
 	return 0;
 }
+#else
+int page_ref(void *pa)
+{
+	uint16_t *r = ref_of(pa);
+	if (*r == UINT16_MAX)
+		return -E_NOMEM;
+	(*r)++;
+	return 0;
+}
+#endif
 
 /* How many hold the allocated page pa. */
 unsigned page_refs(void *pa)

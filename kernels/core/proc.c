@@ -15,6 +15,13 @@
 #include "x86.h"
 
 struct proc ptable[NPROC];
+/* A process a lookup finds: not a free slot, a zombie, nor (fine locks)
+ * one being killed. */
+#if FINE_LOCKS
+#define LIVE(s) ((s) != P_UNUSED && (s) != P_ZOMBIE && (s) != P_DYING)
+#else
+#define LIVE(s) ((s) != P_UNUSED && (s) != P_ZOMBIE)
+#endif
 static uint8_t kstacks[NPROC][KSTACK_PAGES * PGSIZE] __attribute__((aligned(4096)));
 static int nextpid = 1;
 #define PIDMAP 256   /* more than NPROC: a live process keeps its entry for 256 spawns */
@@ -185,10 +192,10 @@ int proc_spawn(const char *name, const char *arg, struct proc *parent, int prio,
 struct proc *proc_find(int pid)
 {
 	struct proc *p = pidmap[(unsigned)pid % PIDMAP];
-	if (p && p->pid == pid && p->state != P_UNUSED && p->state < P_ZOMBIE)
+	if (p && p->pid == pid && LIVE(p->state))
 		return p;
 	for (int i = 1; i < NPROC; i++)
-		if (ptable[i].pid == pid && ptable[i].state != P_UNUSED && ptable[i].state < P_ZOMBIE)
+		if (ptable[i].pid == pid && LIVE(ptable[i].state))
 			return &ptable[i];
 	return 0;
 }
@@ -196,7 +203,7 @@ struct proc *proc_find(int pid)
 struct proc *proc_find_name(const char *name)
 {
 	for (int i = 1; i < NPROC; i++)
-		if (ptable[i].state != P_UNUSED && ptable[i].state < P_ZOMBIE && !strcmp(ptable[i].name, name))
+		if (LIVE(ptable[i].state) && !strcmp(ptable[i].name, name))
 			return &ptable[i];
 	return 0;
 }

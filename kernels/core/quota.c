@@ -82,6 +82,7 @@ void account_drop(struct account *a)
 	svc_unlock(quota_lk);
 }
 
+#if FINE_LOCKS
 int quota_take(struct account *a, enum quota_kind k)
 {
 	svc_lock(quota_lk);
@@ -106,6 +107,26 @@ void quota_give(struct account *a, enum quota_kind k)
 		a->use[k]--;
 	svc_unlock(quota_lk);
 }
+#else
+int quota_take(struct account *a, enum quota_kind k)
+{
+	if (a != &system_account && a->use[k] >= quota_limit[k]) {
+		if (!(a->said & 1u << k))   /* once per tree and pool: a hostile tree may ask forever */
+			kprintf("mkb: process tree %d (pid %d) is at its limit of %d %s\n", account_id(a),
+				curproc ? curproc->pid : 0, quota_limit[k], quota_name[k]);
+		a->said |= 1u << k;
+		return -E_QUOTA;
+	}
+	a->use[k]++;
+	return 0;
+}
+
+void quota_give(struct account *a, enum quota_kind k)
+{
+	if (a && a->use[k] > 0)
+		a->use[k]--;
+}
+#endif
 
 int account_id(const struct account *a)
 {

@@ -287,8 +287,11 @@ void sched_wakeup(struct proc *p)
 	if (p->waitobj)
 		waitq_remove(p->waitobj, p);
 	sched_ready(p);
-	if (curproc != idleproc && curproc->state == P_RUNNING && p->prio > curproc->prio &&
-	    p->cpu == cpu_id()) {
+	if (curproc != idleproc && curproc->state == P_RUNNING && p->prio > curproc->prio
+#ifdef MKB_SMP
+	    && p->cpu == cpu_id()   /* another CPU's: sched_ready interrupted it */
+#endif
+	    ) {
 		sched_ready(curproc);
 		sched_switch_to(sched_pick());
 	}

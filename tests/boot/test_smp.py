@@ -96,3 +96,17 @@ def test_one_cpu_figures_are_the_reference_runs():
             key = (mode_of(build), ipc, "pingpong", r["variant"], r["size"])
             assert key in ref, key
             assert r["median"] == ref[key], (key, r["median"], ref[key])
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_each_kernel_locks_its_own_way(build):
+    """micro: one big kernel lock (seL4's way); mono: none, a lock per
+    subsystem (the scheduler's, the file system's, one per pipe...)."""
+    smp = open(os.path.join(REPO, "build", build + "-smp", "kernel.sym")).read().split()
+    if mode_of(build) == "micro":
+        assert "bkl" in smp and "kernel_lock" in smp and "sched_lk" not in smp
+    else:
+        assert "bkl" not in smp and "kernel_lock" not in smp
+        for lk in ("sched_lk", "pmm_lk", "quota_lk", "console_lk", "fs_lk", "sem_lk", "shm_lk",
+                   "mq_lk", "futex_lk", "pipes_lk"):
+            assert lk in smp, lk

@@ -14,7 +14,7 @@
 
 /* Wait a moment for another CPU. Under QEMU 7.2's -icount the vCPUs
  * share one host thread and a vCPU runs until it halts, pauses or
- * interrupts another (docs/multicore.md): a wait that only made system
+ * interrupts another (README.md, "Several CPUs"): a wait that only made system
  * calls would keep CPU 0's turn to itself. */
 static void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 
