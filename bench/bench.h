@@ -109,6 +109,7 @@ int wl_kvstore(const struct bench_args *a);   /* apps/: the application workload
 int wl_build(const struct bench_args *a);
 int wl_mix(const struct bench_args *a);
 int wl_smp(const struct bench_args *a);       /* wl_smp.c: several CPUs */
+int shm_handoff(const struct bench_args *a, int64_t size, unsigned key, int user, int cpu);
 
 /* wl_smp.c's polling round trip: a request and a reply slot in a shared
  * segment, each a sequence number and a length on a cache line of their

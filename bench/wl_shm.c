@@ -18,13 +18,16 @@
 static struct bench_run run;
 
 /* One hand-off variant: over the kernel's (mono) or the server's (micro)
- * semaphores, or over user-level ones (user: usem.h). */
-static int measure(const struct bench_args *a, int64_t size, unsigned key, int user)
+ * semaphores, or over user-level ones (user: usem.h); cpu > 0: the
+ * consumer on that CPU (the smp workload's rows, bench/wl_smp.c). */
+int shm_handoff(const struct bench_args *a, int64_t size, unsigned key, int user, int cpu)
 {
-	char variant[32];
-	fmt_snprintf(variant, sizeof variant, user ? "handoff_%s" : "handoff", usem_kind);
+	char variant[40], where[40];
+	fmt_snprintf(variant, sizeof variant, user ? "handoff_%s%s" : "handoff%s",
+		     user ? usem_kind : (cpu ? "_cross" : ""), user && cpu ? "_cross" : "");
 	struct bench_count c = bench_scale(a->iters, a->warmup, size);   /* fewer above 4 KiB */
-	struct bench_params p = { "shm", variant, size, "per_handoff", 0, c.iters, c.warmup };
+	struct bench_params p = { cpu ? "smp" : "shm", variant, size, "per_handoff", 0, c.iters,
+				  c.warmup };
 	int seg = os_shm_create(key, sizeof(struct shm_hdr) + (size_t)size), pid = -1, st, ok = 1;
 	long addr = seg < 0 ? seg : os_shm_attach(seg), ep = user ? usem_grant_ep() : 0;
 	struct shm_sync sync = { user, { -1, -1, -1, -1 }, (struct shm_hdr *)addr };
@@ -45,7 +48,11 @@ static int measure(const struct bench_args *a, int64_t size, unsigned key, int u
 			     seg, user, ep, sync.id[0], sync.id[1], sync.id[2], sync.id[3], (long)size, total);
 		pid = os_spawn("bench-helper", arg);
 	}
-	if (pid < 0) {
+	if (cpu) {
+		fmt_snprintf(where, sizeof where, "producer 0, consumer %d", cpu);
+		run.placement = where;
+	}
+	if (pid < 0 || (cpu && os_set_cpu(pid, cpu) < 0)) {
 		bench_fail(&run, "set-up failed: seg %d addr %ld sems ok %d partner %d", seg, addr, ok, pid);
 		return bench_end(&run);
 	}
@@ -92,8 +99,8 @@ int wl_shm(const struct bench_args *a)
 			failures += bench_end(&run);
 			continue;
 		}
-		failures += measure(a, a->sizes[i], 0x5100 + i, 0);
-		failures += measure(a, a->sizes[i], 0x5180 + i, 1);
+		failures += shm_handoff(a, a->sizes[i], 0x5100 + i, 0, 0);
+		failures += shm_handoff(a, a->sizes[i], 0x5180 + i, 1, 0);
 	}
 	return failures;
 }

@@ -18,6 +18,9 @@
  *                         Multikernel", SOSP 2009, section 4.6). Polling
  *                         on one CPU would wait for a timer tick, so
  *                         there is no poll_same.
+ *   handoff_cross,        the shm workload's hand-off (bench/wl_shm.c) with
+ *   handoff_<usem>_cross  the consumer on CPU 1: over the kernel's or
+ *                         server's semaphores, and over user-level ones.
  * What a figure counts under -icount: README.md, "Several CPUs".
  */
 #include "bench.h"
@@ -160,6 +163,10 @@ int wl_smp(const struct bench_args *a)
 		failures += measure_ipc(a, n, 0, "ipc_same");
 		failures += measure_ipc(a, n, 1, "ipc_cross");
 		failures += measure_poll(a, n);
+		if (n >= 1) {   /* a block of n bytes handed over */
+			failures += shm_handoff(a, n, 0x5300 + i, 0, 1);
+			failures += shm_handoff(a, n, 0x5380 + i, 1, 1);
+		}
 	}
 	return failures;
 }

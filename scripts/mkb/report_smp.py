@@ -88,6 +88,28 @@ def _linux(results, size, cpus):
     return None
 
 
+def handoff_rows(results):
+    """(headers, rows): the shm hand-off with the consumer on CPU 1, over
+    the kernel's or server's semaphores and over user-level ones (the
+    variant names the latter's wake-up: futex, ntfn, msg...)."""
+    rows = [r for r in multicore(results) if r["workload"] == "smp"
+            and r["variant"].startswith("handoff") and r["variant"].endswith("_cross")]
+    head = ["system", "size", "semaphores", "IPIs", "user-level semaphores", "IPIs", "wake-up",
+            "unit"]
+    out = []
+    for y in _systems(rows):
+        for n in sorted({r["size"] for r in rows if stats.system(r) == y}):
+            k = _row(rows, y, "smp", "handoff_cross", n)
+            u = next((r for r in rows if stats.system(r) == y and r["size"] == n
+                      and r["variant"] != "handoff_cross"), None)
+            out.append([matrix.label(y), stats.fmt_size(n), _fmt(k and k["median"]),
+                        _fmt(k and (k.get("events") or {}).get("ipis")), _fmt(u and u["median"]),
+                        _fmt(u and (u.get("events") or {}).get("ipis")),
+                        u["variant"][len("handoff_"):-len("_cross")] if u else "-",
+                        "instructions, all CPUs"])
+    return head, out
+
+
 def cost_rows(results):
     """(headers, rows): the one-CPU cases each multicore system also ran on
     its one-CPU kernel: both medians and their ratio."""
@@ -113,6 +135,10 @@ def text(results):
     from . import table
     parts = ["Several CPUs: round trips (medians; under icount the instructions of every CPU "
              "between the client's time stamps)", table.render(*round_trip_rows(results))]
+    head, rows = handoff_rows(results)
+    if rows:
+        parts += ["", "A shared-memory hand-off with the consumer on CPU 1 (medians, per hand-off)",
+                  table.render(head, rows)]
     head, rows = cost_rows(results)
     if rows:
         parts += ["", "What the SMP kernel costs a workload left on CPU 0 (medians)",
@@ -134,6 +160,13 @@ def html_section(run, scroll):
         "receive and back; the CPUs never overlap in it, so it is not the latency two real "
         "cores would show, and no contention shows (see README.md, Several CPUs).</p>",
         scroll(head, rows)]
+    hhead, hrows = handoff_rows(res)
+    if hrows:
+        parts += ["<h3>A shared-memory hand-off across CPUs</h3>",
+                  "<p>The shm workload's hand-off of a block already written, the consumer on "
+                  "CPU 1: over the kernel's semaphores (mono) or the semaphore server's (micro), "
+                  "and over user-level semaphores in the segment that enter the kernel only to "
+                  "sleep or wake (each design's wake-up).</p>", scroll(hhead, hrows)]
     chead, crows = cost_rows(res)
     if crows:
         parts += ["<h3>What the SMP kernel costs a workload left on one CPU</h3>",

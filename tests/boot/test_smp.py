@@ -46,7 +46,9 @@ def test_two_runs_on_two_cpus_repeat_exactly(build):
     a, b = boot(build, args, cpus=2), boot(build, args, cpus=2)
     assert a.status == b.status and a.out == b.out
     rows = _results(a.out)
-    assert [r["variant"] for r in rows] == ["ipc_same", "ipc_cross", "poll_cross"] * 2, rows
+    kinds = [r["variant"] for r in rows]
+    assert kinds[:3] == ["ipc_same", "ipc_cross", "poll_cross"] and kinds[3] == "handoff_cross", kinds
+    assert kinds[4].startswith("handoff_") and kinds[4].endswith("_cross") and kinds[5:] == kinds[:5]
     assert all(r["check"] == "ok" for r in rows), rows
     cross = {r["size"]: r for r in rows if r["variant"] == "ipc_cross"}
     same = {r["size"]: r for r in rows if r["variant"] == "ipc_same"}

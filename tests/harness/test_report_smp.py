@@ -33,6 +33,8 @@ ROWS = [row("mono", "pingpong", "pipe", 8, 1792),
         row("micro-sel4", "pingpong", "call_replyrecv", 8, 677, cpus=2),
         row("micro-sel4", "smp", "ipc_same", 8, 677, cpus=2, ipis=0.0),
         row("micro-sel4", "smp", "ipc_cross", 8, 1377, cpus=2, ipis=2.0),
+        row("mono", "smp", "handoff_cross", 8, 2075, cpus=2, ipis=2.0),
+        row("mono", "smp", "handoff_futex_cross", 8, 2316, cpus=2, ipis=2.0),
         row("linux", "pingpong", "pipe", 8, 6000.0, cpus=1, unit="ns"),
         row("linux", "pingpong", "pipe", 8, 50000.0, cpus=2, unit="ns")]
 
@@ -65,6 +67,11 @@ def test_round_trips_table():
     assert got["mono@2"][2:7] == ["2464", "3050", "586", "2", "109"], got["mono@2"]
     assert got["sel4@2"][2:7] == ["677", "1377", "700", "2", "-"]
     assert got["linux host"][2:5] == ["6000", "50000", "44000"] and got["linux host"][-1] == "ns (pipe)"
+
+
+def test_handoff_table():
+    head, rows = report_smp.handoff_rows(ROWS)
+    assert rows == [["mono@2", "8", "2075", "2", "2316", "2", "futex", "instructions, all CPUs"]]
 
 
 def test_smp_cost_table():
