@@ -126,4 +126,12 @@ struct smp_slot {
 struct smp_poll {
 	struct smp_slot req, resp;
 };
+
+/* wl_smp.c's independent pairs: each client (helper.c, role=pair) waits
+ * for go, times its rounds round trips and stores the ticks in its slot. */
+#define SMP_PAIRS_MAX 4
+struct smp_pairs {
+	volatile uint64_t go;
+	volatile uint64_t ticks[SMP_PAIRS_MAX];
+};
 #endif

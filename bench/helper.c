@@ -17,6 +17,10 @@
  *   role=fscheck name=F len=L           read file F, check L bytes of it
  *   role=poll seg=S                     answer wl_smp.c's polled round trips
  *                                       in segment S (struct smp_poll)
+ *   role=pair seg=S ch=N slot=J rounds=R  wait for go in segment S (struct
+ *                                       smp_pairs), time R round trips of 8
+ *                                       bytes on channel N, store the ticks
+ *                                       in slot J
  * Exit status 0 means every check held. */
 #include "bench.h"
 #include "fmt.h"
@@ -162,6 +166,29 @@ static int poll_echo(const char *arg)
 	return os_shm_detach((int)seg) ? 23 : 0;
 }
 
+/* One of wl_smp.c's independent pairs: the client's timed batch. */
+static int pair_client(const char *arg)
+{
+	long seg = arg_long(arg, "seg"), ch = arg_long(arg, "ch"), slot = arg_long(arg, "slot"),
+	     rounds = arg_long(arg, "rounds");
+	long at = seg < 0 ? -1 : os_shm_attach((int)seg);
+	if (at <= 0 || ch < 0 || slot < 0 || slot >= SMP_PAIRS_MAX || rounds < 1)
+		return 30;
+	struct smp_pairs *sp = (struct smp_pairs *)at;
+	uint64_t msg = (uint64_t)slot, back = 0, spins = 0;
+	while (!__atomic_load_n(&sp->go, __ATOMIC_ACQUIRE))
+		if (++spins >= SMP_POLL_SPINS)
+			return 31;
+		else
+			__asm__ volatile("pause" ::: "memory");
+	uint64_t t0 = bench_now();
+	for (long i = 0; i < rounds; i++)
+		if (os_chan_call(ch, &msg, sizeof msg, &back, sizeof back) != (long)sizeof msg || back != msg)
+			return 32;
+	sp->ticks[slot] = bench_now() - t0;
+	return os_shm_detach((int)seg) ? 33 : 0;
+}
+
 int main(const char *arg)
 {
 	char role[16];
@@ -194,5 +221,7 @@ int main(const char *arg)
 		return file_check(arg);
 	if (!strcmp(role, "poll"))
 		return poll_echo(arg);
+	if (!strcmp(role, "pair"))
+		return pair_client(arg);
 	return 5;
 }

@@ -21,6 +21,15 @@
  *   handoff_cross,        the shm workload's hand-off (bench/wl_shm.c) with
  *   handoff_<usem>_cross  the consumer on CPU 1: over the kernel's or
  *                         server's semaphores, and over user-level ones.
+ *   pairs_<k>             sel4bench's smp benchmark: k independent pairs,
+ *                         pair j's client and echo partner both on CPU j,
+ *                         every client timing a batch of round trips at
+ *                         once; a sample is one client's batch over its
+ *                         round trips. On real cores (or multi-threaded
+ *                         TCG's wall clock) the kernel's locks show as
+ *                         pairs are added; under -icount the CPUs take
+ *                         turns and a batch counts the instructions run
+ *                         meanwhile on every CPU.
  * What a figure counts under -icount: README.md, "Several CPUs".
  */
 #include "bench.h"
@@ -145,6 +154,74 @@ static int measure_poll(const struct bench_args *a, int64_t n)
 	return failures;
 }
 
+#define PAIR_ROUNDS 50   /* round trips in one client's timed batch */
+
+/* The pairs' channels and echo partners, partner j on CPU j: made once,
+ * for every count of pairs (a process tree has few channels). */
+static long pair_ch[SMP_PAIRS_MAX];
+static int pair_server[SMP_PAIRS_MAX];
+
+static int pair_partner(int j, const char *variant)
+{
+	char arg[64];
+	if (pair_server[j] > 0)
+		return 0;
+	pair_ch[j] = os_chan_create();
+	fmt_snprintf(arg, sizeof arg, "role=echo ch=%ld cap=8 ool=0", pair_ch[j]);
+	pair_server[j] = pair_ch[j] < 0 ? (int)pair_ch[j] : os_spawn("bench-helper", arg);
+	if (pair_server[j] < 0 || place(pair_server[j], j, variant) < 0) {
+		bench_fail(&run, "pair %d: channel %ld, partner %d", j, pair_ch[j], pair_server[j]);
+		return -1;
+	}
+	return 0;
+}
+
+/* k pairs, one per CPU; a->iters / PAIR_ROUNDS batches per client. */
+static int measure_pairs(const struct bench_args *a, int k)
+{
+	unsigned reps = a->iters / PAIR_ROUNDS ? a->iters / PAIR_ROUNDS : 1;
+	char variant[16], where[64], arg[96];
+	fmt_snprintf(variant, sizeof variant, "pairs_%d", k);
+	struct bench_params p = { "smp", variant, 8, "round_trip", 0, reps * (unsigned)k, 0 };
+	static unsigned key = 0x53700;
+	int seg = os_shm_create(key++, sizeof(struct smp_pairs)), client[SMP_PAIRS_MAX] = { 0 }, st;
+	long at = seg < 0 ? seg : os_shm_attach(seg);
+	bench_begin(&run, &p);
+	fmt_snprintf(where, sizeof where, "pair j on CPU j, j < %d", k);
+	run.placement = where;
+	if (at <= 0) {
+		bench_fail(&run, "shared segment: create %d, attach %ld", seg, at);
+		return bench_end(&run);
+	}
+	struct smp_pairs *sp = (struct smp_pairs *)at;
+	for (unsigned r = 0; r < reps && !run.check[0]; r++) {
+		sp->go = 0;
+		for (int j = 0; j < k && !run.check[0]; j++) {
+			sp->ticks[j] = 0;
+			if (pair_partner(j, variant) < 0)
+				break;
+			fmt_snprintf(arg, sizeof arg, "role=pair seg=%d ch=%ld slot=%d rounds=%d", seg,
+				     pair_ch[j], j, PAIR_ROUNDS);
+			client[j] = os_spawn("bench-helper", arg);
+			if (client[j] < 0 || place(client[j], j, variant) < 0)
+				bench_fail(&run, "pair %d: client %d", j, client[j]);
+		}
+		if (r == 0)
+			os_counters(&run.ev0);
+		__atomic_store_n(&sp->go, 1, __ATOMIC_RELEASE);
+		for (int j = 0; j < k; j++) {
+			if (client[j] > 0 && (os_wait(client[j], &st) != client[j] || st != 0))
+				bench_fail(&run, "pair %d: client ended with status %d", j, st);
+			client[j] = 0;
+		}
+		for (int j = 0; j < k && !run.check[0]; j++)
+			bench_sample(&run, sp->ticks[j] / PAIR_ROUNDS);
+	}
+	int failures = bench_end(&run);
+	os_shm_detach(seg);
+	return failures;
+}
+
 int wl_smp(const struct bench_args *a)
 {
 	int cpus = os_get_cpu() >> 16;
@@ -168,5 +245,13 @@ int wl_smp(const struct bench_args *a)
 			failures += shm_handoff(a, n, 0x5380 + i, 1, 1);
 		}
 	}
+	for (int k = 1; k <= cpus && k <= SMP_PAIRS_MAX; k++)
+		failures += measure_pairs(a, k);
+	for (int j = 0; j < SMP_PAIRS_MAX; j++)
+		if (pair_server[j] > 0) {
+			int st;
+			os_kill(pair_server[j]);
+			os_wait(pair_server[j], &st);
+		}
 	return failures;
 }

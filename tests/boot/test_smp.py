@@ -48,7 +48,8 @@ def test_two_runs_on_two_cpus_repeat_exactly(build):
     rows = _results(a.out)
     kinds = [r["variant"] for r in rows]
     assert kinds[:3] == ["ipc_same", "ipc_cross", "poll_cross"] and kinds[3] == "handoff_cross", kinds
-    assert kinds[4].startswith("handoff_") and kinds[4].endswith("_cross") and kinds[5:] == kinds[:5]
+    assert kinds[4].startswith("handoff_") and kinds[4].endswith("_cross") and kinds[5:10] == kinds[:5]
+    assert kinds[10:] == ["pairs_1", "pairs_2"], kinds
     assert all(r["check"] == "ok" for r in rows), rows
     cross = {r["size"]: r for r in rows if r["variant"] == "ipc_cross"}
     same = {r["size"]: r for r in rows if r["variant"] == "ipc_same"}

@@ -35,6 +35,8 @@ ROWS = [row("mono", "pingpong", "pipe", 8, 1792),
         row("micro-sel4", "smp", "ipc_cross", 8, 1377, cpus=2, ipis=2.0),
         row("mono", "smp", "handoff_cross", 8, 2075, cpus=2, ipis=2.0),
         row("mono", "smp", "handoff_futex_cross", 8, 2316, cpus=2, ipis=2.0),
+        row("mono", "smp", "pairs_1", 8, 2491, cpus=2),
+        row("mono", "smp", "pairs_2", 8, 2491, cpus=2),
         row("linux", "pingpong", "pipe", 8, 6000.0, cpus=1, unit="ns"),
         row("linux", "pingpong", "pipe", 8, 50000.0, cpus=2, unit="ns")]
 
@@ -72,6 +74,12 @@ def test_round_trips_table():
 def test_handoff_table():
     head, rows = report_smp.handoff_rows(ROWS)
     assert rows == [["mono@2", "8", "2075", "2", "2316", "2", "futex", "instructions, all CPUs"]]
+
+
+def test_pairs_table():
+    head, rows = report_smp.pairs_rows(ROWS)
+    assert head == ["system", "1 pair", "2 pairs", "unit"]
+    assert rows == [["mono@2", "2491", "2491", "instructions, all CPUs"]]
 
 
 def test_smp_cost_table():
