@@ -29,11 +29,12 @@ void console_putc(char c)
 }
 
 LOCK_DEFINE(console_lk);   /* several CPUs, mono (smp.h): one line at a time */
+volatile int console_raw;  /* the watchdog's last words: no lock (its NMI may find GS the user's) */
 
 void console_write(const char *s, size_t n)
 {
 #if FINE_LOCKS
-	int mine = spin_held(&console_lk);   /* a panic, or the NMI, while this CPU prints */
+	int mine = console_raw || spin_held(&console_lk);   /* a panic while this CPU prints */
 	if (!mine)
 		spin_lock(&console_lk);
 #endif

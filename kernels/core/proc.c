@@ -258,8 +258,12 @@ static void proc_teardown(struct proc *p, int status)
 				ptable[i].state = P_UNUSED;
 			}
 		}
-	if (p == curproc)
+	if (p == curproc) {
 		lcr3((uint64_t)boot_pml4);
+#ifdef MKB_SMP
+		smp_cpu()->cr3 = (uint64_t)boot_pml4;   /* no shootdown is owed to this CPU now */
+#endif
+	}
 	proc_free_space(p);
 	p->cr3 = (uint64_t)boot_pml4;
 	p->state = P_ZOMBIE;

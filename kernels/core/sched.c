@@ -149,6 +149,9 @@ void sched_switch_to(struct proc *next)
 		return;
 	}
 	kstat.switches++;
+#ifdef MKB_SMP
+	smp_cpu()->switches++;
+#endif
 	if (next->pml4 && next->cr3 != rcr3()) {
 		lcr3(next->cr3);
 		kstat.as_switches++;
@@ -292,10 +295,31 @@ void sched_wakeup(struct proc *p)
 	    && p->cpu == cpu_id()   /* another CPU's: sched_ready interrupted it */
 #endif
 	    ) {
+#if FINE_LOCKS
+		/* The caller may hold a service's lock (a semaphore post): the
+		 * switch waits for the end of the system call (sched_preempt). */
+		smp_cpu()->preempt = 1;
+#else
 		sched_ready(curproc);
 		sched_switch_to(sched_pick());
+#endif
 	}
 }
+
+#if FINE_LOCKS
+/* On the way back to ring 3 with no lock held: a wake-up of a higher
+ * priority here (sched_wakeup) takes the CPU now. */
+void sched_preempt(void)
+{
+	if (!smp_cpu()->preempt)
+		return;
+	sched_lock();
+	smp_cpu()->preempt = 0;
+	if (curproc->state == P_RUNNING && sched_preempted())
+		sched_yield();
+	sched_unlock();
+}
+#endif
 
 #ifdef MKB_SMP
 /* Is something of higher priority than the current process ready here? */
@@ -332,13 +356,20 @@ void sched_tick(void)
 {
 	struct proc *c = curproc->reply_to;
 	if (curproc->restart) {
-		int ran_on = curproc->last_tick == ticks - 1 && curproc->last_switches == kstat.switches;
+#ifdef MKB_SMP
+		/* this CPU's own ticks and switches: the others' say nothing of it */
+		uint64_t now = smp_cpu()->ticks, switches = smp_cpu()->switches;
+#else
+		uint64_t now = ticks, switches = kstat.switches;
+#endif
+		int ran_on = curproc->last_tick == now - 1 && curproc->last_switches == switches;
 		curproc->busy_ticks = ran_on ? curproc->busy_ticks + 1 : 1;
-		curproc->last_tick = ticks;
-		curproc->last_switches = kstat.switches;
+		curproc->last_tick = now;
+		curproc->last_switches = switches;
 		if (curproc->busy_ticks >= heartbeat_ticks) {
 			kprintf("mkb: server %s (pid %d) stopped answering (ran %d ticks without "
 				"waiting); killed\n", curproc->name, curproc->pid, heartbeat_ticks);
+			sched_unlock();   /* fine locks: proc_exit takes it after the services */
 			proc_exit(EXIT_KILLED);
 		}
 	}

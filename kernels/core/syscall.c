@@ -68,6 +68,9 @@ void syscall_dispatch(struct sysframe *sf)
 	uint64_t n = sf->rax;
 	sf->rax = (uint64_t)(n < NSYSCALLS && mode_syscalls[n] ? mode_syscalls[n](sf) : -E_NOSYS);
 	kernel_unlock();
+#if FINE_LOCKS
+	sched_preempt();
+#endif
 }
 
 int64_t sys_null(struct sysframe *sf)

@@ -38,6 +38,12 @@ void idt_init(void)
 					     (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };   /* NMI: IST 1 */
 	}
 	model_shadow.vectors = (uint64_t)vectors, model_shadow.nvec = NVEC;   /* x86.h */
+#ifdef MKB_SMP
+	extern char vec_spurious[];
+	uint64_t s = (uint64_t)vec_spurious;
+	idt[0xFF] = (struct idt_entry){ (uint16_t)s, SEG_KCODE, 0, 0x8E, (uint16_t)(s >> 16),
+					(uint32_t)(s >> 32), 0 };
+#endif
 	idt_load();
 }
 
@@ -93,11 +99,16 @@ void trap(struct trapframe *tf)
 	kernel_lock();
 	trap_locked(tf);
 	kernel_unlock();
+#if FINE_LOCKS
+	if ((tf->cs & 3) == 3)
+		sched_preempt();
+#endif
 }
 
 static void timer_tick(int from_user)
 {
 #ifdef MKB_SMP
+	smp_cpu()->ticks++;
 	if (cpu_id() == 0) {   /* CPU 0 keeps the time (acknowledged in trap_locked) */
 		ticks++;
 		sched_timeouts();

@@ -78,6 +78,12 @@ trapret:
         iretq
 
 #ifdef MKB_SMP
+/* The local APIC's spurious vector (0xFF, smp.c): nothing to do, no EOI
+ * (Intel SDM vol. 3A, 11.9). */
+        .globl vec_spurious
+vec_spurious:
+        iretq
+
 /* A new process's first return to ring 3 (proc.c: setup_kstack): the
  * lock its CPU took to switch to it is dropped on the way. */
         .globl forkret

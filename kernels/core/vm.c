@@ -215,6 +215,35 @@ int vm_map_shared(uint64_t *pml4, uint64_t va, uint64_t pa, int writable)
 /* Remove npages of shared mappings from va (dropping their references);
  * pages the space allocated itself are left alone. Returns how many
  * mappings were removed. */
+#ifdef MKB_SMP
+/* Several CPUs: a batch of entries is cleared, the other CPUs that have
+ * pml4 loaded drop their TLB entries, and only then are the pages freed,
+ * so that no CPU writes into a page after it went back to the allocator. */
+#define UNMAP_BATCH 64
+int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
+{
+	int n = 0;
+	for (uint64_t i = 0; i < npages;) {
+		uint64_t freed[UNMAP_BATCH];
+		int k = 0;
+		for (; i < npages && k < UNMAP_BATCH; i++) {
+			uint64_t *pte = walk(pml4, va + i * PGSIZE, 0);
+			if (!pte || !(*pte & PTE_P) || !(*pte & PTE_SHARED))
+				continue;
+			freed[k++] = PTE_ADDR(*pte);
+			*pte = 0;
+			if (pml4 == curproc->pml4)
+				invlpg(va + i * PGSIZE);
+		}
+		if (k)
+			smp_tlb_shootdown(pml4);
+		for (int j = 0; j < k; j++)
+			page_free((void *)freed[j]);
+		n += k;
+	}
+	return n;
+}
+#else
 int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
 {
 	int n = 0;
@@ -228,10 +257,9 @@ int vm_unmap(uint64_t *pml4, uint64_t va, uint64_t npages)
 			invlpg(va + i * PGSIZE);
 		n++;
 	}
-	if (n)
-		smp_tlb_shootdown(pml4);   /* SMP: other CPUs that have pml4 loaded */
 	return n;
 }
+#endif
 
 /* Map npages of spml4's pages at sva into dpml4 at dva (the same physical
  * pages, each taking a reference). Returns 0 or -E_*. */
@@ -323,8 +351,13 @@ int vm_cow_place(uint64_t *pml4, uint64_t va, uint64_t pa)
 		return -E_FAULT;
 	uint64_t old = PTE_ADDR(*pte);
 	*pte = pa | (*pte & (PTE_P | PTE_U | PTE_NX)) | PTE_COW;
+#ifdef MKB_SMP
+	flush_if_current(pml4, va);   /* no CPU may still reach the old page when it is freed */
+	page_free((void *)old);
+#else
 	page_free((void *)old);
 	flush_if_current(pml4, va);
+#endif
 	return 0;
 }
 

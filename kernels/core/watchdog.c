@@ -127,6 +127,7 @@ void watchdog_nmi(void)
 	if (!deadline || rdtsc() < deadline)
 		return;
 	deadline = 0;
+	console_raw = 1;   /* the boot ends here: print whatever lock is held, whatever GS holds */
 	kprintf("\n" MKB_PREFIX "{\"type\":\"watchdog\",\"verdict\":\"hang\"}\n");
 	qemu_exit(MKB_EXIT_HANG);
 }

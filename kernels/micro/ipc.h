@@ -77,6 +77,9 @@ int ipc_kept_take(struct proc *holder, uint64_t name, struct proc **caller);
 /* Switch to the IPC partner without asking the scheduler. */
 static inline void ipc_handoff(struct proc *next)
 {
+#ifdef MKB_SMP
+	if (next->cpu == cpu_id())   /* else a wake-up on its own CPU (sched_switch_to) */
+#endif
 	kstat.direct_switches++;
 	sched_switch_to(next);
 }

@@ -246,14 +246,27 @@ static int64_t sys_sem_post_body(struct sysframe *sf)
 	if (r < 0)
 		return r;
 	r = sem_post(&sems, (int)ARG0(sf), &woken);
-	if (r == 1) {
+#if FINE_LOCKS
+	/* The waiter the unit went to may be dying on another CPU (killed,
+	 * its queue place not yet cancelled): post again, to the next waiter
+	 * or to the count, so the unit is not lost with it. */
+	while (r == 1) {
 		sched_lock();
+		struct proc *p = proc_find((int)woken);
+		int ok = p && p->state == P_BLOCKED && p->wait == W_SVC;
+		if (ok)
+			sched_wakeup(p);
+		sched_unlock();
+		r = ok ? 0 : sem_post(&sems, (int)ARG0(sf), &woken);
+	}
+#else
+	if (r == 1) {
 		struct proc *p = proc_find((int)woken);
 		if (p && p->state == P_BLOCKED && p->wait == W_SVC)
 			sched_wakeup(p);
-		sched_unlock();
 		r = 0;
 	}
+#endif
 	return r;
 }
 

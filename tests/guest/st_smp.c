@@ -43,33 +43,55 @@ static void test_affinity(int n)
 	report("smp_affinity", ok && past == -E_INVAL, d);
 }
 
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 /* A child placed on the last CPU blocks on a semaphore; we post it from
- * CPU 0: it wakes there (an IPI) and tells us where it ran. */
+ * CPU 0: it wakes there at once, by an IPI, not at its CPU's next timer
+ * tick (10 ms: under icount 10 million counts of rdtsc, which the
+ * clock jumps while every CPU idles), and tells us where it ran and when
+ * it woke (in a shared segment). */
+#define PROMPT_WAKE 2000000   /* rdtsc counts: a fifth of a tick */
 static void test_remote_wakeup(int n)
 {
-	int sem = os_sem_create(0), st = -1;
-	char arg[48];
-	fmt_snprintf(arg, sizeof arg, "role=smp_waiter sem=%d", sem);
+	int sem = os_sem_create(0), st = -1, seg = os_shm_create(0x5390, 4096);
+	long at = seg < 0 ? seg : os_shm_attach(seg);
+	volatile uint64_t *woke = at > 0 ? (volatile uint64_t *)at : 0;
+	char arg[64];
+	fmt_snprintf(arg, sizeof arg, "role=smp_waiter sem=%d seg=%d", sem, seg);
 	int pid = os_spawn("selftest", arg);
 	int placed = os_set_cpu(pid, n - 1);
 	uint64_t i0 = ipis();
-	for (int i = 0; i < 50; i++)   /* let it block there first */
+	for (int i = 0; i < 10000; i++)   /* let it block there first */
 		cpu_relax();
+	uint64_t t0 = rdtsc();
 	int posted = os_sem_post(sem);
 	os_wait(pid, &st);
-	uint64_t sent = ipis() - i0;
-	char d[128];
-	fmt_snprintf(d, sizeof d, "child on CPU %d: status %d (its CPU), IPIs sent %lu; set_cpu %d post %d",
-		     n - 1, st, (unsigned long)sent, placed, posted);
-	report("smp_remote_wakeup", pid > 0 && placed == 0 && posted == 0 && st == n - 1 && sent > 0, d);
+	uint64_t sent = ipis() - i0, took = woke && woke[0] > t0 ? woke[0] - t0 : ~0ULL;
+	char d[160];
+	fmt_snprintf(d, sizeof d, "child on CPU %d: status %d (its CPU), woke %lu counts after the post, "
+		     "IPIs sent %lu; set_cpu %d post %d", n - 1, st, (unsigned long)took,
+		     (unsigned long)sent, placed, posted);
+	report("smp_remote_wakeup", pid > 0 && placed == 0 && posted == 0 && st == n - 1 && sent > 0 &&
+	       took < PROMPT_WAKE, d);
 	os_sem_destroy(sem);
+	if (at > 0)
+		os_shm_detach(seg);
 }
 
 static int role_waiter(const char *arg)
 {
-	char v[16];
-	if (fmt_getarg(arg, "sem", v, sizeof v) < 0 || os_sem_wait((int)fmt_parse_u64(v, 0)) < 0)
+	char v[16], s[16];
+	if (fmt_getarg(arg, "seg", s, sizeof s) < 0)
+		return 99;
+	long at = os_shm_attach((int)fmt_parse_u64(s, 0));
+	if (at <= 0 || fmt_getarg(arg, "sem", v, sizeof v) < 0 || os_sem_wait((int)fmt_parse_u64(v, 0)) < 0)
 		return 100;
+	((volatile uint64_t *)at)[0] = rdtsc();
 	return my_cpu();
 }
 
@@ -130,6 +152,34 @@ static int role_counter(const char *arg)
 		p[0]++;
 }
 
+/* mono: a semaphore post that wakes a waiter of higher priority on this
+ * CPU hands it the CPU before the post returns; with several CPUs that
+ * switch waits until the semaphore's lock is dropped (sched_preempt). */
+static void test_priority_wakeup(void)
+{
+	int sem = os_sem_create(0), st = -1, seg = os_shm_create(0x5391, 4096);
+	long at = seg < 0 ? seg : os_shm_attach(seg);
+	volatile uint64_t *flag = at > 0 ? (volatile uint64_t *)at : 0;
+	char arg[64];
+	fmt_snprintf(arg, sizeof arg, "role=smp_waiter sem=%d seg=%d", sem, seg);
+	int base = os_set_prio(0, 0), pid = os_spawn("selftest", arg);
+	int placed = os_set_cpu(pid, my_cpu());
+	for (int i = 0; i < 20; i++)   /* it blocks on the semaphore */
+		os_yield();
+	int lowered = os_set_prio(0, base - 1);   /* the waiter now ranks above us */
+	int posted = os_sem_post(sem);
+	int ran = flag && flag[0] != 0;   /* it ran before the post returned */
+	os_set_prio(0, base);
+	os_wait(pid, &st);
+	char d[128];
+	fmt_snprintf(d, sizeof d, "waiter ran before the post returned: %d; status %d, base prio %d, "
+		     "lowered %d, post %d, set_cpu %d", ran, st, base, lowered, posted, placed);
+	report("smp_priority_wakeup", ran && placed == 0 && lowered == 0 && posted == 0 && st >= 0, d);
+	os_sem_destroy(sem);
+	if (at > 0)
+		os_shm_detach(seg);
+}
+
 int role_smp(const char *role, const char *arg)
 {
 	if (!strcmp(role, "smp_waiter"))
@@ -145,6 +195,8 @@ void test_smp(void)
 	report("smp_cpus", n >= 1 && my_cpu() < n, "");
 	os_printf("selftest: %d CPUs\n", n);
 	test_affinity(n);
+	if (!strcmp(os_mode, "mono"))
+		test_priority_wakeup();
 	if (n < 2)
 		return;
 	test_remote_wakeup(n);

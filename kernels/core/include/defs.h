@@ -23,6 +23,7 @@ void console_putc(char c);
 void console_write(const char *s, size_t n);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void qemu_exit(int code) __attribute__((noreturn));
+extern volatile int console_raw;
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 // cpu.c
@@ -130,6 +131,7 @@ struct proc *sched_pick(void);
 void sched_ap_start(void) __attribute__((noreturn));
 void sched_first_return(void);
 int sched_preempted(void);
+void sched_preempt(void);
 #ifndef MKB_SMP
 extern struct proc *idleproc;   /* the SMP kernel's is per CPU (smp.h) */
 #endif

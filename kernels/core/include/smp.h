@@ -63,6 +63,8 @@ struct cpu {
 	volatile uint64_t cr3;        /* the page tables it has loaded */
 	struct waitq runq[NPRIO];     /* its run queues */
 	uint64_t ipis;                /* IPIs it received */
+	uint64_t ticks, switches;     /* its own timer ticks and thread switches (the heartbeat) */
+	int preempt;                  /* fine locks: a wake-up here asks for the CPU (sched.c) */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;

@@ -173,6 +173,9 @@ static void wait_for(int why, struct waitq *q)
 	struct proc *to = woken;
 	woken = 0;
 	if (to && to->state == P_RUNNABLE && to != curproc) {
+#ifdef MKB_SMP
+		if (to->cpu == cpu_id())   /* else a wake-up on its own CPU (sched_block_to) */
+#endif
 		kstat.direct_switches++;
 		sched_block_to(why, q, to);
 	} else {
