@@ -42,7 +42,7 @@ MODE_TESTS = {
              "micro_call_absent", "console_in_kernel", "attack_pipe_ownership",
              "mq_priority_order", "mq_sizes", "mq_bad_buffers", "mq_full_blocks_sender",
              "mq_close", "futex_value_changed", "futex_bad_address", "futex_wake_nobody",
-             "futex_wake_across_processes"],
+             "futex_wake_across_processes", "smp_priority_wakeup"],
     "micro": ["ipc_peer_death", "notification", "mono_call_absent",
               "console_server_process", "console_server_restart", "attack_ownership",
               "attack_server_alive", "attack_server_dies_two_callers",
