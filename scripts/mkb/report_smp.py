@@ -179,26 +179,22 @@ def html_section(run, scroll):
         "receive and back; the CPUs never overlap in it, so it is not the latency two real "
         "cores would show, and no contention shows (see README.md, Several CPUs).</p>",
         scroll(head, rows)]
-    hhead, hrows = handoff_rows(res)
-    if hrows:
-        parts += ["<h3>A shared-memory hand-off across CPUs</h3>",
-                  "<p>The shm workload's hand-off of a block already written, the consumer on "
-                  "CPU 1: over the kernel's semaphores (mono) or the semaphore server's (micro), "
-                  "and over user-level semaphores in the segment that enter the kernel only to "
-                  "sleep or wake (each design's wake-up).</p>", scroll(hhead, hrows)]
-    phead, prows = pairs_rows(res)
-    if prows:
-        parts += ["<h3>Independent pairs</h3>",
-                  "<p>sel4bench's smp benchmark: one ping-pong pair per CPU, each client timing a "
-                  "batch of round trips while the others run theirs. On real cores the kernel's "
-                  "locks would show as pairs are added (micro's big lock serialises every kernel "
-                  "entry, mono's pipes have a lock each); under <code>-icount</code> the CPUs take "
-                  "turns, so the figures stay flat by construction: what they show is that "
-                  "nothing else grows with the CPU count.</p>", scroll(phead, prows)]
-    chead, crows = cost_rows(res)
-    if crows:
-        parts += ["<h3>What the SMP kernel costs a workload left on one CPU</h3>",
-                  "<p>The same boot's workloads on the uniprocessor kernel and on the SMP kernel "
-                  "with every process on CPU 0: the big kernel lock, the per-CPU data reached "
-                  "through GS, swapgs.</p>", scroll(chead, crows)]
+    sections = (
+        ("A shared-memory hand-off across CPUs", handoff_rows(res),
+         "The shm workload's hand-off of a block already written, the consumer on CPU 1: over the "
+         "kernel's semaphores (mono) or the semaphore server's (micro), and over user-level "
+         "semaphores in the segment that enter the kernel only to sleep or wake (each design's "
+         "wake-up)."),
+        ("Independent pairs", pairs_rows(res),
+         "sel4bench's smp benchmark: one ping-pong pair per CPU, each client timing a batch of "
+         "round trips while the others run theirs. On real cores the kernel's locks would show as "
+         "pairs are added (micro's big lock serialises every kernel entry, mono's pipes have a lock "
+         "each); under <code>-icount</code> the CPUs take turns, so the figures stay flat by "
+         "construction: what they show is that nothing else grows with the CPU count."),
+        ("What the SMP kernel costs a workload left on one CPU", cost_rows(res),
+         "The same boot's workloads on the uniprocessor kernel and on the SMP kernel with every "
+         "process on CPU 0: the locks, the per-CPU data reached through GS, swapgs."))
+    for title, (shead, srows), words in sections:
+        if srows:
+            parts += [f"<h3>{title}</h3>", f"<p>{words}</p>", scroll(shead, srows)]
     return "\n".join(parts)
