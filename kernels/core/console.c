@@ -33,19 +33,16 @@ volatile int console_raw;  /* the watchdog's last words: no lock (its NMI may fi
 
 void console_write(const char *s, size_t n)
 {
-#if FINE_LOCKS
-	int mine = console_raw || spin_held(&console_lk);   /* a panic while this CPU prints */
-	if (!mine)
-		spin_lock(&console_lk);
-#endif
+	/* a panic while this CPU prints, or the watchdog: no lock */
+	int take = FINE_LOCKS && !console_raw && !svc_held(console_lk);
+	if (take)
+		svc_lock(console_lk);
 	for (size_t i = 0; i < n; i++)
 		console_putc(s[i]);
 	if (vga_on)
 		vga_write(s, n);   /* console=vga: the screen too (vga.c) */
-#if FINE_LOCKS
-	if (!mine)
-		spin_unlock(&console_lk);
-#endif
+	if (take)
+		svc_unlock(console_lk);
 }
 
 void kprintf(const char *fmt, ...)

@@ -37,9 +37,7 @@ static void kernel_fault_test(const char *how)
 
 void kmain(uint32_t magic, uint32_t mb_info)
 {
-#ifdef MKB_SMP
-	smp_early();           // this CPU's struct cpu in GS (the big lock taken, where there is one)
-#endif
+	smp_early();           // several CPUs: this one's struct cpu in GS (the big lock taken, where there is one)
 	console_init();        // COM1 for kernel messages
 	if (magic != MB_BOOT_MAGIC)
 		panic("not loaded by a Multiboot loader (magic %x)", magic);
@@ -55,9 +53,7 @@ void kmain(uint32_t magic, uint32_t mb_info)
 	sched_init();          // run queues, idle thread
 	syscall_init();        // syscall/sysret MSRs
 	timer_init();          // PIT tick for preemption
-#ifdef MKB_SMP
-	smp_init(cmdline);     // the other CPUs (MADT), the local APIC timers instead of the PIT
-#endif
+	smp_init(cmdline);     // several CPUs: the others (MADT), the local APIC timers instead of the PIT
 	watchdog_init(cmdline);   // watchdog=<instructions>: a hang ends the boot
 	kprintf(MKB_PREFIX "{\"type\":\"boot\",\"mode\":\"%s\",\"free_kib\":%lu,"
 		"\"smep\":%d,\"smap\":%d,\"umip\":%d}\n", mode_name, pmm_free_pages() * 4,
@@ -72,8 +68,6 @@ void kmain(uint32_t magic, uint32_t mb_info)
 		heartbeat_ticks = (int)fmt_parse_u64(how, 0);   // heartbeat=<ticks>, 1..9999999
 	if (fmt_getarg(cmdline, "kfault", how, sizeof how) >= 0)
 		kernel_fault_test(how);   // kfault=1 or kfault=null
-#ifdef MKB_SMP
-	smp_start();           // the other CPUs: each waits in its idle loop
-#endif
+	smp_start();           // several CPUs: the others start, each in its idle loop
 	sched_start();         // never returns
 }

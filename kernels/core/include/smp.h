@@ -91,6 +91,9 @@ int smp_ipi(int vector);              /* trap.c: an IPI vector's work; 1 if it w
 #define ncpu 1
 static inline int cpu_id(void) { return 0; }
 static inline void smp_tlb_shootdown(const uint64_t *pml4) { (void)pml4; }
+static inline void smp_early(void) {}
+static inline void smp_init(const char *cmdline) { (void)cmdline; }
+static inline void smp_start(void) {}
 #endif
 
 /* The locks each kernel takes (see the top). LOCK_DEFINE(name) declares
@@ -105,6 +108,7 @@ static inline void sched_unlock(void) { spin_unlock(&sched_lk); }
 #define LOCK_DEFINE(name) static struct spinlock name = SPINLOCK_INIT(#name)
 #define svc_lock(name) spin_lock(&(name))
 #define svc_unlock(name) spin_unlock(&(name))
+#define svc_held(name) spin_held(&(name))
 #define FINE_LOCKS 1
 #else
 #ifdef MKB_SMP
@@ -119,6 +123,7 @@ static inline void sched_unlock(void) {}
 #define LOCK_DEFINE(name) struct mkb_no_lock
 #define svc_lock(name) ((void)0)
 #define svc_unlock(name) ((void)0)
+#define svc_held(name) 0
 #define FINE_LOCKS 0
 #endif
 
