@@ -81,7 +81,7 @@ micro_PROG_selftest := tests/guest/st_micro.c
 # ...and per micro IPC strategy: IPC_PROG_<program>_<ipc>
 $(foreach i,$(IPCS_ALL),$(eval IPC_PROG_selftest_$(i) := tests/guest/st_ipc_$(i).c))
 PROG_bench := bench/main.c bench/runtime.c bench/stats.c bench/wl_null.c bench/wl_pingpong.c \
-	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c bench/wl_calib.c bench/wl_smp.c \
+	bench/wl_sem.c bench/wl_shm.c bench/wl_fileio.c bench/wl_calib.c bench/wl_smp.c bench/wl_clients.c \
 	bench/apps/wl_kvstore.c bench/apps/wl_build.c bench/apps/wl_mix.c bench/apps/zipf.c bench/apps/lz.c
 mono_PROG_bench := bench/usem_mono.c
 micro_PROG_bench := bench/usem_micro.c

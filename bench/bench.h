@@ -76,6 +76,10 @@ uint64_t bench_overhead(void);
 void bench_begin(struct bench_run *r, const struct bench_params *p);
 void bench_window(struct bench_run *r);
 void bench_sample(struct bench_run *r, uint64_t ticks);
+/* Count the events between two counter readings taken elsewhere (the
+ * clients of wl_clients.c) as ops operations' windows. */
+void bench_window_add(struct bench_run *r, const struct kcounters *w0, const struct kcounters *w1,
+		      unsigned ops);
 void bench_fail(struct bench_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int bench_end(struct bench_run *r);
 
@@ -109,6 +113,7 @@ int wl_kvstore(const struct bench_args *a);   /* apps/: the application workload
 int wl_build(const struct bench_args *a);
 int wl_mix(const struct bench_args *a);
 int wl_smp(const struct bench_args *a);       /* wl_smp.c: several CPUs */
+int wl_clients(const struct bench_args *a);   /* wl_clients.c: many clients, one server */
 int shm_handoff(const struct bench_args *a, int64_t size, unsigned key, int user, int cpu);
 
 /* wl_smp.c's polling round trip: a request and a reply slot in a shared
@@ -133,5 +138,21 @@ struct smp_poll {
 struct smp_pairs {
 	volatile uint64_t go;
 	volatile uint64_t ticks[SMP_PAIRS_MAX];
+};
+
+/* wl_clients.c's clients (helper.c, role=client): client j, on CPU j,
+ * sets up, counts itself in ready, waits until all k are, then times
+ * its batch of operations: its clock and the kernel's counters at both
+ * ends go into slot j; it counts itself in done and waits until all
+ * are, so that no client's exit runs inside another's batch. */
+#define CLIENTS_ROUNDS 50   /* operations in one client's batch */
+#define CLIENTS_IO 4096     /* bytes of one read */
+struct clients_slot {
+	volatile uint64_t t0, t1;
+	struct kcounters kc0, kc1;
+};
+struct clients_seg {
+	volatile uint64_t ready, done;
+	struct clients_slot slot[SMP_PAIRS_MAX];
 };
 #endif

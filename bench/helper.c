@@ -21,6 +21,14 @@
  *                                       smp_pairs), time R round trips of 8
  *                                       bytes on channel N, store the ticks
  *                                       in slot J
+ *   role=client op=read|sem seg=S slot=J k=K replica=0|1
+ *                                       one of wl_clients.c's clients (on
+ *                                       CPU J, placed by the parent): set up,
+ *                                       wait for all K in segment S (struct
+ *                                       clients_seg), time CLIENTS_ROUNDS
+ *                                       operations on its own file or
+ *                                       semaphore (replica=1: its CPU's
+ *                                       servers, os_replica)
  * Exit status 0 means every check held. */
 #include "bench.h"
 #include "fmt.h"
@@ -189,6 +197,76 @@ static int pair_client(const char *arg)
 	return os_shm_detach((int)seg) ? 33 : 0;
 }
 
+/* Count ourself in *n and wait (pause: README.md, "Several CPUs") until
+ * all k are: 0, or -1 if they never are. */
+static int barrier(volatile uint64_t *n, long k)
+{
+	__atomic_add_fetch(n, 1, __ATOMIC_ACQ_REL);
+	for (uint64_t spins = 0; __atomic_load_n(n, __ATOMIC_ACQUIRE) < (uint64_t)k;)
+		if (++spins >= SMP_POLL_SPINS)
+			return -1;
+		else
+			__asm__ volatile("pause" ::: "memory");
+	return 0;
+}
+
+/* The byte at offset o of a client's file. */
+static uint8_t client_pat(unsigned slot, unsigned o) { return (uint8_t)(o * 11 + slot * 29 + (o >> 8)); }
+
+/* One of wl_clients.c's clients: its file (cl<J>, CLIENTS_IO bytes)
+ * read from offset 0, or its semaphore posted and taken, CLIENTS_ROUNDS
+ * times once all K clients are ready. The bytes are checked after the
+ * batch (the buffer is cleared first, so the last read must have filled it). */
+static int client(const char *arg)
+{
+	long seg = arg_long(arg, "seg"), slot = arg_long(arg, "slot"), k = arg_long(arg, "k");
+	char op[8], name[8] = "cl0";
+	long at = seg < 0 ? -1 : os_shm_attach((int)seg);
+	if (at <= 0 || slot < 0 || slot >= SMP_PAIRS_MAX || k < 1 || k > SMP_PAIRS_MAX ||
+	    fmt_getarg(arg, "op", op, sizeof op) < 0)
+		return 40;
+	if (arg_long(arg, "replica") == 1 && os_replica((int)slot) < 0)
+		return 41;
+	struct clients_seg *cs = (struct clients_seg *)at;
+	struct clients_slot *me = &cs->slot[slot];
+	int read = !strcmp(op, "read"), h = -1, id = -1, r = 0;
+	name[2] = (char)('0' + slot);
+	if (read) {
+		for (unsigned i = 0; i < CLIENTS_IO; i++)
+			buf[i] = client_pat((unsigned)slot, i);
+		if ((h = os_fs_open(name, FS_O_RDWR | FS_O_CREATE)) < 0)
+			r = 42;
+		else if (os_fs_write(h, buf, CLIENTS_IO) != CLIENTS_IO)
+			r = 43;
+		memset(buf, 0, CLIENTS_IO);
+	} else if (strcmp(op, "sem") || (id = os_sem_create(0)) < 0) {
+		r = 44;
+	}
+	if (barrier(&cs->ready, k) || r)   /* a client that failed still counts: the others go on */
+		return r ? r : 45;
+	os_counters(&me->kc0);
+	uint64_t t0 = bench_now();
+	int bad = 0;
+	for (int i = 0; i < CLIENTS_ROUNDS; i++)
+		if (read)
+			bad |= os_fs_seek(h, 0, FS_SEEK_SET) != 0 || os_fs_read(h, buf, CLIENTS_IO) != CLIENTS_IO;
+		else
+			bad |= os_sem_post(id) != 0 || os_sem_wait(id) != 0;
+	uint64_t t1 = bench_now();
+	os_counters(&me->kc1);
+	me->t0 = t0, me->t1 = t1;
+	if (barrier(&cs->done, k))
+		return 45;
+	if (bad)
+		return 46;
+	for (unsigned i = 0; read && i < CLIENTS_IO; i++)
+		if (buf[i] != client_pat((unsigned)slot, i))
+			return 47;
+	if (read ? os_fs_close(h) : os_sem_destroy(id))
+		return 48;
+	return os_shm_detach((int)seg) ? 49 : 0;
+}
+
 int main(const char *arg)
 {
 	char role[16];
@@ -223,5 +301,7 @@ int main(const char *arg)
 		return poll_echo(arg);
 	if (!strcmp(role, "pair"))
 		return pair_client(arg);
+	if (!strcmp(role, "client"))
+		return client(arg);
 	return 5;
 }

@@ -1,6 +1,6 @@
 /*
  * main.c - the bench program: started by init for run=bench, it reads
- * workload=, sizes=, iters=, warmup= (and fsshape=) from the kernel command line and runs
+ * workload=, sizes=, iters=, warmup= (and fsshape= or servers=) from the kernel command line and runs
  * that workload. The same source runs on both kernels. Exit status is
  * the number of failed results (a data check that did not hold).
  */
@@ -26,6 +26,7 @@ static const struct {
 	{ "build", wl_build },
 	{ "mix", wl_mix },
 	{ "smp", wl_smp },       /* several CPUs: an SMP kernel */
+	{ "clients", wl_clients },
 	{ "calib", wl_calib },   /* the cycle model's check, not a benchmark */
 };
 
@@ -74,10 +75,13 @@ int main(const char *cmdline)
 	}
 	a.iters = arg_uint(cmdline, "iters", DEFAULT_ITERS);
 	a.warmup = arg_uint(cmdline, "warmup", DEFAULT_WARMUP);
-	/* Only the micro kernel has file-server shapes (its command line's
-	 * fsshape=, default "fs"); mono results carry none. */
-	if (!strcmp(os_mode, "micro") && fmt_getarg(cmdline, "fsshape", a.shape, sizeof a.shape) < 0)
-		fmt_snprintf(a.shape, sizeof a.shape, "fs");
+	/* Only the micro kernel has shapes: of the file server (fsshape=,
+	 * default "fs") or, for the clients workload, of the servers
+	 * (servers=, default "shared"); mono results carry none. */
+	int servers = !strcmp(name, "clients");
+	if (!strcmp(os_mode, "micro") &&
+	    fmt_getarg(cmdline, servers ? "servers" : "fsshape", a.shape, sizeof a.shape) < 0)
+		fmt_snprintf(a.shape, sizeof a.shape, servers ? "shared" : "fs");
 	if (a.iters > BENCH_MAX_SAMPLES)
 		a.iters = BENCH_MAX_SAMPLES;
 	for (unsigned i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {

@@ -74,6 +74,13 @@ static void window_close(struct bench_run *r)
 	r->windows++;
 }
 
+void bench_window_add(struct bench_run *r, const struct kcounters *w0, const struct kcounters *w1,
+		      unsigned ops)
+{
+	kc_add(&r->acc, w1, w0, &window_cost);
+	r->windows += (int)ops;
+}
+
 void bench_begin(struct bench_run *r, const struct bench_params *p)
 {
 	r->p = *p;

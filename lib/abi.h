@@ -138,6 +138,11 @@ enum {
 
 /* Well-known endpoints in the micro kernel (servers started at boot). */
 enum { EP_CONSOLE = 1, EP_FS = 2, EP_SEM = 3, EP_SHM = 4, EP_BLK = 5, EP_FIRST_FREE = 8 };
+/* servers=percpu (an SMP micro kernel): a file server and a semaphore
+ * server of its own for every CPU; CPU 0's are the well-known ones, the
+ * others' take the first free endpoints at boot (kernels/micro/mode.c). */
+#define EP_FS_OF(cpu) ((cpu) ? EP_FIRST_FREE + 2 * ((cpu) - 1) : EP_FS)
+#define EP_SEM_OF(cpu) ((cpu) ? EP_FIRST_FREE + 2 * ((cpu) - 1) + 1 : EP_SEM)
 
 /* IPC message tag: label in the high half, byte length in bits 0-30.
  * A message travels in registers (at most IPC_INLINE_MAX bytes) unless

@@ -68,6 +68,13 @@ int os_fs_close(int h);
 int os_fs_unlink(const char *name);
 int os_fs_stat(const char *name, struct fs_stat *st);
 
+/* From now on, call the file and semaphore servers of CPU cpu: 0, or
+ * -E_INVAL (no such CPU), -E_NOSYS (mono: its services are the kernel's
+ * on every CPU). Only a micro kernel booted with servers=percpu has one
+ * per CPU (kernels/micro/mode.c); each keeps its own files and
+ * semaphores. */
+int os_replica(int cpu);
+
 /* counting semaphores (per mode) */
 int os_sem_create(int initial);
 int os_sem_wait(int id);

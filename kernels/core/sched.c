@@ -437,6 +437,13 @@ void sched_start(void)
 }
 
 #ifdef MKB_SMP
+void sched_place(struct proc *p, int cpu)
+{
+	sched_unready(p);
+	p->cpu = cpu;
+	waitq_push(&RUNQ(p)[p->prio], p);
+}
+
 /* An application processor's boot thread becomes its idle thread (smp.c). */
 void sched_ap_start(void)
 {

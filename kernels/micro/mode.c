@@ -44,9 +44,10 @@ int mode_spawn_allowed(const char *image)
 	return 1;
 }
 
-/* Start a server on its well-known endpoint; the kernel restarts it if
- * it dies. io_console grants it COM1's ports through the TSS bitmap. */
-static void server_start(const char *image, const char *arg, int ep, int io_console)
+/* Start a server on its well-known endpoint, on CPU cpu; the kernel
+ * restarts it there if it dies. io_console grants it COM1's ports
+ * through the TSS bitmap. */
+static void server_start(const char *image, const char *arg, int ep, int io_console, int cpu)
 {
 	int pid = proc_spawn(image, arg, 0, SERVER_PRIO, &system_account);
 	struct proc *p = proc_find(pid);
@@ -57,16 +58,25 @@ static void server_start(const char *image, const char *arg, int ep, int io_cons
 	p->restart = 1;
 	p->server_ep = ep;
 	p->io_console = io_console;
+	if (cpu)
+		sched_place(p, cpu);
 	model_server(ep, p->cr3);
-	kprintf("mkb: server %s pid %d ring 3 on endpoint %d%s%s\n", image, pid, ep, *arg ? " " : "", arg);
+	kprintf("mkb: server %s pid %d ring 3 on endpoint %d%s%s%s\n", image, pid, ep, *arg ? " " : "",
+		arg, cpu ? ", on its CPU" : "");
 }
 
 /* Start the servers. fsshape=fs+blk on the command line puts the RAM
  * disk in its own block server, two hops from clients; the default
- * (fsshape=fs) keeps it inside the file server. */
+ * (fsshape=fs) keeps it inside the file server. servers=percpu (an SMP
+ * kernel) also starts, for every CPU but the first, a file server and a
+ * semaphore server pinned to it (EP_FS_OF, EP_SEM_OF: lib/abi.h): a
+ * replicated service, each replica with its own state (its own RAM disk:
+ * a file lives in the replica it was created in), as a multikernel keeps
+ * one per core; a client picks its CPU's (os_replica). The default,
+ * servers=shared, keeps one of each, on CPU 0. */
 void mode_init(const char *cmdline)
 {
-	char shape[16] = "fs", arg[96], fault[48] = "", farg[64] = "";
+	char shape[16] = "fs", servers[16] = "shared", arg[96], fault[48] = "", farg[64] = "";
 	for (const struct ipc_sysent *e = ipc_syscalls; e->fn; e++)
 		mode_syscalls[e->num] = e->fn;
 	kprintf("mkb: ipc strategy %s\n", ipc_name);
@@ -74,14 +84,26 @@ void mode_init(const char *cmdline)
 	fmt_getarg(cmdline, "fsshape", shape, sizeof shape);
 	if (strcmp(shape, "fs") && strcmp(shape, "fs+blk"))
 		panic("fsshape=%s: use fsshape=fs or fsshape=fs+blk", shape);
-	server_start("console", "", EP_CONSOLE, 1);
+	fmt_getarg(cmdline, "servers", servers, sizeof servers);
+	if (strcmp(servers, "shared") && strcmp(servers, "percpu"))
+		panic("servers=%s: use servers=shared or servers=percpu", servers);
+	int replicas = !strcmp(servers, "percpu") ? ncpu : 1;
+	if (replicas == 1 && strcmp(servers, "shared"))
+		panic("servers=percpu: needs several CPUs (an SMP kernel, CPUS=2 or 4)");
+	server_start("console", "", EP_CONSOLE, 1, 0);
 	if (!strcmp(shape, "fs+blk"))
-		server_start("blk", "", EP_BLK, 0);
+		server_start("blk", "", EP_BLK, 0, 0);
 	if (fmt_getarg(cmdline, "fault", fault, sizeof fault) >= 0)   /* fault injection (fault.h) */
 		fmt_snprintf(farg, sizeof farg, "fault=%s", fault);
 	fmt_snprintf(arg, sizeof arg, "shape=%s%s%s", shape, *farg ? " " : "", farg);
-	server_start("fs", arg, EP_FS, 0);
-	server_start("sem", farg, EP_SEM, 0);
-	server_start("shm", farg, EP_SHM, 0);
+	server_start("fs", arg, EP_FS, 0, 0);
+	server_start("sem", farg, EP_SEM, 0, 0);
+	for (int c = 1; c < replicas; c++) {   /* servers=percpu: each on its endpoint, RAM disk inside */
+		fmt_snprintf(arg, sizeof arg, "shape=fs ep=%d%s%s", EP_FS_OF(c), *farg ? " " : "", farg);
+		server_start("fs", arg, EP_FS_OF(c), 0, c);
+		fmt_snprintf(arg, sizeof arg, "ep=%d%s%s", EP_SEM_OF(c), *farg ? " " : "", farg);
+		server_start("sem", arg, EP_SEM_OF(c), 0, c);
+	}
+	server_start("shm", farg, EP_SHM, 0, 0);
 	endpoints[EP_BLK].call_ep = EP_FS;   /* raw blocks: the file server's alone */
 }

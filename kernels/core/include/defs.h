@@ -135,6 +135,13 @@ void sched_preempt(void);
 #ifndef MKB_SMP
 extern struct proc *idleproc;   /* the SMP kernel's is per CPU (smp.h) */
 #endif
+/* Before the other CPUs start (smp_start): the runnable p runs on cpu,
+ * queued there for that CPU's idle loop to find. */
+#ifdef MKB_SMP
+void sched_place(struct proc *p, int cpu);
+#else
+static inline void sched_place(struct proc *p, int cpu) { (void)p, (void)cpu; }
+#endif
 void swtch(uint64_t *old_ksp, uint64_t new_ksp);
 
 // syscall.c

@@ -148,5 +148,5 @@ int main(const char *arg)
 			       strlen("fs: mounted the disk it found (files kept)\n"));
 	else if (fs_format(&fs, &dev) < 0)
 		return 2;
-	srv_loop(EP_FS, req_buf, sizeof req_buf, handle);
+	srv_loop(srv_endpoint(arg, EP_FS), req_buf, sizeof req_buf, handle);
 }

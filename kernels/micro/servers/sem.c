@@ -100,5 +100,5 @@ int main(const char *arg)
 {
 	srv_fault_setup("sem", arg);
 	sem_init(&sems);
-	srv_loop(EP_SEM, 0, 0, handle);
+	srv_loop(srv_endpoint(arg, EP_SEM), 0, 0, handle);
 }

@@ -47,6 +47,12 @@ int srv_tree(uint32_t pid)
 	return t < 0 ? -1 : (int)t;
 }
 
+long srv_endpoint(const char *arg, long dflt)
+{
+	char v[8];
+	return arg && fmt_getarg(arg, "ep", v, sizeof v) >= 0 ? (long)fmt_parse_u64(v, 0) : dflt;
+}
+
 /* In this translation unit: the loop's receives are the requests. */
 long srv_defer(void)
 {

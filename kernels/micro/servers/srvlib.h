@@ -35,6 +35,10 @@ long srv_defer(void);
 /* Answer a kept request: mr0 the result. 0, or -E_* if its caller died. */
 long srv_answer(long token, uint64_t result);
 
+/* The endpoint a server serves: its argument's ep= (a replica on its
+ * own CPU, kernels/micro/mode.c), else its well-known one, dflt. */
+long srv_endpoint(const char *arg, long dflt);
+
 /* Receive on ep forever, answering each request with handle's reply. */
 void srv_loop(long ep, void *rbuf, size_t rcap, srv_handler handle) __attribute__((noreturn));
 #endif
