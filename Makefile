@@ -139,7 +139,7 @@ help:
 	@echo "                          MODEL=skylake|zen3|zen4|off (modeled cycles beside instructions)"
 	@echo "                          KVM_CPU=host|<QEMU CPU model> (under ACCEL=kvm)"
 	@echo "                          CPUS=1,2,4 (each system per CPU count: the SMP kernels;"
-	@echo "                          WORKLOADS=smp, the multicore ones, needs 2 or 4)]"
+	@echo "                          WORKLOADS=smp,clients, the multicore ones, need 2 or 4)]"
 	@echo "make report [RUN=dir]     redraw report/out/index.html (default RUN=results/latest;"
 	@echo "                          CYCLES_RUN=<ACCEL=kvm run>: measured cycles beside modeled)"
 	@echo "make compare A=dir B=dir  what moved between two runs (exit 1 if anything did);"

@@ -216,8 +216,10 @@ static uint8_t client_pat(unsigned slot, unsigned o) { return (uint8_t)(o * 11 +
 /* One of wl_clients.c's clients: its file (cl<J>, CLIENTS_IO bytes)
  * read from offset 0, or its semaphore posted and taken, CLIENTS_ROUNDS
  * times once all K clients are ready. The bytes are checked after the
- * batch (the buffer is cleared first, so the last read must have filled it). */
-static int client(const char *arg)
+ * batch (the buffer is cleared first, so the last read must have filled it).
+ * Not inlined: main's code for the other roles, and their figures, stay
+ * what they were without it. */
+static __attribute__((noinline)) int client(const char *arg)
 {
 	long seg = arg_long(arg, "seg"), slot = arg_long(arg, "slot"), k = arg_long(arg, "k");
 	char op[8], name[8] = "cl0";

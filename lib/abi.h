@@ -72,6 +72,10 @@ enum sysnum {
 	SYS_SAVE_CALLER,      /* sel4: () -> name of a slot now holding the reply capability of
 				 the call last received (seL4_CNode_SaveCaller); answer it with
 				 SYS_IPC_SEND to SEL4_REPLY_CAP | name */
+	SYS_REPLICA,          /* (cpu): from now on EP_FS and EP_SEM name that CPU's file and
+				 semaphore servers for us (servers=percpu: EP_FS_OF, EP_SEM_OF);
+				 cpu 0: the well-known ones; -E_NOENT if there are no replicas,
+				 -E_INVAL past the CPUs */
 	/* micro, one group per IPC strategy (kernels/micro/ipc/<name>.c;
 	 * a build offers only its own strategy's calls; user/ipc/<name>.c
 	 * is their only caller) */

@@ -108,21 +108,6 @@ long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t
 	return chan_msg(2, ch, 0, resp, len, req, cap, 0);
 }
 
-/* The file and semaphore servers this process calls: the well-known
- * ones, or its CPU's replicas (os_replica). In a section of their own
- * (user/user.ld: after .bss, so that no other variable moved). */
-static long fs_ep __attribute__((section(".late_data"))) = EP_FS;
-static long sem_ep __attribute__((section(".late_data"))) = EP_SEM;
-
-int os_replica(int cpu)
-{
-	int n = os_get_cpu() >> 16;
-	if (cpu < 0 || cpu >= n)
-		return -E_INVAL;
-	fs_ep = EP_FS_OF(cpu), sem_ep = EP_SEM_OF(cpu);
-	return 0;
-}
-
 /* One request to a server: mr0 of the reply is the result. IPC errors
  * (bad buffer, server gone) become SVC_EFAULT / SVC_EIO. */
 static long svc(long ep, uint32_t label, uint64_t m0, uint64_t m1, uint64_t m2, const void *sbuf,
@@ -141,38 +126,42 @@ static long svc_name(uint32_t label, const char *name, uint64_t m0, void *rbuf, 
 	size_t n = 0;
 	while (n <= FS_NAME_MAX + 1 && name[n])
 		n++;
-	return svc(fs_ep, label, m0, 0, 0, name, n + 1, rbuf, rcap);
+	return svc(EP_FS, label, m0, 0, 0, name, n + 1, rbuf, rcap);
 }
 
 int os_fs_create(const char *name) { return (int)svc_name(FS_CREATE, name, 0, 0, 0); }
 int os_fs_unlink(const char *name) { return (int)svc_name(FS_UNLINK, name, 0, 0, 0); }
 int os_fs_open(const char *name, unsigned flags) { return (int)svc_name(FS_OPEN, name, flags, 0, 0); }
 int os_fs_stat(const char *name, struct fs_stat *st) { return (int)svc_name(FS_STAT, name, 0, st, sizeof *st); }
-int os_fs_close(int h) { return (int)svc(fs_ep, FS_CLOSE, (uint64_t)h, 0, 0, 0, 0, 0, 0); }
+int os_fs_close(int h) { return (int)svc(EP_FS, FS_CLOSE, (uint64_t)h, 0, 0, 0, 0, 0, 0); }
 
 long os_fs_read(int h, void *buf, size_t len)
 {
-	return len > FS_IO_MAX ? SVC_EINVAL : svc(fs_ep, FS_READ, (uint64_t)h, len, 0, 0, 0, buf, len);
+	return len > FS_IO_MAX ? SVC_EINVAL : svc(EP_FS, FS_READ, (uint64_t)h, len, 0, 0, 0, buf, len);
 }
 
 long os_fs_write(int h, const void *buf, size_t len)
 {
-	return len > FS_IO_MAX ? SVC_EINVAL : svc(fs_ep, FS_WRITE, (uint64_t)h, 0, 0, buf, len, 0, 0);
+	return len > FS_IO_MAX ? SVC_EINVAL : svc(EP_FS, FS_WRITE, (uint64_t)h, 0, 0, buf, len, 0, 0);
 }
 
 long os_fs_seek(int h, long off, int whence)
 {
-	return svc(fs_ep, FS_SEEK, (uint64_t)h, (uint64_t)off, (uint64_t)whence, 0, 0, 0, 0);
+	return svc(EP_FS, FS_SEEK, (uint64_t)h, (uint64_t)off, (uint64_t)whence, 0, 0, 0, 0);
 }
 
-int os_sem_create(int initial) { return (int)svc(sem_ep, SEM_CREATE, (uint64_t)initial, 0, 0, 0, 0, 0, 0); }
-int os_sem_post(int id) { return (int)svc(sem_ep, SEM_POST, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
-int os_sem_destroy(int id) { return (int)svc(sem_ep, SEM_DESTROY, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+int os_sem_create(int initial) { return (int)svc(EP_SEM, SEM_CREATE, (uint64_t)initial, 0, 0, 0, 0, 0, 0); }
+int os_sem_post(int id) { return (int)svc(EP_SEM, SEM_POST, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+int os_sem_destroy(int id) { return (int)svc(EP_SEM, SEM_DESTROY, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 
 /* Wait: one call, answered when a unit is ours (at once, or when a post
  * hands it to us: the server keeps the request until then). */
-int os_sem_wait(int id) { return (int)svc(sem_ep, SEM_WAIT, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+int os_sem_wait(int id) { return (int)svc(EP_SEM, SEM_WAIT, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 
 int os_shm_create(unsigned key, size_t size) { return (int)svc(EP_SHM, SHM_CREATE, key, size, 0, 0, 0, 0, 0); }
 long os_shm_attach(int id) { return svc(EP_SHM, SHM_ATTACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 int os_shm_detach(int id) { return (int)svc(EP_SHM, SHM_DETACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
+
+/* servers=percpu: EP_FS and EP_SEM name that CPU's replicas for us from
+ * now on (the kernel's choice: kernels/micro/ipc.h, ep_get). */
+int os_replica(int cpu) { return (int)syscall3(SYS_REPLICA, (uint64_t)cpu, 0, 0); }

@@ -52,9 +52,17 @@ void ipc_proc_exit(struct proc *p);   /* free the strategy's state of a dying p 
 void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
 void ipc_init(const char *cmdline);      /* its boot options (mach: handoff=on|off) */
 
-/* The endpoint named id, or 0 (inline: every IPC call starts here). */
+/* The endpoint named id, or 0 (inline: every IPC call starts here). On
+ * several CPUs a process that chose a CPU's replicated servers
+ * (SYS_REPLICA, kernels/micro/mode.c) names them by the well-known
+ * endpoints: its calls to EP_FS and EP_SEM go there, and its code stays
+ * the one-CPU code. */
 static inline struct endpoint *ep_get(uint64_t id)
 {
+#ifdef MKB_SMP
+	if (curproc->replica && (id == EP_FS || id == EP_SEM))
+		id = id == EP_FS ? EP_FS_OF(curproc->replica) : EP_SEM_OF(curproc->replica);
+#endif
 	return id < NEP && endpoints[id].used ? &endpoints[id] : 0;
 }
 

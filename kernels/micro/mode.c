@@ -17,6 +17,7 @@ int64_t sys_ntfn_wait(struct sysframe *sf);
 int64_t sys_map(struct sysframe *sf);
 int64_t sys_unmap(struct sysframe *sf);
 int64_t sys_ntfn_grant(struct sysframe *sf);
+static int64_t sys_replica(struct sysframe *sf);
 
 const char *const mode_name = "micro";
 
@@ -30,6 +31,7 @@ syscall_fn mode_syscalls[NSYSCALLS] = {
 	[SYS_MAP] = sys_map,
 	[SYS_UNMAP] = sys_unmap,
 	[SYS_NTFN_GRANT] = sys_ntfn_grant,
+	[SYS_REPLICA] = sys_replica,
 };
 
 /* Server images: only the kernel starts them (a second file server, or a
@@ -72,8 +74,22 @@ static void server_start(const char *image, const char *arg, int ep, int io_cons
  * semaphore server pinned to it (EP_FS_OF, EP_SEM_OF: lib/abi.h): a
  * replicated service, each replica with its own state (its own RAM disk:
  * a file lives in the replica it was created in), as a multikernel keeps
- * one per core; a client picks its CPU's (os_replica). The default,
- * servers=shared, keeps one of each, on CPU 0. */
+ * one per core; a client picks a CPU's (SYS_REPLICA, os_replica) and
+ * goes on calling EP_FS and EP_SEM (kernels/micro/ipc.h: ep_get). The
+ * default, servers=shared, keeps one of each, on CPU 0. */
+static int replicas = 1;   /* CPUs with their own file and semaphore servers */
+
+static int64_t sys_replica(struct sysframe *sf)
+{
+	uint64_t cpu = ARG0(sf);
+	if (cpu >= (uint64_t)ncpu)
+		return -E_INVAL;
+	if (cpu >= (uint64_t)replicas)
+		return -E_NOENT;   /* servers=shared: CPU 0's are everyone's */
+	curproc->replica = (int)cpu;
+	return 0;
+}
+
 void mode_init(const char *cmdline)
 {
 	char shape[16] = "fs", servers[16] = "shared", arg[96], fault[48] = "", farg[64] = "";
@@ -87,7 +103,7 @@ void mode_init(const char *cmdline)
 	fmt_getarg(cmdline, "servers", servers, sizeof servers);
 	if (strcmp(servers, "shared") && strcmp(servers, "percpu"))
 		panic("servers=%s: use servers=shared or servers=percpu", servers);
-	int replicas = !strcmp(servers, "percpu") ? ncpu : 1;
+	replicas = !strcmp(servers, "percpu") ? ncpu : 1;
 	if (replicas == 1 && strcmp(servers, "shared"))
 		panic("servers=percpu: needs several CPUs (an SMP kernel, CPUS=2 or 4)");
 	server_start("console", "", EP_CONSOLE, 1, 0);

@@ -27,10 +27,11 @@ ALIASES = {"apps": APPS}
 # Several CPUs (CPUS=2,4: the SMP kernels, build/<system>-smp/, under
 # QEMU's -smp): every workload runs there too, all its processes on CPU 0
 # (what SMP readiness costs), and the multicore workloads run only there
-# (bench/wl_smp.c). A system on N > 1 CPUs is named "<system>@N"; its
+# (bench/wl_smp.c: round trips, hand-offs, pairs; bench/wl_clients.c: k
+# clients on k CPUs sharing the file and semaphore services). A system on N > 1 CPUs is named "<system>@N"; its
 # rows carry "cpus" (rows without it ran on one CPU, the uniprocessor
 # kernel). Not part of the default run: named in WORKLOADS.
-MULTICORE = ("smp",)
+MULTICORE = ("smp", "clients")
 VALID_WORKLOADS = WORKLOADS + MULTICORE
 CPUS = (1, 2, 4)   # the SMP kernel starts 4 CPUs at most (kernels/core/include/smp.h: NCPU)
 CPUS_SEP = "@"
@@ -46,6 +47,7 @@ SIZES = {
     "build": [8, 32, 128],
     "mix": [1, 2, 4, 8],
     "smp": [8, 4096],
+    "clients": [1, 2, 4],   # clients, one per CPU (a boot on fewer CPUs skips the larger counts)
 }
 # The applications in a run that did not name them (the default run): one
 # size each, so that the whole default run keeps its time goal; naming
@@ -61,11 +63,18 @@ QUICK_SIZES = {
     "build": [8],
     "mix": [2],
     "smp": [8],
+    "clients": [1, 2],
 }
 # (mode, workload) -> its shapes, one boot each; the first is the primary
 # one that micro/mono ratios use (fs: one hop, like mono's one system call).
+# The clients workload's shapes are the micro services' placement: one file
+# and one semaphore server on CPU 0 that every client calls ("shared"), or
+# a replica of each pinned to every CPU ("percpu"; kernels/micro/mode.c,
+# servers=), told by servers=<shape>.
 SHAPES = {("micro", w): ("fs", "fs+blk") for w in ("fileio",) + APPS}
+SHAPES[("micro", "clients")] = ("shared", "percpu")
 SHAPE_ARG = "fsshape"
+SHAPE_ARGS = {"clients": "servers"}   # workloads whose shape another argument tells
 # Mach 3's handoff scheduling is a boot option of the mach build
 # (kernels/micro/ipc/mach.c, handoff=on|off): system "micro-mach" boots
 # with it off, "micro-mach+handoff" with it on (same kernel); both carry
@@ -107,6 +116,11 @@ def parse_list(text, valid, what, aliases=None):
 def shapes(mode, workload):
     """The shapes (mode, workload) runs in: one boot each; (None,) if it has none."""
     return SHAPES.get((mode, workload), (None,))
+
+
+def shape_arg(workload):
+    """The command-line argument that tells workload's boot its shape."""
+    return SHAPE_ARGS.get(workload, SHAPE_ARG)
 
 
 def primary_shape(workload):
@@ -249,7 +263,7 @@ def cmdline(workload, quick, iters=None, warmup=None, shape=None, handoff=None, 
         parts.append("sizes=" + ",".join(str(s) for s in sizes))
     parts += [f"iters={iters}", f"warmup={warmup}"]
     if shape:
-        parts.append(f"{SHAPE_ARG}={shape}")
+        parts.append(f"{shape_arg(workload)}={shape}")
     if handoff:
         parts.append(f"{HANDOFF_ARG}={handoff}")
     return " ".join(parts)

@@ -1,6 +1,6 @@
 """report_smp.py - our kernels on several CPUs (CPUS=2,4: the SMP kernels,
 bench/wl_smp.c): the round trip with both ends on one CPU and on two, the
-polled one, what the SMP kernel costs a workload left on one CPU, and the
+polled one, many clients sharing one server (bench/wl_clients.c), what the SMP kernel costs a workload left on one CPU, and the
 Linux host's own one-CPU and two-CPU round trips beside (its unit).
 
 Under -icount a multicore figure counts the instructions every CPU
@@ -125,6 +125,38 @@ def pairs_rows(results):
     return head, out
 
 
+# The clients workload's operations (bench/wl_clients.c) and its micro
+# shapes (matrix.SHAPES), as the table names them.
+CLIENT_OPS = (("read", "file read 4 KiB"), ("sem", "semaphore post + wait"))
+SERVERS = {None: "in the kernel", "shared": "one, on CPU 0", "percpu": "one per CPU"}
+
+
+def clients_rows(results):
+    """(headers, rows): many clients, one server (bench/wl_clients.c): per
+    system, server placement and operation, the instructions per operation
+    with 1, 2, 4 clients on as many CPUs, and the IPIs per operation with
+    the most clients."""
+    rows = [r for r in multicore(results) if r["workload"] == "clients"]
+    counts = sorted({r["size"] for r in rows})
+    head = ["system", "servers", "operation"] + \
+        [f"{k} client{'s' if k > 1 else ''}" for k in counts] + ["IPIs per op", "unit"]
+    out = []
+    for y in _systems(rows):
+        mine = [r for r in rows if stats.system(r) == y]
+        for shape in sorted({r.get("shape") for r in mine}, key=lambda s: list(SERVERS).index(s)
+                            if s in SERVERS else len(SERVERS)):
+            for op, words in CLIENT_OPS:
+                got = {r["size"]: r for r in mine if r.get("shape") == shape and r["variant"] == op}
+                if not got:
+                    continue
+                last = got[max(got)]
+                out.append([matrix.label(y), SERVERS.get(shape, shape), words]
+                           + [_fmt(got[k]["median"]) if k in got else "-" for k in counts]
+                           + [_fmt((last.get("events") or {}).get("ipis")),
+                              "instructions, all CPUs, per op"])
+    return head, out
+
+
 def cost_rows(results):
     """(headers, rows): the one-CPU cases each multicore system also ran on
     its one-CPU kernel: both medians and their ratio."""
@@ -158,6 +190,10 @@ def text(results):
     if rows:
         parts += ["", "Independent pairs, one per CPU: a client's round trip (medians; under icount "
                   "the CPUs take turns, so the pairs cannot slow each other)", table.render(head, rows)]
+    head, rows = clients_rows(results)
+    if rows:
+        parts += ["", "Many clients, one server: k clients on k CPUs (medians per operation; under "
+                  "icount the work of every CPU, not throughput)", table.render(head, rows)]
     head, rows = cost_rows(results)
     if rows:
         parts += ["", "What the SMP kernel costs a workload left on CPU 0 (medians)",
@@ -191,6 +227,17 @@ def html_section(run, scroll):
          "pairs are added (micro's big lock serialises every kernel entry, mono's pipes have a lock "
          "each); under <code>-icount</code> the CPUs take turns, so the figures stay flat by "
          "construction: what they show is that nothing else grows with the CPU count."),
+        ("Many clients, one server", clients_rows(res),
+         "k clients, one per CPU, each reading its own 4 KiB file from the start or posting and "
+         "waiting on its own semaphore, all started together; a figure is the span from the first "
+         "client's start to the last one's end over the operations of all clients, i.e. the "
+         "instructions all CPUs executed per operation. Mono's file system and semaphores run in "
+         "the kernel on the client's own CPU; micro's servers either stay on CPU 0, so every "
+         "client on another CPU calls across CPUs (IPIs), or are replicated, a file server and a "
+         "semaphore server per CPU (<code>servers=percpu</code>, each replica with its own files "
+         "and semaphores). On real cores the shared server would also be a queue the clients "
+         "wait in; under <code>-icount</code> the CPUs take turns, so what shows is the work each "
+         "operation adds, not lost throughput."),
         ("What the SMP kernel costs a workload left on one CPU", cost_rows(res),
          "The same boot's workloads on the uniprocessor kernel and on the SMP kernel with every "
          "process on CPU 0: the locks, the per-CPU data reached through GS, swapgs."))

@@ -29,7 +29,7 @@ def judge_guest(records, system, workload, outcome, proto, shape=None):
         if (got, r["workload"]) != (matrix.build_of(matrix.one_cpu(system)), workload):
             reasons.append(f"result for {got} {r['workload']} in this boot")
         if shape and r.get("shape", shape) != shape:
-            reasons.append(f"result with shape {r['shape']!r} in a fsshape={shape} boot")
+            reasons.append(f"result with shape {r['shape']!r} in a {matrix.shape_arg(workload)}={shape} boot")
         elif shape:
             r["shape"] = shape  # the boot's shape, should the guest omit it
         if r["check"] != "ok":

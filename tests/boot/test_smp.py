@@ -16,7 +16,7 @@ from bootlib import MICRO_BUILDS, REPO, boot, mode_of  # noqa: E402
 from test_boot import expected_tests  # noqa: E402
 
 BUILDS = ("mono",) + MICRO_BUILDS
-SMP_TESTS = ["smp_cpus", "smp_affinity", "smp_remote_wakeup"]
+SMP_TESTS = ["smp_cpus", "smp_affinity", "smp_remote_wakeup", "smp_replica"]
 
 
 @pytest.mark.parametrize("cpus", [2, 4])
@@ -113,3 +113,40 @@ def test_each_kernel_locks_its_own_way(build):
         for lk in ("sched_lk", "pmm_lk", "quota_lk", "console_lk", "fs_lk", "sem_lk", "shm_lk",
                    "mq_lk", "futex_lk", "pipes_lk"):
             assert lk in smp, lk
+
+
+def _clients(build, servers=None):
+    args = "run=bench workload=clients sizes=1,2 iters=50 warmup=5" + (f" servers={servers}" if servers else "")
+    b = boot(build, args, cpus=2)
+    rows = {(r["variant"], r["size"]): r for r in _results(b.out)}
+    assert sorted(rows) == [("read", 1), ("read", 2), ("sem", 1), ("sem", 2)], b.out[-2000:]
+    assert all(r["check"] == "ok" and r["unit"] == "tsc" for r in rows.values()), rows
+    assert rows[("read", 2)]["placement"].startswith("client j on CPU j, j < 2; "), rows[("read", 2)]
+    return b, rows
+
+
+def test_many_clients_one_server():
+    """Two clients on two CPUs: mono's services run on each client's CPU
+    (no IPI); micro's shared servers sit on CPU 0, so the client on CPU 1
+    calls across (IPIs, more instructions per operation); replicated per
+    CPU (servers=percpu) they stay local again."""
+    _, mono = _clients("mono")
+    _, shared = _clients("micro-sel4")
+    b, percpu = _clients("micro-sel4", "percpu")
+    assert "mkb: server fs pid" in b.out and "on endpoint" in b.out and ", on its CPU" in b.out
+    for op in ("read", "sem"):
+        assert mono[(op, 2)]["events"]["ipis"] == 0.0 and percpu[(op, 2)]["events"]["ipis"] == 0.0
+        assert shared[(op, 2)]["events"]["ipis"] > 0.0, shared[(op, 2)]
+        assert shared[(op, 2)]["median"] > shared[(op, 1)]["median"]
+        assert percpu[(op, 2)]["median"] < shared[(op, 2)]["median"]
+        assert shared[(op, 2)].get("shape") == "shared" and percpu[(op, 2)].get("shape") == "percpu"
+        assert "shape" not in mono[(op, 2)]
+
+
+@pytest.mark.parametrize("cpus,args,why", [
+    (2, "servers=bogus", "servers=bogus: use servers=shared or servers=percpu"),
+    (1, "servers=percpu", "servers=percpu: needs several CPUs")])
+def test_bad_servers_argument_is_refused(cpus, args, why):
+    b = boot("micro-sel4", f"run=bench workload=null iters=10 warmup=1 {args}", cpus=cpus)
+    assert why in b.out, b.out[-1500:]
+    assert not _results(b.out)

@@ -180,6 +180,27 @@ static void test_priority_wakeup(void)
 		os_shm_detach(seg);
 }
 
+/* Replicated servers (SYS_REPLICA): mono's services are the kernel's on
+ * every CPU (no such call); micro's self tests boot with servers=shared,
+ * so CPU 0's servers are the only ones: choosing them works, another
+ * CPU's are not there, a CPU past the last is refused, and a file call
+ * still reaches the file server after the choice. */
+static void test_replica(int n)
+{
+	char d[96];
+	if (!strcmp(os_mode, "mono")) {
+		int r = os_replica(0);
+		fmt_snprintf(d, sizeof d, "os_replica(0) = %d", r);
+		report("smp_replica", r == -E_NOSYS, d);
+		return;
+	}
+	int zero = os_replica(0), other = os_replica(1), past = os_replica(n);
+	struct fs_stat st;
+	int stat = os_fs_stat("no-such-file", &st);
+	fmt_snprintf(d, sizeof d, "cpu 0: %d, cpu 1: %d, cpu %d: %d, stat after: %d", zero, other, n, past, stat);
+	report("smp_replica", zero == 0 && other == -E_NOENT && past == -E_INVAL && stat == SVC_ENOENT, d);
+}
+
 int role_smp(const char *role, const char *arg)
 {
 	if (!strcmp(role, "smp_waiter"))
@@ -200,6 +221,7 @@ void test_smp(void)
 	if (n < 2)
 		return;
 	test_remote_wakeup(n);
+	test_replica(n);
 	if (!strcmp(os_mode, "micro"))
 		test_shootdown();
 	os_set_cpu(0, 0);

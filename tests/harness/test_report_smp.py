@@ -95,3 +95,35 @@ def test_multicore_rows_stay_out_of_the_one_cpu_comparison():
     assert report_smp.multicore(ROWS) == [r for r in ROWS if r.get("cpus", 1) > 1 and r["mode"] != "linux"]
     assert report_smp.text([r for r in ROWS if "cpus" not in r]) == ""
     assert "mono@2" in report_smp.text(ROWS)
+
+
+CLIENTS = [row("mono", "clients", "read", 1, 1709, cpus=2, ipis=0.0),
+           row("mono", "clients", "read", 2, 1714, cpus=2, ipis=0.0),
+           row("micro-sel4", "clients", "read", 1, 4718, cpus=2, ipis=0.0, shape="shared"),
+           row("micro-sel4", "clients", "read", 2, 5497, cpus=2, ipis=2.0, shape="shared"),
+           row("micro-sel4", "clients", "sem", 2, 2055, cpus=2, ipis=2.0, shape="shared"),
+           row("micro-sel4", "clients", "read", 1, 4718, cpus=2, ipis=0.0, shape="percpu"),
+           row("micro-sel4", "clients", "read", 2, 4723, cpus=2, ipis=0.0, shape="percpu")]
+
+
+def test_clients_plan_boots_each_server_placement():
+    plan = matrix.plan(("mono", "micro"), ["clients"], ipcs=["sel4"], cpus=(1, 2))
+    assert plan == [("mono@2", "clients", None), ("micro-sel4@2", "clients", "shared"),
+                    ("micro-sel4@2", "clients", "percpu")]
+    assert matrix.cmdline("clients", True, shape="percpu").endswith("servers=percpu")
+    assert matrix.cmdline("fileio", True, shape="fs+blk").endswith("fsshape=fs+blk")
+    assert matrix.primary_shape("clients") == "shared"
+    with pytest.raises(matrix.MatrixError, match="needs CPUS=2 or 4"):
+        matrix.check_cpus(["clients"], [1])
+
+
+def test_clients_table():
+    head, rows = report_smp.clients_rows(CLIENTS)
+    assert head == ["system", "servers", "operation", "1 client", "2 clients", "IPIs per op", "unit"]
+    assert rows == [
+        ["mono@2", "in the kernel", "file read 4 KiB", "1709", "1714", "0", "instructions, all CPUs, per op"],
+        ["sel4@2", "one, on CPU 0", "file read 4 KiB", "4718", "5497", "2", "instructions, all CPUs, per op"],
+        ["sel4@2", "one, on CPU 0", "semaphore post + wait", "-", "2055", "2",
+         "instructions, all CPUs, per op"],
+        ["sel4@2", "one per CPU", "file read 4 KiB", "4718", "4723", "0", "instructions, all CPUs, per op"]]
+    assert "Many clients, one server" in report_smp.text(CLIENTS)

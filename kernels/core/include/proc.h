@@ -86,6 +86,7 @@ struct proc {
 	struct kept_right kept[NKEPT];   /* sel4, mach: callers it may answer later (ep.c) */
 	uint64_t grant_table;         /* minix: user address of its grant table */
 	uint32_t grant_count;         /* ... and its entries */
+	int replica;                  /* micro SMP: whose servers EP_FS, EP_SEM name (SYS_REPLICA) */
 	/* mono service state */
 	uint64_t svc_arg[4];
 };

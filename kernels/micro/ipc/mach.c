@@ -72,8 +72,7 @@ static struct kmsg kmsgs[NKMSG];
  * as Mach's ip_receiver names the space that holds it; send-once rights
  * are the kept slots (ep.c: ipc_keep), named MACH_PORT_SO | slot. The
  * well-known service ports are every task's registered ports (Mach 3's
- * mach_ports_register): a send right to them comes with every space, as
- * it does to a replica server's port (servers=percpu, kernels/micro/mode.c). A
+ * mach_ports_register): a send right to them comes with every space. A
  * new task gets a send right to each port its parent holds one to (our
  * stand-in for the parent, holding the new task's task port, inserting
  * them: the workloads name the ports in the spawn argument). */
@@ -100,8 +99,7 @@ static struct endpoint *translate_send(uint64_t name)
 {
 	kstat.rights++;
 	struct endpoint *ep = ep_get(name);
-	if (!ep || (name >= EP_FIRST_FREE && space_of(curproc)->send[name] != ep->gen &&
-		    !(ep->owner && ep->owner->server_ep == (int)name)))   /* a replica server's */
+	if (!ep || (name >= EP_FIRST_FREE && space_of(curproc)->send[name] != ep->gen))
 		return 0;
 	return ep;
 }
