@@ -197,16 +197,22 @@ static int pair_client(const char *arg)
 	return os_shm_detach((int)seg) ? 33 : 0;
 }
 
-/* Count ourself in *n and wait (pause: README.md, "Several CPUs") until
- * all k are: 0, or -1 if they never are. */
-static int barrier(volatile uint64_t *n, long k)
+/* Count ourself in *n and wait until all k are: 0, or -1 if they never
+ * are. Each look pauses (README.md, "Several CPUs") and, with yield set,
+ * yields: the client on CPU 0 shares it with the servers of shape
+ * "shared", and one that runs at its clients' priority (qnx, minix) would
+ * otherwise wait for the end of our time slice to serve another CPU's
+ * client. */
+static int barrier(volatile uint64_t *n, long k, int yield)
 {
 	__atomic_add_fetch(n, 1, __ATOMIC_ACQ_REL);
-	for (uint64_t spins = 0; __atomic_load_n(n, __ATOMIC_ACQUIRE) < (uint64_t)k;)
+	for (uint64_t spins = 0; __atomic_load_n(n, __ATOMIC_ACQUIRE) < (uint64_t)k;) {
 		if (++spins >= SMP_POLL_SPINS)
 			return -1;
-		else
-			__asm__ volatile("pause" ::: "memory");
+		__asm__ volatile("pause" ::: "memory");
+		if (yield)
+			os_yield();
+	}
 	return 0;
 }
 
@@ -244,7 +250,7 @@ static __attribute__((noinline)) int client(const char *arg)
 	} else if (strcmp(op, "sem") || (id = os_sem_create(0)) < 0) {
 		r = 44;
 	}
-	if (barrier(&cs->ready, k) || r)   /* a client that failed still counts: the others go on */
+	if (barrier(&cs->ready, k, 0) || r)   /* a client that failed still counts: the others go on */
 		return r ? r : 45;
 	os_counters(&me->kc0);
 	uint64_t t0 = bench_now();
@@ -257,7 +263,7 @@ static __attribute__((noinline)) int client(const char *arg)
 	uint64_t t1 = bench_now();
 	os_counters(&me->kc1);
 	me->t0 = t0, me->t1 = t1;
-	if (barrier(&cs->done, k))
+	if (barrier(&cs->done, k, 1))
 		return 45;
 	if (bad)
 		return 46;

@@ -52,17 +52,26 @@ void ipc_proc_exit(struct proc *p);   /* free the strategy's state of a dying p 
 void ipc_ep_free(struct endpoint *ep);   /* ep goes: free its queued buffers */
 void ipc_init(const char *cmdline);      /* its boot options (mach: handoff=on|off) */
 
-/* The endpoint named id, or 0 (inline: every IPC call starts here). On
- * several CPUs a process that chose a CPU's replicated servers
- * (SYS_REPLICA, kernels/micro/mode.c) names them by the well-known
- * endpoints: its calls to EP_FS and EP_SEM go there, and its code stays
- * the one-CPU code. */
-static inline struct endpoint *ep_get(uint64_t id)
+/* The endpoint p means by id. On several CPUs a process that chose a
+ * CPU's replicated servers (SYS_REPLICA, kernels/micro/mode.c) names them
+ * by the well-known endpoints: its calls to EP_FS and EP_SEM go there
+ * (and its grants to them: ipc/minix.c), and its code stays the one-CPU
+ * code. */
+static inline uint64_t ep_id_of(const struct proc *p, uint64_t id)
 {
 #ifdef MKB_SMP
-	if (curproc->replica && (id == EP_FS || id == EP_SEM))
-		id = id == EP_FS ? EP_FS_OF(curproc->replica) : EP_SEM_OF(curproc->replica);
+	if (p->replica && (id == EP_FS || id == EP_SEM))
+		return id == EP_FS ? EP_FS_OF(p->replica) : EP_SEM_OF(p->replica);
+#else
+	(void)p;
 #endif
+	return id;
+}
+
+/* The endpoint named id, or 0 (inline: every IPC call starts here). */
+static inline struct endpoint *ep_get(uint64_t id)
+{
+	id = ep_id_of(curproc, id);
 	return id < NEP && endpoints[id].used ? &endpoints[id] : 0;
 }
 

@@ -143,6 +143,17 @@ def test_many_clients_one_server():
         assert "shape" not in mono[(op, 2)]
 
 
+@pytest.mark.parametrize("ipc", ["minix", "qnx"])
+def test_clients_in_every_idiom(ipc):
+    """minix's file reads copy through a grant the client names by EP_FS
+    (its CPU's replica under servers=percpu: ipc/minix.c, grantee_ok); qnx
+    and minix servers run at their clients' priority on CPU 0 beside
+    client 0 (shared): both placements finish and check their data."""
+    for servers in ("shared", "percpu"):
+        _, rows = _clients(f"micro-{ipc}", servers)
+        assert (rows[("read", 2)]["events"]["ipis"] > 0.0) == (servers == "shared"), rows
+
+
 @pytest.mark.parametrize("cpus,args,why", [
     (2, "servers=bogus", "servers=bogus: use servers=shared or servers=percpu"),
     (1, "servers=percpu", "servers=percpu: needs several CPUs")])

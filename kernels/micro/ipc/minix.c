@@ -174,14 +174,16 @@ static int64_t sys_mx_setgrant(struct sysframe *sf)
 	return 0;
 }
 
-/* May the caller use grant g? It names the caller, or an endpoint the
- * caller may receive on. */
-static int grantee_ok(const struct mx_grant *g)
+/* May the caller use grant g of granter? It names the caller, or an
+ * endpoint the caller may receive on, as the granter names endpoints (a
+ * client of servers=percpu means its CPU's replica by EP_FS: ipc.h). */
+static int grantee_ok(const struct mx_grant *g, const struct proc *granter)
 {
 	if (!(g->grantee & MX_GRANTEE_EP))
 		return g->grantee == (uint32_t)curproc->pid;
-	struct endpoint *ep = ep_get(g->grantee & ~MX_GRANTEE_EP);
-	return ep && ep_may_recv(ep, g->grantee & ~MX_GRANTEE_EP);
+	uint64_t id = ep_id_of(granter, g->grantee & ~MX_GRANTEE_EP);
+	struct endpoint *ep = id < NEP && endpoints[id].used ? &endpoints[id] : 0;
+	return ep && ep_may_recv(ep, id);
 }
 
 /* safecopy: len bytes between our addr and offset off of grant id of
@@ -197,7 +199,7 @@ static int64_t safecopy(const struct mx_safecopy *c, int to_granter)
 			    sizeof g) < 0)
 		return -E_FAULT;
 	uint32_t need = MX_GRANT_VALID | (to_granter ? MX_GRANT_WRITE : MX_GRANT_READ);
-	if ((g.flags & need) != need || !grantee_ok(&g) || off > g.len || len > g.len - off)
+	if ((g.flags & need) != need || !grantee_ok(&g, granter) || off > g.len || len > g.len - off)
 		return -E_PERM;
 	if (!ipc_user_ok(cur, addr, len, !to_granter) ||
 	    !ipc_user_ok(granter, g.addr + off, len, to_granter))
