@@ -12,6 +12,7 @@
 #include "abi.h"
 #include "fs.h"
 #include "svc_err.h"
+#include "syscall.h"
 
 /* processes (os_common.c) */
 int os_spawn(const char *image, const char *arg);   /* -> pid or -E_*; no privileges */
@@ -69,11 +70,14 @@ int os_fs_unlink(const char *name);
 int os_fs_stat(const char *name, struct fs_stat *st);
 
 /* From now on, call the file and semaphore servers of CPU cpu: 0, or
- * -E_INVAL (no such CPU), -E_NOSYS (mono: its services are the kernel's
- * on every CPU). Only a micro kernel booted with servers=percpu has one
- * per CPU (kernels/micro/mode.c); each keeps its own files and
- * semaphores. */
-int os_replica(int cpu);
+ * -E_INVAL (no such CPU), -E_NOENT (one of each, servers=shared),
+ * -E_NOSYS (mono, which has no such call: its services are the kernel's
+ * on every CPU; and a one-CPU kernel). Only a micro SMP kernel booted
+ * with servers=percpu has one per CPU (kernels/micro/mode.c); each keeps
+ * its own files and semaphores. Inline: only the programs that call it
+ * hold its code, and every other image is byte for byte the one it was
+ * without it. */
+static inline int os_replica(int cpu) { return (int)syscall3(SYS_REPLICA, (uint64_t)cpu, 0, 0); }
 
 /* counting semaphores (per mode) */
 int os_sem_create(int initial);

@@ -161,7 +161,3 @@ int os_sem_wait(int id) { return (int)svc(EP_SEM, SEM_WAIT, (uint64_t)id, 0, 0, 
 int os_shm_create(unsigned key, size_t size) { return (int)svc(EP_SHM, SHM_CREATE, key, size, 0, 0, 0, 0, 0); }
 long os_shm_attach(int id) { return svc(EP_SHM, SHM_ATTACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
 int os_shm_detach(int id) { return (int)svc(EP_SHM, SHM_DETACH, (uint64_t)id, 0, 0, 0, 0, 0, 0); }
-
-/* servers=percpu: EP_FS and EP_SEM name that CPU's replicas for us from
- * now on (the kernel's choice: kernels/micro/ipc.h, ep_get). */
-int os_replica(int cpu) { return (int)syscall3(SYS_REPLICA, (uint64_t)cpu, 0, 0); }

@@ -60,11 +60,6 @@ long os_chan_ool(size_t min)
 	(void)min;
 	return -E_NOSYS;   /* pipes copy */
 }
-int os_replica(int cpu)
-{
-	(void)cpu;
-	return -E_NOSYS;   /* the services are the kernel's, on every CPU */
-}
 
 long os_chan_reply_recv(long ch, const void *resp, size_t len, void *req, size_t cap)
 {
