@@ -379,6 +379,19 @@ def main(argv=None):
         print(f"bench.py: the instruction budget plugin is not built: {args.budget_plugin} "
               "(make budget)", file=sys.stderr)
         return 2
+    # The Linux host baseline runs the mechanism workloads only
+    # (scripts/host_baseline.py); asked for none of them, it is left out.
+    host = "linux" in args.modes and any(w in matrix.MECHANISMS for w in args.workloads)
+    if "linux" in args.modes and not host:
+        print(f"bench.py: the Linux host baseline has none of the workloads "
+              f"{','.join(args.workloads)} (it runs {','.join(matrix.MECHANISMS)}): not run",
+              file=sys.stderr)
+    plan = matrix.plan(args.modes, args.workloads, args.ipc, args.mach_handoff, args.cpus)
+    plan += [("linux", "all", None)] if host else []
+    if not plan:
+        print(f"bench.py: nothing to run: modes {','.join(args.modes)} with workloads "
+              f"{','.join(args.workloads)}", file=sys.stderr)
+        return 2
     run_id, run_dir = results.new_run_dir(args.results_dir)
     model_ctx = {}
     if use_model:   # the block-cost cache (generated, under build/: mca.py)
@@ -403,8 +416,6 @@ def main(argv=None):
     results.update_latest(args.results_dir, run_id)
     print(f"run {run_id}: accelerator {chosen} ({reason})")
 
-    plan = matrix.plan(args.modes, args.workloads, args.ipc, args.mach_handoff, args.cpus)
-    plan += [("linux", "all", None)] if "linux" in args.modes else []
     everything = []
     # Under icount a boot's figures do not depend on the host, so boots may
     # run side by side, all submitted at once; otherwise one at a time.

@@ -310,3 +310,16 @@ def _fakes():
     p = subprocess.run(["pgrep", "-f", "fake_qemu.py -bios .*mkb-boot-files"], capture_output=True,
                        text=True)
     return p.stdout.split()
+
+
+def test_host_baseline_is_left_out_without_its_workloads(bench):
+    """The Linux host baseline runs the mechanism workloads only: asked for
+    none of them it is not run (said so), never a failed run; with nothing
+    else to run the command is refused before a run directory exists."""
+    bench.kernels(mono={"kvstore": "ok"})
+    p = bench.run("--host-baseline", FAKE_HOST, modes="mono,linux", workloads="kvstore")
+    assert "the Linux host baseline has none of the workloads kvstore" in p.stderr, p.stderr
+    assert not any(f["mode"] == "linux" for f in bench.meta()["failures"])
+    assert all(r["mode"] != "linux" for r in bench.lines())
+    p = bench.run("--host-baseline", FAKE_HOST, modes="linux", workloads="kvstore")
+    assert p.returncode == 2 and "nothing to run" in p.stderr, p.stderr
