@@ -70,11 +70,11 @@ int os_fs_unlink(const char *name);
 int os_fs_stat(const char *name, struct fs_stat *st);
 
 /* From now on, call the file and semaphore servers of CPU cpu: 0, or
- * -E_INVAL (no such CPU), -E_NOENT (one of each, servers=shared),
- * -E_NOSYS (mono, which has no such call: its services are the kernel's
- * on every CPU; and a one-CPU kernel). Only a micro SMP kernel booted
+ * -E_INVAL (no such CPU), -E_NOENT (that CPU has none of its own: only
+ * CPU 0's, servers=shared), -E_NOSYS (mono, which has no such call: its
+ * services are the kernel's on every CPU). Only a micro SMP kernel booted
  * with servers=percpu has one per CPU (kernels/micro/mode.c); each keeps
- * its own files and semaphores. Inline: only the programs that call it
+ * its own files and semaphores; a child starts with CPU 0's. Inline: only the programs that call it
  * hold its code, and every other image is byte for byte the one it was
  * without it. */
 static inline int os_replica(int cpu) { return (int)syscall3(SYS_REPLICA, (uint64_t)cpu, 0, 0); }
