@@ -114,6 +114,7 @@ int wl_build(const struct bench_args *a);
 int wl_mix(const struct bench_args *a);
 int wl_smp(const struct bench_args *a);       /* wl_smp.c: several CPUs */
 int wl_clients(const struct bench_args *a);   /* wl_clients.c: many clients, one server */
+int smp_workload_cpus(const char *workload);   /* wl_smp.c: CPUs (2 or more), or -1 */
 int shm_handoff(const struct bench_args *a, int64_t size, unsigned key, int user, int cpu);
 
 /* wl_smp.c's polling round trip: a request and a reply slot in a shared

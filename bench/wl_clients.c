@@ -86,13 +86,8 @@ static int measure(const struct bench_args *a, const char *op, int k, int percpu
 
 int wl_clients(const struct bench_args *a)
 {
-	int cpus = os_get_cpu() >> 16, percpu = !strcmp(a->shape, "percpu");
-	if (cpus < 2) {
-		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"clients: needs 2 CPUs or more, has %d "
-			  "(CPUS=2, an SMP kernel)\"}\n", cpus);
-		return 1;
-	}
-	if (os_set_cpu(0, 0) < 0)
+	int cpus = smp_workload_cpus("clients"), percpu = !strcmp(a->shape, "percpu");
+	if (cpus < 0)
 		return 1;
 	int failures = 0;
 	for (unsigned i = 0; i < a->nsizes; i++) {

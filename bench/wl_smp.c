@@ -223,15 +223,23 @@ static int measure_pairs(const struct bench_args *a, int k)
 	return failures;
 }
 
-int wl_smp(const struct bench_args *a)
+/* The start of a multicore workload: the CPUs there are (an error line
+ * and -1 if fewer than 2), and ourself on CPU 0. */
+int smp_workload_cpus(const char *workload)
 {
 	int cpus = os_get_cpu() >> 16;
 	if (cpus < 2) {
-		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"smp: needs 2 CPUs or more, has %d "
-			  "(CPUS=2, an SMP kernel)\"}\n", cpus);
-		return 1;
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"%s: needs 2 CPUs or more, has %d "
+			  "(CPUS=2, an SMP kernel)\"}\n", workload, cpus);
+		return -1;
 	}
-	if (os_set_cpu(0, 0) < 0)
+	return os_set_cpu(0, 0) < 0 ? -1 : cpus;
+}
+
+int wl_smp(const struct bench_args *a)
+{
+	int cpus = smp_workload_cpus("smp");
+	if (cpus < 0)
 		return 1;
 	int failures = 0;
 	for (unsigned i = 0; i < a->nsizes; i++) {
