@@ -207,7 +207,7 @@ def html_section(run, scroll):
     head, rows = round_trip_rows(res)
     if not multicore(res):
         return ("<p>No run on several CPUs here: <code>make bench CPUS=1,2 WORKLOADS=null,"
-                "pingpong,sem,smp</code> boots the SMP kernels with two CPUs.</p>")
+                "pingpong,sem,smp,clients</code> boots the SMP kernels with two CPUs.</p>")
     parts = [
         "<p>Medians. Under <code>-icount</code> a figure is the instructions every CPU executed "
         "between the client's two time stamps (QEMU counts one clock for all CPUs): for a "
@@ -237,7 +237,8 @@ def html_section(run, scroll):
          "semaphore server per CPU (<code>servers=percpu</code>, each replica with its own files "
          "and semaphores). On real cores the shared server would also be a queue the clients "
          "wait in; under <code>-icount</code> the CPUs take turns, so what shows is the work each "
-         "operation adds, not lost throughput."),
+         "operation adds, not lost throughput. A client that is done waits for the others with "
+         "<code>pause</code> and a yield at each look, which the figure includes."),
         ("What the SMP kernel costs a workload left on one CPU", cost_rows(res),
          "The same boot's workloads on the uniprocessor kernel and on the SMP kernel with every "
          "process on CPU 0: the locks, the per-CPU data reached through GS, swapgs."))
