@@ -28,6 +28,9 @@ enum sysnum {
 	SYS_SET_CPU,       /* (pid or 0, cpu): ourself or a child runs on that CPU only from now
 	                    * on (0 .. ncpu-1; -E_INVAL past them) */
 	SYS_GET_CPU,       /* () -> the CPU we run on | the number of CPUs << 16 */
+	SYS_TICK_WAIT,     /* (query): SMP kernels: 0: sleep until this CPU's next timer tick
+	                    * -> the time stamp (rdtsc) it fell due at; 1: -> a tick's length
+	                    * in time-stamp counts. -E_NOSYS on one CPU */
 	/* mono: in-kernel services */
 	SYS_WRITE = 16,    /* (buf, len) -> len: console */
 	SYS_PIPE,          /* () -> pipe id */

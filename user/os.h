@@ -79,6 +79,12 @@ int os_fs_stat(const char *name, struct fs_stat *st);
  * without it. */
 static inline int os_replica(int cpu) { return (int)syscall3(SYS_REPLICA, (uint64_t)cpu, 0, 0); }
 
+/* Sleep until this CPU's next timer tick: -> the time stamp (rdtsc) at
+ * which it fell due; os_tick_length: a tick's length in time-stamp
+ * counts. SMP kernels only (-E_NOSYS on one CPU). Inline, as os_replica. */
+static inline int64_t os_tick_wait(void) { return (int64_t)syscall3(SYS_TICK_WAIT, 0, 0, 0); }
+static inline int64_t os_tick_length(void) { return (int64_t)syscall3(SYS_TICK_WAIT, 1, 0, 0); }
+
 /* counting semaphores (per mode) */
 int os_sem_create(int initial);
 int os_sem_wait(int id);

@@ -232,6 +232,14 @@ SCHED_LOCKED(sys_set_cpu)
 	return 0;
 }
 
+#ifdef MKB_SMP
+/* (query): this CPU's next tick, or a tick's length (smp.c: smp_tick_wait). */
+SCHED_LOCKED(sys_tick_wait)
+{
+	return smp_tick_wait(ARG0(sf) != 0);
+}
+#endif
+
 /* () -> the CPU the caller runs on, and how many there are (<< 16). */
 int64_t sys_get_cpu(struct sysframe *sf)
 {

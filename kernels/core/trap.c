@@ -109,6 +109,7 @@ static void timer_tick(int from_user)
 {
 #ifdef MKB_SMP
 	smp_cpu()->ticks++;
+	smp_tick_wake();
 	if (cpu_id() == 0) {   /* CPU 0 keeps the time (acknowledged in trap_locked) */
 		ticks++;
 		sched_timeouts();

@@ -76,7 +76,10 @@ static void server_start(const char *image, const char *arg, int ep, int io_cons
  * a file lives in the replica it was created in), as a multikernel keeps
  * one per core; a client picks a CPU's (SYS_REPLICA, os_replica) and
  * goes on calling EP_FS and EP_SEM (kernels/micro/ipc.h: ep_get). The
- * default, servers=shared, keeps one of each, on CPU 0. */
+ * default, servers=shared, keeps one of each, on CPU 0; servers=last
+ * puts that one of each (and the console and block servers) on the last
+ * CPU, leaving CPU 0 to a critical task (the isolation workload,
+ * tests/guest/faultload.c; a restarted server keeps its CPU, proc.c). */
 static int replicas = 1;   /* CPUs with their own file and semaphore servers */
 
 static int64_t sys_replica(struct sysframe *sf)
@@ -101,25 +104,26 @@ void mode_init(const char *cmdline)
 	if (strcmp(shape, "fs") && strcmp(shape, "fs+blk"))
 		panic("fsshape=%s: use fsshape=fs or fsshape=fs+blk", shape);
 	fmt_getarg(cmdline, "servers", servers, sizeof servers);
-	if (strcmp(servers, "shared") && strcmp(servers, "percpu"))
-		panic("servers=%s: use servers=shared or servers=percpu", servers);
+	if (strcmp(servers, "shared") && strcmp(servers, "percpu") && strcmp(servers, "last"))
+		panic("servers=%s: use servers=shared, servers=percpu or servers=last", servers);
 	replicas = !strcmp(servers, "percpu") ? ncpu : 1;
-	if (replicas == 1 && strcmp(servers, "shared"))
-		panic("servers=percpu: needs several CPUs (an SMP kernel, CPUS=2 or 4)");
-	server_start("console", "", EP_CONSOLE, 1, 0);
+	if (ncpu == 1 && strcmp(servers, "shared"))
+		panic("servers=%s: needs several CPUs (an SMP kernel, CPUS=2 or 4)", servers);
+	int home = !strcmp(servers, "last") ? ncpu - 1 : 0;   /* the shared servers' CPU */
+	server_start("console", "", EP_CONSOLE, 1, home);
 	if (!strcmp(shape, "fs+blk"))
-		server_start("blk", "", EP_BLK, 0, 0);
+		server_start("blk", "", EP_BLK, 0, home);
 	if (fmt_getarg(cmdline, "fault", fault, sizeof fault) >= 0)   /* fault injection (fault.h) */
 		fmt_snprintf(farg, sizeof farg, "fault=%s", fault);
 	fmt_snprintf(arg, sizeof arg, "shape=%s%s%s", shape, *farg ? " " : "", farg);
-	server_start("fs", arg, EP_FS, 0, 0);
-	server_start("sem", farg, EP_SEM, 0, 0);
+	server_start("fs", arg, EP_FS, 0, home);
+	server_start("sem", farg, EP_SEM, 0, home);
 	for (int c = 1; c < replicas; c++) {   /* servers=percpu: each on its endpoint, RAM disk inside */
 		fmt_snprintf(arg, sizeof arg, "shape=fs ep=%d%s%s", EP_FS_OF(c), *farg ? " " : "", farg);
 		server_start("fs", arg, EP_FS_OF(c), 0, c);
 		fmt_snprintf(arg, sizeof arg, "ep=%d%s%s", EP_SEM_OF(c), *farg ? " " : "", farg);
 		server_start("sem", arg, EP_SEM_OF(c), 0, c);
 	}
-	server_start("shm", farg, EP_SHM, 0, 0);
+	server_start("shm", farg, EP_SHM, 0, home);
 	endpoints[EP_BLK].call_ep = EP_FS;   /* raw blocks: the file server's alone */
 }

@@ -20,7 +20,26 @@
  *           its log, and every key is read: a key holding less than its
  *           last PUT answered with success is lost, one holding bytes no
  *           PUT ever sent is corrupt (a PUT that failed may still have
- *           reached the log: its value is one the client wrote).
+ *           reached the log: its value is one the client wrote);
+ *   isolation: (an SMP kernel, 2 CPUs or more) a critical periodic task
+ *           pinned to CPU 0 (role=critical, below) while fileio runs in
+ *           rounds on the last CPU with the services (micro:
+ *           servers=last), for as long as the task's periods last. The
+ *           task prints one {"type":"isolation",...} line: releases,
+ *           misses and lateness.
+ *
+ * The critical task's period is its CPU's timer tick (SYS_TICK_WAIT:
+ * 100 Hz, 10 million instructions of QEMU's virtual clock under icount
+ * shift=0; the clock counts every CPU's instructions). Its release is
+ * the moment the tick fell due; its lateness the time from there to its
+ * first instruction after the wait (the kernel's wake-up path, interrupts
+ * held off, locks held by the other CPU); then it does `work` loop
+ * iterations (about 4 instructions each). A release is missed when its
+ * work ends after the next release, or when the task never ran for it
+ * (a later wait returned a tick more than one period on). CPU 0 is the
+ * critical one because QEMU 7.2 runs the vCPUs in turn from CPU 0, each
+ * up to the next timer deadline: a task on CPU 1 got no turn while CPU 0
+ * looped (README: Several CPUs).
  */
 #include "app.h"
 #include "bench.h"
@@ -281,13 +300,89 @@ static void kvstore(unsigned ops)
 	os_fs_unlink("kvf.log");
 }
 
+static volatile uint64_t sink;
+
+/* The critical task: periods releases of its CPU's tick (see the top). */
+static int critical(unsigned periods, unsigned work)
+{
+	int64_t len = os_tick_length();
+	if (os_set_cpu(0, 0) < 0 || len <= 0) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"isolation: no tick wait on CPU 0 "
+			  "(error %ld): an SMP kernel with 2 CPUs or more\"}\n", (long)len);
+		return 1;
+	}
+	uint64_t period = (uint64_t)len, prev = (uint64_t)os_tick_wait();   /* in step with the ticks */
+	unsigned long released = 0, ran = 0, missed = 0, skipped = 0, overran = 0;
+	uint64_t late_max = 0, late_sum = 0;
+	while (released < periods) {
+		int64_t due = os_tick_wait();
+		uint64_t start = bench_now();
+		if (due < 0)
+			return 1;
+		uint64_t gap = ((uint64_t)due - prev + period / 2) / period;   /* releases since the last */
+		gap = gap ? gap : 1;
+		skipped += gap - 1, missed += gap - 1, released += gap;
+		prev = (uint64_t)due;
+		uint64_t late = start - (uint64_t)due;
+		late_sum += late, ran++;
+		late_max = late > late_max ? late : late_max;
+		for (unsigned i = 0; i < work; i++)
+			sink += i;
+		if (bench_now() > (uint64_t)due + period)
+			overran++, missed++;
+	}
+	os_printf(MKB_PREFIX "{\"type\":\"isolation\",\"periods\":%lu,\"ran\":%lu,\"missed\":%lu,"
+		  "\"skipped\":%lu,\"overran\":%lu,\"late_max\":%lu,\"late_sum\":%lu,\"period\":%lu,"
+		  "\"work\":%u}\n", released, ran, missed, skipped, overran, (unsigned long)late_max,
+		  (unsigned long)late_sum, (unsigned long)period, work);
+	return 0;
+}
+
+/* The isolation workload's other side: fileio in rounds of ops on the
+ * last CPU while the critical task's periods last. */
+static int isolation(unsigned ops, unsigned periods, unsigned work)
+{
+	int cpus = os_get_cpu() >> 16;
+	int64_t len = os_tick_length();
+	if (cpus < 2 || len <= 0 || os_set_cpu(0, cpus - 1) < 0) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"isolation: needs an SMP kernel "
+			  "with 2 CPUs or more (CPUS=2)\"}\n");
+		return 1;
+	}
+	char a[64];
+	fmt_snprintf(a, sizeof a, "role=critical periods=%u work=%u", periods, work);
+	int pid = os_spawn("faultload", a), st;
+	if (pid >= 0)   /* on CPU 0 before it runs; two ticks for it to start there */
+		for (int k = os_set_cpu(pid, 0); k < 2 && k >= 0; k++)
+			os_tick_wait();
+	if (pid < 0) {
+		os_printf(MKB_PREFIX "{\"type\":\"error\",\"msg\":\"isolation: cannot start the critical "
+			  "task: error %d\"}\n", -pid);
+		return 1;
+	}
+	uint64_t end = bench_now() + (uint64_t)periods * (uint64_t)len;
+	while (bench_now() < end)
+		fileio(ops);
+	os_wait(pid, &st);
+	return 0;
+}
+
 int main(const char *arg)
 {
-	char w[16] = "", n[16] = "200";
+	char w[16] = "", n[16] = "200", role[16] = "", per[16] = "20", wk[16] = "25000";
 	fmt_getarg(arg, "workload", w, sizeof w);
 	fmt_getarg(arg, "ops", n, sizeof n);
-	unsigned ops = (unsigned)fmt_parse_u64(n, 0);
-	if (!strcmp(w, "fileio"))
+	fmt_getarg(arg, "role", role, sizeof role);
+	fmt_getarg(arg, "periods", per, sizeof per);
+	fmt_getarg(arg, "work", wk, sizeof wk);
+	unsigned ops = (unsigned)fmt_parse_u64(n, 0), periods = (unsigned)fmt_parse_u64(per, 0),
+		 work = (unsigned)fmt_parse_u64(wk, 0);
+	if (!strcmp(role, "critical"))
+		return critical(periods, work);
+	if (!strcmp(w, "isolation")) {
+		if (isolation(ops, periods, work))
+			return 1;
+	} else if (!strcmp(w, "fileio"))
 		fileio(ops);
 	else if (!strcmp(w, "sem"))
 		sem(ops);

@@ -20,7 +20,7 @@ enum pstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_BLOCKED, P_ZOMBIE,
 
 /* Why a blocked process waits: the wake-up paths use this to undo it. */
 enum pwait {
-	W_NONE, W_CHILD, W_SEND, W_RECV, W_REPLY, W_NTFN, W_PIPE, W_SVC
+	W_NONE, W_CHILD, W_SEND, W_RECV, W_REPLY, W_NTFN, W_PIPE, W_SVC, W_TICK
 };
 
 /* A message in flight: registers plus an optional long buffer. */
@@ -87,6 +87,9 @@ struct proc {
 	uint64_t grant_table;         /* minix: user address of its grant table */
 	uint32_t grant_count;         /* ... and its entries */
 	int replica;                  /* micro SMP: whose servers EP_FS, EP_SEM name (SYS_REPLICA) */
+#ifdef MKB_SMP
+	uint64_t tick_due;            /* W_TICK: when the tick that woke it fell due (rdtsc) */
+#endif
 	/* mono service state */
 	uint64_t svc_arg[4];
 };

@@ -65,6 +65,7 @@ struct cpu {
 	uint64_t ipis;                /* IPIs it received */
 	uint64_t ticks, switches;     /* its own timer ticks and thread switches (the heartbeat) */
 	int preempt;                  /* fine locks: a wake-up here asks for the CPU (sched.c) */
+	struct waitq tickq;           /* processes waiting for its next tick (SYS_TICK_WAIT) */
 };
 extern struct cpu cpus[NCPU];
 extern int ncpu;
@@ -87,6 +88,8 @@ void smp_resched(int cpu);           /* IPI: cpu should look at its run queues *
 void smp_tlb_shootdown(const uint64_t *pml4);   /* every other CPU drops pml4's TLB entries */
 void smp_eoi(void);
 int smp_ipi(int vector);              /* trap.c: an IPI vector's work; 1 if it was one */
+void smp_tick_wake(void);             /* trap.c, at a tick: wake this CPU's tickq */
+int64_t smp_tick_wait(int query);     /* SYS_TICK_WAIT */
 #else
 #define ncpu 1
 static inline int cpu_id(void) { return 0; }

@@ -28,6 +28,12 @@ int64_t sys_proc_tree(struct sysframe *sf);
 int64_t sys_set_prio(struct sysframe *sf);
 int64_t sys_set_cpu(struct sysframe *sf);
 int64_t sys_get_cpu(struct sysframe *sf);
+#ifdef MKB_SMP
+int64_t sys_tick_wait(struct sysframe *sf);
+#define SMP_SYSCALLS , [SYS_TICK_WAIT] = sys_tick_wait
+#else
+#define SMP_SYSCALLS
+#endif
 
 /* The common entries every mode's table starts with. */
 #define COMMON_SYSCALLS \
@@ -36,5 +42,5 @@ int64_t sys_get_cpu(struct sysframe *sf);
 	[SYS_GETPID] = sys_getpid, [SYS_FINDPROC] = sys_findproc, \
 	[SYS_COUNTERS] = sys_counters, [SYS_DEBUG_WRITE] = sys_debug_write, \
 	[SYS_PROC_ALIVE] = sys_proc_alive, [SYS_PROC_TREE] = sys_proc_tree, \
-	[SYS_SET_PRIO] = sys_set_prio, [SYS_SET_CPU] = sys_set_cpu, [SYS_GET_CPU] = sys_get_cpu
+	[SYS_SET_PRIO] = sys_set_prio, [SYS_SET_CPU] = sys_set_cpu, [SYS_GET_CPU] = sys_get_cpu SMP_SYSCALLS
 #endif
