@@ -4,9 +4,13 @@ services of both kernels while a workload runs, and what they did.
 
 Configurations: mono, and for each micro IPC strategy (--ipc, default
 sel4) the file server alone (fs) and the file server calling a block
-server (fs+blk). Workloads: fileio, sem, shm, and kvstore (the key-value
-application over the file system, bench/apps/kv.h; faults go into the file
-server) (tests/guest/faultload.c).
+server (fs+blk). Workloads (--workloads): fileio, sem, shm, and kvstore
+(the key-value application over the file system, bench/apps/kv.h; faults
+go into the file server) (tests/guest/faultload.c); and, on 2 or 4 CPUs,
+isolation: a critical periodic task pinned to CPU 0 while fileio runs with
+the services on the last CPU (micro: servers=last) and its faults go into
+the file system; the task reports its releases, misses and lateness (in
+instructions), and a boot whose system fails loses it.
 A boot runs one workload with fault=<service>:any:<seed> (lib/fault.h: a
 wild write, a null read, an infinite loop, a corrupted reply or an early
 exit, one class drawn per fault, at seeded request counts). Each
@@ -75,8 +79,10 @@ from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results 
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 # workload -> the service its faults go into (kvstore: the key-value
-# application over the file system, bench/apps/kv.h)
-WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm", "kvstore": "fs"}
+# application over the file system, bench/apps/kv.h; isolation: fileio
+# beside a critical periodic task on its own CPU)
+WORKLOADS = {"fileio": "fs", "sem": "sem", "shm": "shm", "kvstore": "fs", "isolation": "fs"}
+DEFAULT_WORKLOADS = ["fileio", "sem", "shm", "kvstore"]
 TICK_INSTRUCTIONS = 10_000_000   # kernels/core/timer.c: 100 Hz; icount shift=0: 1 ns each
 BACKSTOP = (1.25, 5_000_000)   # the plugin's budget: 1.25 x the watchdog's + the firmware's
 BUDGET_MULTIPLE = {"mono": 2, "micro": 4}   # a fault boot may run this many times its
@@ -95,7 +101,14 @@ def parse_args(argv):
     p.add_argument("--runs", type=int, default=400, help="at most this many rounds (one boot "
                    "per workload each) per configuration (default 400)")
     p.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
-    p.add_argument("--ops", type=int, default=200, help="workload operations per boot")
+    p.add_argument("--ops", type=int, default=200, help="workload operations per boot (isolation: "
+                   "per round, rounds repeat while the critical task runs)")
+    p.add_argument("--workloads", default=",".join(DEFAULT_WORKLOADS),
+                   help=f"comma separated, of {','.join(WORKLOADS)} (default "
+                        f"{','.join(DEFAULT_WORKLOADS)}; isolation needs --cpus 2 or 4)")
+    p.add_argument("--periods", type=int, default=20,
+                   help="isolation: the critical task's releases per boot, one per timer tick "
+                        "of 10 million instructions (default 20)")
     p.add_argument("--ipc", default="sel4", help="micro IPC strategies, comma separated, of "
                    f"{','.join(matrix.IPCS)} (default sel4)")
     p.add_argument("--heartbeat", type=int, default=3,
@@ -121,12 +134,16 @@ def parse_args(argv):
     args = p.parse_args(argv)
     try:
         args.ipc = matrix.parse_list(args.ipc, matrix.IPCS, "IPC strategy")
+        args.workloads = matrix.parse_list(args.workloads, list(WORKLOADS), "fault workload")
     except matrix.MatrixError as e:
         p.error(str(e))
-    if min(args.faults, args.runs, args.ops, args.jobs, args.heartbeat, args.trials) < 1 \
-            or args.seed < 0:
-        p.error("--faults, --runs, --ops, --jobs, --heartbeat and --trials must be at least 1, "
-                "--seed at least 0")
+    if min(args.faults, args.runs, args.ops, args.jobs, args.heartbeat, args.trials,
+           args.periods) < 1 or args.seed < 0:
+        p.error("--faults, --runs, --ops, --jobs, --heartbeat, --trials and --periods must be at "
+                "least 1, --seed at least 0")
+    if "isolation" in args.workloads and args.cpus < 2:
+        p.error("the isolation workload keeps CPU 0 for its critical task: it needs --cpus 2 or "
+                "4 (make faults CPUS=2 WORKLOADS=isolation)")
     return args
 
 
@@ -153,6 +170,8 @@ def boot_spec(args, run_dir, system, shape, workload, seeds, budget):
         append += f" fault={WORKLOADS[workload]}:any:{seeds[0]}"
     if shape:
         append += f" fsshape={shape}"
+    if workload == "isolation":   # the critical task on CPU 0, the servers on the last
+        append += f" periods={args.periods}" + (" servers=last" if shape else "")
     argv = qemu.command(args.qemu, "@in:kernel", append, "icount", reboot=True,
                         cpus=matrix.cpus_of(system)) + \
         qemu.budget_args(int(budget * BACKSTOP[0]) + BACKSTOP[1], "@out:budget", "@in:budget.so")
@@ -215,11 +234,36 @@ def split_trials(done, proto):
     return trials
 
 
+# the critical task's line (tests/guest/faultload.c: critical)
+ISOLATION_FIELDS = ("periods", "ran", "missed", "skipped", "overran", "late_max", "late_sum",
+                    "period")
+
+
+def isolation_totals(boots):
+    """The critical task's figures over a configuration's isolation boots
+    (None if it ran none): a boot whose task never printed its line (the
+    system failed, or it was killed) counts as lost, its releases unknown;
+    lateness in instructions (icount: QEMU's virtual clock)."""
+    crit = [b["critical"] for b in boots if b.get("critical") is not None]
+    if not crit:
+        return None
+    told = [c for c in crit if not c["lost"]]
+    ran = sum(c["ran"] for c in told)
+    return {"boots": len(crit), "critical_lost": len(crit) - len(told),
+            "boots_with_a_miss": sum(1 for c in told if c["missed"]),
+            "releases": sum(c["periods"] for c in told), "missed": sum(c["missed"] for c in told),
+            "skipped": sum(c["skipped"] for c in told), "overran": sum(c["overran"] for c in told),
+            "late_max": max((c["late_max"] for c in told), default=None),
+            "late_mean": round(sum(c["late_sum"] for c in told) / ran) if ran else None,
+            "period": max((c["period"] for c in told), default=None), "unit": "instructions"}
+
+
 def judge(key, log, text, out, timeout, proto):
     """One trial's outcome as a dict, from its serial text and its Outcome."""
     system, shape, workload, seed = key
     records, _ = parse.scan(text.splitlines(True), proto.prefix)
     summary = next((r for r in records if r["type"] == "faults"), None)
+    iso = next((r for r in records if r["type"] == "isolation"), None)
     classes = re.findall(r"^fault: \w+: (\w+) at request", text, re.M)
     slow = out.timed_out or out.error is not None or out.executed is None
     hang = out.over_budget or (out.status is not None and out.status == proto.exit_hang)
@@ -245,6 +289,8 @@ def judge(key, log, text, out, timeout, proto):
             "errors": get("errors"), "lost": get("lost"), "corrupt": get("corrupt"),
             "done": get("done"), "recoveries": get("recoveries"),
             "recovery_sum": get("recovery_sum"), "recovery_max": get("recovery_max"),
+            "critical": None if workload != "isolation" or slow else
+            {"lost": iso is None, **{k: iso.get(k, 0) for k in ISOLATION_FIELDS if iso}},
             "executed": out.executed, "budget": out.budget,
             "seconds": round(out.seconds, 3), "cpu_seconds": round(out.cpu_seconds, 4)}
 
@@ -291,6 +337,7 @@ def totals(boots):
             "contained_per_100_faults": round(100 * (faults - after_fault) / faults, 1)
             if faults else None,
             "slow_host_boots": len(boots) - len(counted), "by_class": by_class,
+            "isolation": isolation_totals(counted),
             "by_workload": {w: {k: sum(b[f] or 0 for b in counted if b["workload"] == w)
                                 for k, f in (("operations_done", "done"), ("client_errors", "errors"),
                                              ("lost", "lost"), ("corrupted", "corrupt"))}
@@ -304,7 +351,7 @@ def calibrate(args, eng, run_dir, proto, meta):
     """Healthy boots, one per (configuration, workload): their lengths in
     instructions, or an error message."""
     futs = [eng.submit(boot_spec(args, run_dir, system, shape, w, None, CALIBRATION_BUDGET))
-            for system, _, shape in configs(args) for w in WORKLOADS]
+            for system, _, shape in configs(args) for w in args.workloads]
     healthy = {}
     for done in eng.as_completed(futs):
         [(_, b)] = judge_process(done, proto)
@@ -332,10 +379,12 @@ class Campaign:
 
     def __init__(self, args, system, mode, shape):
         self.system, self.mode, self.shape = system, mode, shape
+        self.workloads = args.workloads
         self.plan = [(seed, w) for seed in range(args.seed, args.seed + args.runs)
-                     for w in WORKLOADS]
+                     for w in self.workloads]
         # each workload's plan indices not yet sent, in order (consecutive seeds)
-        self.todo = {w: [i for i, (_, pw) in enumerate(self.plan) if pw == w] for w in WORKLOADS}
+        self.todo = {w: [i for i, (_, pw) in enumerate(self.plan) if pw == w]
+                     for w in self.workloads}
         self.finished, self.target = {}, args.faults
         self.end = None   # index past the last boot of the campaign, once known
         self.running = 0  # boots sent and not back
@@ -347,7 +396,7 @@ class Campaign:
         while i in self.finished:
             faults += self.finished[i]["faults"]
             i += 1
-            if faults >= self.target and i >= len(WORKLOADS):
+            if faults >= self.target and i >= len(self.workloads):
                 self.end = i
                 return
         if i == len(self.plan):
@@ -367,12 +416,12 @@ class Campaign:
         faults = sum(b["faults"] for b in self.finished.values())
         rate = max(faults / len(self.finished), 0.1)
         need = math.ceil(max(0.0, self.target - faults - self.running * rate) / rate)
-        return max(1, min(most, math.ceil(need / len(WORKLOADS))))
+        return max(1, min(most, math.ceil(need / len(self.workloads))))
 
     def take(self, most):
         """The next batch: plan indices of one workload (the one whose next
         boot comes first in the plan), consecutive seeds."""
-        w = min((w for w in WORKLOADS if self.todo[w]), key=lambda w: self.todo[w][0])
+        w = min((w for w in self.workloads if self.todo[w]), key=lambda w: self.todo[w][0])
         n, todo = self.batch_size(most), self.todo[w]
         k = 1   # consecutive seeds only: indices given back leave gaps
         while k < min(n, len(todo)) and self.plan[todo[k]][0] == self.plan[todo[0]][0] + k:
@@ -481,6 +530,25 @@ def outcome_table(meta):
     per_w = [[label(c["system"], c["shape"]), w, str(x["operations_done"]), str(x["client_errors"]),
               str(x["lost"]), str(x["corrupted"])]
              for c in cfgs for w, x in c.get("by_workload", {}).items()]
+    healthy = {(b["system"], b["shape"]): b["critical"] for b in meta.get("calibration", [])
+               if b["workload"] == "isolation" and b.get("critical")}
+    num = lambda v: "no data" if v is None else str(v)  # noqa: E731 (plain: aligned right)
+    iso = [[label(c["system"], c["shape"]),
+            num((healthy.get((c["system"], c["shape"])) or {}).get("late_max")),
+            str(i["boots"]), str(i["critical_lost"]),
+            str(i["releases"]), str(i["missed"]), str(i["boots_with_a_miss"]), num(i["late_mean"]),
+            num(i["late_max"])] for c in cfgs for i in [c.get("isolation")] if i]
+    iso_text = [] if not iso else [
+        f"isolation on a dedicated CPU: a critical task on CPU 0 released every timer tick "
+        f"({words(max(c['isolation']['period'] or 0 for c in cfgs if c.get('isolation')))} "
+        f"instructions), {meta.get('periods')} releases a boot, while the file system on the "
+        "last CPU takes the faults (lost: the task never reported, its system failed or it "
+        "was killed; missed: a release it ran late past the next, or never ran for; lateness: "
+        "from the tick falling due to its first instruction, in instructions of every CPU)",
+        table.render(["configuration", "no faults: lateness worst [instructions]", "boots",
+                      "critical task lost", "releases", "missed",
+                      "boots with a miss", "lateness mean [instructions]",
+                      "lateness worst [instructions]"], iso), ""]
     return "\n".join([
         f"fault campaign: seed {meta['seed']}, at least {meta['target_faults']} faults per "
         f"configuration, {meta['ops']} operations per boot, heartbeat {meta['heartbeat']} ticks, "
@@ -488,6 +556,7 @@ def outcome_table(meta):
         table.render(head, rows), "", "outcome by fault class (a boot's last fault, when it "
         "ended the system)", table.render(["configuration", "class", "injected", "then panic",
                                            "then hang"], cls), "",
+        *iso_text,
         "lost and corrupted per workload (lost: a write or PUT answered with success that the "
         "final check, after the server's restart or the log's replay, does not find)",
         table.render(["configuration", "workload", "operations done", "client errors", "lost",
@@ -514,6 +583,7 @@ def main(argv=None):
     results.update_latest(args.results_dir, run_id)
     meta = {"run_id": run_id, "date": provenance.now_iso(), "git": provenance.git_state(),
             "qemu": qemu.version(args.qemu), "accel": "icount", "ipc": args.ipc, "ops": args.ops,
+            "workloads": args.workloads, "cpus": args.cpus, "periods": args.periods,
             "seed": args.seed, "runs": args.runs, "heartbeat": args.heartbeat,
             "heartbeat_instructions": args.heartbeat * TICK_INSTRUCTIONS,
             "target_faults": args.faults, "budget_rule": "mono: 2 x healthy length; micro: 4 x "
@@ -533,7 +603,7 @@ def main(argv=None):
                     return 2
                 budgets = {k: budget_for(args, matrix.mode_of(k[0]), h) for k, h in healthy.items()}
                 meta["budgets"] = [(s, sh, w, healthy[(s, sh, w)], budgets[(s, sh, w)])
-                                   for s, _, sh in configs(args) for w in WORKLOADS]
+                                   for s, _, sh in configs(args) for w in args.workloads]
                 camps = run_campaigns(args, eng, run_dir, proto, budgets)
             except KeyboardInterrupt:
                 eng.kill_all()
@@ -556,6 +626,12 @@ def main(argv=None):
               f"{t['completed_writes_lost']} completed writes lost, {t['corrupted']} corrupted, "
               f"recovery seen by the client {words(t['recovery_mean'], ' instructions')} on "
               f"average; {words(rate)} faults per CPU-second", flush=True)
+        if t["isolation"]:
+            i = t["isolation"]
+            print(f"faults: {label(c.system, c.shape)}: isolation: critical task lost in "
+                  f"{i['critical_lost']} of {i['boots']} boots; {i['missed']} of {i['releases']} "
+                  f"releases missed; lateness {words(i['late_mean'])} instructions on average, "
+                  f"{words(i['late_max'])} at worst", flush=True)
     meta["seconds"] = round(time.monotonic() - started, 1)
     faults = sum(c["faults"] for c in meta["configs"])
     cpu = sum(c["timing"]["cpu_seconds"] for c in meta["configs"])

@@ -20,6 +20,8 @@
 #                [CPUS=1|2|4]: the system-call fuzzer in each kernel; results/fuzz/<run-id>/
 #   make faults  [FAULTS=1000] [RUNS=400] [SEED=1] [IPC=sel4] [HEARTBEAT=3] [CPUS=1|2|4]   fault
 #                injection, both kernels; results/faults/<run-id>/
+#                [WORKLOADS=fileio,sem,shm,kvstore; isolation with CPUS=2: a critical
+#                task on CPU 0 keeps its period while CPU 1's services take the faults]
 #   CLUSTER=tcp://host:port   bench, faults and fuzz send their icount boots to
 #                the workers of a running Dask scheduler (default: a local cluster)
 #   make compare A=results/<id> B=results/<id> [FULL=1] [ROWS=common|all]   what
@@ -144,6 +146,9 @@ FAULTS ?= 1000
 RUNS ?= 400
 HEARTBEAT ?= 3
 FAULTS_IPC := $(if $(filter command line environment,$(origin IPC)),$(IPC),sel4)
+# WORKLOADS names the fault workloads only when given (fileio,sem,shm,kvstore;
+# isolation with CPUS=2 or 4); bench's default list is not theirs.
+FAULTS_WORKLOADS := $(if $(filter command line environment,$(origin WORKLOADS)),$(WORKLOADS),fileio,sem,shm,kvstore)
 faults: deps
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) faults-run
 
@@ -151,5 +156,6 @@ faults-run: $(BUDGET_SO) $(call harness_builds,mono) \
 	$(foreach i,$(call harness_list,$(FAULTS_IPC)),$(call harness_builds,micro-$(i)))
 	@$(PYTHON) scripts/faults.py --faults '$(FAULTS)' --runs '$(RUNS)' --seed '$(SEED)' \
 		--ipc '$(call harness_csv,$(FAULTS_IPC))' --heartbeat '$(HEARTBEAT)' --cpus '$(CPUS)' \
+		--workloads '$(call harness_csv,$(FAULTS_WORKLOADS))' \
 		--kernel-dir '$(BUILD)' --qemu '$(QEMU)' --results-dir '$(RESULTS)/faults' \
 		--budget-plugin '$(BUDGET_SO)' $(CLUSTER_ARG)

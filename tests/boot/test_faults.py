@@ -52,6 +52,34 @@ def test_small_campaign(tmp_path):
                for b in cfg["boots_detail"] if not b["hang"])
 
 
+def test_isolation_on_a_dedicated_cpu(tmp_path):
+    """make faults CPUS=2 WORKLOADS=isolation: a critical task on CPU 0
+    keeps every release while the micro file server on CPU 1 dies and is
+    restarted again and again; in mono a fault in the kernel's file system
+    takes the machine, and the task, down. Its lateness is measured (in
+    instructions) and, with no fault, is a wake-up path's."""
+    p, summary, table = campaign(tmp_path, "--faults", "10", "--cpus", "2", "--workloads",
+                                 "isolation", "--periods", "10")
+    assert p.returncode == 0, p.stdout + p.stderr
+    c = {(x["system"], x["shape"]): x for x in summary["configs"]}
+    for shape in ("fs", "fs+blk"):
+        m = c[("micro-sel4@2", shape)]
+        iso = m["isolation"]
+        assert m["services_restarted"] > 0 and m["system_failures"] == 0, m
+        assert iso["critical_lost"] == 0 and iso["releases"] == 10 * iso["boots"], iso
+        assert iso["missed"] == 0 and 0 < iso["late_mean"] <= iso["late_max"] < iso["period"], iso
+    mono = c[("mono@2", None)]
+    assert mono["system_failures"] > 0 and mono["isolation"]["critical_lost"] > 0, mono
+    for b in summary["calibration"]:   # no fault: every release kept, promptly
+        crit = b["critical"]
+        assert not crit["lost"] and crit["missed"] == 0 and crit["periods"] == 10, b
+        assert 0 < crit["late_max"] < crit["period"] // 1000, b
+    assert "isolation on a dedicated CPU" in table and "critical task lost" in table
+    q = subprocess.run([sys.executable, FAULTS, "--results-dir", str(tmp_path / "one"),
+                        "--workloads", "isolation"], capture_output=True, text=True, cwd=REPO)
+    assert q.returncode == 2 and "needs --cpus 2 or 4" in q.stderr, q.stderr
+
+
 def test_a_small_campaign_repeats_exactly_beside_a_cpu_hog(tmp_path):
     """Same command, same outcome tables, on an idle host and on one whose
     cores are all busy; on another strategy than the default; a 5-fault

@@ -16,7 +16,7 @@ from bootlib import MICRO_BUILDS, REPO, boot, mode_of  # noqa: E402
 from test_boot import expected_tests  # noqa: E402
 
 BUILDS = ("mono",) + MICRO_BUILDS
-SMP_TESTS = ["smp_cpus", "smp_affinity", "smp_remote_wakeup", "smp_replica"]
+SMP_TESTS = ["smp_cpus", "smp_affinity", "smp_remote_wakeup", "smp_replica", "smp_tick_wait"]
 
 
 @pytest.mark.parametrize("cpus", [2, 4])
@@ -155,8 +155,9 @@ def test_clients_in_every_idiom(ipc):
 
 
 @pytest.mark.parametrize("cpus,args,why", [
-    (2, "servers=bogus", "servers=bogus: use servers=shared or servers=percpu"),
-    (1, "servers=percpu", "servers=percpu: needs several CPUs")])
+    (2, "servers=bogus", "servers=bogus: use servers=shared, servers=percpu or servers=last"),
+    (1, "servers=percpu", "servers=percpu: needs several CPUs"),
+    (1, "servers=last", "servers=last: needs several CPUs")])
 def test_bad_servers_argument_is_refused(cpus, args, why):
     b = boot("micro-sel4", f"run=bench workload=null iters=10 warmup=1 {args}", cpus=cpus)
     assert why in b.out, b.out[-1500:]

@@ -201,6 +201,30 @@ static void test_replica(int n)
 	report("smp_replica", zero == 0 && other == -E_NOENT && past == -E_INVAL && stat == SVC_ENOENT, d);
 }
 
+/* SYS_TICK_WAIT on the last CPU: two waits return two ticks one tick's
+ * length apart (to an APIC count or two of calibration), each in the
+ * past when we run and, on an idle system, only a wake-up path ago; on
+ * one CPU (the uniprocessor kernel) the call is not there. */
+static void test_tick_wait(int n)
+{
+	char d[128];
+	if (n < 2) {
+		int64_t r = os_tick_wait();
+		fmt_snprintf(d, sizeof d, "one CPU: %ld", (long)r);
+		report("smp_tick_wait", r == -E_NOSYS, d);
+		return;
+	}
+	os_set_cpu(0, n - 1);
+	int64_t len = os_tick_length(), a = os_tick_wait(), b = os_tick_wait();
+	uint64_t now = rdtsc();
+	int64_t apart = b - a, late = (int64_t)now - b;
+	fmt_snprintf(d, sizeof d, "cpu %d: tick %ld, apart %ld, woke %ld after", my_cpu(), (long)len,
+		     (long)apart, (long)late);
+	report("smp_tick_wait", len > 0 && a > 0 && my_cpu() == n - 1 && apart > len - len / 1000 &&
+	       apart < len + len / 1000 && late >= 0 && late < len / 100, d);
+	os_set_cpu(0, 0);
+}
+
 int role_smp(const char *role, const char *arg)
 {
 	if (!strcmp(role, "smp_waiter"))
@@ -218,6 +242,7 @@ void test_smp(void)
 	test_affinity(n);
 	if (!strcmp(os_mode, "mono"))
 		test_priority_wakeup();
+	test_tick_wait(n);
 	if (n < 2)
 		return;
 	test_remote_wakeup(n);
