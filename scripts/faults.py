@@ -90,6 +90,9 @@ BUDGET_MULTIPLE = {"mono": 2, "micro": 4}   # a fault boot may run this many tim
 CALIBRATION_BUDGET = 2_000_000_000   # ...measured by a boot with at most this many
 TRIALS = 8   # boots per QEMU process (kernels/core/trial.c)
 KERNEL_HEARTBEAT = 30            # the kernel's default (kernels/core/sched.c)
+QUANTUM = 10_000   # isolation: QEMU's vCPU turns end within this many instructions
+                   # (quantum=, kernels/core/watchdog.c), so an interrupt on one CPU never
+                   # waits for another CPU's whole turn; a bound on the emulator's error
 
 
 def parse_args(argv):
@@ -171,7 +174,7 @@ def boot_spec(args, run_dir, system, shape, workload, seeds, budget):
     if shape:
         append += f" fsshape={shape}"
     if workload == "isolation":   # the critical task on CPU 0, the servers on the last
-        append += f" periods={args.periods}" + (" servers=last" if shape else "")
+        append += f" periods={args.periods} quantum={QUANTUM}" + (" servers=last" if shape else "")
     argv = qemu.command(args.qemu, "@in:kernel", append, "icount", reboot=True,
                         cpus=matrix.cpus_of(system)) + \
         qemu.budget_args(int(budget * BACKSTOP[0]) + BACKSTOP[1], "@out:budget", "@in:budget.so")

@@ -93,6 +93,36 @@ def fault_rows(run, res):
     return out
 
 
+def isolation_html(data):
+    """The isolation workload's part (make faults CPUS=2 WORKLOADS=isolation),
+    if the campaign ran it: a list of HTML pieces, empty otherwise."""
+    iso = [(c, c["isolation"]) for c in data.get("configs", []) if c.get("isolation")]
+    if not iso:
+        return []
+    healthy = {(b.get("system"), b.get("shape")): b["critical"]
+               for b in data.get("calibration", []) if b.get("critical")}
+    rows = [[fault_label(c), no_data((healthy.get((c.get("system"), c.get("shape"))) or {})
+                                     .get("late_max")),
+             str(i["boots"]), str(i["critical_lost"]), str(i["releases"]), str(i["missed"]),
+             no_data(i["late_mean"]), no_data(i["late_max"])] for c, i in iso]
+    period = max(i["period"] or 0 for _, i in iso)
+    return ["<h3>Isolation on a dedicated CPU</h3>",
+            f"<p>A critical task pinned to CPU 0 is released at every timer tick of its CPU "
+            f"({period:,} instructions of QEMU's virtual clock, which counts every CPU's "
+            f"instructions), {data.get('periods')} releases a boot, while the workload and the "
+            "services on the last CPU take the faults (micro: the servers placed there, "
+            "<code>servers=last</code>; mono: the kernel's own services). Lost: the task never "
+            "reported (its system failed, or it was killed). Missed: a release it finished past "
+            "the next one, or never ran for. Lateness: from the tick falling due to the task's "
+            "first instruction, in instructions (tests/guest/faultload.c). What the micro "
+            "kernel's lateness under faults holds: restarting a server (its image loaded, its "
+            "memory zeroed) runs in the kernel under the big lock, which the critical CPU's "
+            "tick then waits for.</p>",
+            table_html(["configuration", "no faults: lateness worst [instructions]", "boots",
+                        "critical task lost", "releases", "missed",
+                        "lateness mean [instructions]", "lateness worst [instructions]"], rows)]
+
+
 def faults_html(ctx):
     """The fault-isolation section: the price (micro/mono per workload, from
     this run, per strategy the campaign injected into) beside the benefit
@@ -165,6 +195,7 @@ def faults_html(ctx):
               "it)</summary>" + table_html(["configuration", "class", "injected",
                                             "then panic", "then hang"], cls_rows)
               + "</details>",
+              *isolation_html(data),
               "<h3>The price: micro / mono per workload (this run)</h3>",
               f'<p class="which">{e(price_choice.sentence())}</p>',
               scroll(*price) if any(r["mono"] for r in report_tables.headline(

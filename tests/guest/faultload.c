@@ -369,7 +369,7 @@ static int isolation(unsigned ops, unsigned periods, unsigned work)
 
 int main(const char *arg)
 {
-	char w[16] = "", n[16] = "200", role[16] = "", per[16] = "20", wk[16] = "25000";
+	char w[16] = "", n[16] = "200", role[16] = "", per[16] = "20", wk[16] = "1000";
 	fmt_getarg(arg, "workload", w, sizeof w);
 	fmt_getarg(arg, "ops", n, sizeof n);
 	fmt_getarg(arg, "role", role, sizeof role);
