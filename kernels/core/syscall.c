@@ -205,6 +205,17 @@ SCHED_LOCKED(sys_set_prio)
 SCHED_LOCKED(sys_set_cpu)
 {
 	struct proc *cur = curproc, *p = ARG0(sf) ? proc_find((int)ARG0(sf)) : cur;
+#ifdef MKB_SMP
+	/* A child that has ended (and is not yet waited for) runs nowhere
+	 * from now on: done, as Linux's sched_setaffinity answers for a
+	 * zombie. A parent placing a child it just started may find it so: on
+	 * the parent's CPU it may have run to its end before the parent ran
+	 * again (bench/wl_clients.c, client 0). */
+	for (int i = 1; !p && ARG0(sf) && i < NPROC; i++)
+		if (ptable[i].pid == (int)ARG0(sf) && ptable[i].state == P_ZOMBIE &&
+		    ptable[i].parent == cur)
+			return ARG1(sf) < (uint64_t)ncpu ? 0 : -E_INVAL;
+#endif
 	if (!p)
 		return -E_SRCH;
 	if (p != cur && p->parent != cur)
