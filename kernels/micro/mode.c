@@ -104,12 +104,22 @@ void mode_init(const char *cmdline)
 	if (strcmp(shape, "fs") && strcmp(shape, "fs+blk"))
 		panic("fsshape=%s: use fsshape=fs or fsshape=fs+blk", shape);
 	fmt_getarg(cmdline, "servers", servers, sizeof servers);
+#ifdef MKB_SMP
 	if (strcmp(servers, "shared") && strcmp(servers, "percpu") && strcmp(servers, "last"))
 		panic("servers=%s: use servers=shared, servers=percpu or servers=last", servers);
 	replicas = !strcmp(servers, "percpu") ? ncpu : 1;
 	if (ncpu == 1 && strcmp(servers, "shared"))
 		panic("servers=%s: needs several CPUs (an SMP kernel, CPUS=2 or 4)", servers);
 	int home = !strcmp(servers, "last") ? ncpu - 1 : 0;   /* the shared servers' CPU */
+#else   /* the uniprocessor kernel's code stays what it was (smp.h) */
+	if (strcmp(servers, "shared") && strcmp(servers, "percpu"))
+		panic("servers=%s: one CPU has servers=shared only (servers=percpu and servers=last "
+		      "need several CPUs: an SMP kernel, CPUS=2 or 4)", servers);
+	replicas = !strcmp(servers, "percpu") ? ncpu : 1;
+	if (replicas == 1 && strcmp(servers, "shared"))
+		panic("servers=percpu: needs several CPUs (an SMP kernel, CPUS=2 or 4)");
+	enum { home = 0 };
+#endif
 	server_start("console", "", EP_CONSOLE, 1, home);
 	if (!strcmp(shape, "fs+blk"))
 		server_start("blk", "", EP_BLK, 0, home);
