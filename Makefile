@@ -149,7 +149,7 @@ help:
 	@echo "make faults               fault injection into both kernels' services [FAULTS=1000"
 	@echo "                          RUNS=400 SEED=1 IPC=sel4 HEARTBEAT=3 CPUS=1|2|4"
 	@echo "                          WORKLOADS=fileio,sem,shm,kvstore|isolation]; results/faults/<id>/"
-	@echo "                          (isolation, CPUS=2: a critical task on CPU 0 keeps its period?)"
+	@echo "                          (isolation, CPUS=2: does a critical task on CPU 0 keep its period?)"
 	@echo "                          bench, faults, fuzz: CLUSTER=tcp://host:port runs the icount"
 	@echo "                          boots on a Dask scheduler's workers (default: local)"
 	@echo "make deps                 install missing Debian packages (root) or print the line"

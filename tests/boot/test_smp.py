@@ -157,7 +157,8 @@ def test_clients_in_every_idiom(ipc):
 @pytest.mark.parametrize("cpus,args,why", [
     (2, "servers=bogus", "servers=bogus: use servers=shared, servers=percpu or servers=last"),
     (1, "servers=percpu", "servers=percpu: needs several CPUs"),
-    (1, "servers=last", "servers=last: one CPU has servers=shared only")])
+    (1, "servers=last", "servers=last: one CPU has servers=shared only"),
+    (2, "quantum=0", "quantum=0: give a number of guest instructions")])
 def test_bad_servers_argument_is_refused(cpus, args, why):
     b = boot("micro-sel4", f"run=bench workload=null iters=10 warmup=1 {args}", cpus=cpus)
     assert why in b.out, b.out[-1500:]
