@@ -300,6 +300,23 @@ def test_report_shows_the_latest_fault_campaign(run_dir, tmp_path):
     assert "No fault-injection run yet" in open(os.path.join(out, "index.html")).read()
 
 
+def test_report_shows_the_isolation_campaign(run_dir, tmp_path):
+    """The committed isolation campaign (results/reference-isolation) gets
+    its own table: the critical task lost, its releases and lateness, and
+    its lateness with no fault."""
+    faults = tmp_path / "faults"
+    os.makedirs(faults)
+    os.symlink(os.path.join(REPO, "results", "reference-isolation"), faults / "latest")
+    data = json.load(open(faults / "latest" / "summary.json"))
+    mono = next(c for c in data["configs"] if c["system"] == "mono@2")["isolation"]
+    out = str(tmp_path / "out")
+    p = run_script("report.py", "--run", run_dir, "--out", out, "--faults", str(faults))
+    assert p.returncode == 0, p.stderr
+    page = open(os.path.join(out, "index.html")).read()
+    assert "Isolation on a dedicated CPU" in page and "critical task lost" in page
+    assert f">{mono['critical_lost']}<" in page and f">{mono['releases']}<" in page
+
+
 def test_report_compares_containment_across_strategies_and_says_no_data(run_dir, tmp_path):
     """A campaign on two strategies gets a containment-by-strategy table; a
     configuration with no fault says "no data" and draws no bar."""
