@@ -75,7 +75,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mkb import cli, engine, matrix, parse, protocol, provenance, qemu, results  # noqa: E402
+from mkb import (cli, engine, isolation, matrix, parse, protocol, provenance,  # noqa: E402
+                 qemu, report_faults, results)
 cli.require("distributed")   # Dask runs the boots (scripts/mkb/engine.py)
 
 # workload -> the service its faults go into (kvstore: the key-value
@@ -237,36 +238,11 @@ def split_trials(done, proto):
     return trials
 
 
-# the critical task's line (tests/guest/faultload.c: critical)
-ISOLATION_FIELDS = ("periods", "ran", "missed", "skipped", "overran", "late_max", "late_sum",
-                    "period")
-
-
-def isolation_totals(boots):
-    """The critical task's figures over a configuration's isolation boots
-    (None if it ran none): a boot whose task never printed its line (the
-    system failed, or it was killed) counts as lost, its releases unknown;
-    lateness in instructions (icount: QEMU's virtual clock)."""
-    crit = [b["critical"] for b in boots if b.get("critical") is not None]
-    if not crit:
-        return None
-    told = [c for c in crit if not c["lost"]]
-    ran = sum(c["ran"] for c in told)
-    return {"boots": len(crit), "critical_lost": len(crit) - len(told),
-            "boots_with_a_miss": sum(1 for c in told if c["missed"]),
-            "releases": sum(c["periods"] for c in told), "missed": sum(c["missed"] for c in told),
-            "skipped": sum(c["skipped"] for c in told), "overran": sum(c["overran"] for c in told),
-            "late_max": max((c["late_max"] for c in told), default=None),
-            "late_mean": round(sum(c["late_sum"] for c in told) / ran) if ran else None,
-            "period": max((c["period"] for c in told), default=None), "unit": "instructions"}
-
-
 def judge(key, log, text, out, timeout, proto):
     """One trial's outcome as a dict, from its serial text and its Outcome."""
     system, shape, workload, seed = key
     records, _ = parse.scan(text.splitlines(True), proto.prefix)
     summary = next((r for r in records if r["type"] == "faults"), None)
-    iso = next((r for r in records if r["type"] == "isolation"), None)
     classes = re.findall(r"^fault: \w+: (\w+) at request", text, re.M)
     slow = out.timed_out or out.error is not None or out.executed is None
     hang = out.over_budget or (out.status is not None and out.status == proto.exit_hang)
@@ -292,8 +268,7 @@ def judge(key, log, text, out, timeout, proto):
             "errors": get("errors"), "lost": get("lost"), "corrupt": get("corrupt"),
             "done": get("done"), "recoveries": get("recoveries"),
             "recovery_sum": get("recovery_sum"), "recovery_max": get("recovery_max"),
-            "critical": None if workload != "isolation" or slow else
-            {"lost": iso is None, **{k: iso.get(k, 0) for k in ISOLATION_FIELDS if iso}},
+            "critical": isolation.critical(records, workload, slow),
             "executed": out.executed, "budget": out.budget,
             "seconds": round(out.seconds, 3), "cpu_seconds": round(out.cpu_seconds, 4)}
 
@@ -340,7 +315,7 @@ def totals(boots):
             "contained_per_100_faults": round(100 * (faults - after_fault) / faults, 1)
             if faults else None,
             "slow_host_boots": len(boots) - len(counted), "by_class": by_class,
-            "isolation": isolation_totals(counted),
+            "isolation": isolation.totals(counted),
             "by_workload": {w: {k: sum(b[f] or 0 for b in counted if b["workload"] == w)
                                 for k, f in (("operations_done", "done"), ("client_errors", "errors"),
                                              ("lost", "lost"), ("corrupted", "corrupt"))}
@@ -509,66 +484,6 @@ def words(v, unit=""):
     return "no data" if v is None else f"{v:,}{unit}" if isinstance(v, int) else f"{v}{unit}"
 
 
-def outcome_table(meta):
-    """The campaign's outcome tables as text: the same for the same command
-    on any host (no timings, no paths)."""
-    from mkb import table
-    cfgs = meta["configs"]
-    head = ["configuration", "boots", "faults", "whole-system failures (after a fault / none)",
-            "panics", "hangs", "contained per 100 faults", "clients killed", "restarts",
-            "heartbeat kills", "client errors", "writes lost", "corrupted",
-            "recovery mean [instructions]"]
-    rows = [[label(c["system"], c["shape"]), str(c["boots"]), str(c["faults"]),
-             f"{c['system_failures']} ({c['failures_after_a_fault']} / "
-             f"{c['failures_without_a_fault']})", str(c["panics"]), str(c["hangs"]),
-             words(c["contained_per_100_faults"]), str(c["client_crashes"]),
-             str(c["services_restarted"]), str(c["heartbeat_kills"]), str(c["client_errors"]),
-             str(c["completed_writes_lost"]), str(c["corrupted"]), words(c["recovery_mean"])]
-            for c in cfgs]
-    classes = sorted({k for c in cfgs for k in c["by_class"]})
-    cls = [[label(c["system"], c["shape"]), k, str(c["by_class"].get(k, {}).get("injected", 0)),
-            str(c["by_class"].get(k, {}).get("then_panic", 0)),
-            str(c["by_class"].get(k, {}).get("then_hang", 0))] for c in cfgs for k in classes]
-    budgets = [[label(s, sh), w, f"{h:,}", f"{b:,}"] for (s, sh, w, h, b) in meta["budgets"]]
-    per_w = [[label(c["system"], c["shape"]), w, str(x["operations_done"]), str(x["client_errors"]),
-              str(x["lost"]), str(x["corrupted"])]
-             for c in cfgs for w, x in c.get("by_workload", {}).items()]
-    healthy = {(b["system"], b["shape"]): b["critical"] for b in meta.get("calibration", [])
-               if b["workload"] == "isolation" and b.get("critical")}
-    num = lambda v: "no data" if v is None else str(v)  # noqa: E731 (plain: aligned right)
-    iso = [[label(c["system"], c["shape"]),
-            num((healthy.get((c["system"], c["shape"])) or {}).get("late_max")),
-            str(i["boots"]), str(i["critical_lost"]),
-            str(i["releases"]), str(i["missed"]), str(i["boots_with_a_miss"]), num(i["late_mean"]),
-            num(i["late_max"])] for c in cfgs for i in [c.get("isolation")] if i]
-    iso_text = [] if not iso else [
-        f"isolation on a dedicated CPU: a critical task on CPU 0 released every timer tick "
-        f"({words(max(c['isolation']['period'] or 0 for c in cfgs if c.get('isolation')))} "
-        f"instructions), {meta.get('periods')} releases a boot, while the file system on the "
-        "last CPU takes the faults (lost: the task never reported, its system failed or it "
-        "was killed; missed: a release it ran late past the next, or never ran for; lateness: "
-        "from the tick falling due to its first instruction, in instructions of every CPU)",
-        table.render(["configuration", "no faults: lateness worst [instructions]", "boots",
-                      "critical task lost", "releases", "missed",
-                      "boots with a miss", "lateness mean [instructions]",
-                      "lateness worst [instructions]"], iso), ""]
-    return "\n".join([
-        f"fault campaign: seed {meta['seed']}, at least {meta['target_faults']} faults per "
-        f"configuration, {meta['ops']} operations per boot, heartbeat {meta['heartbeat']} ticks, "
-        "icount (instructions)", "",
-        table.render(head, rows), "", "outcome by fault class (a boot's last fault, when it "
-        "ended the system)", table.render(["configuration", "class", "injected", "then panic",
-                                           "then hang"], cls), "",
-        *iso_text,
-        "lost and corrupted per workload (lost: a write or PUT answered with success that the "
-        "final check, after the server's restart or the log's replay, does not find)",
-        table.render(["configuration", "workload", "operations done", "client errors", "lost",
-                      "corrupted"], per_w), "",
-        "instruction budgets (healthy boot's length, the budget of a boot with faults)",
-        table.render(["configuration", "workload", "healthy [instructions]",
-                      "budget [instructions]"], budgets), ""])
-
-
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     proto = protocol.load()
@@ -642,7 +557,7 @@ def main(argv=None):
                       "cpu_seconds": round(cpu, 1), "wall_seconds": meta["seconds"]}
     results.write_json(os.path.join(run_dir, "summary.json"), meta)
     with open(os.path.join(run_dir, "table.txt"), "w", encoding="utf-8") as f:
-        f.write(outcome_table(meta))
+        f.write(report_faults.outcome_table(meta))
     print(f"faults: {faults} faults in {meta['seconds']:.0f} s wall, "
           f"{words(meta['timing']['faults_per_cpu_second'])} faults per CPU-second of QEMU")
     print(f"fault results: {run_dir} (outcome tables: table.txt)")

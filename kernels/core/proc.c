@@ -234,10 +234,7 @@ static void proc_restart(struct proc *dead)
 		np->stillborn = stillborn;
 		np->io_console = old.io_console;
 		np->server_ep = old.server_ep;
-#ifdef MKB_SMP
-		if (np->cpu != old.cpu)   /* it was placed (servers=percpu, servers=last) */
-			sched_place(np, old.cpu);
-#endif
+		sched_move(np, old.cpu);   /* where it was placed (servers=percpu, servers=last) */
 		model_server(np->server_ep, np->cr3);
 	}
 }

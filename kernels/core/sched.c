@@ -444,6 +444,15 @@ void sched_place(struct proc *p, int cpu)
 	waitq_push(&RUNQ(p)[p->prio], p);
 }
 
+void sched_move(struct proc *p, int cpu)
+{
+	if (p->cpu == cpu)
+		return;
+	sched_unready(p);
+	p->cpu = cpu;
+	sched_ready(p);
+}
+
 /* An application processor's boot thread becomes its idle thread (smp.c). */
 void sched_ap_start(void)
 {

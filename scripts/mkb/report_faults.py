@@ -8,7 +8,7 @@ import html
 import json
 import os
 
-from . import report_tables, table
+from . import isolation, report_tables, table
 
 
 def table_html(headers, rows):
@@ -93,34 +93,61 @@ def fault_rows(run, res):
     return out
 
 
+def outcome_table(meta):
+    """The campaign's outcome tables as text: the same for the same command
+    on any host (no timings, no paths)."""
+    cfgs = meta["configs"]
+    head = ["configuration", "boots", "faults", "whole-system failures (after a fault / none)",
+            "panics", "hangs", "contained per 100 faults", "clients killed", "restarts",
+            "heartbeat kills", "client errors", "writes lost", "corrupted",
+            "recovery mean [instructions]"]
+    rows = [[fault_label(c), str(c["boots"]), str(c["faults"]),
+             f"{c['system_failures']} ({c['failures_after_a_fault']} / "
+             f"{c['failures_without_a_fault']})", str(c["panics"]), str(c["hangs"]),
+             no_data(c["contained_per_100_faults"]), str(c["client_crashes"]),
+             str(c["services_restarted"]), str(c["heartbeat_kills"]), str(c["client_errors"]),
+             str(c["completed_writes_lost"]), str(c["corrupted"]), no_data(c["recovery_mean"])]
+            for c in cfgs]
+    classes = sorted({k for c in cfgs for k in c["by_class"]})
+    cls = [[fault_label(c), k, str(c["by_class"].get(k, {}).get("injected", 0)),
+            str(c["by_class"].get(k, {}).get("then_panic", 0)),
+            str(c["by_class"].get(k, {}).get("then_hang", 0))] for c in cfgs for k in classes]
+    budgets = [[fault_label({"system": s, "mode": s, "shape": sh}), w, f"{h:,}", f"{b:,}"]
+               for (s, sh, w, h, b) in meta["budgets"]]
+    per_w = [[fault_label(c), w, str(x["operations_done"]), str(x["client_errors"]),
+              str(x["lost"]), str(x["corrupted"])]
+             for c in cfgs for w, x in c.get("by_workload", {}).items()]
+    iso = isolation.rows(meta, fault_label)
+    iso_text = [f"isolation on a dedicated CPU: {isolation.caption(meta)}",
+                table.render(isolation.HEADERS, iso), ""] if iso else []
+    return "\n".join([
+        f"fault campaign: seed {meta['seed']}, at least {meta['target_faults']} faults per "
+        f"configuration, {meta['ops']} operations per boot, heartbeat {meta['heartbeat']} ticks, "
+        "icount (instructions)", "",
+        table.render(head, rows), "", "outcome by fault class (a boot's last fault, when it "
+        "ended the system)", table.render(["configuration", "class", "injected", "then panic",
+                                           "then hang"], cls), "",
+        *iso_text,
+        "lost and corrupted per workload (lost: a write or PUT answered with success that the "
+        "final check, after the server's restart or the log's replay, does not find)",
+        table.render(["configuration", "workload", "operations done", "client errors", "lost",
+                      "corrupted"], per_w), "",
+        "instruction budgets (healthy boot's length, the budget of a boot with faults)",
+        table.render(["configuration", "workload", "healthy [instructions]",
+                      "budget [instructions]"], budgets), ""])
+
+
 def isolation_html(data):
     """The isolation workload's part (make faults CPUS=2 WORKLOADS=isolation),
     if the campaign ran it: a list of HTML pieces, empty otherwise."""
-    iso = [(c, c["isolation"]) for c in data.get("configs", []) if c.get("isolation")]
-    if not iso:
+    rows = isolation.rows(data, fault_label)
+    if not rows:
         return []
-    healthy = {(b.get("system"), b.get("shape")): b["critical"]
-               for b in data.get("calibration", []) if b.get("critical")}
-    rows = [[fault_label(c), no_data((healthy.get((c.get("system"), c.get("shape"))) or {})
-                                     .get("late_max")),
-             str(i["boots"]), str(i["critical_lost"]), str(i["releases"]), str(i["missed"]),
-             no_data(i["late_mean"]), no_data(i["late_max"])] for c, i in iso]
-    period = max(i["period"] or 0 for _, i in iso)
     return ["<h3>Isolation on a dedicated CPU</h3>",
-            f"<p>A critical task pinned to CPU 0 is released at every timer tick of its CPU "
-            f"({period:,} instructions of QEMU's virtual clock, which counts every CPU's "
-            f"instructions), {data.get('periods')} releases a boot, while the workload and the "
-            "services on the last CPU take the faults (micro: the servers placed there, "
-            "<code>servers=last</code>; mono: the kernel's own services). Lost: the task never "
-            "reported (its system failed, or it was killed). Missed: a release it finished past "
-            "the next one, or never ran for. Lateness: from the tick falling due to the task's "
-            "first instruction, in instructions (tests/guest/faultload.c). What the micro "
-            "kernel's lateness under faults holds: restarting a server (its image loaded, its "
-            "memory zeroed) runs in the kernel under the big lock, which the critical CPU's "
-            "tick then waits for.</p>",
-            table_html(["configuration", "no faults: lateness worst [instructions]", "boots",
-                        "critical task lost", "releases", "missed",
-                        "lateness mean [instructions]", "lateness worst [instructions]"], rows)]
+            f"<p>{html.escape(isolation.caption(data))} (tests/guest/faultload.c). What the "
+            "micro kernel's lateness under faults holds: restarting a server (its image loaded, "
+            "its memory zeroed) runs in the kernel under the big lock, which the critical CPU's "
+            "tick then waits for.</p>", table_html(isolation.HEADERS, rows)]
 
 
 def faults_html(ctx):

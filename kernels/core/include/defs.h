@@ -142,6 +142,13 @@ void sched_place(struct proc *p, int cpu);
 #else
 static inline void sched_place(struct proc *p, int cpu) { (void)p, (void)cpu; }
 #endif
+/* The runnable p runs on cpu from now on (that CPU is told if it should
+ * look: sched_ready); nothing on one CPU. */
+#ifdef MKB_SMP
+void sched_move(struct proc *p, int cpu);
+#else
+static inline void sched_move(struct proc *p, int cpu) { (void)p, (void)cpu; }
+#endif
 void swtch(uint64_t *old_ksp, uint64_t new_ksp);
 
 // syscall.c
