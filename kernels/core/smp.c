@@ -404,7 +404,7 @@ void smp_tick_wake(void)
 /* SYS_TICK_WAIT (query 0): sleep until this CPU's next timer tick; ->
  * the time stamp at which it fell due (smp_tick_wake). query 1: -> a
  * tick's length in time-stamp counts. For a periodic task pinned to its
- * CPU (bench/isolation in tests/guest/faultload.c): its releases are
+ * CPU (the isolation workload, tests/guest/faultload.c): its releases are
  * the ticks. Called with the scheduler locked. */
 int64_t smp_tick_wait(int query)
 {
